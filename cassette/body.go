@@ -1,0 +1,177 @@
+package cassette
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// recordingBody passes a response body to the caller and keeps a copy of
+// what the caller reads. The interaction is stored once the body reaches
+// its end, fails, or is closed.
+type recordingBody struct {
+	rc   io.ReadCloser
+	resp *http.Response
+	r    *Recorder
+	seq  int
+
+	mu   sync.Mutex // guards buf, in and done against Recorder.Cassette
+	buf  bytes.Buffer
+	in   Interaction
+	done bool
+}
+
+func (b *recordingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.mu.Lock()
+		if !b.done {
+			b.buf.Write(p[:n])
+		}
+		b.mu.Unlock()
+	}
+	switch {
+	case err == io.EOF:
+		b.finish(nil, false)
+	case err != nil:
+		b.finish(err, false)
+	}
+	return n, err
+}
+
+func (b *recordingBody) Close() error {
+	err := b.rc.Close()
+	b.finish(nil, true)
+	return err
+}
+
+// finish stores the interaction once. truncated says the body may not have
+// been read to its end.
+func (b *recordingBody) finish(readErr error, truncated bool) {
+	b.mu.Lock()
+	if b.done {
+		b.mu.Unlock()
+		return
+	}
+	b.done = true
+	in := b.in
+	resp := *in.Response
+	resp.Body = b.buf.Bytes()
+	if readErr != nil {
+		resp.BodyError = recordError(readErr)
+	} else if truncated {
+		resp.Truncated = true
+	}
+	if len(b.resp.Trailer) > 0 {
+		resp.Trailer = b.resp.Trailer.Clone()
+	}
+	in.Response = &resp
+	b.mu.Unlock()
+	b.r.keep(b.seq, in)
+}
+
+// replay builds a fresh response from a recorded interaction.
+func replay(req *http.Request, in *Interaction) (*http.Response, error) {
+	if in.Error != nil {
+		return nil, replayError(in.Error)
+	}
+	rec := in.Response
+	major, minor, ok := http.ParseHTTPVersion(rec.Proto)
+	if !ok {
+		major, minor = 1, 1
+	}
+	resp := &http.Response{
+		Status:        rec.Status,
+		StatusCode:    rec.StatusCode,
+		Proto:         rec.Proto,
+		ProtoMajor:    major,
+		ProtoMinor:    minor,
+		Header:        rec.Header.Clone(),
+		ContentLength: rec.ContentLength,
+		Uncompressed:  rec.Uncompressed,
+		Request:       req,
+	}
+	if resp.Header == nil {
+		resp.Header = http.Header{}
+	}
+	if resp.Proto == "" {
+		resp.Proto = "HTTP/1.1"
+	}
+	body := &replayBody{data: rec.Body}
+	if rec.BodyError != nil {
+		body.err = replayError(rec.BodyError)
+	} else if rec.Truncated {
+		body.err = errTruncated
+	}
+	if len(rec.Trailer) > 0 {
+		// As from a real transport: the names are known up front, the
+		// values arrive with the end of the body.
+		resp.Trailer = make(http.Header, len(rec.Trailer))
+		for k := range rec.Trailer {
+			resp.Trailer[k] = nil
+		}
+		body.trailer, body.recTrailer = resp.Trailer, rec.Trailer
+	}
+	resp.Body = body
+	return resp, nil
+}
+
+// errTruncated ends a replayed body whose recording the client closed early.
+var errTruncated = errors.New("cassette: the recording of this body ends here: the client closed it early while recording; re-record to replay more of it")
+
+// replayBody serves a recorded body. It reads from the cassette's bytes
+// without copying them.
+type replayBody struct {
+	data       []byte
+	off        int
+	err        error // returned at the end of data instead of io.EOF
+	closed     bool
+	trailer    http.Header
+	recTrailer http.Header
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, errors.New("http: read on closed response body")
+	}
+	if b.off >= len(b.data) {
+		return 0, b.end()
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *replayBody) end() error {
+	for k, v := range b.recTrailer {
+		b.trailer[k] = append([]string(nil), v...)
+	}
+	b.recTrailer = nil
+	if b.err != nil {
+		return b.err
+	}
+	return io.EOF
+}
+
+// WriteTo lets io.Copy and io.ReadAll skip a buffer.
+func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
+	if b.closed {
+		return 0, errors.New("http: read on closed response body")
+	}
+	n, err := w.Write(b.data[b.off:])
+	b.off += n
+	if err != nil {
+		return int64(n), err
+	}
+	if err := b.end(); err != io.EOF {
+		return int64(n), err
+	}
+	return int64(n), nil
+}
+
+func (b *replayBody) Close() error {
+	b.closed = true
+	return nil
+}

@@ -1,0 +1,128 @@
+package cassette
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+
+	"github.com/dvdrw/dvd/codec"
+)
+
+// recordError describes a transport error so that [replayError] can rebuild
+// one of the same type.
+func recordError(err error) *codec.Error {
+	e := &codec.Error{Kind: codec.KindOther, Message: err.Error()}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		e.Op, e.Net = op.Op, op.Net
+		if op.Addr != nil {
+			e.Addr = op.Addr.String()
+		}
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var alert tls.AlertError
+	var recHdr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.Kind = codec.KindCanceled
+	case errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, os.ErrDeadlineExceeded):
+		e.Kind = codec.KindDeadline
+	case errors.As(err, &dns):
+		e.Kind = codec.KindDNS
+		e.Detail, e.Name, e.Server = dns.Err, dns.Name, dns.Server
+		e.NotFound, e.Temporary, e.Timeout = dns.IsNotFound, dns.IsTemporary, dns.IsTimeout
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Kind = codec.KindRefused
+	case errors.Is(err, syscall.ECONNRESET):
+		e.Kind = codec.KindReset
+	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
+		e.Kind = codec.KindCertificate
+	case errors.As(err, &alert), errors.As(err, &recHdr):
+		e.Kind = codec.KindTLS
+	case errors.As(err, &ne) && ne.Timeout():
+		e.Kind = codec.KindTimeout
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.Kind = codec.KindUnexpectedEOF
+	case errors.Is(err, io.EOF):
+		e.Kind = codec.KindEOF
+	}
+	if e.Kind == codec.KindTimeout || (errors.As(err, &ne) && ne.Timeout()) {
+		e.Timeout = true
+	}
+	return e
+}
+
+// replayError rebuilds a recorded error: its message is the recorded one,
+// and errors.Is and errors.As see the same kind of error as when it was
+// recorded.
+func replayError(e *codec.Error) error {
+	var cause error
+	switch e.Kind {
+	case codec.KindCanceled:
+		cause = context.Canceled
+	case codec.KindDeadline:
+		cause = context.DeadlineExceeded
+	case codec.KindDNS:
+		cause = &net.DNSError{Err: e.Detail, Name: e.Name, Server: e.Server,
+			IsNotFound: e.NotFound, IsTemporary: e.Temporary, IsTimeout: e.Timeout}
+	case codec.KindRefused:
+		cause = &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}
+	case codec.KindReset:
+		cause = &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}
+	case codec.KindTimeout:
+		cause = os.ErrDeadlineExceeded
+	case codec.KindCertificate:
+		cause = &tls.CertificateVerificationError{Err: errors.New(e.Message)}
+	case codec.KindTLS:
+		cause = tlsError(e.Message)
+	case codec.KindUnexpectedEOF:
+		cause = io.ErrUnexpectedEOF
+	case codec.KindEOF:
+		cause = io.EOF
+	}
+	if e.Op != "" && cause != nil {
+		op := &net.OpError{Op: e.Op, Net: e.Net, Err: cause}
+		if e.Addr != "" {
+			op.Addr = addr{e.Net, e.Addr}
+		}
+		cause = op
+	}
+	return &replayedError{msg: e.Message, cause: cause, timeout: e.Timeout}
+}
+
+// replayedError is a recorded error on replay: the recorded message, over a
+// rebuilt error of the recorded kind.
+type replayedError struct {
+	msg     string
+	cause   error
+	timeout bool
+}
+
+func (e *replayedError) Error() string { return e.msg }
+func (e *replayedError) Unwrap() error { return e.cause }
+
+// Timeout and Temporary make a replayed error a net.Error, as every error
+// from an http.Transport is.
+func (e *replayedError) Timeout() bool   { return e.timeout }
+func (e *replayedError) Temporary() bool { return e.timeout }
+
+// tlsError is a TLS failure on replay, with the recorded text.
+type tlsError string
+
+func (e tlsError) Error() string { return string(e) }
+
+// addr is a recorded network address.
+type addr struct{ network, address string }
+
+func (a addr) Network() string { return a.network }
+func (a addr) String() string  { return a.address }

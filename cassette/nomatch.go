@@ -1,0 +1,107 @@
+package cassette
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// A NoMatchError reports a request that the cassette cannot replay. It wraps
+// [ErrNoMatch].
+type NoMatchError struct {
+	// Request is the incoming request's method and URL.
+	Request string
+	// Closest is the method and URL of the recorded request most like the
+	// incoming one, empty when the cassette is empty.
+	Closest string
+	// Diff shows the features that differ between Closest and the incoming
+	// request, as cmp.Diff output (-recorded +incoming).
+	Diff string
+	// Used reports that the request did match a recorded interaction, but
+	// every such interaction was already replayed.
+	Used bool
+	// Position is the number, from 1, of the closest or used interaction in
+	// the cassette.
+	Position int
+}
+
+func (e *NoMatchError) Error() string {
+	return "cassette: no recorded interaction matches " + e.Request + "\n" + e.Explain()
+}
+
+// Unwrap returns [ErrNoMatch].
+func (e *NoMatchError) Unwrap() error { return ErrNoMatch }
+
+// Explain says why the request missed, without naming it: the lines that
+// follow the first line of Error.
+func (e *NoMatchError) Explain() string {
+	switch {
+	case e.Used:
+		return fmt.Sprintf("It matches interaction #%d, which was already replayed: each recorded interaction plays once,\n"+
+			"in recorded order. The test now sends this request more often than when it was recorded;\n"+
+			"re-record it, or let interactions repeat (dvdtest.AllowRepeats).", e.Position)
+	case e.Closest == "":
+		return "The cassette has no interactions."
+	}
+	return fmt.Sprintf("Closest recorded request, #%d: %s\ndiff (-recorded +incoming):\n%s", e.Position, e.Closest, e.Diff)
+}
+
+// noMatch explains why req found no interaction. It runs only on a miss, so
+// it may scan the whole cassette.
+func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) string) *NoMatchError {
+	err := &NoMatchError{Request: req.Method + " " + redact(req.URL.String())}
+	canon := canonical(nil, ix.matchers, req, body)
+	if e := ix.usedMatch(canon); e != nil {
+		err.Used, err.Position = true, e.n+1
+		return err
+	}
+	incoming := features(string(canon))
+	best, bestScore := -1, 0
+	for i := range ix.entries {
+		score := distance(features(ix.entries[i].canon), incoming)
+		if best < 0 || score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		return err
+	}
+	e := &ix.entries[best]
+	err.Position = e.n + 1
+	err.Closest = e.in.Request.Method + " " + redact(e.in.Request.URL)
+	rec, inc := map[string]string{}, map[string]string{}
+	for i, f := range features(e.canon) {
+		if i < len(incoming) && incoming[i].Value != f.Value {
+			rec[f.Name] = redact(f.Value)
+			inc[f.Name] = redact(incoming[i].Value)
+		}
+	}
+	if len(rec) == 0 {
+		err.Diff = "  (the features are equal: an extra match.Func rejected it)\n"
+	} else {
+		err.Diff = cmp.Diff(rec, inc)
+	}
+	return err
+}
+
+// distance scores how unlike two requests are: the number of features that
+// differ, weighted so that a different method or path counts for more than a
+// different query or header.
+func distance(a, b []match.Feature) int {
+	d := 0
+	for i := range min(len(a), len(b)) {
+		if a[i].Value == b[i].Value {
+			continue
+		}
+		switch a[i].Name {
+		case "Method", "Host", "Path":
+			d += 4
+		default:
+			d++
+		}
+	}
+	return d
+}

@@ -1,0 +1,272 @@
+package cassette
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// Config configures a [Recorder].
+type Config struct {
+	// Mode says what to replay and what to record.
+	Mode Mode
+	// Matchers are the features that identify a request; nil means
+	// match.Default().
+	Matchers []match.Matcher
+	// Extra funcs run on the candidates the matchers found.
+	Extra []match.Func
+	// Upstream is the transport that reaches the network while recording
+	// and in ModePassthrough; nil means a clone of http.DefaultTransport.
+	Upstream http.RoundTripper
+	// AllowRepeats lets a recorded interaction replay any number of times:
+	// identical requests get the recorded interactions in order, then the
+	// last one again and again.
+	AllowRepeats bool
+}
+
+// A Recorder is an http.RoundTripper that replays requests from a cassette
+// and, where its mode allows, sends the others upstream and records them.
+// It is safe for concurrent use.
+type Recorder struct {
+	mode      Mode
+	upstream  http.RoundTripper
+	ownsUp    bool
+	index     *index // nil when nothing replays
+	recording bool
+	save      bool // the cassette is worth saving even if nothing is recorded
+
+	out *Cassette // what a save writes: the replayed cassette plus what was recorded
+
+	mu       sync.Mutex
+	seq      int
+	pending  map[int]*recordingBody // response bodies still being read
+	recorded []recorded
+}
+
+type recorded struct {
+	seq int
+	in  Interaction
+}
+
+// NewRecorder returns a Recorder over c in the given configuration. c is nil
+// when there is no cassette yet; in ModeReplay that is an error. c is never
+// modified: recordings go to the cassette that [Recorder.Cassette] returns.
+func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
+	r := &Recorder{mode: cfg.Mode, upstream: cfg.Upstream, pending: map[int]*recordingBody{}}
+	if r.upstream == nil {
+		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
+		r.ownsUp = true
+	}
+	matchers := cfg.Matchers
+	if len(matchers) == 0 {
+		matchers = match.Default()
+	}
+	replayFrom := c
+	switch cfg.Mode {
+	case ModeOnce:
+		r.recording = c == nil
+		r.save = r.recording
+	case ModeReplay:
+		if c == nil {
+			return nil, errors.New("cassette: there is no cassette to replay")
+		}
+	case ModeAppend:
+		r.recording = true
+	case ModeRecord:
+		r.recording, r.save, replayFrom = true, true, nil
+	case ModePassthrough:
+		replayFrom = nil
+	default:
+		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
+	}
+	r.out = New()
+	if replayFrom != nil {
+		ins := replayFrom.Interactions()
+		ix, err := newIndex(ins, matchers, cfg.Extra, cfg.AllowRepeats)
+		if err != nil {
+			return nil, fmt.Errorf("cassette: %w", err)
+		}
+		r.index = ix
+		r.out.interactions = ins
+		r.out.recordedAt = replayFrom.RecordedAt()
+	}
+	return r, nil
+}
+
+// Mode returns the recorder's mode.
+func (r *Recorder) Mode() Mode { return r.mode }
+
+// Recording reports whether requests that do not replay go upstream and are
+// recorded.
+func (r *Recorder) Recording() bool { return r.recording }
+
+// Changed reports whether the cassette should be saved if the test passes:
+// something new was recorded, or the mode records a whole new cassette (an
+// empty one too).
+func (r *Recorder) Changed() bool {
+	if r.save {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.recorded) > 0 || len(r.pending) > 0
+}
+
+// Replayed reports whether resp was served from the cassette. It recognises
+// the response by its body, so ask before replacing resp.Body; a body that
+// an http.Client with a Timeout wrapped is not recognised.
+func Replayed(resp *http.Response) bool {
+	if resp == nil {
+		return false
+	}
+	_, ok := resp.Body.(*replayBody)
+	return ok
+}
+
+// RoundTrip replays req from the cassette, or records it, or passes it
+// upstream, as the mode says. A request that cannot be replayed and may not
+// be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
+func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.mode == ModePassthrough {
+		return r.upstream.RoundTrip(req)
+	}
+	body, err := readBody(req)
+	if err != nil {
+		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, req.URL, err)
+	}
+	if r.index != nil {
+		if e := r.index.lookup(req, body); e != nil {
+			return replay(req, e.in)
+		}
+		if !r.recording {
+			return nil, r.index.noMatch(req, body, identity)
+		}
+	}
+	if !r.recording {
+		return nil, &NoMatchError{Request: req.Method + " " + req.URL.String()}
+	}
+	return r.record(req, body)
+}
+
+func identity(s string) string { return s }
+
+// readBody reads and closes the request body, as a RoundTripper must.
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	var buf bytes.Buffer
+	if req.ContentLength > 0 {
+		buf.Grow(int(req.ContentLength))
+	}
+	if _, err := buf.ReadFrom(req.Body); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// record sends req upstream and records the outcome. The response body is
+// recorded as the caller reads it.
+func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error) {
+	out := new(http.Request)
+	*out = *req
+	if body != nil {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		out.ContentLength = int64(len(body))
+	}
+	r.mu.Lock()
+	seq := r.seq
+	r.seq++
+	r.mu.Unlock()
+
+	in := Interaction{Request: Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}}
+	if in.Request.Method == "" {
+		in.Request.Method = http.MethodGet
+	}
+	start := time.Now()
+	resp, err := r.upstream.RoundTrip(out)
+	in.Duration = time.Since(start)
+	if err != nil {
+		in.Error = recordError(err)
+		r.keep(seq, in)
+		return nil, err
+	}
+	in.Response = &Response{
+		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
+		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
+	}
+	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, r: r}
+	if resp.ContentLength > 0 {
+		rb.buf.Grow(int(min(resp.ContentLength, 64<<20)))
+	}
+	r.mu.Lock()
+	r.pending[seq] = rb
+	r.mu.Unlock()
+	resp.Body = rb
+	return resp, nil
+}
+
+// keep stores a finished interaction.
+func (r *Recorder) keep(seq int, in Interaction) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pending, seq)
+	r.recorded = append(r.recorded, recorded{seq, in})
+}
+
+// Cassette returns the cassette to save: the replayed interactions, then the
+// recorded ones in the order their requests were sent. A response body still
+// being read is included as far as it was read, marked truncated.
+func (r *Recorder) Cassette() *Cassette {
+	r.mu.Lock()
+	open := make([]*recordingBody, 0, len(r.pending))
+	for _, rb := range r.pending {
+		open = append(open, rb)
+	}
+	r.mu.Unlock()
+	for _, rb := range open {
+		rb.finish(nil, true)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	slices.SortFunc(r.recorded, func(a, b recorded) int { return cmp.Compare(a.seq, b.seq) })
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions)}
+	for _, rec := range r.recorded {
+		c.interactions = append(c.interactions, rec.in)
+	}
+	if r.mode == ModeRecord || c.recordedAt.IsZero() {
+		c.recordedAt = time.Now().UTC().Truncate(time.Second)
+	}
+	return c
+}
+
+// Unused returns the replayable interactions that were never replayed, in
+// recorded order.
+func (r *Recorder) Unused() []Interaction {
+	if r.index == nil {
+		return nil
+	}
+	var out []Interaction
+	for _, e := range r.index.unused() {
+		out = append(out, *e.in)
+	}
+	return out
+}
+
+// Close releases the idle connections of the upstream transport the
+// recorder made for itself.
+func (r *Recorder) Close() {
+	if t, ok := r.upstream.(*http.Transport); ok && r.ownsUp {
+		t.CloseIdleConnections()
+	}
+}

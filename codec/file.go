@@ -1,0 +1,59 @@
+package codec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ReadFile reads and parses the cassette file at path. Its errors name the
+// file and say what is wrong with it.
+func ReadFile(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // *fs.PathError names the file already
+	}
+	f, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("codec: %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// WriteFile writes f to path, compressed as the name asks ([ForPath]). It
+// writes a temporary file in the same folder and renames it over path, so
+// path holds either the old cassette or the new one, never a part of either.
+// Missing folders are created.
+func WriteFile(path string, f *File) error {
+	data, err := Encode(f, ForPath(path))
+	if err != nil {
+		return fmt.Errorf("codec: %s: %w", path, err)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("codec: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("codec: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("codec: writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("codec: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("codec: writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("codec: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package dvdtest
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/codec"
+)
+
+// A DVD is the cassette of one test, playing as an http.RoundTripper. Hand
+// [DVD.Client] to the code under test, or the DVD itself to anything that
+// takes a transport. It is safe for concurrent use.
+type DVD struct {
+	t      testing.TB
+	path   string // as shown to the user: testdata/<name>.dvd.json
+	abs    string // as used for I/O, fixed at Use time
+	mode   cassette.Mode
+	source string // what chose the mode
+	rec    *cassette.Recorder
+	client *http.Client
+	cfg    config
+
+	mu    sync.Mutex
+	ended bool // the test is over: t must not be used any more
+}
+
+var _ http.RoundTripper = (*DVD)(nil)
+
+// Use returns the DVD of the cassette testdata/<name>.dvd.json of the test's
+// package. A / in name makes subfolders; an empty name means t.Name(). The
+// mode (see the package documentation) decides whether requests replay from
+// the cassette or reach the network and are recorded. When the test ends,
+// recordings are saved if the test passed.
+//
+// Use fails the test at once on a bad name or option, a cassette that
+// cannot be read, or a missing cassette in replay mode.
+func Use(t testing.TB, name string, opts ...Option) *DVD {
+	t.Helper()
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := cfg.err(); err != nil {
+		t.Fatalf("dvdtest: Use(%q): %v", name, err)
+	}
+	if name == "" {
+		name = t.Name()
+	}
+	rel, err := cassettePath(name, cfg.codec)
+	if err != nil {
+		t.Fatalf("dvdtest: %v", err)
+	}
+	abs, err := filepath.Abs(rel)
+	if err != nil {
+		t.Fatalf("dvdtest: %v", err)
+	}
+	mode, source, err := resolveMode(&cfg)
+	if err != nil {
+		t.Fatalf("dvdtest: %v", err)
+	}
+	d := &DVD{t: t, path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
+
+	var c *cassette.Cassette
+	if mode != cassette.ModeRecord && mode != cassette.ModePassthrough {
+		c, err = cassette.Load(abs)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			c = nil
+			if mode == cassette.ModeReplay {
+				t.Fatalf("dvdtest: %s does not exist, and the mode is replay (%s).\n%s", rel, source, d.advice())
+			}
+		case err != nil:
+			t.Fatalf("dvdtest: cannot read the cassette: %v\n"+
+				"The file is left as it is. Restore it from version control, or re-record it (it is replaced only if the test passes):\n\t%s",
+				strings.Replace(err.Error(), abs, rel, 1), d.runCommand())
+		}
+	}
+	cfg.rec.Mode = mode
+	rec, err := cassette.NewRecorder(c, cfg.rec)
+	if err != nil {
+		t.Fatalf("dvdtest: %s: %v", rel, err)
+	}
+	d.rec = rec
+	d.client = &http.Client{Transport: d}
+	t.Cleanup(d.cleanup)
+	return d
+}
+
+// Client returns an *http.Client whose Transport is d.
+func (d *DVD) Client() *http.Client { return d.client }
+
+// Recording reports whether requests that the cassette cannot replay are
+// sent upstream and recorded in this run.
+func (d *DVD) Recording() bool { return d.rec.Recording() }
+
+// Replayed reports whether resp was served from the cassette rather than
+// the network. It recognises the response by its Body, so ask before
+// replacing resp.Body; an http.Client with a Timeout wraps the body, and its
+// responses are not recognised.
+func (d *DVD) Replayed(resp *http.Response) bool { return cassette.Replayed(resp) }
+
+// Mode returns the mode this test runs in.
+func (d *DVD) Mode() cassette.Mode { return d.mode }
+
+// Path returns the cassette's file name, relative to the package directory.
+func (d *DVD) Path() string { return d.path }
+
+// RoundTrip replays, records or passes on req, as the mode says. A request
+// that can be neither replayed nor recorded fails the test, even if the
+// client swallows the error, and returns an error that wraps
+// cassette.ErrNoMatch.
+func (d *DVD) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.rec.RoundTrip(req)
+	if nm, ok := err.(*cassette.NoMatchError); ok {
+		err = &noMatchError{msg: d.noMatchMessage(nm), err: nm}
+		d.errorf("%v", err)
+	}
+	return resp, err
+}
+
+// errorf marks the test failed, unless it has ended: a request from a
+// goroutine that outlived the test must not call t.
+func (d *DVD) errorf(format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.ended {
+		d.t.Errorf(format, args...)
+	}
+}
+
+func (d *DVD) cleanup() {
+	d.mu.Lock()
+	d.ended = true
+	d.mu.Unlock()
+	defer d.rec.Close()
+	t := d.t
+	if !d.rec.Changed() {
+		d.logReplay()
+		return
+	}
+	switch {
+	case t.Skipped():
+		t.Logf("dvdtest: %s not saved: the test was skipped", d.path)
+		return
+	case t.Failed():
+		t.Logf("dvdtest: %s not saved: the test failed, so the cassette on disk is unchanged", d.path)
+		return
+	}
+	c := d.rec.Cassette()
+	if err := c.Save(d.abs); err != nil {
+		t.Errorf("dvdtest: saving %s: %v", d.path, err)
+		return
+	}
+	t.Logf("dvdtest: recorded %s to %s (%s)", plural(c.Len(), "interaction"), d.path, d.source)
+}
+
+func (d *DVD) logReplay() {
+	if d.mode == cassette.ModePassthrough {
+		return
+	}
+	if unused := len(d.rec.Unused()); unused > 0 {
+		d.t.Logf("dvdtest: %s: %s never replayed", d.path, plural(unused, "recorded interaction"))
+	}
+}
+
+// cassettePath returns testdata/<name>.dvd.json[.zst|.gz], or an error when
+// the name would leave testdata/.
+func cassettePath(name string, c codec.Codec) (string, error) {
+	bad := func(why string) error {
+		return errors.New("cassette name " + strconv.Quote(name) + " " + why)
+	}
+	switch {
+	case strings.ContainsRune(name, 0):
+		return "", bad("holds a NUL byte")
+	case strings.ContainsRune(name, '\\'):
+		return "", bad("holds a backslash: use / to make subfolders")
+	case strings.HasPrefix(name, "/") || filepath.IsAbs(name):
+		return "", bad("is absolute: name a file below testdata/, such as \"github/list_repos\"")
+	}
+	for _, elem := range strings.Split(name, "/") {
+		switch elem {
+		case "..":
+			return "", bad("escapes testdata/: use a name without \"..\"")
+		case "", ".":
+			return "", bad("has an empty or \".\" path element")
+		}
+	}
+	if !filepath.IsLocal(filepath.FromSlash(name)) {
+		return "", bad("is not a plain relative file name on this system")
+	}
+	return filepath.Join("testdata", filepath.FromSlash(name)) + codec.Ext + c.Ext(), nil
+}
+
+// plural returns "1 interaction" or "2 interactions".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -1,0 +1,78 @@
+package match
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// canonicalQuery returns the query with its parameters unescaped, sorted by
+// name (values of one name keep their order) and escaped again, so that
+// equivalent queries give the same string.
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	type param struct{ k, v string }
+	var params []param
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		params = append(params, param{unescape(k), unescape(v)})
+	}
+	slices.SortStableFunc(params, func(a, b param) int { return strings.Compare(a.k, b.k) })
+	var b strings.Builder
+	b.Grow(len(raw))
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.v))
+	}
+	if s := b.String(); s != raw {
+		return s
+	}
+	return raw
+}
+
+// unescape decodes a query component; one that does not decode is kept as
+// written, so a malformed query still matches itself.
+func unescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	u, err := url.QueryUnescape(s)
+	if err != nil {
+		return s
+	}
+	return u
+}
+
+// canonicalJSON re-encodes a JSON document with sorted object keys and no
+// spacing. Numbers keep their text, so 1.0 and 1 stay different.
+func canonicalJSON(body []byte) (string, bool) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || !json.Valid(body) {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return "", false
+	}
+	// encoding/json writes map keys sorted and json.Number verbatim.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", false
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), true
+}

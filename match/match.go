@@ -1,0 +1,134 @@
+// Package match decides which recorded request an incoming request replays.
+//
+// A [Matcher] reads one feature of a request (its method, its path, its
+// query…) in a canonical form. The features of the matchers in use are hashed
+// into the key of the cassette's index and then compared for equality, so two
+// requests match exactly when every feature is equal, and a hash collision can
+// never pick the wrong interaction. A [Func] is an extra check that runs only
+// on the candidates the index found.
+package match
+
+import (
+	"net/http"
+	"strings"
+)
+
+// A Matcher reads one feature of a request: a name, used in diffs, and a
+// canonical value. Two requests are the same request for a Matcher when the
+// values are equal. body is the request body, already read; a Matcher must not
+// modify it.
+//
+// Any function of this type is a Matcher, so a feature the built-in matchers
+// do not cover can feed the index too:
+//
+//	tenant := func(r *http.Request, _ []byte) match.Feature {
+//		return match.Feature{Name: "Tenant", Value: r.Header.Get("X-Tenant")}
+//	}
+type Matcher func(r *http.Request, body []byte) Feature
+
+// A Feature is what a [Matcher] read of a request.
+type Feature struct {
+	Name  string
+	Value string
+}
+
+// A Func is an extra comparison between a recorded request and an incoming
+// one. It runs only on the recorded requests whose features already equal the
+// incoming request's, so it can be as slow as it needs to be. Each request's
+// Body can be read and is rewound for every call.
+type Func func(recorded, incoming *http.Request) bool
+
+// Default returns the matchers used when none are given: [Method], [Scheme],
+// [Host], [Path] and [Query].
+func Default() []Matcher {
+	return []Matcher{Method, Scheme, Host, Path, Query}
+}
+
+// Method matches the request method.
+func Method(r *http.Request, _ []byte) Feature {
+	m := r.Method
+	if m == "" {
+		m = http.MethodGet
+	}
+	return Feature{Name: "Method", Value: m}
+}
+
+// Scheme matches the URL scheme, http or https.
+func Scheme(r *http.Request, _ []byte) Feature {
+	return Feature{Name: "Scheme", Value: lower(r.URL.Scheme)}
+}
+
+// Host matches the URL host with its port, as written in the URL, without
+// regard to case.
+func Host(r *http.Request, _ []byte) Feature {
+	return Feature{Name: "Host", Value: lower(r.URL.Host)}
+}
+
+// Path matches the URL path in its escaped form, so /a%2Fb and /a/b differ.
+func Path(r *http.Request, _ []byte) Feature {
+	p := r.URL.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	return Feature{Name: "Path", Value: p}
+}
+
+// Query matches the URL query parameters. The order of parameters does not
+// matter, nor how they are escaped; the order of the values of one repeated
+// parameter does.
+func Query(r *http.Request, _ []byte) Feature {
+	return Feature{Name: "Query", Value: canonicalQuery(r.URL.RawQuery)}
+}
+
+// Header returns a Matcher of the named request headers, all values in
+// order. Header names are not case-sensitive; a missing header and an empty
+// one are the same.
+func Header(names ...string) Matcher {
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = http.CanonicalHeaderKey(n)
+	}
+	return func(r *http.Request, _ []byte) Feature {
+		var b strings.Builder
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(k)
+			b.WriteString(":")
+			for j, v := range r.Header.Values(k) {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				b.WriteString(" ")
+				b.WriteString(v)
+			}
+		}
+		return Feature{Name: "Header", Value: b.String()}
+	}
+}
+
+// Body matches the request body byte for byte.
+func Body(_ *http.Request, body []byte) Feature {
+	return Feature{Name: "Body", Value: string(body)}
+}
+
+// JSONBody matches request bodies that hold the same JSON value: the order of
+// object keys and the spacing do not matter, nor how a string is escaped. A
+// body that is not JSON is compared byte for byte.
+func JSONBody(_ *http.Request, body []byte) Feature {
+	if v, ok := canonicalJSON(body); ok {
+		return Feature{Name: "JSONBody", Value: v}
+	}
+	return Feature{Name: "JSONBody", Value: string(body)}
+}
+
+// lower returns s in lower case, without allocating when it already is.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
