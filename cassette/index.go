@@ -41,7 +41,8 @@ type entry struct {
 	n     int // position in the cassette
 	in    *Interaction
 	canon string // canonical features
-	used  bool   // guarded by the bucket's mu
+	used  bool   // guarded by b.mu
+	b     *bucket
 	req   *http.Request
 }
 
@@ -74,6 +75,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 			ix.buckets[h] = b
 		}
 		b.entries = append(b.entries, e)
+		e.b = b
 	}
 	return ix, nil
 }
@@ -184,8 +186,8 @@ func (ix *index) extraMatch(e *entry, req *http.Request, body []byte) bool {
 	return true
 }
 
-// usedMatch reports whether a request with these features matched an
-// interaction that was already used: the reason a replay-only run misses.
+// usedMatch returns the last used interaction with these features, if any:
+// the reason a replay-only run missed.
 func (ix *index) usedMatch(canon []byte) *entry {
 	b := ix.buckets[xxh3.Hash(canon)]
 	if b == nil {
@@ -193,8 +195,8 @@ func (ix *index) usedMatch(canon []byte) *entry {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, e := range b.entries {
-		if e.canon == string(canon) && e.used {
+	for i := len(b.entries) - 1; i >= 0; i-- {
+		if e := b.entries[i]; e.canon == string(canon) && e.used {
 			return e
 		}
 	}
@@ -206,10 +208,9 @@ func (ix *index) unused() []*entry {
 	var out []*entry
 	for i := range ix.entries {
 		e := &ix.entries[i]
-		b := ix.buckets[xxh3.Hash([]byte(e.canon))]
-		b.mu.Lock()
+		e.b.mu.Lock()
 		used := e.used
-		b.mu.Unlock()
+		e.b.mu.Unlock()
 		if !used {
 			out = append(out, e)
 		}

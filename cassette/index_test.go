@@ -1,0 +1,57 @@
+package cassette
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/zeebo/xxh3"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// A hash collision puts different requests in one bucket; the comparison of
+// features must still pick the right one.
+func TestIndexCollision(t *testing.T) {
+	ins := []Interaction{
+		{Request: Request{Method: "GET", URL: "http://x/a"}, Response: &Response{StatusCode: 200, Body: []byte("a")}},
+		{Request: Request{Method: "GET", URL: "http://x/b"}, Response: &Response{StatusCode: 200, Body: []byte("b")}},
+	}
+	ix, err := newIndex(ins, match.Default(), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, hb := xxh3.Hash([]byte(ix.entries[0].canon)), xxh3.Hash([]byte(ix.entries[1].canon))
+	// Force the collision: b's entry moves in front of a's in a's bucket.
+	ix.buckets[ha].entries = append([]*entry{&ix.entries[1]}, ix.buckets[ha].entries...)
+	ix.entries[1].b = ix.buckets[ha]
+	delete(ix.buckets, hb)
+	for _, tc := range []struct{ url, want string }{{"http://x/a", "a"}, {"http://x/a", ""}} {
+		req, _ := http.NewRequest("GET", tc.url, nil)
+		e := ix.lookup(req, nil)
+		got := ""
+		if e != nil {
+			got = string(e.in.Response.Body)
+		}
+		if got != tc.want {
+			t.Errorf("lookup %s = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+	if u := ix.unused(); len(u) != 1 || u[0].n != 1 {
+		t.Errorf("unused = %v, want only interaction 1", u)
+	}
+}
+
+func TestFeaturesRoundTrip(t *testing.T) {
+	req, _ := http.NewRequest("GET", "http://h:1/p?b=2&a=1", nil)
+	canon := canonical(nil, match.Default(), req, nil)
+	fs := features(string(canon))
+	want := []match.Feature{{"Method", "GET"}, {"Scheme", "http"}, {"Host", "h:1"}, {"Path", "/p"}, {"Query", "a=1&b=2"}}
+	if len(fs) != len(want) {
+		t.Fatalf("features = %v, want %v", fs, want)
+	}
+	for i := range want {
+		if fs[i] != want[i] {
+			t.Errorf("feature %d = %v, want %v", i, fs[i], want[i])
+		}
+	}
+}

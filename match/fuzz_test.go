@@ -1,0 +1,47 @@
+package match
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// FuzzQuery checks that the canonical form of a query is stable: it is its
+// own canonical form, and the parameter order does not change it.
+func FuzzQuery(f *testing.F) {
+	for _, s := range []string{"", "a=1", "b=2&a=1", "a=1&a=2", "q=a+b&q=a%20b", "%zz=1", "&&a", "a==b", "x=%E2%82%AC"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		c := canonicalQuery(raw)
+		if again := canonicalQuery(c); again != c {
+			t.Errorf("canonicalQuery(%q) = %q, but canonicalQuery of that = %q", raw, c, again)
+		}
+		r := &http.Request{URL: &url.URL{RawQuery: raw}}
+		if got := Query(r, nil).Value; got != c {
+			t.Errorf("Query = %q, want %q", got, c)
+		}
+	})
+}
+
+// FuzzJSONBody checks that canonical JSON is stable and that spacing never
+// changes it.
+func FuzzJSONBody(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"b":1,"a":[1,2,{"d":null,"c":true}]}`, `"x"`, `1e400`, `{"a":"\u00e9"}`, `not json`, ``, `{"a":1}{"b":2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, ok := canonicalJSON(body)
+		if !ok {
+			return
+		}
+		again, ok := canonicalJSON([]byte(c))
+		if !ok || again != c {
+			t.Errorf("canonicalJSON(%q) = %q, but canonicalJSON of that = %q, %v", body, c, again, ok)
+		}
+		spaced := append([]byte(" \n"), body...)
+		if s, _ := canonicalJSON(append(spaced, '\t')); s != c {
+			t.Errorf("spacing changed the canonical form: %q vs %q", s, c)
+		}
+	})
+}

@@ -1,0 +1,107 @@
+package match_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+func newRequest(t *testing.T, method, url string, header http.Header) *http.Request {
+	t.Helper()
+	r, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	return r
+}
+
+type side struct {
+	method, url string
+	header      http.Header
+	body        string
+}
+
+func TestMatchers(t *testing.T) {
+	tests := []struct {
+		name    string
+		reason  string
+		matcher match.Matcher
+		a, b    side
+		equal   bool
+	}{
+		{"method same", "", match.Method, side{method: "GET", url: "http://x/"}, side{method: "GET", url: "http://x/"}, true},
+		{"method differs", "", match.Method, side{method: "GET", url: "http://x/"}, side{method: "POST", url: "http://x/"}, false},
+		{"method empty is GET", "http.Request treats an empty method as GET", match.Method, side{method: "", url: "http://x/"}, side{method: "GET", url: "http://x/"}, true},
+		{"scheme differs", "", match.Scheme, side{url: "http://x/"}, side{url: "https://x/"}, false},
+		{"scheme case", "schemes are case-insensitive", match.Scheme, side{url: "HTTP://x/"}, side{url: "http://x/"}, true},
+		{"host case", "host names are case-insensitive", match.Host, side{url: "http://Example.COM/"}, side{url: "http://example.com/"}, true},
+		{"host port", "the port is part of the host", match.Host, side{url: "http://x:1/"}, side{url: "http://x:2/"}, false},
+		{"path differs", "", match.Path, side{url: "http://x/a"}, side{url: "http://x/b"}, false},
+		{"path escaped slash", "an escaped slash is a different path", match.Path, side{url: "http://x/a%2Fb"}, side{url: "http://x/a/b"}, false},
+		{"path empty is root", "", match.Path, side{url: "http://x"}, side{url: "http://x/"}, true},
+		{"query order", "parameter order does not matter", match.Query, side{url: "http://x/?a=1&b=2"}, side{url: "http://x/?b=2&a=1"}, true},
+		{"query escaping", "%20 and + are both a space", match.Query, side{url: "http://x/?q=a%20b"}, side{url: "http://x/?q=a+b"}, true},
+		{"query repeated order", "the values of one name keep their order", match.Query, side{url: "http://x/?a=1&a=2"}, side{url: "http://x/?a=2&a=1"}, false},
+		{"query value", "", match.Query, side{url: "http://x/?a=1"}, side{url: "http://x/?a=2"}, false},
+		{"query missing", "", match.Query, side{url: "http://x/?a=1"}, side{url: "http://x/"}, false},
+		{"query malformed", "a malformed query still matches itself", match.Query, side{url: "http://x/?a=%zz"}, side{url: "http://x/?a=%zz"}, true},
+		{"header same", "", match.Header("X-A"), side{url: "http://x/", header: http.Header{"X-A": {"1"}}}, side{url: "http://x/", header: http.Header{"X-A": {"1"}}}, true},
+		{"header differs", "", match.Header("x-a"), side{url: "http://x/", header: http.Header{"X-A": {"1"}}}, side{url: "http://x/", header: http.Header{"X-A": {"2"}}}, false},
+		{"header not named", "only the named headers count", match.Header("X-A"), side{url: "http://x/", header: http.Header{"X-B": {"1"}}}, side{url: "http://x/", header: http.Header{"X-B": {"2"}}}, true},
+		{"header values order", "", match.Header("X-A"), side{url: "http://x/", header: http.Header{"X-A": {"1", "2"}}}, side{url: "http://x/", header: http.Header{"X-A": {"2", "1"}}}, false},
+		{"header split", "two names must not blur into one", match.Header("X-A", "X-B"), side{url: "http://x/", header: http.Header{"X-A": {"1"}}}, side{url: "http://x/", header: http.Header{"X-B": {"1"}}}, false},
+		{"body same", "", match.Body, side{url: "http://x/", body: "abc"}, side{url: "http://x/", body: "abc"}, true},
+		{"body differs", "", match.Body, side{url: "http://x/", body: "abc"}, side{url: "http://x/", body: "abd"}, false},
+		{"body spacing", "Body compares bytes", match.Body, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `{ "a": 1 }`}, false},
+		{"json spacing", "JSONBody ignores spacing", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: "{ \"a\" : 1 }\n"}, true},
+		{"json key order", "JSONBody ignores key order", match.JSONBody, side{url: "http://x/", body: `{"a":1,"b":[1,{"c":2,"d":3}]}`}, side{url: "http://x/", body: `{"b":[1,{"d":3,"c":2}],"a":1}`}, true},
+		{"json escapes", `"\u0041" is "A"`, match.JSONBody, side{url: "http://x/", body: `{"a":"\u0041"}`}, side{url: "http://x/", body: `{"a":"A"}`}, true},
+		{"json value", "", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `{"a":2}`}, false},
+		{"json array order", "array order matters", match.JSONBody, side{url: "http://x/", body: `[1,2]`}, side{url: "http://x/", body: `[2,1]`}, false},
+		{"json number text", "1 and 1.0 are kept apart: numbers keep their text", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `{"a":1.0}`}, false},
+		{"json not json", "a body that is not JSON is compared as bytes", match.JSONBody, side{url: "http://x/", body: `a=1`}, side{url: "http://x/", body: `a=1`}, true},
+		{"json vs not json", "", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `a=1`}, false},
+		{"json big ints", "large integers are not rounded through float64", match.JSONBody, side{url: "http://x/", body: `{"id":12345678901234567890}`}, side{url: "http://x/", body: `{"id":12345678901234567891}`}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newRequest(t, tt.a.method, tt.a.url, tt.a.header)
+			b := newRequest(t, tt.b.method, tt.b.url, tt.b.header)
+			fa, fb := tt.matcher(a, []byte(tt.a.body)), tt.matcher(b, []byte(tt.b.body))
+			if fa.Name != fb.Name || fa.Name == "" {
+				t.Fatalf("feature names %q and %q: want the same, non-empty", fa.Name, fb.Name)
+			}
+			if got := fa.Value == fb.Value; got != tt.equal {
+				t.Errorf("%s: equal = %v, want %v (%s)\n a: %q\n b: %q", tt.name, got, tt.equal, tt.reason, fa.Value, fb.Value)
+			}
+		})
+	}
+}
+
+func TestDefault(t *testing.T) {
+	var names []string
+	r := newRequest(t, "GET", "http://x/", nil)
+	for _, m := range match.Default() {
+		names = append(names, m(r, nil).Name)
+	}
+	if got, want := strings.Join(names, ","), "Method,Scheme,Host,Path,Query"; got != want {
+		t.Errorf("Default() features = %s, want %s", got, want)
+	}
+}
+
+func TestBodyDoesNotModify(t *testing.T) {
+	body := []byte(`{"b":1,"a":2}`)
+	r := newRequest(t, "POST", "http://x/", nil)
+	match.JSONBody(r, body)
+	match.Body(r, body)
+	if string(body) != `{"b":1,"a":2}` {
+		t.Errorf("matchers modified the body: %s", body)
+	}
+}
