@@ -1,0 +1,95 @@
+// Package dvdtest records the HTTP traffic of a test once and replays it on
+// every later run.
+//
+// # Quick start
+//
+// Give the code under test the client of a DVD:
+//
+//	func TestListRepos(t *testing.T) {
+//		d := dvdtest.Use(t, "github/list_repos") // testdata/github/list_repos.dvd.json
+//		gh := github.NewClient(d.Client())
+//		...
+//	}
+//
+// The first run sends the requests to the real server and, if the test
+// passes, saves them with their responses in the cassette
+// testdata/github/list_repos.dvd.json. Every later run replays them from the
+// cassette: offline, deterministic, in microseconds. To record again, run
+//
+//	go test -run '^TestListRepos$' -update
+//
+// A DVD is an http.RoundTripper, so it can also be handed to any SDK that
+// takes a transport.
+//
+// # Modes
+//
+//	mode             cassette missing     cassette present                 saved when the test passed
+//	ModeOnce         record everything    replay only; a miss is an error  if it recorded (an empty cassette too)
+//	ModeReplay       the test fails       replay only                      never
+//	ModeAppend       record               replay what matches, record rest if something new was recorded
+//	ModeRecord       record               ignored: everything re-recorded  always (a failed test keeps the old file)
+//	ModePassthrough  no replay, no recording: every request goes upstream  never
+//
+// The mode comes from, in this order, the first that says anything:
+//
+//  1. the -update flag: ModeRecord for every cassette of the run;
+//  2. the DVD_MODE environment variable: once, replay, append, record or
+//     passthrough;
+//  3. the [WithMode] option of the test;
+//  4. the CI environment variable: when it is set (and not false), the
+//     default is ModeReplay, so that CI never reaches the network by accident
+//     and a missing cassette fails with the command that records it;
+//  5. otherwise ModeOnce.
+//
+// The person running the tests speaks first, then the code, then the
+// machine.
+//
+// # -update and packages with their own -update flag
+//
+// dvdtest registers -update only when it is on the command line and no
+// package has registered it, and reads it, whoever registered it, when Use
+// is called. A package whose tests define their own -update flag (for golden
+// files) therefore keeps working in an ordinary run. For a run with -update,
+// such a package should define its flag only if it is not defined yet, so
+// that one flag re-records both golden files and cassettes:
+//
+//	var update = func() *bool {
+//		if f := flag.Lookup("update"); f != nil {
+//			v := f.Value.(flag.Getter).Get().(bool)
+//			return &v
+//		}
+//		return flag.Bool("update", false, "update golden files")
+//	}()
+//
+// or keep its flag as it is and re-record cassettes with DVD_MODE=record.
+//
+// # Matching
+//
+// A request replays the first recorded interaction, in recorded order, that
+// has the same method, scheme, host, path and query (parameter order does
+// not matter). [MatchOn] chooses other features from package match, such as
+// match.Header or match.JSONBody; [Extra] adds checks that cannot be reduced
+// to a feature. Features are hashed into an index, so a lookup costs the
+// same in a cassette of 100 or 100,000 interactions.
+//
+// Each recorded interaction is replayed once: two identical requests get the
+// two recorded responses in order, so read-modify-reread works. [AllowRepeats]
+// lifts that.
+//
+// A request that matches nothing fails the test, even if the client swallows
+// the error. The error wraps cassette.ErrNoMatch, names the request, shows
+// the closest recorded request with a (-recorded +incoming) diff of the
+// features that differ, and ends with the command that re-records the test.
+//
+// # Saving
+//
+// The cassette is written when the test ends (from t.Cleanup), only if the
+// test passed (not failed, panicked or skipped) and something changed. The
+// write goes to a temporary file renamed over the cassette, so a cassette is
+// never half-written, and a cassette that cannot be read is never
+// overwritten except by a passing re-record. The test log says what
+// happened.
+//
+// [Compress] stores the cassette compressed with zstd or gzip; reading
+// recognises the compression by its content.
+package dvdtest
