@@ -30,12 +30,30 @@ type Config struct {
 	// identical requests get the recorded interactions in order, then the
 	// last one again and again.
 	AllowRepeats bool
+
+	// Redact says what to redact beyond the defaults, which always apply.
+	Redact Redaction
+	// BeforeSave, if set, edits each recorded interaction before it is
+	// redacted and stored.
+	BeforeSave func(*Interaction)
+	// RecordIf, if set, decides which recorded interactions are kept:
+	// those for which it returns false are passed to the client but not
+	// stored. It sees the interaction before BeforeSave and redaction.
+	RecordIf func(*Interaction) bool
+	// Passthrough, if set, picks requests that go upstream in every mode
+	// and are never recorded nor replayed.
+	Passthrough func(*http.Request) bool
+	// Latency makes replay wait for the recorded duration of each
+	// interaction before it answers, or until the request's context ends.
+	Latency bool
 }
 
 // A Recorder is an http.RoundTripper that replays requests from a cassette
 // and, where its mode allows, sends the others upstream and records them.
 // It is safe for concurrent use.
 type Recorder struct {
+	cfg       Config
+	redact    *redactor
 	mode      Mode
 	upstream  http.RoundTripper
 	ownsUp    bool
@@ -60,7 +78,7 @@ type recorded struct {
 // when there is no cassette yet; in ModeReplay that is an error. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
-	r := &Recorder{mode: cfg.Mode, upstream: cfg.Upstream, pending: map[int]*recordingBody{}}
+	r := &Recorder{cfg: cfg, redact: newRedactor(cfg.Redact), mode: cfg.Mode, upstream: cfg.Upstream, pending: map[int]*recordingBody{}}
 	if r.upstream == nil {
 		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
 		r.ownsUp = true
@@ -90,7 +108,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.out = New()
 	if replayFrom != nil {
 		ins := replayFrom.Interactions()
-		ix, err := newIndex(ins, matchers, cfg.Extra, cfg.AllowRepeats)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats)
 		if err != nil {
 			return nil, fmt.Errorf("cassette: %w", err)
 		}
@@ -135,28 +153,73 @@ func Replayed(resp *http.Response) bool {
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if r.mode == ModePassthrough {
+	if r.mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
 		return r.upstream.RoundTrip(req)
 	}
 	body, err := readBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, req.URL, err)
+		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.url(req.URL.String()), err)
 	}
+	view, viewBody := r.redact.matchView(req, body)
 	if r.index != nil {
-		if e := r.index.lookup(req, body); e != nil {
+		if e := r.index.lookup(view, viewBody); e != nil {
+			if r.cfg.Latency {
+				if err := wait(req, e.in.Duration); err != nil {
+					return nil, err
+				}
+			}
 			return replay(req, e.in)
 		}
 		if !r.recording {
-			return nil, r.index.noMatch(req, body, identity)
+			return nil, r.index.noMatch(view, viewBody, r.redact.url)
 		}
 	}
 	if !r.recording {
-		return nil, &NoMatchError{Request: req.Method + " " + req.URL.String()}
+		return nil, &NoMatchError{Request: req.Method + " " + r.redact.url(req.URL.String())}
 	}
 	return r.record(req, body)
 }
 
-func identity(s string) string { return s }
+// wait sleeps for d, or until the request's context ends.
+func wait(req *http.Request, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		// Both may be ready on a busy machine; the context wins.
+		return req.Context().Err()
+	case <-req.Context().Done():
+		return req.Context().Err()
+	}
+}
+
+// restored returns the interactions as replay serves them: with the values
+// of placeholders put back. The cassette itself keeps the placeholders.
+func (r *Recorder) restored(ins []Interaction) []Interaction {
+	if len(r.redact.placeholders) == 0 {
+		return ins
+	}
+	out := slices.Clone(ins)
+	for i := range out {
+		rec := out[i].Response
+		if rec == nil {
+			continue
+		}
+		cp := *rec
+		cp.Header = rec.Header.Clone()
+		for _, vs := range cp.Header {
+			for j, v := range vs {
+				vs[j] = r.redact.restore(v)
+			}
+		}
+		cp.Body = r.redact.restoreBytes(rec.Body)
+		out[i].Response = &cp
+	}
+	return out
+}
 
 // readBody reads and closes the request body, as a RoundTripper must.
 func readBody(req *http.Request) ([]byte, error) {
@@ -216,12 +279,22 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	return resp, nil
 }
 
-// keep stores a finished interaction.
+// keep stores a finished interaction, if RecordIf lets it, after the
+// BeforeSave hook and redaction.
 func (r *Recorder) keep(seq int, in Interaction) {
+	store := r.cfg.RecordIf == nil || r.cfg.RecordIf(&in)
+	if store {
+		if r.cfg.BeforeSave != nil {
+			r.cfg.BeforeSave(&in)
+		}
+		r.redact.interaction(&in)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.pending, seq)
-	r.recorded = append(r.recorded, recorded{seq, in})
+	if store {
+		r.recorded = append(r.recorded, recorded{seq, in})
+	}
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the

@@ -2,6 +2,7 @@ package dvdtest
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
@@ -82,6 +84,17 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 				strings.Replace(err.Error(), abs, rel, 1), d.runCommand())
 		}
 	}
+	if c != nil && cfg.maxAge > 0 && !c.RecordedAt().IsZero() {
+		if age := time.Since(c.RecordedAt()); age > cfg.maxAge {
+			stale := fmt.Sprintf("recorded %s ago, more than MaxAge(%v)", age.Round(time.Second), cfg.maxAge)
+			if mode == cassette.ModeOnce || mode == cassette.ModeAppend {
+				mode, d.mode, d.source = cassette.ModeRecord, cassette.ModeRecord, "the cassette was "+stale
+				c = nil
+			} else {
+				t.Logf("dvdtest: %s is stale: it was %s; mode %v (%s) does not record, so it replays.\n%s", rel, stale, mode, source, d.advice())
+			}
+		}
+	}
 	cfg.rec.Mode = mode
 	rec, err := cassette.NewRecorder(c, cfg.rec)
 	if err != nil {
@@ -142,7 +155,9 @@ func (d *DVD) cleanup() {
 	defer d.rec.Close()
 	t := d.t
 	if !d.rec.Changed() {
-		d.logReplay()
+		if !t.Failed() && !t.Skipped() {
+			d.logReplay()
+		}
 		return
 	}
 	switch {
@@ -161,13 +176,24 @@ func (d *DVD) cleanup() {
 	t.Logf("dvdtest: recorded %s to %s (%s)", plural(c.Len(), "interaction"), d.path, d.source)
 }
 
+// logReplay reports the recorded interactions that were never replayed:
+// in the log, or as a failure with FailOnUnused.
 func (d *DVD) logReplay() {
-	if d.mode == cassette.ModePassthrough {
+	unused := d.rec.Unused()
+	if len(unused) == 0 {
 		return
 	}
-	if unused := len(d.rec.Unused()); unused > 0 {
-		d.t.Logf("dvdtest: %s: %s never replayed", d.path, plural(unused, "recorded interaction"))
+	if !d.cfg.failUnused {
+		d.t.Logf("dvdtest: %s: %s never replayed", d.path, plural(len(unused), "recorded interaction"))
+		return
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "dvdtest: %s: %s never replayed (FailOnUnused):", d.path, plural(len(unused), "recorded interaction"))
+	for _, in := range unused {
+		fmt.Fprintf(&b, "\n\t%s %s", in.Request.Method, in.Request.URL)
+	}
+	b.WriteString("\nThe test no longer sends them: re-record it to drop them:\n\t" + d.runCommand())
+	d.t.Errorf("%s", b.String())
 }
 
 // cassettePath returns testdata/<name>.dvd.json[.zst|.gz], or an error when

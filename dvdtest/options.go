@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
@@ -14,10 +16,12 @@ import (
 type Option func(*config)
 
 type config struct {
-	rec     cassette.Config
-	modeSet bool
-	codec   codec.Codec
-	errs    []error
+	rec        cassette.Config
+	modeSet    bool
+	codec      codec.Codec
+	failUnused bool
+	maxAge     time.Duration
+	errs       []error
 }
 
 func (c *config) fail(format string, args ...any) {
@@ -104,4 +108,135 @@ func (c *config) err() error {
 		return nil
 	}
 	return errors.Join(c.errs...)
+}
+
+// RedactHeaders redacts more request and response headers, beyond the
+// defaults (Authorization, Cookie, Set-Cookie, X-Api-Key and the like; see
+// cassette.Redaction). A redacted value never reaches the cassette, an error
+// message or a log line, and replay still matches it.
+func RedactHeaders(names ...string) Option {
+	return func(c *config) { c.rec.Redact.Headers = append(c.rec.Redact.Headers, names...) }
+}
+
+// RedactQuery redacts more query parameters, beyond the defaults
+// (access_token, api_key, token, signature, X-Amz-Signature and the like).
+// The incoming request is redacted the same way before it is matched, so a
+// redacted parameter still matches on replay.
+func RedactQuery(names ...string) Option {
+	return func(c *config) { c.rec.Redact.Query = append(c.rec.Redact.Query, names...) }
+}
+
+// RedactJSON redacts fields of JSON request and response bodies, named by
+// dotted paths from the top: "password", "user.token", "items.*.secret",
+// where * is any array element or object member. The value becomes
+// "REDACTED"; the rest of the body is kept byte for byte.
+func RedactJSON(paths ...string) Option {
+	return func(c *config) {
+		for _, p := range paths {
+			if p == "" || strings.Contains(p, "..") || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") {
+				c.fail("RedactJSON: %q is not a dotted path such as \"user.token\"", p)
+			}
+		}
+		c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...)
+	}
+}
+
+// Placeholder keeps a secret out of the cassette and still gives it to the
+// client: wherever value appears in a recorded request or response, the
+// cassette holds <NAME>, and replay puts value back into the responses the
+// client reads. Requests are matched with the value replaced the same way.
+//
+//	d := dvdtest.Use(t, "billing", dvdtest.Placeholder("ACCOUNT_ID", os.Getenv("ACCOUNT_ID")))
+//
+// An empty value is ignored, so a test can pass one that is set only while
+// recording.
+func Placeholder(name, value string) Option {
+	return func(c *config) {
+		if name == "" || strings.ContainsAny(name, "<> \t\n") {
+			c.fail("Placeholder: the name %q must be non-empty, without spaces or angle brackets", name)
+			return
+		}
+		if c.rec.Redact.Placeholders == nil {
+			c.rec.Redact.Placeholders = map[string]string{}
+		}
+		c.rec.Redact.Placeholders[name] = value
+	}
+}
+
+// BeforeSave runs f on each recorded interaction before it is redacted and
+// stored, to edit it: drop a volatile header, shorten a body, rename a host.
+func BeforeSave(f func(*cassette.Interaction)) Option {
+	return func(c *config) {
+		if f == nil {
+			c.fail("BeforeSave: the func is nil")
+		}
+		c.rec.BeforeSave = f
+	}
+}
+
+// RecordIf keeps only the interactions for which keep returns true; the
+// others reach the client but are not stored, so a later replay-only run
+// has no answer for them. For example, only GET requests, or no 5xx:
+//
+//	dvdtest.RecordIf(func(in *cassette.Interaction) bool {
+//		return in.Response != nil && in.Response.StatusCode < 500
+//	})
+func RecordIf(keep func(*cassette.Interaction) bool) Option {
+	return func(c *config) {
+		if keep == nil {
+			c.fail("RecordIf: the func is nil")
+		}
+		c.rec.RecordIf = keep
+	}
+}
+
+// Passthrough sends the requests for which pass returns true to the
+// network in every mode, replay included, and never records them.
+func Passthrough(pass func(*http.Request) bool) Option {
+	return func(c *config) {
+		if pass == nil {
+			c.fail("Passthrough: the func is nil")
+		}
+		prev := c.rec.Passthrough
+		c.rec.Passthrough = pass
+		if prev != nil {
+			c.rec.Passthrough = func(r *http.Request) bool { return prev(r) || pass(r) }
+		}
+	}
+}
+
+// PassthroughHosts passes through the requests to the given hosts (names
+// or IP addresses, without port, compared without regard to case), such as
+// "localhost" or "127.0.0.1" for a local service the test starts itself.
+func PassthroughHosts(hosts ...string) Option {
+	set := map[string]bool{}
+	for _, h := range hosts {
+		set[strings.ToLower(strings.Trim(h, "[]"))] = true
+	}
+	return Passthrough(func(r *http.Request) bool { return set[strings.ToLower(r.URL.Hostname())] })
+}
+
+// FailOnUnused fails the test when recorded interactions were never
+// replayed, and lists them. Without it, the test log counts them.
+func FailOnUnused() Option {
+	return func(c *config) { c.failUnused = true }
+}
+
+// MaxAge re-records a cassette older than age, where the mode allows
+// recording (once or append); where it does not, as in CI, the test logs
+// that the cassette is stale.
+func MaxAge(age time.Duration) Option {
+	return func(c *config) {
+		if age <= 0 {
+			c.fail("MaxAge: %v is not a positive duration", age)
+		}
+		c.maxAge = age
+	}
+}
+
+// ReplayLatency makes replay wait as long as each interaction took when it
+// was recorded, or until the request's context is done. Replay does not
+// wait without it.
+func ReplayLatency() Option {
+	return func(c *config) { c.rec.Latency = true }
 }
