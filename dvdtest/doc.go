@@ -49,19 +49,24 @@
 // dvdtest registers -update only when it is on the command line and no
 // package has registered it, and reads it, whoever registered it, when Use
 // is called. A package whose tests define their own -update flag (for golden
-// files) therefore keeps working in an ordinary run. For a run with -update,
-// such a package should define its flag only if it is not defined yet, so
-// that one flag re-records both golden files and cassettes:
+// files) therefore keeps working in an ordinary run. In a run with -update,
+// though, dvdtest is initialised first and registers the flag, and the
+// package's own flag.Bool("update", ...) panics with "flag redefined". Such a
+// package re-records its cassettes with
 //
-//	var update = func() *bool {
+//	DVD_MODE=record go test ./pkg
+//
+// or defines its flag only if it is not defined yet, so that one -update
+// re-records both golden files and cassettes:
+//
+//	// update reports whether the run asked for -update, whoever defined it.
+//	var update = func() func() bool {
 //		if f := flag.Lookup("update"); f != nil {
-//			v := f.Value.(flag.Getter).Get().(bool)
-//			return &v
+//			return func() bool { return f.Value.String() == "true" }
 //		}
-//		return flag.Bool("update", false, "update golden files")
+//		b := flag.Bool("update", false, "update golden files")
+//		return func() bool { return *b }
 //	}()
-//
-// or keep its flag as it is and re-record cassettes with DVD_MODE=record.
 //
 // # Matching
 //

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,7 +165,7 @@ func (d *DVD) cleanup() {
 	case t.Skipped():
 		t.Logf("dvdtest: %s not saved: the test was skipped", d.path)
 		return
-	case t.Failed():
+	case t.Failed() || panicking():
 		t.Logf("dvdtest: %s not saved: the test failed, so the cassette on disk is unchanged", d.path)
 		return
 	}
@@ -230,4 +231,22 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// panicking reports whether the test goroutine is unwinding a panic. The
+// testing package runs the cleanups of a panicking test before it marks the
+// test failed, so t.Failed() alone would save the cassette of a test that
+// panicked.
+func panicking() bool {
+	var pcs [64]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if f.Function == "runtime.gopanic" {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
