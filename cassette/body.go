@@ -6,16 +6,18 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // recordingBody passes a response body to the caller and keeps a copy of
 // what the caller reads. The interaction is stored once the body reaches
 // its end, fails, or is closed.
 type recordingBody struct {
-	rc   io.ReadCloser
-	resp *http.Response
-	r    *Recorder
-	seq  int
+	rc    io.ReadCloser
+	resp  *http.Response
+	r     *Recorder
+	seq   int
+	start time.Time
 
 	mu   sync.Mutex // guards buf, in and done against Recorder.Cassette
 	buf  bytes.Buffer
@@ -69,7 +71,7 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	}
 	in.Response = &resp
 	b.mu.Unlock()
-	b.r.keep(b.seq, in)
+	b.r.keep(b.seq, b.start, in)
 }
 
 // replay builds a fresh response from a recorded interaction.

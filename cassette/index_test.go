@@ -45,7 +45,10 @@ func TestFeaturesRoundTrip(t *testing.T) {
 	req, _ := http.NewRequest("GET", "http://h:1/p?b=2&a=1", nil)
 	canon := canonical(nil, match.Default(), req, nil)
 	fs := features(string(canon))
-	want := []match.Feature{{"Method", "GET"}, {"Scheme", "http"}, {"Host", "h:1"}, {"Path", "/p"}, {"Query", "a=1&b=2"}}
+	want := []match.Feature{
+		{Name: "Method", Value: "GET"}, {Name: "Scheme", Value: "http"}, {Name: "Host", Value: "h:1"},
+		{Name: "Path", Value: "/p"}, {Name: "Query", Value: "a=1&b=2"},
+	}
 	if len(fs) != len(want) {
 		t.Fatalf("features = %v, want %v", fs, want)
 	}

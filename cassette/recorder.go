@@ -70,8 +70,9 @@ type Recorder struct {
 }
 
 type recorded struct {
-	seq int
-	in  Interaction
+	seq        int
+	start, end time.Time // when the request was sent, when its outcome was complete
+	in         Interaction
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
@@ -251,24 +252,24 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	seq := r.seq
 	r.seq++
 	r.mu.Unlock()
+	start := time.Now()
 
 	in := Interaction{Request: Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}}
 	if in.Request.Method == "" {
 		in.Request.Method = http.MethodGet
 	}
-	start := time.Now()
 	resp, err := r.upstream.RoundTrip(out)
 	in.Duration = time.Since(start)
 	if err != nil {
 		in.Error = recordError(err)
-		r.keep(seq, in)
+		r.keep(seq, start, in)
 		return nil, err
 	}
 	in.Response = &Response{
 		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
 	}
-	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, r: r}
+	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r}
 	if resp.ContentLength > 0 {
 		rb.buf.Grow(int(min(resp.ContentLength, 64<<20)))
 	}
@@ -281,7 +282,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 
 // keep stores a finished interaction, if RecordIf lets it, after the
 // BeforeSave hook and redaction.
-func (r *Recorder) keep(seq int, in Interaction) {
+func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	store := r.cfg.RecordIf == nil || r.cfg.RecordIf(&in)
 	if store {
 		if r.cfg.BeforeSave != nil {
@@ -293,7 +294,7 @@ func (r *Recorder) keep(seq int, in Interaction) {
 	defer r.mu.Unlock()
 	delete(r.pending, seq)
 	if store {
-		r.recorded = append(r.recorded, recorded{seq, in})
+		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: time.Now(), in: in})
 	}
 }
 
@@ -312,15 +313,38 @@ func (r *Recorder) Cassette() *Cassette {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	slices.SortFunc(r.recorded, func(a, b recorded) int { return cmp.Compare(a.seq, b.seq) })
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions)}
-	for _, rec := range r.recorded {
+	for _, rec := range inSaveOrder(r.recorded) {
 		c.interactions = append(c.interactions, rec.in)
 	}
 	if r.mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = time.Now().UTC().Truncate(time.Second)
 	}
 	return c
+}
+
+// inSaveOrder orders recordings so that the same test gives the same file:
+// requests that did not overlap in time stay in the order they were sent,
+// which tells the story of the test; requests that overlapped, sent
+// concurrently in an order that varies from run to run, are sorted by
+// method, URL and body, and identical ones keep the order they were sent in.
+func inSaveOrder(recs []recorded) []recorded {
+	recs = slices.Clone(recs)
+	slices.SortFunc(recs, func(a, b recorded) int { return cmp.Compare(a.seq, b.seq) })
+	for i := 0; i < len(recs); {
+		end, j := recs[i].end, i+1
+		for ; j < len(recs) && recs[j].start.Before(end); j++ {
+			if recs[j].end.After(end) {
+				end = recs[j].end
+			}
+		}
+		slices.SortStableFunc(recs[i:j], func(a, b recorded) int {
+			ra, rb := &a.in.Request, &b.in.Request
+			return cmp.Or(cmp.Compare(ra.Method, rb.Method), cmp.Compare(ra.URL, rb.URL), cmp.Compare(string(ra.Body), string(rb.Body)))
+		})
+		i = j
+	}
+	return recs
 }
 
 // Unused returns the replayable interactions that were never replayed, in

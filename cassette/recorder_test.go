@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/match"
@@ -376,5 +377,58 @@ func TestEarlyCloseIsTruncated(t *testing.T) {
 	b, err := io.ReadAll(resp.Body)
 	if len(b) != 10 || err == nil || !strings.Contains(err.Error(), "closed it early") {
 		t.Errorf("replay read %d bytes, err %v; want 10 bytes then an error saying the recording stopped", len(b), err)
+	}
+}
+
+func urls(c *cassette.Cassette) []string {
+	var out []string
+	for _, in := range c.Interactions() {
+		out = append(out, in.Request.URL[strings.LastIndex(in.Request.URL, "/"):])
+	}
+	return out
+}
+
+func TestSaveOrder(t *testing.T) {
+	c := newCounter(t)
+	// Sequential requests keep the order they were sent in.
+	seq := record(t, c.srv.URL, "GET /c", "GET /a", "GET /b")
+	if got := strings.Join(urls(seq), " "); got != "/c /a /b" {
+		t.Errorf("sequential order = %s, want /c /a /b", got)
+	}
+	// Concurrent requests, started in a different order each time, give
+	// the same file order.
+	release := make(chan struct{})
+	var arrived atomic.Int64
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Add(1)
+		<-release // every request is in flight at once
+		io.WriteString(w, r.URL.Path)
+	}))
+	defer slow.Close()
+	var orders []string
+	for run := range 2 {
+		r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+		var wg sync.WaitGroup
+		for i := range 20 {
+			p := (i*7 + run*5) % 20 // another start order per run
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := get(t, r, "GET", fmt.Sprintf("%s/%02d", slow.URL, p), ""); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		for arrived.Load() < 20 {
+			time.Sleep(time.Millisecond)
+		}
+		arrived.Store(0)
+		close(release)
+		wg.Wait()
+		release = make(chan struct{})
+		orders = append(orders, strings.Join(urls(r.Cassette()), " "))
+	}
+	if orders[0] != orders[1] {
+		t.Errorf("two recordings of the same concurrent requests saved in different orders:\n%s\n%s", orders[0], orders[1])
 	}
 }
