@@ -271,7 +271,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	}
 	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r}
 	if resp.ContentLength > 0 {
-		rb.buf.Grow(int(min(resp.ContentLength, 64<<20)))
+		rb.buf.Grow(int(min(resp.ContentLength, 1<<30))) // one copy, however large
 	}
 	r.mu.Lock()
 	r.pending[seq] = rb

@@ -1,0 +1,98 @@
+// The race detector changes what the runtime allocates, so these
+// measurements run without it; .ci/run runs the suite both ways.
+
+//go:build !race
+
+package cassette_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/dvdrw/dvd/cassette"
+)
+
+// bigServer streams size bytes from a small buffer, with or without a
+// Content-Length, so that the server itself holds no copy of the body.
+func bigServer(t testing.TB, size int, withLength bool) *httptest.Server {
+	chunk := make([]byte, 32<<10)
+	for i := range chunk {
+		chunk[i] = byte('a' + i%26)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if withLength {
+			w.Header().Set("Content-Length", strconv.Itoa(size))
+		}
+		for left := size; left > 0; left -= len(chunk) {
+			w.Write(chunk[:min(left, len(chunk))])
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// recordBig records one big download and returns the bytes the process
+// allocated meanwhile, over the body's size.
+func recordBig(t testing.TB, size int, withLength bool) float64 {
+	srv := bigServer(t, size, withLength)
+	r, err := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/big", nil)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	resp, err := r.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	runtime.ReadMemStats(&after)
+	if err != nil || n != int64(size) {
+		t.Fatalf("read %d bytes, %v; want %d", n, err, size)
+	}
+	if got := len(r.Cassette().Interactions()[0].Response.Body); got != size {
+		t.Fatalf("recorded %d bytes, want %d", got, size)
+	}
+	return float64(after.TotalAlloc-before.TotalAlloc) / float64(size)
+}
+
+// Recording a 100 MB download allocates about one copy of it: the recorded
+// body. The caller's reads stream through without a second one.
+func TestRecordingMemory(t *testing.T) {
+	const size = 100 << 20
+	if ratio := recordBig(t, size, true); ratio > 1.2 {
+		t.Errorf("recording %d MB with a Content-Length allocated %.2f copies of the body, want about 1", size>>20, ratio)
+	}
+	// Without a Content-Length the buffer grows as the body arrives.
+	if ratio := recordBig(t, size, false); ratio > 3 {
+		t.Errorf("recording %d MB without a Content-Length allocated %.2f copies of the body, want at most 3", size>>20, ratio)
+	}
+}
+
+// BenchmarkRecordLargeBody reports the bytes allocated per recorded body
+// byte ("copies") for a 100 MB download.
+func BenchmarkRecordLargeBody(b *testing.B) {
+	for _, withLength := range []bool{true, false} {
+		name := "chunked"
+		if withLength {
+			name = "content-length"
+		}
+		b.Run(name, func(b *testing.B) {
+			const size = 100 << 20
+			b.SetBytes(size)
+			var copies float64
+			for b.Loop() {
+				copies = recordBig(b, size, withLength)
+			}
+			b.ReportMetric(copies, "copies")
+		})
+	}
+}
