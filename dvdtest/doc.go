@@ -97,4 +97,33 @@
 //
 // [Compress] stores the cassette compressed with zstd or gzip; reading
 // recognises the compression by its content.
+//
+// # Secrets
+//
+// Credentials never reach a cassette, an error message or a log line of
+// dvd: Authorization, cookies, API keys, tokens and signatures in headers and
+// in the query are redacted by default (see cassette.Redaction for the
+// lists). [RedactHeaders], [RedactQuery] and [RedactJSON] add more;
+// [Placeholder] stores <NAME> instead of a value and gives the value back on
+// replay; [BeforeSave] edits an interaction before it is stored. Incoming
+// requests are redacted the same way before they are matched, so a redacted
+// token still matches on replay.
+//
+// [RecordIf] stores only some interactions, [Passthrough] and
+// [PassthroughHosts] send some requests to the network in every mode,
+// [FailOnUnused] fails a test whose cassette holds interactions it no longer
+// uses, [MaxAge] re-records old cassettes, and [ReplayLatency] replays the
+// recorded durations.
+//
+// # What is recorded
+//
+// Response bodies are recorded as the client reads them, so streams reach
+// the client while recording; an interaction is stored when its body was
+// read to the end or closed. A body closed early is stored as far as it was
+// read, marked truncated, and its replay ends there with an error that says
+// so. Transport errors are recorded and replayed with their type (timeouts,
+// refused connections, DNS, context and TLS errors, and errors in the
+// middle of a body, at the same byte). Redirects are recorded hop by hop.
+// Requests that overlap in time are saved sorted by method and URL, so the
+// file does not depend on goroutine scheduling.
 package dvdtest
