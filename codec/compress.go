@@ -27,6 +27,11 @@ func Detect(data []byte) Codec {
 	return None
 }
 
+// maxZstdSize bounds a zstd cassette's decompressed size. DecodeAll
+// allocates the size a frame header claims before it decodes anything, so
+// without a bound a few corrupt bytes claiming 64 GiB crash the process.
+const maxZstdSize = 1 << 30
+
 // One zstd encoder and decoder serve every call: EncodeAll and DecodeAll are
 // safe for concurrent use, and building them costs far more than using them.
 var (
@@ -38,7 +43,7 @@ var (
 		return e
 	})
 	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxZstdSize))
 		if err != nil {
 			panic("codec: zstd decoder: " + err.Error())
 		}
@@ -87,6 +92,12 @@ func decompress(data []byte) ([]byte, error) {
 	switch Detect(data) {
 	case Zstd:
 		raw, err := zstdDecoder().DecodeAll(data, nil)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errors.New("truncated: the zstd stream ends early")
+		}
+		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			return nil, fmt.Errorf("corrupt zstd data: it claims to hold more than the %d MiB a cassette may hold", maxZstdSize>>20)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("corrupt zstd data: %w", err)
 		}
@@ -98,6 +109,9 @@ func decompress(data []byte) ([]byte, error) {
 			zr, err = gzip.NewReader(bytes.NewReader(data))
 		} else {
 			err = zr.Reset(bytes.NewReader(data))
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errors.New("truncated: the gzip stream ends early")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("corrupt gzip data: %w", err)

@@ -26,9 +26,21 @@ func estimate(f *File) int {
 	n := 0
 	for i := range f.Interactions {
 		in := &f.Interactions[i]
-		n += 300 + len(in.Request.URL) + len(in.Request.Body)*4/3
+		n += 300 + len(in.Request.URL) + headerSize(in.Request.Header) + len(in.Request.Body)*2
 		if in.Response != nil {
-			n += len(in.Response.Body) * 4 / 3
+			n += headerSize(in.Response.Header) + headerSize(in.Response.Trailer) + len(in.Response.Body)*2
+		}
+	}
+	return n
+}
+
+// headerSize guesses the encoded size of h, indentation included.
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		n += len(k) + 20
+		for _, v := range vs {
+			n += len(v) + 4
 		}
 	}
 	return n

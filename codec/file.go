@@ -34,11 +34,11 @@ func WriteFile(path string, f *File) error {
 		dir = "."
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("codec: %w", err)
+		return fmt.Errorf("codec: %s: %w", path, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("codec: %w", err)
+		return fmt.Errorf("codec: %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 	if _, err := tmp.Write(data); err != nil {
@@ -47,13 +47,13 @@ func WriteFile(path string, f *File) error {
 	}
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return fmt.Errorf("codec: %w", err)
+		return fmt.Errorf("codec: %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("codec: writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("codec: %w", err)
+		return fmt.Errorf("codec: %s: %w", path, err)
 	}
 	return nil
 }

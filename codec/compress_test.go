@@ -1,0 +1,216 @@
+package codec_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dvdrw/dvd/codec"
+)
+
+func TestCodecNames(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		codec  codec.Codec
+		ext    string
+		str    string
+		valid  bool
+	}{
+		{"none", "", codec.None, "", "none", true},
+		{"zstd", "", codec.Zstd, ".zst", "zstd", true},
+		{"gzip", "", codec.Gzip, ".gz", "gzip", true},
+		{"unknown", "an out-of-range value says what it is", codec.Codec(7), "", "Codec(7)", false},
+		{"negative", "", codec.Codec(-1), "", "Codec(-1)", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.codec.Ext(); got != tt.ext {
+				t.Errorf("Ext() = %q, want %q", got, tt.ext)
+			}
+			if got := tt.codec.String(); got != tt.str {
+				t.Errorf("String() = %q, want %q", got, tt.str)
+			}
+			if got := tt.codec.Valid(); got != tt.valid {
+				t.Errorf("Valid() = %v, want %v", got, tt.valid)
+			}
+			if tt.valid {
+				if got := codec.ForPath("x" + codec.Ext + tt.codec.Ext()); got != tt.codec {
+					t.Errorf("ForPath of its own extension = %v, want %v", got, tt.codec)
+				}
+			}
+		})
+	}
+}
+
+func TestForPath(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		path   string
+		want   codec.Codec
+	}{
+		{"plain", "", "testdata/a.dvd.json", codec.None},
+		{"zstd", "", "testdata/a.dvd.json.zst", codec.Zstd},
+		{"gzip", "", "testdata/a.dvd.json.gz", codec.Gzip},
+		{"zst elsewhere", "only the last extension counts", "testdata/a.zst.dvd.json", codec.None},
+		{"no extension", "", "cassette", codec.None},
+		{"bare zst", "", "cassette.zst", codec.Zstd},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := codec.ForPath(tt.path); got != tt.want {
+				t.Errorf("ForPath(%q) = %v, want %v", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		data   []byte
+		want   codec.Codec
+	}{
+		{"empty", "", nil, codec.None},
+		{"json", "", []byte(`{"version":1}`), codec.None},
+		{"zstd magic", "", []byte{0x28, 0xb5, 0x2f, 0xfd, 0}, codec.Zstd},
+		{"part of zstd magic", "three bytes are not the magic", []byte{0x28, 0xb5, 0x2f}, codec.None},
+		{"gzip magic", "", []byte{0x1f, 0x8b, 8}, codec.Gzip},
+		{"half gzip magic", "", []byte{0x1f}, codec.None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := codec.Detect(tt.data); got != tt.want {
+				t.Errorf("Detect(% x) = %v, want %v", tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEncodeDecode(t *testing.T) {
+	want := fullFile()
+	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+		t.Run(c.String(), func(t *testing.T) {
+			data := mustEncode(t, want, c)
+			if got := codec.Detect(data); got != c {
+				t.Errorf("Detect(Encode(f, %v)) = %v", c, got)
+			}
+			if c == codec.None && !bytes.Equal(data, codec.Marshal(want)) {
+				t.Errorf("Encode(f, None) is not Marshal(f)")
+			}
+			got, err := codec.Decode(data)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Decode(Encode(f, %v)) mismatch (-want +got):\n%s", c, diff)
+			}
+		})
+	}
+}
+
+func TestEncodeUnknownCodec(t *testing.T) {
+	data, err := codec.Encode(fullFile(), codec.Codec(7))
+	if err == nil || !strings.Contains(err.Error(), "unknown codec Codec(7)") {
+		t.Errorf("Encode(f, Codec(7)) = %d bytes, %v; want an error naming the unknown codec", len(data), err)
+	}
+}
+
+func TestWriteFileCompressesByExtension(t *testing.T) {
+	want := fullFile()
+	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+		t.Run(c.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x"+codec.Ext+c.Ext())
+			if err := codec.WriteFile(path, want); err != nil {
+				t.Fatal(err)
+			}
+			if got := codec.Detect(readBytes(t, path)); got != c {
+				t.Errorf("%s is compressed with %v, want %v", path, got, c)
+			}
+			got, err := codec.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ReadFile mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRenamedFileLoads(t *testing.T) {
+	want := fullFile()
+	for _, c := range []codec.Codec{codec.Zstd, codec.Gzip} {
+		t.Run(c.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			written := filepath.Join(dir, "x"+codec.Ext+c.Ext())
+			if err := codec.WriteFile(written, want); err != nil {
+				t.Fatal(err)
+			}
+			renamed := filepath.Join(dir, "x"+codec.Ext)
+			if err := os.Rename(written, renamed); err != nil {
+				t.Fatal(err)
+			}
+			got, err := codec.ReadFile(renamed)
+			if err != nil {
+				t.Fatalf("a %v file named %s does not load: %v", c, renamed, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ReadFile mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCompressionShrinks(t *testing.T) {
+	f := repetitive(500)
+	raw := mustEncode(t, f, codec.None)
+	for _, c := range []codec.Codec{codec.Zstd, codec.Gzip} {
+		if n := len(mustEncode(t, f, c)); n*5 > len(raw) {
+			t.Errorf("%v: %d bytes from %d: want at least 5 times smaller for a repetitive cassette", c, n, len(raw))
+		}
+	}
+}
+
+// TestConcurrentCodecs runs under -race: the shared zstd encoder and decoder
+// and the gzip pools serve many goroutines at once.
+func TestConcurrentCodecs(t *testing.T) {
+	want := fullFile()
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*8)
+	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+		for range 8 {
+			wg.Go(func() {
+				for range 20 {
+					data, err := codec.Encode(want, c)
+					if err != nil {
+						errs <- err
+						return
+					}
+					got, err := codec.Decode(data)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if diff := cmp.Diff(want, got); diff != "" {
+						errs <- fmt.Errorf("%v: Decode(Encode(f)) mismatch (-want +got):\n%s", c, diff)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

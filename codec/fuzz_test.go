@@ -1,0 +1,108 @@
+package codec_test
+
+import (
+	"bytes"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/dvdrw/dvd/codec"
+)
+
+// FuzzDecode checks that Decode never panics on any input nor changes it, and
+// that whatever it accepts is written and read back unchanged. A nil and an
+// empty header or body are the same in the file, so they compare equal.
+func FuzzDecode(f *testing.F) {
+	full := fullFile()
+	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+		f.Add(mustEncode(f, full, c))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		input := bytes.Clone(data)
+		file, err := codec.Decode(data)
+		if !bytes.Equal(data, input) {
+			t.Fatalf("Decode changed its input:\n%q\nto\n%q", input, data)
+		}
+		if err != nil {
+			return
+		}
+		out := codec.Marshal(file)
+		again, err := codec.Unmarshal(out)
+		if err != nil {
+			t.Fatalf("Unmarshal(Marshal(Decode(data))): %v\nwritten:\n%s", err, out)
+		}
+		if diff := cmp.Diff(file, again, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("Unmarshal(Marshal(Decode(data))) mismatch (-want +got):\n%s", diff)
+		}
+		if out2 := codec.Marshal(again); !bytes.Equal(out, out2) {
+			t.Fatalf("Marshal is not stable:\n%s\nthen\n%s", out, out2)
+		}
+	})
+}
+
+// FuzzBodyRoundTrip checks that any request and response body reads back byte
+// for byte, and that a text body is never hidden in base64.
+func FuzzBodyRoundTrip(f *testing.F) {
+	f.Fuzz(func(t *testing.T, reqBody, respBody []byte) {
+		file := &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
+			Request:  codec.Request{Method: "POST", URL: "http://example.com/"},
+			Response: &codec.Response{StatusCode: 200},
+		}}}
+		file.Interactions[0].Request.Body = reqBody
+		file.Interactions[0].Response.Body = respBody
+		data := codec.Marshal(file)
+		got, err := codec.Unmarshal(data)
+		if err != nil {
+			t.Fatalf("Unmarshal(Marshal(f)): %v\n%s", err, data)
+		}
+		in := got.Interactions[0]
+		if !bytes.Equal(in.Request.Body, reqBody) {
+			t.Errorf("request body = %q, want %q", in.Request.Body, reqBody)
+		}
+		if !bytes.Equal(in.Response.Body, respBody) {
+			t.Errorf("response body = %q, want %q", in.Response.Body, respBody)
+		}
+		if isText(reqBody) && isText(respBody) && bytes.Contains(data, []byte(`"body_base64"`)) {
+			t.Errorf("a text body is stored as base64:\n%s", data)
+		}
+	})
+}
+
+// isText reports whether b is UTF-8 with no control characters but tab,
+// newline and carriage return: text a reader can see in the file.
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDecodeLeavesInputAlone(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		input  []byte
+	}{
+		{"cassette", "", codec.Marshal(fullFile())},
+		{"duplicate body_json", "encoding/json takes the last of repeated keys: it must not write it over the first in the caller's bytes",
+			[]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"/","body_json":[1],"body_json":[2,3]},"error":{}}]}`)},
+		{"duplicate body_json in response", "",
+			[]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"/"},"response":{"code":200,"body_json":{"a":1},"body_json":{"b":22}}}]}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := bytes.Clone(tt.input)
+			_, _ = codec.Decode(input)
+			if !bytes.Equal(input, tt.input) {
+				t.Errorf("Decode changed its input:\n%s\nto\n%s", tt.input, input)
+			}
+		})
+	}
+}

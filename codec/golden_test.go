@@ -1,0 +1,50 @@
+package codec_test
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dvdrw/dvd/codec"
+)
+
+// The -update flag may be owned by another package linked into the test;
+// it is defined here only if no one has, and read when a test runs.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// goldenPath pins the file format: a change to it shows in this file's
+// diff, and old cassettes must still read as fullFile.
+const goldenPath = "testdata/golden.dvd.json"
+
+func TestGolden(t *testing.T) {
+	got := codec.Marshal(fullFile())
+	if updating() {
+		if err := os.WriteFile(goldenPath, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("updated %s", goldenPath)
+	}
+	want := readBytes(t, goldenPath)
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("Marshal(fullFile()) mismatch (-want +got):\n%s\nYou can run 'go test ./codec -run TestGolden -update' to automatically update %s", diff, goldenPath)
+	}
+
+	f, err := codec.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fullFile(), f); diff != "" {
+		t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", goldenPath, diff)
+	}
+}
