@@ -63,15 +63,39 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	resp.Body = b.buf.Bytes()
 	if readErr != nil {
 		resp.BodyError = recordError(readErr)
-	} else if truncated {
+	} else if truncated && !b.complete() {
 		resp.Truncated = true
 	}
-	if len(b.resp.Trailer) > 0 {
+	// Trailers arrive with the end of the body. A body that did not reach
+	// it has none yet, and Recorder.Cassette may be finishing it while the
+	// caller's goroutine reads on, and the transport fills resp.Trailer:
+	// leave the map alone then.
+	if !truncated && len(b.resp.Trailer) > 0 {
 		resp.Trailer = b.resp.Trailer.Clone()
 	}
 	in.Response = &resp
 	b.mu.Unlock()
 	b.r.keep(b.seq, b.start, in)
+}
+
+// complete reports whether the caller has all of the body although it has
+// not seen its end: a body that cannot hold anything (HEAD, 204, 304, an
+// empty body, which callers often leave unclosed), or one whose announced
+// length was read in full. Such a body is stored whole, not truncated.
+// The caller holds b.mu.
+func (b *recordingBody) complete() bool {
+	if b.rc == http.NoBody {
+		return true
+	}
+	resp := b.resp
+	if resp.Request != nil && resp.Request.Method == http.MethodHead {
+		return true
+	}
+	switch c := resp.StatusCode; {
+	case c >= 100 && c < 200 && c != http.StatusSwitchingProtocols, c == http.StatusNoContent, c == http.StatusNotModified:
+		return true
+	}
+	return resp.ContentLength >= 0 && !resp.Uncompressed && int64(b.buf.Len()) == resp.ContentLength
 }
 
 // replay builds a fresh response from a recorded interaction.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/dvdrw/dvd/codec"
@@ -64,7 +65,10 @@ func recordError(err error) *codec.Error {
 
 // replayError rebuilds a recorded error: its message is the recorded one,
 // and errors.Is and errors.As see the same kind of error as when it was
-// recorded.
+// recorded. A recorded sentinel (context.Canceled, io.ErrUnexpectedEOF, …)
+// replays as the sentinel itself, so that err == io.ErrUnexpectedEOF holds as
+// it did; the replayed error is a net.Error, as transport errors mostly are,
+// only when the recorded one was one.
 func replayError(e *codec.Error) error {
 	var cause error
 	switch e.Kind {
@@ -82,7 +86,7 @@ func replayError(e *codec.Error) error {
 	case codec.KindTimeout:
 		cause = os.ErrDeadlineExceeded
 	case codec.KindCertificate:
-		cause = &tls.CertificateVerificationError{Err: errors.New(e.Message)}
+		cause = certificateError(e.Message)
 	case codec.KindTLS:
 		cause = tlsError(e.Message)
 	case codec.KindUnexpectedEOF:
@@ -90,31 +94,96 @@ func replayError(e *codec.Error) error {
 	case codec.KindEOF:
 		cause = io.EOF
 	}
-	if e.Op != "" && cause != nil {
+	if e.Op == "" {
+		switch cause {
+		case context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF, io.EOF:
+			if e.Message == cause.Error() {
+				return cause
+			}
+		}
+	} else {
+		if cause == nil {
+			// An error of no known kind inside a *net.OpError: keep the
+			// OpError, over the text that followed its address.
+			cause = &messageError{msg: afterAddr(e)}
+		}
 		op := &net.OpError{Op: e.Op, Net: e.Net, Err: cause}
 		if e.Addr != "" {
 			op.Addr = addr{e.Net, e.Addr}
 		}
 		cause = op
 	}
-	return &replayedError{msg: e.Message, cause: cause, timeout: e.Timeout}
+	re := replayedError{msg: e.Message, cause: cause}
+	var ne net.Error
+	if e.Timeout || errors.As(cause, &ne) {
+		return &replayedNetError{re, e.Timeout}
+	}
+	return &re
+}
+
+// afterAddr returns what a recorded *net.OpError said after its address,
+// or the whole message.
+func afterAddr(e *codec.Error) string {
+	if e.Addr != "" {
+		if i := strings.Index(e.Message, e.Addr+": "); i >= 0 {
+			return e.Message[i+len(e.Addr)+2:]
+		}
+	}
+	return e.Message
+}
+
+// certPrefix starts the text of a *tls.CertificateVerificationError.
+const certPrefix = "tls: failed to verify certificate: "
+
+// certificateError rebuilds a certificate verification failure: a
+// *tls.CertificateVerificationError over the recorded reason, which is an
+// x509.UnknownAuthorityError when it was one.
+func certificateError(msg string) error {
+	reason := msg
+	if i := strings.Index(msg, certPrefix); i >= 0 {
+		reason = msg[i+len(certPrefix):]
+	}
+	inner := &messageError{msg: reason}
+	if strings.HasPrefix(reason, "x509: certificate signed by unknown authority") {
+		inner.cause = x509.UnknownAuthorityError{}
+	}
+	return &tls.CertificateVerificationError{Err: inner}
 }
 
 // replayedError is a recorded error on replay: the recorded message, over a
 // rebuilt error of the recorded kind.
 type replayedError struct {
-	msg     string
-	cause   error
-	timeout bool
+	msg   string
+	cause error
 }
 
 func (e *replayedError) Error() string { return e.msg }
 func (e *replayedError) Unwrap() error { return e.cause }
 
-// Timeout and Temporary make a replayed error a net.Error, as every error
-// from an http.Transport is.
-func (e *replayedError) Timeout() bool   { return e.timeout }
-func (e *replayedError) Temporary() bool { return e.timeout }
+// replayedNetError is a replayed error that was a net.Error when recorded.
+type replayedNetError struct {
+	replayedError
+	timeout bool
+}
+
+func (e *replayedNetError) Timeout() bool { return e.timeout }
+
+func (e *replayedNetError) Temporary() bool {
+	var ne net.Error
+	if errors.As(e.cause, &ne) {
+		return ne.Temporary()
+	}
+	return e.timeout
+}
+
+// messageError is an error with a recorded text, over an optional cause.
+type messageError struct {
+	msg   string
+	cause error
+}
+
+func (e *messageError) Error() string { return e.msg }
+func (e *messageError) Unwrap() error { return e.cause }
 
 // tlsError is a TLS failure on replay, with the recorded text.
 type tlsError string

@@ -63,6 +63,8 @@ type Recorder struct {
 
 	out *Cassette // what a save writes: the replayed cassette plus what was recorded
 
+	recordedAt time.Time // the time a new recording is stamped with
+
 	mu       sync.Mutex
 	seq      int
 	pending  map[int]*recordingBody // response bodies still being read
@@ -79,7 +81,10 @@ type recorded struct {
 // when there is no cassette yet; in ModeReplay that is an error. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
-	r := &Recorder{cfg: cfg, redact: newRedactor(cfg.Redact), mode: cfg.Mode, upstream: cfg.Upstream, pending: map[int]*recordingBody{}}
+	r := &Recorder{
+		cfg: cfg, redact: newRedactor(cfg.Redact), mode: cfg.Mode, upstream: cfg.Upstream,
+		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{},
+	}
 	if r.upstream == nil {
 		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
 		r.ownsUp = true
@@ -156,6 +161,9 @@ func Replayed(resp *http.Response) bool {
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
 		return r.upstream.RoundTrip(req)
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, err // as a real transport does, replay or not
 	}
 	body, err := readBody(req)
 	if err != nil {
@@ -318,7 +326,7 @@ func (r *Recorder) Cassette() *Cassette {
 		c.interactions = append(c.interactions, rec.in)
 	}
 	if r.mode == ModeRecord || c.recordedAt.IsZero() {
-		c.recordedAt = time.Now().UTC().Truncate(time.Second)
+		c.recordedAt = r.recordedAt
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package cassette_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -430,5 +431,20 @@ func TestSaveOrder(t *testing.T) {
 	}
 	if orders[0] != orders[1] {
 		t.Errorf("two recordings of the same concurrent requests saved in different orders:\n%s\n%s", orders[0], orders[1])
+	}
+}
+
+func TestReplayHonoursADoneContext(t *testing.T) {
+	c := newCounter(t)
+	cas := record(t, c.srv.URL, "GET /a")
+	r := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", c.srv.URL+"/a", nil)
+	if _, err := r.RoundTrip(req); !errors.Is(err, context.Canceled) {
+		t.Errorf("replay with a canceled context: %v, want context.Canceled", err)
+	}
+	if _, err := get(t, r, "GET", c.srv.URL+"/a", ""); err != nil {
+		t.Errorf("the canceled request used up the interaction: %v", err)
 	}
 }

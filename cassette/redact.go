@@ -100,6 +100,9 @@ func (rd *redactor) secretHeader(name string) bool {
 	if rd.headers[name] {
 		return true
 	}
+	if strings.HasPrefix(name, "Access-Control-") {
+		return false // CORS headers name credentials and tokens, but hold none
+	}
 	lower := strings.ToLower(name)
 	for _, w := range headerWords {
 		if strings.Contains(lower, w) {

@@ -83,3 +83,11 @@ func TestMatchViewNoAllocWithoutSecrets(t *testing.T) {
 		t.Errorf("matchView allocates %v times for a request without secrets, want at most 1", allocs)
 	}
 }
+
+func TestCORSHeadersAreNotSecrets(t *testing.T) {
+	rd := newRedactor(Redaction{})
+	h := http.Header{"Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Headers": {"Authorization, X-Api-Token"}}
+	if got, changed := rd.header(h); changed {
+		t.Errorf("CORS headers were redacted: %v", got)
+	}
+}
