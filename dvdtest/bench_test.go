@@ -1,0 +1,191 @@
+package dvdtest_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/dvdtest"
+)
+
+const benchHost = "http://api.example.com"
+
+// benchBody is the response body of interaction i: a small JSON object, as
+// a typical API returns.
+func benchBody(i int) []byte {
+	return []byte(`{"id":` + strconv.Itoa(i) + `,"name":"item ` + strconv.Itoa(i) + `","price":` + strconv.Itoa(i*7%1000) + `,"tags":["a","b"]}`)
+}
+
+func benchURL(i int) string { return benchHost + "/items/" + strconv.Itoa(i) + "?page=1" }
+
+// benchFile returns a cassette of n small GET interactions with distinct
+// paths, built directly rather than recorded.
+func benchFile(n int) *codec.File {
+	f := &codec.File{Version: codec.Version, RecordedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	f.Interactions = make([]codec.Interaction, n)
+	rng := rand.New(rand.NewPCG(3, 4)) // request ids, which compress as badly as real ones
+	for i := range f.Interactions {
+		body := benchBody(i)
+		f.Interactions[i] = codec.Interaction{
+			Request: codec.Request{
+				Method: http.MethodGet,
+				URL:    benchURL(i),
+				Header: http.Header{"Accept": {"application/json"}, "User-Agent": {"dvd-bench/1.0"}},
+			},
+			Response: &codec.Response{
+				Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1",
+				Header: http.Header{
+					"Content-Type": {"application/json"},
+					"Date":         {"Thu, 02 Jan 2025 03:04:05 GMT"},
+					"X-Request-Id": {strconv.FormatUint(rng.Uint64(), 16)},
+				},
+				Body:          body,
+				ContentLength: int64(len(body)),
+			},
+			Duration: time.Duration(1000+i%5000) * time.Microsecond,
+		}
+	}
+	return f
+}
+
+// benchCassettes encodes each size of cassette once per process: building
+// and encoding 100,000 interactions is far slower than what is measured.
+var benchCassettes sync.Map // int -> func() []byte
+
+func benchCassette(n int) []byte {
+	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte { return codec.Marshal(benchFile(n)) }))
+	return v.(func() []byte)()
+}
+
+// replayDVD writes a cassette of n interactions under a fresh temporary
+// folder, makes it the working directory, and returns a DVD replaying it.
+func replayDVD(b *testing.B, n int) *dvdtest.DVD {
+	b.Helper()
+	dir := b.TempDir()
+	b.Chdir(dir)
+	f, err := codec.Decode(benchCassette(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := codec.WriteFile(filepath.Join(dir, "testdata", "bench"+codec.Ext), f); err != nil {
+		b.Fatal(err)
+	}
+	return dvdtest.Use(b, "bench", dvdtest.WithMode(cassette.ModeReplay), dvdtest.AllowRepeats())
+}
+
+// shuffledRequests returns one GET request for each of the n interactions,
+// in random order.
+func shuffledRequests(b *testing.B, n int) []*http.Request {
+	reqs := make([]*http.Request, n)
+	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
+		req, err := http.NewRequest(http.MethodGet, benchURL(p), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", "dvd-bench/1.0")
+		reqs[i] = req
+	}
+	return reqs
+}
+
+func get(b *testing.B, c *http.Client, req *http.Request) {
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// BenchmarkReplay measures one small GET replayed through d.Client(), in
+// random order, for cassettes of several sizes: the cost must not grow with
+// the cassette.
+func BenchmarkReplay(b *testing.B) {
+	for _, n := range []int{100, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			d := replayDVD(b, n)
+			reqs := shuffledRequests(b, n)
+			c := d.Client()
+			b.SetBytes(int64(len(benchBody(n / 2))))
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				get(b, c, reqs[i])
+				if i++; i == len(reqs) {
+					i = 0
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReplayParallel measures replay from many goroutines at once:
+// lookups take only a per-bucket lock, so throughput should grow with
+// GOMAXPROCS (run with -cpu 1,2,...).
+func BenchmarkReplayParallel(b *testing.B) {
+	const n = 10_000
+	d := replayDVD(b, n)
+	reqs := shuffledRequests(b, n) // only read by the client, so shared
+	c := d.Client()
+	var start atomic.Int64
+	b.SetBytes(int64(len(benchBody(n / 2))))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(start.Add(n/16)) % n // each goroutine starts elsewhere
+		for pb.Next() {
+			get(b, c, reqs[i])
+			if i++; i == n {
+				i = 0
+			}
+		}
+	})
+}
+
+// BenchmarkRecord compares a round trip to a local server through a plain
+// transport with the same round trip recorded by a DVD. The cassette is
+// saved at cleanup, outside the timer, into a temporary folder.
+func BenchmarkRecord(b *testing.B) {
+	body := benchBody(42)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
+	}))
+	defer srv.Close()
+	run := func(b *testing.B, c *http.Client) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/items/42?page=1", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			get(b, c, req)
+		}
+	}
+	b.Run("bare", func(b *testing.B) {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		defer tr.CloseIdleConnections()
+		run(b, &http.Client{Transport: tr})
+	})
+	b.Run("dvd", func(b *testing.B) {
+		b.Chdir(b.TempDir())
+		d := dvdtest.Use(b, "record", dvdtest.WithMode(cassette.ModeRecord))
+		run(b, d.Client())
+	})
+}
