@@ -98,34 +98,31 @@ func (b *recordingBody) complete() bool {
 	return resp.ContentLength >= 0 && !resp.Uncompressed && int64(b.buf.Len()) == resp.ContentLength
 }
 
-// replay builds a fresh response from a recorded interaction.
-func replay(req *http.Request, in *Interaction) (*http.Response, error) {
-	if in.Error != nil {
-		return nil, replayError(in.Error)
-	}
-	rec := in.Response
-	major, minor, ok := http.ParseHTTPVersion(rec.Proto)
-	if !ok {
-		major, minor = 1, 1
+// replay builds a fresh response from an indexed interaction. It reads
+// only the entry's own copies of the response's fields, and the recorded
+// interaction itself only for what is rare: errors, trailers, truncation.
+func replay(req *http.Request, e *entry) (*http.Response, error) {
+	h := &e.hot
+	if h.failed {
+		return nil, replayError(e.in.Error)
 	}
 	resp := &http.Response{
-		Status:        rec.Status,
-		StatusCode:    rec.StatusCode,
-		Proto:         rec.Proto,
-		ProtoMajor:    major,
-		ProtoMinor:    minor,
-		Header:        rec.Header.Clone(),
-		ContentLength: rec.ContentLength,
-		Uncompressed:  rec.Uncompressed,
+		Status:        h.status,
+		StatusCode:    h.code,
+		Proto:         h.proto,
+		ProtoMajor:    h.major,
+		ProtoMinor:    h.minor,
+		Header:        h.header(),
+		ContentLength: h.contentLength,
+		Uncompressed:  h.uncompressed,
 		Request:       req,
 	}
-	if resp.Header == nil {
-		resp.Header = http.Header{}
+	body := &replayBody{data: h.body}
+	resp.Body = body
+	if h.plain {
+		return resp, nil
 	}
-	if resp.Proto == "" {
-		resp.Proto = "HTTP/1.1"
-	}
-	body := &replayBody{data: rec.Body}
+	rec := e.in.Response
 	if rec.BodyError != nil {
 		body.err = replayError(rec.BodyError)
 	} else if rec.Truncated {
@@ -140,8 +137,58 @@ func replay(req *http.Request, in *Interaction) (*http.Response, error) {
 		}
 		body.trailer, body.recTrailer = resp.Trailer, rec.Trailer
 	}
-	resp.Body = body
 	return resp, nil
+}
+
+// A hotResponse holds what replaying a response needs, inside the index
+// entry, so that a replay touches little memory beyond the entry.
+type hotResponse struct {
+	status, proto string
+	code          int
+	major, minor  int
+	contentLength int64
+	uncompressed  bool
+	plain         bool // no body error, truncation or trailer
+	failed        bool // the round trip failed: replay the recorded error
+	body          []byte
+	pairs         []string // the header: name, value, name, value…; a name repeats for each of its values
+}
+
+func newHotResponse(rec *Response, kv []string) hotResponse {
+	h := hotResponse{
+		status: rec.Status, proto: rec.Proto, code: rec.StatusCode,
+		contentLength: rec.ContentLength, uncompressed: rec.Uncompressed, body: rec.Body,
+		plain: rec.BodyError == nil && !rec.Truncated && len(rec.Trailer) == 0,
+		pairs: kv,
+	}
+	if h.proto == "" {
+		h.proto = "HTTP/1.1"
+	}
+	var ok bool
+	if h.major, h.minor, ok = http.ParseHTTPVersion(h.proto); !ok {
+		h.major, h.minor = 1, 1
+	}
+	return h
+}
+
+// header returns a fresh http.Header: one map and one array of values, as
+// http.Header.Clone makes, built from one contiguous array.
+func (h *hotResponse) header() http.Header {
+	n := len(h.pairs) / 2
+	out := make(http.Header, n)
+	if n == 0 {
+		return out
+	}
+	vals := make([]string, n)
+	start := 0
+	for i := 0; i < n; i++ {
+		vals[i] = h.pairs[2*i+1]
+		if i+1 == n || h.pairs[2*i+2] != h.pairs[2*i] {
+			out[h.pairs[2*i]] = vals[start : i+1 : i+1]
+			start = i + 1
+		}
+	}
+	return out
 }
 
 // errTruncated ends a replayed body whose recording the client closed early.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 
 	"github.com/zeebo/xxh3"
 
@@ -16,34 +17,52 @@ import (
 // An index finds the recorded interactions that match a request in O(1),
 // whatever the cassette's size. Each interaction's request is reduced to its
 // canonical features (one per matcher, length-prefixed, so equal bytes mean
-// equal features); the xxh3 hash of those bytes is the map key, and the
-// bucket holds the interactions in recorded order.
+// equal features); the xxh3 hash of those bytes keys a map to the group of
+// interactions with that hash, in recorded order.
 //
 // The map is built once and only read afterwards, so lookups take no global
-// lock: each bucket has its own mutex, guarding which of its entries were
-// used and the cursor past the used ones. Repeated identical requests thus
-// cost O(1) each, not a scan over the entries already replayed.
+// lock. An interaction is claimed with a compare-and-swap on its used flag,
+// and each group keeps a cursor past its used interactions, so repeated
+// identical requests cost O(1) each, not a scan over those already
+// replayed. The data a lookup touches sits in few, contiguous places
+// (groups, entries, one buffer of all canonical features, flat copies of
+// the response headers), so that a lookup in 100,000 interactions misses
+// the cache about as often as one in 100.
 type index struct {
 	matchers []match.Matcher
 	extra    []match.Func
 	repeats  bool
-	buckets  map[uint64]*bucket
-	entries  []entry // in recorded order, for finding the closest request on a miss
+	groups   map[uint64]int32 // hash → an entry (>= 0), or a group (-1 - position in list)
+	list     []group
+	entries  []entry // in recorded order
 }
 
-type bucket struct {
-	mu      sync.Mutex
-	entries []*entry
-	next    int // entries before next are all used
+// A group is the interactions whose features hash alike, almost always
+// the same features: first, then more, in recorded order. A hash with one
+// interaction, the common case, maps to the entry directly, which saves a
+// cache miss on every lookup in a large cassette.
+type group struct {
+	next  atomic.Int32 // members before next are all used
+	first int32
+	more  []int32
+}
+
+func (g *group) size() int { return 1 + len(g.more) }
+
+func (g *group) member(i int) int32 {
+	if i == 0 {
+		return g.first
+	}
+	return g.more[i-1]
 }
 
 type entry struct {
-	n     int // position in the cassette
+	used  atomic.Bool
+	n     int    // position in the cassette
+	canon string // canonical features, a slice of one shared buffer
+	hot   hotResponse
 	in    *Interaction
-	canon string // canonical features
-	used  bool   // guarded by b.mu
-	b     *bucket
-	req   *http.Request
+	req   *http.Request // the recorded request, kept only for extra funcs
 }
 
 // A request as the index sees it: the canonical features are kept in a
@@ -55,27 +74,48 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		matchers: matchers,
 		extra:    extra,
 		repeats:  repeats,
-		buckets:  make(map[uint64]*bucket, len(ins)),
+		groups:   make(map[uint64]int32, len(ins)),
 		entries:  make([]entry, len(ins)),
 	}
-	var buf []byte
+	var all []byte
+	ends := make([]int, len(ins))
+	kv := headerPairs(ins)
 	for i := range ins {
 		in := &ins[i]
 		req, err := recordedRequest(&in.Request)
 		if err != nil {
 			return nil, err
 		}
-		buf = canonical(buf[:0], matchers, req, in.Request.Body)
+		all = canonical(all, matchers, req, in.Request.Body)
+		ends[i] = len(all)
 		e := &ix.entries[i]
-		*e = entry{n: i, in: in, canon: string(buf), req: req}
-		h := xxh3.Hash(buf)
-		b := ix.buckets[h]
-		if b == nil {
-			b = &bucket{}
-			ix.buckets[h] = b
+		e.n, e.in = i, in
+		if len(extra) > 0 {
+			e.req = req
 		}
-		b.entries = append(b.entries, e)
-		e.b = b
+		if in.Response != nil {
+			e.hot = newHotResponse(in.Response, kv.add(in.Response.Header))
+		} else {
+			e.hot.failed = true
+		}
+	}
+	// One string holds every canonical form; entries slice it.
+	shared, start := string(all), 0
+	for i := range ix.entries {
+		e := &ix.entries[i]
+		e.canon, start = shared[start:ends[i]], ends[i]
+		h := xxh3.HashString(e.canon)
+		v, ok := ix.groups[h]
+		switch {
+		case !ok:
+			ix.groups[h] = int32(i)
+		case v >= 0:
+			ix.list = append(ix.list, group{first: v, more: []int32{int32(i)}})
+			ix.groups[h] = -int32(len(ix.list))
+		default:
+			g := &ix.list[-v-1]
+			g.more = append(g.more, int32(i))
+		}
 	}
 	return ix, nil
 }
@@ -137,39 +177,72 @@ func readPrefixed(s string) (string, string) {
 func (ix *index) lookup(req *http.Request, body []byte) *entry {
 	bp := canonPool.Get().(*[]byte)
 	canon := canonical((*bp)[:0], ix.matchers, req, body)
-	e := ix.find(xxh3.Hash(canon), canon, req, body)
+	e := ix.find(canon, req, body)
 	*bp = canon
 	canonPool.Put(bp)
 	return e
 }
 
-func (ix *index) find(h uint64, canon []byte, req *http.Request, body []byte) *entry {
-	b := ix.buckets[h]
-	if b == nil {
+// members returns the interactions whose features hash like canon: one
+// entry, or a group.
+func (ix *index) members(canon []byte) (*entry, *group) {
+	v, ok := ix.groups[xxh3.Hash(canon)]
+	switch {
+	case !ok:
+		return nil, nil
+	case v >= 0:
+		return &ix.entries[v], nil
+	}
+	return nil, &ix.list[-v-1]
+}
+
+func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
+	single, g := ix.members(canon)
+	if single != nil {
+		if single.canon != string(canon) || !ix.extraMatch(single, req, body) {
+			return nil
+		}
+		if single.used.CompareAndSwap(false, true) || ix.repeats {
+			return single
+		}
 		return nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var last *entry
-	for i := b.next; i < len(b.entries); i++ {
-		e := b.entries[i]
-		if e.used || e.canon != string(canon) || !ix.extraMatch(e, req, body) {
+	if g == nil {
+		return nil
+	}
+	for i := int(g.next.Load()); i < g.size(); i++ {
+		e := &ix.entries[g.member(i)]
+		if e.used.Load() || e.canon != string(canon) || !ix.extraMatch(e, req, body) {
 			continue
 		}
-		e.used = true
-		for b.next < len(b.entries) && b.entries[b.next].used {
-			b.next++
+		if !e.used.CompareAndSwap(false, true) {
+			continue // another goroutine claimed it first
 		}
+		ix.advance(g)
 		return e
 	}
 	if ix.repeats {
-		for i := len(b.entries) - 1; i >= 0 && last == nil; i-- {
-			if e := b.entries[i]; e.canon == string(canon) && ix.extraMatch(e, req, body) {
-				last = e
+		for i := g.size() - 1; i >= 0; i-- {
+			if e := &ix.entries[g.member(i)]; e.canon == string(canon) && ix.extraMatch(e, req, body) {
+				return e
 			}
 		}
 	}
-	return last
+	return nil
+}
+
+// advance moves the group's cursor past the used members at its front.
+func (ix *index) advance(g *group) {
+	for {
+		next := g.next.Load()
+		n := next
+		for int(n) < g.size() && ix.entries[g.member(int(n))].used.Load() {
+			n++
+		}
+		if n == next || g.next.CompareAndSwap(next, n) {
+			return
+		}
+	}
 }
 
 // extraMatch runs the extra funcs, each with fresh bodies to read.
@@ -189,14 +262,18 @@ func (ix *index) extraMatch(e *entry, req *http.Request, body []byte) bool {
 // usedMatch returns the last used interaction with these features, if any:
 // the reason a replay-only run missed.
 func (ix *index) usedMatch(canon []byte) *entry {
-	b := ix.buckets[xxh3.Hash(canon)]
-	if b == nil {
+	single, g := ix.members(canon)
+	if single != nil {
+		if single.canon == string(canon) && single.used.Load() {
+			return single
+		}
 		return nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for i := len(b.entries) - 1; i >= 0; i-- {
-		if e := b.entries[i]; e.canon == string(canon) && e.used {
+	if g == nil {
+		return nil
+	}
+	for i := g.size() - 1; i >= 0; i-- {
+		if e := &ix.entries[g.member(i)]; e.canon == string(canon) && e.used.Load() {
 			return e
 		}
 	}
@@ -207,13 +284,35 @@ func (ix *index) usedMatch(canon []byte) *entry {
 func (ix *index) unused() []*entry {
 	var out []*entry
 	for i := range ix.entries {
-		e := &ix.entries[i]
-		e.b.mu.Lock()
-		used := e.used
-		e.b.mu.Unlock()
-		if !used {
+		if e := &ix.entries[i]; !e.used.Load() {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// pairs lays out the response headers of many interactions as name, value
+// pairs in one shared array, sized up front so that it never moves.
+type pairs struct{ all []string }
+
+func headerPairs(ins []Interaction) *pairs {
+	n := 0
+	for i := range ins {
+		if r := ins[i].Response; r != nil {
+			for _, vs := range r.Header {
+				n += 2 * len(vs)
+			}
+		}
+	}
+	return &pairs{all: make([]string, 0, n)}
+}
+
+func (p *pairs) add(h http.Header) []string {
+	start := len(p.all)
+	for k, vs := range h {
+		for _, v := range vs {
+			p.all = append(p.all, k, v)
+		}
+	}
+	return p.all[start:len(p.all):len(p.all)]
 }

@@ -20,11 +20,12 @@ func TestIndexCollision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ha, hb := xxh3.Hash([]byte(ix.entries[0].canon)), xxh3.Hash([]byte(ix.entries[1].canon))
-	// Force the collision: b's entry moves in front of a's in a's bucket.
-	ix.buckets[ha].entries = append([]*entry{&ix.entries[1]}, ix.buckets[ha].entries...)
-	ix.entries[1].b = ix.buckets[ha]
-	delete(ix.buckets, hb)
+	ha, hb := xxh3.HashString(ix.entries[0].canon), xxh3.HashString(ix.entries[1].canon)
+	// Force the collision: both entries go in one group under a's hash,
+	// b's first.
+	ix.list = append(ix.list, group{first: 1, more: []int32{0}})
+	ix.groups[ha] = -int32(len(ix.list))
+	delete(ix.groups, hb)
 	for _, tc := range []struct{ url, want string }{{"http://x/a", "a"}, {"http://x/a", ""}} {
 		req, _ := http.NewRequest("GET", tc.url, nil)
 		e := ix.lookup(req, nil)

@@ -177,7 +177,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 					return nil, err
 				}
 			}
-			return replay(req, e.in)
+			return replay(req, e)
 		}
 		if !r.recording {
 			return nil, r.index.noMatch(view, viewBody, r.redact.url)

@@ -103,9 +103,29 @@ func (rd *redactor) secretHeader(name string) bool {
 	if strings.HasPrefix(name, "Access-Control-") {
 		return false // CORS headers name credentials and tokens, but hold none
 	}
-	lower := strings.ToLower(name)
 	for _, w := range headerWords {
-		if strings.Contains(lower, w) {
+		if containsFold(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w, in
+// any case, without allocating.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
 			return true
 		}
 	}

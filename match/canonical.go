@@ -12,9 +12,13 @@ import (
 // name (values of one name keep their order) and escaped again, so that
 // equivalent queries give the same string.
 func canonicalQuery(raw string) string {
-	if raw == "" {
-		return ""
+	if raw == "" || isCanonicalQuery(raw) {
+		return raw
 	}
+	return canonicalSlow(raw)
+}
+
+func canonicalSlow(raw string) string {
 	type param struct{ k, v string }
 	var params []param
 	for part := range strings.SplitSeq(raw, "&") {
@@ -39,6 +43,33 @@ func canonicalQuery(raw string) string {
 		return s
 	}
 	return raw
+}
+
+// isCanonicalQuery reports, without allocating, whether raw is already in
+// the form canonicalQuery gives: name=value parts sorted by name, made of
+// characters that escaping leaves alone. Most queries are.
+func isCanonicalQuery(raw string) bool {
+	prev := ""
+	for part := range strings.SplitSeq(raw, "&") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || k == "" || k < prev || !unreserved(k) || !unreserved(v) {
+			return false
+		}
+		prev = k
+	}
+	return true
+}
+
+// unreserved reports whether url.QueryEscape leaves s as it is.
+func unreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // unescape decodes a query component; one that does not decode is kept as

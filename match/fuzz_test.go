@@ -45,3 +45,17 @@ func FuzzJSONBody(f *testing.F) {
 		}
 	})
 }
+
+// The fast path must agree with the full canonical form.
+func FuzzCanonicalFastPath(f *testing.F) {
+	for _, s := range []string{"a=1&b=2", "b=1&a=2", "a=1&a=0", "a", "a=", "=1", "a=%20", "a.b=c~d", "a=1&&b=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if isCanonicalQuery(raw) {
+			if slow := canonicalSlow(raw); slow != raw {
+				t.Errorf("%q takes the fast path, but its canonical form is %q", raw, slow)
+			}
+		}
+	})
+}
