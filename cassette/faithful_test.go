@@ -376,7 +376,7 @@ func TestFaithfulRequestBodies(t *testing.T) {
 		}
 	}
 	file := string(codec.Marshal(cas.File()))
-	for _, readable := range []string{`"name": "gopher"`, `"body": "a=1&a=2&b=two+words+%26+more&c=%C3%BC"`} {
+	for _, readable := range []string{`"body_json": {"name":"gopher"`, `"body": "a=1&a=2&b=two+words+%26+more&c=%C3%BC"`} {
 		if !strings.Contains(file, readable) {
 			t.Errorf("the file does not store the request body readably: no %s in\n%s", readable, file)
 		}

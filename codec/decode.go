@@ -134,14 +134,22 @@ func convert(in *Interaction, w *wireInteraction) error {
 		}
 		out := &Response{
 			Status: r.Status, StatusCode: r.Code, Proto: r.Proto,
-			Header: r.Header, Trailer: r.Trailer, ContentLength: -1,
+			Header: r.Header, Trailer: r.Trailer,
 			Uncompressed: r.Uncompressed, Truncated: r.Truncated, BodyError: r.BodyError,
-		}
-		if r.ContentLength != nil {
-			out.ContentLength = *r.ContentLength
 		}
 		if out.Body, err = r.bytes(); err != nil {
 			return fmt.Errorf("response: %w", err)
+		}
+		// Marshal leaves out what can be derived; see response in encode.go.
+		if out.Status == "" {
+			out.Status = statusLine(r.Code)
+		}
+		if out.Proto == "" {
+			out.Proto = defaultProto
+		}
+		out.ContentLength = int64(len(out.Body))
+		if r.ContentLength != nil {
+			out.ContentLength = *r.ContentLength
 		}
 		in.Response = out
 	}

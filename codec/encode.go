@@ -140,18 +140,24 @@ func (w *writer) request(r *Request, d int) {
 
 func (w *writer) response(r *Response, d int) {
 	w.buf = append(w.buf, '{')
-	w.key(d+1, true, "status")
-	w.str(r.Status)
-	w.key(d+1, false, "code")
+	// What the reader can derive is left out: the usual status text,
+	// HTTP/1.1, a content length equal to the body's.
+	w.key(d+1, true, "code")
 	w.buf = strconv.AppendInt(w.buf, int64(r.StatusCode), 10)
-	if r.Proto != "" {
+	if r.Status != "" && r.Status != statusLine(r.StatusCode) {
+		w.key(d+1, false, "status")
+		w.str(r.Status)
+	}
+	if r.Proto != "" && r.Proto != defaultProto {
 		w.key(d+1, false, "proto")
 		w.str(r.Proto)
 	}
 	w.header(d+1, "headers", r.Header)
 	w.header(d+1, "trailers", r.Trailer)
-	w.key(d+1, false, "content_length")
-	w.buf = strconv.AppendInt(w.buf, r.ContentLength, 10)
+	if r.ContentLength != int64(len(r.Body)) {
+		w.key(d+1, false, "content_length")
+		w.buf = strconv.AppendInt(w.buf, r.ContentLength, 10)
+	}
 	if r.Uncompressed {
 		w.key(d+1, false, "uncompressed")
 		w.buf = append(w.buf, "true"...)
@@ -196,6 +202,18 @@ func (w *writer) error(e *Error, d int) {
 	w.buf = append(w.buf, '}')
 }
 
+// defaultProto is the protocol of a response that names none.
+const defaultProto = "HTTP/1.1"
+
+// statusLine returns the usual status text of a code, "200 OK", as a
+// response without a "status" has.
+func statusLine(code int) string {
+	if text := http.StatusText(code); text != "" {
+		return strconv.Itoa(code) + " " + text
+	}
+	return strconv.Itoa(code)
+}
+
 // header writes h with its names sorted and each name's values in order.
 func (w *writer) header(d int, name string, h http.Header) {
 	if len(h) == 0 {
@@ -224,12 +242,15 @@ func (w *writer) header(d int, name string, h http.Header) {
 	w.buf = append(w.buf, '}')
 }
 
-// body writes a body as text when it is text, as indented JSON when it is
-// compact JSON (so that compacting it again gives the same bytes), and as
-// base64 otherwise.
+// body writes a body as text when it is text, as JSON when it is compact
+// JSON (indented when it is long, so that compacting it again gives the
+// same bytes), and as base64 otherwise.
 func (w *writer) body(d int, b []byte) {
 	switch {
 	case len(b) == 0:
+	case len(b) <= oneLineJSON && isCompactJSON(b, &w.scratch):
+		w.key(d, false, "body_json")
+		w.buf = append(w.buf, b...)
 	case isCompactJSON(b, &w.scratch):
 		w.key(d, false, "body_json")
 		w.scratch.Reset()
@@ -249,6 +270,10 @@ func (w *writer) body(d int, b []byte) {
 		w.buf = append(w.buf, '"')
 	}
 }
+
+// oneLineJSON is the size up to which a JSON body stays on one line, as
+// compact as it came: short bodies read best that way.
+const oneLineJSON = 80
 
 // isCompactJSON reports whether b is an object or array with no spacing
 // outside strings: only then does indenting and compacting again give b back.

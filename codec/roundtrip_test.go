@@ -25,7 +25,7 @@ func TestRoundTrip(t *testing.T) {
 		{"no interactions", "a cassette of a test that made no request is still saved", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{}}},
 		{"minimal response", "unset optional fields stay unset", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
 			Request:  codec.Request{Method: "GET", URL: "/"},
-			Response: &codec.Response{StatusCode: 204},
+			Response: &codec.Response{Status: "204 No Content", StatusCode: 204, Proto: "HTTP/1.1"},
 		}}}},
 		{"empty error", "an error with only a kind is still an error", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
 			Request: codec.Request{Method: "GET", URL: "http://x/"},
@@ -51,17 +51,17 @@ func TestRoundTrip(t *testing.T) {
 		}}}},
 		{"extreme numbers", "", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
 			Request:  codec.Request{Method: "GET", URL: "http://x/"},
-			Response: &codec.Response{Status: "999 Custom", StatusCode: 999, ContentLength: math.MaxInt64},
+			Response: &codec.Response{Status: "999 Custom", StatusCode: 999, Proto: "HTTP/2.0", ContentLength: math.MaxInt64},
 			Duration: math.MaxInt64,
 		}, {
 			Request:  codec.Request{Method: "GET", URL: "http://x/"},
-			Response: &codec.Response{Status: "100 Continue", StatusCode: 100, ContentLength: -1},
+			Response: &codec.Response{Status: "100 Continue", StatusCode: 100, Proto: "HTTP/1.1", ContentLength: -1},
 			Duration: math.MinInt64,
 		}}}},
 		{"recorded at the year's edges", "", &codec.File{Version: codec.Version, RecordedAt: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), Interactions: []codec.Interaction{}}},
 		{"empty header values", "a header may be present with no value", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
 			Request:  codec.Request{Method: "GET", URL: "http://x/", Header: http.Header{"X-Empty": {}, "X-Blank": {""}}},
-			Response: &codec.Response{StatusCode: 200, Trailer: http.Header{"X-Empty": {}}},
+			Response: &codec.Response{Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", Trailer: http.Header{"X-Empty": {}}},
 		}}}},
 	}
 	for _, tt := range tests {
@@ -92,6 +92,17 @@ func TestMarshalNormalises(t *testing.T) {
 			"zero version", "a File built by hand is written as the current version",
 			&codec.File{},
 			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{}},
+		},
+		{
+			"derived response fields", "the usual status text, HTTP/1.1 and the body's length are left out of the file and read back",
+			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
+				Request:  codec.Request{Method: "GET", URL: "/"},
+				Response: &codec.Response{StatusCode: 404, Body: []byte("gone"), ContentLength: 4},
+			}}},
+			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
+				Request:  codec.Request{Method: "GET", URL: "/"},
+				Response: &codec.Response{Status: "404 Not Found", StatusCode: 404, Proto: "HTTP/1.1", Body: []byte("gone"), ContentLength: 4},
+			}}},
 		},
 		{
 			"recorded at", "the time is stored in UTC, to the second",
@@ -133,15 +144,16 @@ func TestBodies(t *testing.T) {
 		{"form", "", "a=1&b=two+words", "body", ""},
 		{"one space", "", " ", "body", `"body": " "`},
 		{"replacement char", "a valid U+FFFD is text", "bad: \ufffd", "body", ""},
-		{"compact object", "compact JSON is indented so that diffs are readable", `{"a":1,"b":[true,null,"x"],"c":{}}`, "body_json", "\"a\": 1,\n"},
-		{"compact array", "", `[1,2,3]`, "body_json", "[\n"},
+		{"compact object", "short compact JSON stays on one line, as JSON", `{"a":1,"b":[true,null,"x"],"c":{}}`, "body_json", `"body_json": {"a":1,"b":[true,null,"x"],"c":{}}`},
+		{"long compact object", "longer compact JSON is indented so that diffs are readable", `{"id":1234567890,"name":"a rather long name","tags":["first","second","third"],"ok":true}`, "body_json", "\"name\": \"a rather long name\",\n"},
+		{"compact array", "", `[1,2,3]`, "body_json", `"body_json": [1,2,3]`},
 		{"empty object", "", `{}`, "body_json", `"body_json": {}`},
 		{"empty array", "", `[]`, "body_json", `"body_json": []`},
-		{"json with escapes", "escapes inside JSON strings are kept as they are", `{"s":"a\"b\\c\u00e9\n\u0000","t":"\u2028"}`, "body_json", `"s": "a\"b\\c\u00e9\n\u0000"`},
-		{"json with html", "", `{"html":"<b>&</b>"}`, "body_json", `"html": "<b>&</b>"`},
-		{"json big number", "numbers keep their text", `{"n":12345678901234567890123,"f":1.50e+10,"z":-0}`, "body_json", `"n": 12345678901234567890123`},
-		{"json duplicate keys", "duplicates are kept, not merged", `{"a":1,"a":2}`, "body_json", "\"a\": 1,\n"},
-		{"json raw line separator", "", "[\"\u2028\"]", "body_json", "[\n"},
+		{"json with escapes", "escapes inside JSON strings are kept as they are", `{"s":"a\"b\\c\u00e9\n\u0000","t":"\u2028"}`, "body_json", `"body_json": {"s":"a\"b\\c\u00e9\n\u0000"`},
+		{"json with html", "", `{"html":"<b>&</b>"}`, "body_json", `"body_json": {"html":"<b>&</b>"}`},
+		{"json big number", "numbers keep their text", `{"n":12345678901234567890123,"f":1.50e+10,"z":-0}`, "body_json", `{"n":12345678901234567890123,"f":1.50e+10`},
+		{"json duplicate keys", "duplicates are kept, not merged", `{"a":1,"a":2}`, "body_json", `"body_json": {"a":1,"a":2}`},
+		{"json raw line separator", "", "[\"\u2028\"]", "body_json", "\"body_json\": [\"\u2028\"]"},
 		{"spaced json", "indenting and compacting would change it", `{"a": 1}`, "body", `"{\"a\": 1}"`},
 		{"indented json", "", "{\n  \"a\": 1\n}\n", "body", ""},
 		{"json with trailing newline", "", "{\"a\":1}\n", "body", ""},
@@ -259,7 +271,9 @@ func TestHeaderValueOrder(t *testing.T) {
 	f := &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
 		Request: codec.Request{Method: "GET", URL: "http://x/", Header: http.Header{"Accept": {"z", "a", "m"}}},
 		Response: &codec.Response{
+			Status:     "200 OK",
 			StatusCode: 200,
+			Proto:      "HTTP/1.1",
 			Header:     http.Header{"Set-Cookie": {"session=2", "session=1", "a=0"}},
 			Trailer:    http.Header{"X-Trailer": {"2", "1"}},
 		},

@@ -71,7 +71,7 @@ func ExamplePlaceholder() {
 			d := dvdtest.Use(t, "account", opt)
 			fetchBody(d.Client(), srv.URL+"/accounts/"+account)
 		})
-		show("testdata/account.dvd.json", srv.URL, "url", `"id"`)
+		show("testdata/account.dvd.json", srv.URL, "url", "body_json")
 		srv.Close()
 		runTest("TestAccount", func(t testing.TB) {
 			d := dvdtest.Use(t, "account", opt)
@@ -80,7 +80,7 @@ func ExamplePlaceholder() {
 	})
 	// Output:
 	// "url": "http://server/accounts/<ACCOUNT_ID>"
-	// "id": "<ACCOUNT_ID>",
+	// "body_json": {"id":"<ACCOUNT_ID>","plan":"pro"}
 	// {"id":"acct-93f0c2","plan":"pro"}
 }
 
@@ -104,8 +104,8 @@ func ExampleRedactJSON() {
 		show("testdata/login.dvd.json", srv.URL, "password", "token")
 	})
 	// Output:
-	// "password": "REDACTED"
-	// "token": "REDACTED"
+	// "body_json": {"name":"ada","password":"REDACTED"}
+	// "body_json": {"user":{"name":"ada","token":"REDACTED"}}
 }
 
 // RecordIf chooses what is stored: here no server errors, so a flaky 503

@@ -91,7 +91,7 @@ func TestRedactedByDefaultAndByOptions(t *testing.T) {
 	if l := leaks(string(data)); len(l) > 0 {
 		t.Errorf("the cassette holds %v:\n%s", l, data)
 	}
-	for _, want := range []string{`"Bearer REDACTED"`, `session=REDACTED; Path=/`, `access_token=REDACTED&page=1`, `"password": "REDACTED"`, `"token": "REDACTED"`} {
+	for _, want := range []string{`"Bearer REDACTED"`, `session=REDACTED; Path=/`, `access_token=REDACTED&page=1`, `"password":"REDACTED"`, `"token":"REDACTED"`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the cassette lacks %s:\n%s", want, data)
 		}
