@@ -30,6 +30,12 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		b.mu.Lock()
 		if !b.done {
+			if b.buf.Cap() == 0 && b.resp.ContentLength > int64(n) {
+				// One copy of a body of known length, however large; sized
+				// only once data comes, so a HEAD or an unread body costs
+				// nothing.
+				b.buf.Grow(int(min(b.resp.ContentLength, 1<<30)))
+			}
 			b.buf.Write(p[:n])
 		}
 		b.mu.Unlock()
@@ -46,6 +52,9 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 func (b *recordingBody) Close() error {
 	err := b.rc.Close()
 	b.finish(nil, true)
+	b.r.mu.Lock()
+	delete(b.r.unclosed, b)
+	b.r.mu.Unlock()
 	return err
 }
 

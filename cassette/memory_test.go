@@ -96,3 +96,29 @@ func BenchmarkRecordLargeBody(b *testing.B) {
 		})
 	}
 }
+
+// A HEAD response announces a length but has no body: nothing is reserved
+// for it.
+func TestHeadAllocatesNothingForTheAnnouncedLength(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "900000000")
+	}))
+	defer srv.Close()
+	r, err := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	req, _ := http.NewRequest("HEAD", srv.URL, nil)
+	resp, err := r.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 10<<20 {
+		t.Errorf("a HEAD announcing 900 MB allocated %d MB", got>>20)
+	}
+}

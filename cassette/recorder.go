@@ -68,12 +68,13 @@ type Recorder struct {
 	mu       sync.Mutex
 	seq      int
 	pending  map[int]*recordingBody // response bodies still being read
+	unclosed map[*recordingBody]bool // response bodies the client has not closed
 	recorded []recorded
 }
 
 type recorded struct {
 	seq        int
-	start, end time.Time // when the request was sent, when its outcome was complete
+	start, end time.Time // when the request was sent, when its response headers (or error) came
 	in         Interaction
 }
 
@@ -83,7 +84,7 @@ type recorded struct {
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r := &Recorder{
 		cfg: cfg, redact: newRedactor(cfg.Redact), mode: cfg.Mode, upstream: cfg.Upstream,
-		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{},
+		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
 		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
@@ -238,7 +239,7 @@ func readBody(req *http.Request) ([]byte, error) {
 	defer req.Body.Close()
 	var buf bytes.Buffer
 	if req.ContentLength > 0 {
-		buf.Grow(int(req.ContentLength))
+		buf.Grow(int(min(req.ContentLength, 16<<20))) // a wrong length must not cost more
 	}
 	if _, err := buf.ReadFrom(req.Body); err != nil {
 		return nil, err
@@ -278,11 +279,9 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
 	}
 	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r}
-	if resp.ContentLength > 0 {
-		rb.buf.Grow(int(min(resp.ContentLength, 1<<30))) // one copy, however large
-	}
 	r.mu.Lock()
 	r.pending[seq] = rb
+	r.unclosed[rb] = true
 	r.mu.Unlock()
 	resp.Body = rb
 	return resp, nil
@@ -302,7 +301,9 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	defer r.mu.Unlock()
 	delete(r.pending, seq)
 	if store {
-		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: time.Now(), in: in})
+		// Requests overlap when one is sent before the response headers of
+		// the other arrived: only then was their order a race.
+		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in})
 	}
 }
 
@@ -368,9 +369,18 @@ func (r *Recorder) Unused() []Interaction {
 	return out
 }
 
-// Close releases the idle connections of the upstream transport the
-// recorder made for itself.
+// Close closes the response bodies the client left open, and releases the
+// idle connections of the upstream transport the recorder made for itself.
 func (r *Recorder) Close() {
+	r.mu.Lock()
+	open := make([]*recordingBody, 0, len(r.unclosed))
+	for rb := range r.unclosed {
+		open = append(open, rb)
+	}
+	r.mu.Unlock()
+	for _, rb := range open {
+		rb.Close()
+	}
 	if t, ok := r.upstream.(*http.Transport); ok && r.ownsUp {
 		t.CloseIdleConnections()
 	}

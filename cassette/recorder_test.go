@@ -448,3 +448,51 @@ func TestReplayHonoursADoneContext(t *testing.T) {
 		t.Errorf("the canceled request used up the interaction: %v", err)
 	}
 }
+
+// A test that sends its next request before it reads the last response
+// body is still sequential: the file keeps the order of sending, which
+// replay relies on for requests that match alike.
+func TestSequentialRequestsKeepOrderWithUnreadBodies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "created %s", b)
+	}))
+	defer srv.Close()
+	r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	var resps []*http.Response
+	for _, name := range []string{"zebra", "apple"} {
+		req, _ := http.NewRequest("POST", srv.URL+"/items", strings.NewReader(name))
+		resp, err := r.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resps = append(resps, resp)
+	}
+	for _, resp := range resps {
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	r = mustRecorder(t, r.Cassette(), cassette.Config{Mode: cassette.ModeReplay})
+	for _, name := range []string{"zebra", "apple"} {
+		if got, err := get(t, r, "POST", srv.URL+"/items", name); err != nil || got != "created "+name {
+			t.Errorf("POST %s replayed %q, %v", name, got, err)
+		}
+	}
+}
+
+func TestCloseClosesUnclosedBodies(t *testing.T) {
+	c := newCounter(t)
+	r, err := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", c.srv.URL+"/leak", nil)
+	resp, err := r.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if _, err := io.ReadAll(resp.Body); err == nil {
+		t.Error("a body the client never closed is still open after Close")
+	}
+}

@@ -29,6 +29,10 @@ var defaultQuery = []string{
 	"X-Goog-Signature", "X-Goog-Credential",
 }
 
+// The JSON body fields always redacted: the credentials of OAuth token
+// requests and responses, at the top level.
+var defaultJSONFields = []string{"access_token", "refresh_token", "id_token", "client_secret", "password"}
+
 var headerWords = []string{"token", "secret", "password", "api-key", "apikey", "credential", "signature"}
 
 // A Redaction says what to remove from interactions, beyond the defaults,
@@ -45,7 +49,12 @@ var headerWords = []string{"token", "secret", "password", "api-key", "apikey", "
 // whatever their case: access_token, refresh_token, id_token, token,
 // api_key, apikey, client_secret, secret, password, passwd, signature, sig,
 // X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, X-Goog-Signature
-// and X-Goog-Credential. So is the password of a URL (user:pass@host).
+// and X-Goog-Credential, in the query, in the fragment, in form bodies, and
+// in the URLs of the Location, Content-Location, Referer, Link and Refresh
+// headers. So is the user information of a URL (user:REDACTED@host, or
+// REDACTED@host for a user alone, which is often a token), and the top-level
+// JSON body fields access_token, refresh_token, id_token, client_secret and
+// password.
 type Redaction struct {
 	// Headers are more request and response headers to redact.
 	Headers []string
@@ -79,7 +88,7 @@ func newRedactor(r Redaction) *redactor {
 	for _, q := range slices.Concat(defaultQuery, r.Query) {
 		rd.query[strings.ToLower(q)] = true
 	}
-	for _, p := range r.JSONFields {
+	for _, p := range slices.Concat(defaultJSONFields, r.JSONFields) {
 		rd.jsonPaths = append(rd.jsonPaths, strings.Split(p, "."))
 	}
 	for name, v := range r.Placeholders {
@@ -97,6 +106,7 @@ func newRedactor(r Redaction) *redactor {
 }
 
 func (rd *redactor) secretHeader(name string) bool {
+	name = http.CanonicalHeaderKey(name)
 	if rd.headers[name] {
 		return true
 	}
@@ -138,7 +148,8 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 	var out http.Header
 	for k, vs := range h {
 		secret := rd.secretHeader(k)
-		if !secret && !rd.hasPlaceholder(vs) {
+		isURL := urlHeaders[http.CanonicalHeaderKey(k)]
+		if !secret && !rd.hasPlaceholder(vs) && !(isURL && rd.urlHasSecret(vs)) {
 			continue
 		}
 		if out == nil {
@@ -149,8 +160,11 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 		}
 		red := make([]string, len(vs))
 		for i, v := range vs {
-			if secret {
+			switch {
+			case secret:
 				v = redactHeaderValue(k, v)
+			case isURL:
+				v = rd.urlsIn(v)
 			}
 			red[i] = rd.text(v)
 		}
@@ -160,6 +174,32 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 		return h, false
 	}
 	return out, true
+}
+
+// urlHeaders hold URLs, whose queries may carry secrets: a redirect's
+// Location, the Referer the client sends on the next hop.
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Referer": true, "Link": true, "Refresh": true}
+
+// urlHasSecret reports whether a URL in vs has something to redact.
+func (rd *redactor) urlHasSecret(vs []string) bool {
+	for _, v := range vs {
+		if rd.urlsIn(v) != v {
+			return true
+		}
+	}
+	return false
+}
+
+// urlsIn redacts the URLs in a header value: the value itself, or the
+// <…> parts of a Link, or the url= part of a Refresh.
+func (rd *redactor) urlsIn(v string) string {
+	if !strings.ContainsAny(v, "?#@") {
+		return v
+	}
+	if strings.Contains(v, "<") || strings.Contains(strings.ToLower(v), "url=") {
+		return rd.message(v)
+	}
+	return rd.url(v)
 }
 
 func (rd *redactor) hasPlaceholder(vs []string) bool {
@@ -176,7 +216,7 @@ func (rd *redactor) hasPlaceholder(vs []string) bool {
 // redactHeaderValue keeps what is not secret: the scheme of an
 // authorization, the names and attributes of cookies.
 func redactHeaderValue(name, v string) string {
-	switch name {
+	switch http.CanonicalHeaderKey(name) {
 	case "Authorization", "Proxy-Authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok {
 			return scheme + " " + Redacted
@@ -212,13 +252,22 @@ func (rd *redactor) url(raw string) string {
 	}
 	changed := false
 	if u.User != nil {
+		// A user alone may be a token (https://TOKEN@host/), so it goes too
+		// unless a password follows it.
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), Redacted)
-			changed = true
+		} else {
+			u.User = url.User(Redacted)
 		}
+		changed = true
 	}
 	if q, ok := rd.rawQuery(u.RawQuery); ok {
 		u.RawQuery, changed = q, true
+	}
+	// OAuth's implicit flow puts tokens in the fragment: #access_token=….
+	if f, ok := rd.rawQuery(u.EscapedFragment()); ok {
+		u.Fragment, _ = url.PathUnescape(f)
+		u.RawFragment, changed = f, true
 	}
 	if !changed {
 		return rd.text(raw)
@@ -277,11 +326,19 @@ func (rd *redactor) text(s string) string {
 	return s
 }
 
-// body redacts the JSON fields and the placeholder values of a body, and
-// says whether there were any; b itself is never modified.
-func (rd *redactor) body(b []byte) ([]byte, bool) {
+// body redacts the JSON fields, the secret parameters of a form and the
+// placeholder values of a body of the given Content-Type, and says whether
+// there were any; b itself is never modified.
+func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
 	changed := false
-	if len(rd.jsonPaths) > 0 {
+	if len(b) == 0 {
+		return b, false
+	}
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		if f, ok := rd.rawQuery(string(b)); ok {
+			b, changed = []byte(f), true
+		}
+	} else {
 		b, changed = redactJSON(b, rd.jsonPaths)
 	}
 	for _, p := range rd.placeholders {
@@ -315,7 +372,7 @@ func (rd *redactor) restoreBytes(b []byte) []byte {
 func (rd *redactor) interaction(in *Interaction) {
 	in.Request.URL = rd.url(in.Request.URL)
 	in.Request.Header, _ = rd.header(in.Request.Header)
-	in.Request.Body, _ = rd.body(in.Request.Body)
+	in.Request.Body, _ = rd.body(in.Request.Body, in.Request.Header.Get("Content-Type"))
 	for _, e := range []*codec.Error{in.Error, responseError(in.Response)} {
 		if e != nil {
 			e.Message = rd.message(e.Message)
@@ -325,7 +382,7 @@ func (rd *redactor) interaction(in *Interaction) {
 	if r := in.Response; r != nil {
 		r.Header, _ = rd.header(r.Header)
 		r.Trailer, _ = rd.header(r.Trailer)
-		r.Body, _ = rd.body(r.Body)
+		r.Body, _ = rd.body(r.Body, r.Header.Get("Content-Type"))
 	}
 }
 
@@ -339,9 +396,9 @@ func responseError(r *Response) *codec.Error {
 // message redacts a free text that may quote URLs, such as an error
 // message: every URL in it is redacted as a URL, then placeholders.
 func (rd *redactor) message(s string) string {
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '"' || r == '\'' })
+	fields := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" \"'<>;,", r) })
 	for _, f := range fields {
-		if strings.Contains(f, "://") || strings.Contains(f, "?") {
+		if strings.ContainsAny(f, "?#@") {
 			if red := rd.url(f); red != f {
 				s = strings.ReplaceAll(s, f, red)
 			}
@@ -366,8 +423,8 @@ func (rd *redactor) matchView(req *http.Request, body []byte) (*http.Request, []
 	q, qChanged := rd.rawQuery(u.RawQuery)
 	h, hChanged := rd.header(req.Header)
 	b, bChanged := body, false
-	if len(body) > 0 && (len(rd.jsonPaths) > 0 || len(rd.placeholders) > 0) {
-		b, bChanged = rd.body(body)
+	if len(body) > 0 {
+		b, bChanged = rd.body(body, req.Header.Get("Content-Type"))
 	}
 	if u == req.URL && !qChanged && !hChanged && !bChanged {
 		return req, body

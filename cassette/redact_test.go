@@ -1,8 +1,10 @@
 package cassette
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +91,45 @@ func TestCORSHeadersAreNotSecrets(t *testing.T) {
 	h := http.Header{"Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Headers": {"Authorization, X-Api-Token"}}
 	if got, changed := rd.header(h); changed {
 		t.Errorf("CORS headers were redacted: %v", got)
+	}
+}
+
+// The leaks an independent review found, each a way around the defaults.
+func TestRedactionLeaks(t *testing.T) {
+	rd := newRedactor(Redaction{})
+	in := Interaction{
+		Request: Request{
+			Method: "POST",
+			URL:    "https://ghp_USERONLY@api.example.com/x#access_token=FRAGSECRET&state=1",
+			Header: http.Header{
+				"authorization": {"Bearer LOWERSECRET"}, // not canonical
+				"cookie":        {"sid=LOWERCOOKIE"},
+				"Referer":       {"https://api.example.com/start?access_token=REFSECRET"},
+				"Content-Type":  {"application/x-www-form-urlencoded"},
+			},
+			Body: []byte("grant_type=password&client_secret=FORMSECRET&password=FORMPW"),
+		},
+		Response: &Response{
+			StatusCode: 302,
+			Header: http.Header{
+				"Location":     {"/next?token=LOCSECRET"},
+				"Link":         {`<https://api.example.com/p2?api_key=LINKSECRET>; rel="next"`},
+				"Refresh":      {"0; url=/r?sig=REFRESHSECRET"},
+				"Content-Type": {"application/json"},
+			},
+			Body: []byte(`{"access_token":"JSONSECRET","token_type":"bearer","expires_in":3600}`),
+		},
+	}
+	rd.interaction(&in)
+	dump := fmt.Sprintf("%v %v %s %v %s", in.Request.URL, in.Request.Header, in.Request.Body, in.Response.Header, in.Response.Body)
+	for _, secret := range []string{"USERONLY", "FRAGSECRET", "LOWERSECRET", "LOWERCOOKIE", "REFSECRET", "FORMSECRET", "FORMPW", "LOCSECRET", "LINKSECRET", "REFRESHSECRET", "JSONSECRET"} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("%s survived redaction:\n%s", secret, dump)
+		}
+	}
+	for _, kept := range []string{"grant_type=password", "state=1", `"token_type":"bearer"`, `rel="next"`, "/next?token=REDACTED"} {
+		if !strings.Contains(dump, kept) {
+			t.Errorf("redaction lost %q, which is no secret:\n%s", kept, dump)
+		}
 	}
 }
