@@ -67,7 +67,7 @@ type Recorder struct {
 
 	mu       sync.Mutex
 	seq      int
-	pending  map[int]*recordingBody // response bodies still being read
+	pending  map[int]*recordingBody  // response bodies still being read
 	unclosed map[*recordingBody]bool // response bodies the client has not closed
 	recorded []recorded
 }
