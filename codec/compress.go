@@ -27,7 +27,7 @@ func Detect(data []byte) Codec {
 	return None
 }
 
-// maxZstdSize bounds a zstd cassette's decompressed size. DecodeAll
+// maxZstdSize bounds a compressed cassette's decompressed size. DecodeAll
 // allocates the size a frame header claims before it decodes anything, so
 // without a bound a few corrupt bytes claiming 64 GiB crash the process.
 const maxZstdSize = 1 << 30
@@ -81,11 +81,19 @@ func Encode(f *File, c Codec) ([]byte, error) {
 // Decode parses a cassette file, compressed or not: the compression is
 // recognised by its magic bytes.
 func Decode(data []byte) (*File, error) {
+	f, err := decode(data)
+	if err != nil {
+		return nil, &FormatError{Err: err}
+	}
+	return f, nil
+}
+
+func decode(data []byte) (*File, error) {
 	raw, err := decompress(data)
 	if err != nil {
 		return nil, err
 	}
-	return Unmarshal(raw)
+	return unmarshal(raw)
 }
 
 func decompress(data []byte) ([]byte, error) {
@@ -117,7 +125,10 @@ func decompress(data []byte) ([]byte, error) {
 			return nil, fmt.Errorf("corrupt gzip data: %w", err)
 		}
 		defer gzipReaders.Put(zr)
-		raw, err := io.ReadAll(zr)
+		raw, err := io.ReadAll(io.LimitReader(zr, maxZstdSize+1))
+		if err == nil && len(raw) > maxZstdSize {
+			return nil, fmt.Errorf("corrupt gzip data: it holds more than the %d MiB a cassette may hold", maxZstdSize>>20)
+		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, errors.New("truncated: the gzip stream ends early")
 		}

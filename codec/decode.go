@@ -54,10 +54,34 @@ type wireResponse struct {
 	wireBody
 }
 
-// Unmarshal parses the uncompressed JSON of a cassette file. Its errors say
-// what is wrong and where (line and column); they do not name a file, which
-// [Decode]'s callers add.
+// A FormatError reports a cassette that cannot be read: the file, when it
+// is known, and what is wrong with it, with a line and column where there
+// is one.
+type FormatError struct {
+	Path string // empty for Decode and Unmarshal, which read no file
+	Err  error
+}
+
+func (e *FormatError) Error() string {
+	if e.Path == "" {
+		return "codec: " + e.Err.Error()
+	}
+	return "codec: " + e.Path + ": " + e.Err.Error()
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// Unmarshal parses the uncompressed JSON of a cassette file. Its errors are
+// *FormatError values that say what is wrong and where (line and column).
 func Unmarshal(data []byte) (*File, error) {
+	f, err := unmarshal(data)
+	if err != nil {
+		return nil, &FormatError{Err: err}
+	}
+	return f, nil
+}
+
+func unmarshal(data []byte) (*File, error) {
 	var w wireFile
 	if parseWire(data, &w) {
 		if f, err := w.file(); err == nil {

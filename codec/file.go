@@ -13,9 +13,9 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}
-	f, err := Decode(data)
+	f, err := decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("codec: %s: %w", path, err)
+		return nil, &FormatError{Path: path, Err: err}
 	}
 	return f, nil
 }

@@ -21,7 +21,7 @@ func FuzzParseWire(f *testing.F) {
 	f.Add([]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":12}}]}  `))
 	f.Add([]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":[1,}}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, gotErr := Unmarshal(data)
+		got, gotErr := unmarshal(data)
 		want, wantErr := unmarshalJSON(data)
 		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 			t.Fatalf("Unmarshal error = %v, encoding/json alone gives %v\n%s", gotErr, wantErr, data)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -29,6 +30,8 @@ type DVD struct {
 	rec    *cassette.Recorder
 	client *http.Client
 	cfg    config
+
+	variant string // the cassette as saved with another compression, if only that exists
 
 	mu    sync.Mutex
 	ended bool // the test is over: t must not be used any more
@@ -71,8 +74,12 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	d := &DVD{t: t, path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
 
 	var c *cassette.Cassette
+	from := abs
+	if d.variant = otherVariant(abs, cfg.codec); d.variant != "" {
+		from = d.variant // saved with another compression: read it, save as asked
+	}
 	if mode != cassette.ModeRecord && mode != cassette.ModePassthrough {
-		c, err = cassette.Load(abs)
+		c, err = cassette.Load(from)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c = nil
@@ -82,7 +89,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		case err != nil:
 			t.Fatalf("dvdtest: cannot read the cassette: %v\n"+
 				"The file is left as it is. Restore it from version control, or re-record it (it is replaced only if the test passes):\n\t%s",
-				strings.Replace(err.Error(), abs, rel, 1), d.runCommand())
+				strings.Replace(err.Error(), filepath.Dir(abs)+string(filepath.Separator), filepath.Dir(rel)+string(filepath.Separator), 1), d.runCommand())
 		}
 	}
 	if c != nil && cfg.maxAge > 0 && !c.RecordedAt().IsZero() {
@@ -155,17 +162,19 @@ func (d *DVD) cleanup() {
 	d.mu.Unlock()
 	defer d.rec.Close()
 	t := d.t
+	failed := t.Failed() || panicking()
+	if !failed && !t.Skipped() {
+		d.logReplay()
+		failed = t.Failed() // FailOnUnused may have failed it
+	}
 	if !d.rec.Changed() {
-		if !t.Failed() && !t.Skipped() {
-			d.logReplay()
-		}
 		return
 	}
 	switch {
 	case t.Skipped():
 		t.Logf("dvdtest: %s not saved: the test was skipped", d.path)
 		return
-	case t.Failed() || panicking():
+	case failed:
 		t.Logf("dvdtest: %s not saved: the test failed, so the cassette on disk is unchanged", d.path)
 		return
 	}
@@ -175,6 +184,29 @@ func (d *DVD) cleanup() {
 		return
 	}
 	t.Logf("dvdtest: recorded %s to %s (%s)", plural(c.Len(), "interaction"), d.path, d.source)
+	if d.variant != "" {
+		if err := os.Remove(d.variant); err == nil {
+			t.Logf("dvdtest: removed %s, which %s replaces", filepath.Base(d.variant), d.path)
+		}
+	}
+}
+
+// otherVariant returns the cassette saved under another compression than
+// the one asked for, when only that one exists.
+func otherVariant(abs string, want codec.Codec) string {
+	if _, err := os.Stat(abs); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	base := strings.TrimSuffix(abs, want.Ext())
+	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+		if c == want {
+			continue
+		}
+		if _, err := os.Stat(base + c.Ext()); err == nil {
+			return base + c.Ext()
+		}
+	}
+	return ""
 }
 
 // logReplay reports the recorded interactions that were never replayed:

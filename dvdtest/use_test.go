@@ -410,3 +410,24 @@ func TestRecordingAndReplayed(t *testing.T) {
 		})
 	}
 }
+
+func TestCompressionChangedLater(t *testing.T) {
+	cleanEnv(t)
+	srv := newServer(t)
+	session(t, "v", srv.URL, nil, "pass", "/a")
+	srv.hits.Store(0)
+	zst := []dvdtest.Option{dvdtest.Compress(codec.Zstd)}
+	// The plain cassette still replays when the test now asks for zstd.
+	tb, got := session(t, "v", srv.URL, zst, "pass", "/a")
+	if tb.Failed() || srv.hits.Load() != 0 || got[0] != "hit 1 /a" {
+		t.Fatalf("replay from the plain file: %q, %d hits\n%s", got, srv.hits.Load(), tb.output())
+	}
+	// A re-record writes the zstd file and removes the plain one.
+	session(t, "v", srv.URL, append(zst, dvdtest.WithMode(cassette.ModeRecord)), "pass", "/a")
+	if _, err := os.Stat(filepath.Join("testdata", "v.dvd.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the plain cassette is still there after re-recording as zstd: %v", err)
+	}
+	if _, err := cassette.Load(filepath.Join("testdata", "v.dvd.json.zst")); err != nil {
+		t.Error(err)
+	}
+}

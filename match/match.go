@@ -88,6 +88,9 @@ func Header(names ...string) Matcher {
 	for i, n := range names {
 		keys[i] = http.CanonicalHeaderKey(n)
 	}
+	// The name says which headers, so that two Header matchers stay apart
+	// in a diff.
+	name := "Header(" + strings.Join(keys, ", ") + ")"
 	return func(r *http.Request, _ []byte) Feature {
 		var b strings.Builder
 		for i, k := range keys {
@@ -104,7 +107,7 @@ func Header(names ...string) Matcher {
 				b.WriteString(v)
 			}
 		}
-		return Feature{Name: "Header", Value: b.String()}
+		return Feature{Name: name, Value: b.String()}
 	}
 }
 
