@@ -442,7 +442,7 @@ func (rd *redactor) matchView(req *http.Request, body []byte) (*http.Request, []
 // that is not JSON is returned as it is.
 func redactJSON(b []byte, paths [][]string) ([]byte, bool) {
 	trimmed := bytes.TrimLeft(b, " \t\r\n")
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid(b) {
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !mayHold(b, paths) || !json.Valid(b) {
 		return b, false
 	}
 	var spans [][2]int64
@@ -459,6 +459,23 @@ func redactJSON(b []byte, paths [][]string) ([]byte, bool) {
 		last = s[1]
 	}
 	return append(out, b[last:]...), true
+}
+
+// mayHold reports whether a JSON document may hold one of the paths, by
+// looking for the quoted name the path ends with: most bodies hold none,
+// and then need no parsing. A name spelled with escapes is found only by
+// parsing, so a body with a backslash-u is always parsed.
+func mayHold(b []byte, paths [][]string) bool {
+	if bytes.Contains(b, []byte(`\u`)) {
+		return true
+	}
+	for _, p := range paths {
+		last := p[len(p)-1]
+		if last == "*" || bytes.Contains(b, []byte(`"`+last+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // walkJSON reads one value from dec at path, and records the byte spans of
