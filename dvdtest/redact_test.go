@@ -23,6 +23,7 @@ import (
 var secrets = []string{
 	"s3cr3t-bearer", "s3cr3t-cookie", "s3cr3t-apikey", "s3cr3t-query", "s3cr3t-setcookie",
 	"s3cr3t-authtoken", "s3cr3t-custom", "s3cr3t-json", "s3cr3t-nested", "s3cr3t-pw",
+	"s3cr3t-session", "s3cr3t-tenant",
 }
 
 // leaks returns the secrets found in s.
@@ -51,7 +52,7 @@ func secretServer(t *testing.T) *httptest.Server {
 
 func secretRequest(t *testing.T, c *http.Client, url string, token string) (string, error) {
 	t.Helper()
-	req, err := http.NewRequest("POST", url+"?access_token=s3cr3t-query&page=1", strings.NewReader(`{"password":"s3cr3t-json","n":1}`))
+	req, err := http.NewRequest("POST", url+"?access_token=s3cr3t-query&page=1&session_id=s3cr3t-session&tenant=s3cr3t-tenant", strings.NewReader(`{"password":"s3cr3t-json","n":1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +71,8 @@ func secretRequest(t *testing.T, c *http.Client, url string, token string) (stri
 
 var redactOpts = []dvdtest.Option{
 	dvdtest.RedactHeaders("X-Custom"),
+	dvdtest.RedactQuery("session_id"),
+	dvdtest.Placeholder("TENANT", "s3cr3t-tenant"),
 	dvdtest.RedactJSON("password", "user.token"),
 	dvdtest.MatchOn(match.Method, match.Path, match.Query, match.Header("Authorization"), match.JSONBody),
 }
@@ -116,7 +119,7 @@ func TestRedactedByDefaultAndByOptions(t *testing.T) {
 		// A miss: the error and the log must not show the secrets. (The
 		// test asks the DVD itself: an http.Client adds the URL, as the
 		// caller wrote it, to the errors it returns.)
-		req, _ := http.NewRequest("GET", srv.URL+"/other?access_token=s3cr3t-query", nil)
+		req, _ := http.NewRequest("GET", srv.URL+"/other?access_token=s3cr3t-query&session_id=s3cr3t-session&tenant=s3cr3t-tenant", nil)
 		req.Header.Set("Authorization", "Bearer s3cr3t-bearer")
 		_, err = d.RoundTrip(req)
 		if !errors.Is(err, cassette.ErrNoMatch) {
@@ -129,7 +132,7 @@ func TestRedactedByDefaultAndByOptions(t *testing.T) {
 	if l := leaks(tb.output()); len(l) > 0 {
 		t.Errorf("the log holds %v:\n%s", l, tb.output())
 	}
-	if !strings.Contains(tb.output(), "access_token=REDACTED") {
+	if !strings.Contains(tb.output(), "access_token=REDACTED") || !strings.Contains(tb.output(), "session_id=REDACTED") || !strings.Contains(tb.output(), "tenant=%3CTENANT%3E") {
 		t.Errorf("the no-match report does not show the redacted request:\n%s", tb.output())
 	}
 }
