@@ -168,13 +168,9 @@ type replayedNetError struct {
 
 func (e *replayedNetError) Timeout() bool { return e.timeout }
 
-func (e *replayedNetError) Temporary() bool {
-	var ne net.Error
-	if errors.As(e.cause, &ne) {
-		return ne.Temporary()
-	}
-	return e.timeout
-}
+// Temporary is deprecated in net.Error; it reports a timeout, as most
+// transport errors do.
+func (e *replayedNetError) Temporary() bool { return e.timeout }
 
 // messageError is an error with a recorded text, over an optional cause.
 type messageError struct {

@@ -133,17 +133,6 @@ func newReq(t testing.TB, method, url string, body io.Reader) *http.Request {
 	return req
 }
 
-// waitFor fails the test if ch is not closed soon: the guard against a
-// deadlock, not a timing assertion.
-func waitFor(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("deadlock: %s did not happen", what)
-	}
-}
-
 type x509UnknownAuthority = x509.UnknownAuthorityError
 
 // quietLog keeps a TLS server's handshake failures out of the test output.
@@ -452,7 +441,7 @@ func TestFaithfulRedirectResendsBody(t *testing.T) {
 
 // recordErr records one request that fails, and returns the error and the
 // cassette.
-func recordErr(t *testing.T, cfg cassette.Config, req *http.Request) (error, *cassette.Cassette) {
+func recordErr(t *testing.T, cfg cassette.Config, req *http.Request) (*cassette.Cassette, error) {
 	t.Helper()
 	cfg.Mode = cassette.ModeRecord
 	rec := newRec(t, nil, cfg)
@@ -469,7 +458,7 @@ func recordErr(t *testing.T, cfg cassette.Config, req *http.Request) (error, *ca
 	if ins[0].Error.Message != err.Error() {
 		t.Errorf("stored message %q, want %q", ins[0].Error.Message, err)
 	}
-	return err, cas
+	return cas, err
 }
 
 // replayErr replays req from cas and returns its error, which must have the
@@ -539,7 +528,7 @@ func TestFaithfulErrorTimeout(t *testing.T) {
 	up := &http.Transport{ResponseHeaderTimeout: stall}
 	defer up.CloseIdleConnections()
 	req := newReq(t, "GET", srv.URL+"/slow", nil)
-	recErr, cas := recordErr(t, cassette.Config{Upstream: up}, req)
+	cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 	var ne net.Error
 	if !errors.As(recErr, &ne) || !ne.Timeout() {
 		t.Fatalf("recorded %v, want a timeout", recErr)
@@ -581,7 +570,7 @@ func TestFaithfulErrorRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
 	req := newReq(t, "GET", "http://"+addr+"/x", nil)
-	recErr, cas := recordErr(t, cassette.Config{}, req)
+	cas, recErr := recordErr(t, cassette.Config{}, req)
 	if !errors.Is(recErr, syscall.ECONNREFUSED) {
 		t.Fatalf("recorded %v, want connection refused", recErr)
 	}
@@ -600,7 +589,7 @@ func TestFaithfulErrorDNS(t *testing.T) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}}
 	req := newReq(t, "GET", "http://nonexistent.invalid/path", nil)
-	recErr, cas := recordErr(t, cassette.Config{Upstream: up}, req)
+	cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 	var dns *net.DNSError
 	if !errors.As(recErr, &dns) || !dns.IsNotFound {
 		t.Fatalf("recorded %v, want a not-found DNS error", recErr)
@@ -619,7 +608,7 @@ func TestFaithfulErrorDNS(t *testing.T) {
 	up.DialContext = func(context.Context, string, string) (net.Conn, error) {
 		return nil, &net.DNSError{Err: "no such host", Name: "nonexistent.invalid", IsNotFound: true}
 	}
-	recErr, cas = recordErr(t, cassette.Config{Upstream: up}, req)
+	cas, recErr = recordErr(t, cassette.Config{Upstream: up}, req)
 	repErr = replayErr(t, cas, req, recErr)
 	if !errors.As(repErr, &rd) || !rd.IsNotFound {
 		t.Errorf("replayed %v, want a not-found *net.DNSError", repErr)
@@ -642,7 +631,7 @@ func TestFaithfulErrorOther(t *testing.T) {
 	} {
 		up := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, e })
 		req := newReq(t, "GET", "http://127.0.0.1:9/other", nil)
-		recErr, cas := recordErr(t, cassette.Config{Upstream: up}, req)
+		cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 		repErr := replayErr(t, cas, req, recErr)
 		sameAs(t, recErr, repErr, commonTargets...)
 		var op *net.OpError
@@ -658,7 +647,7 @@ func TestFaithfulErrorContext(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		req := newReq(t, "GET", srv.URL+"/d", nil).WithContext(ctx)
-		recErr, cas := recordErr(t, cassette.Config{}, req)
+		cas, recErr := recordErr(t, cassette.Config{}, req)
 		if !errors.Is(recErr, context.DeadlineExceeded) {
 			t.Fatalf("recorded %v, want context.DeadlineExceeded", recErr)
 		}
@@ -680,7 +669,7 @@ func TestFaithfulErrorContext(t *testing.T) {
 			cancel()
 		}()
 		req := newReq(t, "GET", srv.URL+"/c", nil).WithContext(ctx)
-		recErr, cas := recordErr(t, cassette.Config{}, req)
+		cas, recErr := recordErr(t, cassette.Config{}, req)
 		if !errors.Is(recErr, context.Canceled) {
 			t.Fatalf("recorded %v, want context.Canceled", recErr)
 		}
@@ -707,7 +696,7 @@ func TestFaithfulErrorCertificate(t *testing.T) {
 	up := &http.Transport{TLSClientConfig: &tls.Config{}} // trusts only the system's roots
 	defer up.CloseIdleConnections()
 	req := newReq(t, "GET", srv.URL+"/secure", nil)
-	recErr, cas := recordErr(t, cassette.Config{Upstream: up}, req)
+	cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 	var cve *tls.CertificateVerificationError
 	if !errors.As(recErr, &cve) {
 		t.Fatalf("recorded %v (%T), want a certificate verification error", recErr, recErr)
