@@ -16,8 +16,8 @@ import (
 
 // An index finds the recorded interactions that match a request in O(1),
 // whatever the cassette's size. Each interaction's request is reduced to its
-// canonical features (one per matcher, length-prefixed, so equal bytes mean
-// equal features); the xxh3 hash of those bytes keys a map to the group of
+// canonical features (the value of each matcher, length-prefixed, so equal
+// bytes mean equal features); the xxh3 hash of those bytes keys a map to the group of
 // interactions with that hash, in recorded order.
 //
 // The map is built once and only read afterwards, so lookups take no global
@@ -58,11 +58,27 @@ func (g *group) member(i int) int32 {
 
 type entry struct {
 	used  atomic.Bool
-	n     int    // position in the cassette
-	canon string // canonical features, a slice of one shared buffer
-	hot   hotResponse
-	in    *Interaction
-	req   *http.Request // the recorded request, kept only for extra funcs
+	short int8 // the length of the canonical features in inline, or -1
+	n     int  // position in the cassette
+	// The canonical features: inline, next to the rest of the entry, when
+	// they are short, as they usually are, and always in canon, a slice of
+	// one shared buffer, for the rare uses.
+	inline [inlineCanon]byte
+	canon  string
+	hot    hotResponse
+	in     *Interaction
+	req    *http.Request // the recorded request, kept only for extra funcs
+}
+
+// inlineCanon is how long canonical features may be to sit in the entry.
+const inlineCanon = 64
+
+// same reports whether the entry's canonical features are canon.
+func (e *entry) same(canon []byte) bool {
+	if e.short >= 0 {
+		return int(e.short) == len(canon) && string(e.inline[:e.short]) == string(canon)
+	}
+	return e.canon == string(canon)
 }
 
 // A request as the index sees it: the canonical features are kept in a
@@ -104,6 +120,10 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 	for i := range ix.entries {
 		e := &ix.entries[i]
 		e.canon, start = shared[start:ends[i]], ends[i]
+		e.short = -1
+		if len(e.canon) <= inlineCanon {
+			e.short = int8(copy(e.inline[:], e.canon))
+		}
 		h := xxh3.HashString(e.canon)
 		v, ok := ix.groups[h]
 		switch {
@@ -139,28 +159,26 @@ func recordedRequest(r *Request) (*http.Request, error) {
 }
 
 // canonical appends the features of req to dst: for each matcher, the
-// length-prefixed name and value.
+// length-prefixed value. The names are left out, to keep the bytes short;
+// the matchers give them when they are needed.
 func canonical(dst []byte, matchers []match.Matcher, req *http.Request, body []byte) []byte {
 	for _, m := range matchers {
-		f := m(req, body)
-		dst = binary.AppendUvarint(dst, uint64(len(f.Name)))
-		dst = append(dst, f.Name...)
-		dst = binary.AppendUvarint(dst, uint64(len(f.Value)))
-		dst = append(dst, f.Value...)
+		v := m(req, body).Value
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
 	}
 	return dst
 }
 
-// features decodes what [canonical] wrote.
-func features(canon string) []match.Feature {
-	var fs []match.Feature
+// values decodes what [canonical] wrote.
+func values(canon string) []string {
+	var vs []string
 	for len(canon) > 0 {
-		var f match.Feature
-		f.Name, canon = readPrefixed(canon)
-		f.Value, canon = readPrefixed(canon)
-		fs = append(fs, f)
+		var v string
+		v, canon = readPrefixed(canon)
+		vs = append(vs, v)
 	}
-	return fs
+	return vs
 }
 
 func readPrefixed(s string) (string, string) {
@@ -199,7 +217,7 @@ func (ix *index) members(canon []byte) (*entry, *group) {
 func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 	single, g := ix.members(canon)
 	if single != nil {
-		if single.canon != string(canon) || !ix.extraMatch(single, req, body) {
+		if !single.same(canon) || !ix.extraMatch(single, req, body) {
 			return nil
 		}
 		if single.used.CompareAndSwap(false, true) || ix.repeats {
@@ -212,7 +230,7 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 	}
 	for i := int(g.next.Load()); i < g.size(); i++ {
 		e := &ix.entries[g.member(i)]
-		if e.used.Load() || e.canon != string(canon) || !ix.extraMatch(e, req, body) {
+		if e.used.Load() || !e.same(canon) || !ix.extraMatch(e, req, body) {
 			continue
 		}
 		if !e.used.CompareAndSwap(false, true) {
@@ -223,7 +241,7 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 	}
 	if ix.repeats {
 		for i := g.size() - 1; i >= 0; i-- {
-			if e := &ix.entries[g.member(i)]; e.canon == string(canon) && ix.extraMatch(e, req, body) {
+			if e := &ix.entries[g.member(i)]; e.same(canon) && ix.extraMatch(e, req, body) {
 				return e
 			}
 		}
@@ -264,7 +282,7 @@ func (ix *index) extraMatch(e *entry, req *http.Request, body []byte) bool {
 func (ix *index) usedMatch(canon []byte) *entry {
 	single, g := ix.members(canon)
 	if single != nil {
-		if single.canon == string(canon) && single.used.Load() {
+		if single.same(canon) && single.used.Load() {
 			return single
 		}
 		return nil
@@ -273,7 +291,7 @@ func (ix *index) usedMatch(canon []byte) *entry {
 		return nil
 	}
 	for i := g.size() - 1; i >= 0; i-- {
-		if e := &ix.entries[g.member(i)]; e.canon == string(canon) && e.used.Load() {
+		if e := &ix.entries[g.member(i)]; e.same(canon) && e.used.Load() {
 			return e
 		}
 	}

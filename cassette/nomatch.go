@@ -58,10 +58,13 @@ func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) str
 		err.Used, err.Position = true, e.n+1
 		return err
 	}
-	incoming := features(string(canon))
+	incoming := make([]match.Feature, len(ix.matchers))
+	for i, m := range ix.matchers {
+		incoming[i] = m(req, body)
+	}
 	best, bestScore := -1, 0
 	for i := range ix.entries {
-		score := distance(features(ix.entries[i].canon), incoming)
+		score := distance(values(ix.entries[i].canon), incoming)
 		if best < 0 || score < bestScore {
 			best, bestScore = i, score
 		}
@@ -73,11 +76,16 @@ func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) str
 	err.Position = e.n + 1
 	err.Closest = e.in.Request.Method + " " + redact(e.in.Request.URL)
 	rec, inc := map[string]string{}, map[string]string{}
-	for i, f := range features(e.canon) {
-		if i < len(incoming) && incoming[i].Value != f.Value {
-			rec[f.Name] = redact(f.Value)
-			inc[f.Name] = redact(incoming[i].Value)
+	for i, v := range values(e.canon) {
+		if i >= len(incoming) || incoming[i].Value == v {
+			continue
 		}
+		name := incoming[i].Name
+		if _, taken := rec[name]; taken {
+			name = fmt.Sprintf("%s#%d", name, i+1) // two matchers of one name
+		}
+		rec[name] = redact(v)
+		inc[name] = redact(incoming[i].Value)
 	}
 	if len(rec) == 0 {
 		err.Diff = "  (the features are equal: an extra match.Func rejected it)\n"
@@ -90,13 +98,13 @@ func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) str
 // distance scores how unlike two requests are: the number of features that
 // differ, weighted so that a different method or path counts for more than a
 // different query or header.
-func distance(a, b []match.Feature) int {
+func distance(recorded []string, incoming []match.Feature) int {
 	d := 0
-	for i := range min(len(a), len(b)) {
-		if a[i].Value == b[i].Value {
+	for i := range min(len(recorded), len(incoming)) {
+		if recorded[i] == incoming[i].Value {
 			continue
 		}
-		switch a[i].Name {
+		switch incoming[i].Name {
 		case "Method", "Host", "Path":
 			d += 4
 		default:
