@@ -1,7 +1,6 @@
 package cassette
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -20,7 +19,7 @@ type recordingBody struct {
 	start time.Time
 
 	mu   sync.Mutex // guards buf, in and done against Recorder.Cassette
-	buf  bytes.Buffer
+	buf  chunks
 	in   Interaction
 	done bool
 }
@@ -30,13 +29,13 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		b.mu.Lock()
 		if !b.done {
-			if b.buf.Cap() == 0 && b.resp.ContentLength > int64(n) {
+			if b.buf.size == 0 && b.resp.ContentLength > int64(n) {
 				// One copy of a body of known length, however large; sized
 				// only once data comes, so a HEAD or an unread body costs
 				// nothing.
-				b.buf.Grow(int(min(b.resp.ContentLength, 1<<30)))
+				b.buf.reserve(int(min(b.resp.ContentLength, 1<<30)))
 			}
-			b.buf.Write(p[:n])
+			b.buf.write(p[:n])
 		}
 		b.mu.Unlock()
 	}
@@ -69,7 +68,7 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	b.done = true
 	in := b.in
 	resp := *in.Response
-	resp.Body = b.buf.Bytes()
+	resp.Body = b.buf.bytes()
 	if readErr != nil {
 		resp.BodyError = recordError(readErr)
 	} else if truncated && !b.complete() {
@@ -85,6 +84,54 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	in.Response = &resp
 	b.mu.Unlock()
 	b.r.keep(b.seq, b.start, in)
+}
+
+// chunks collects a body of unknown length in chunks that grow up to a few
+// megabytes, and joins them once at the end: about two copies allocated in
+// all, and exactly one kept, where a doubling buffer allocates up to three
+// and keeps up to two. A body of known length is reserved in one chunk, and
+// costs one copy.
+type chunks struct {
+	cur  []byte   // the chunk being filled
+	full [][]byte // the chunks filled before it
+	size int
+}
+
+const (
+	firstChunk = 32 << 10
+	maxChunk   = 4 << 20
+)
+
+func (c *chunks) reserve(n int) { c.cur = make([]byte, 0, n) }
+
+func (c *chunks) write(p []byte) {
+	c.size += len(p)
+	for len(p) > 0 {
+		if len(c.cur) == cap(c.cur) {
+			next := firstChunk
+			if cap(c.cur) > 0 {
+				c.full = append(c.full, c.cur)
+				next = min(2*cap(c.cur), maxChunk)
+			}
+			c.cur = make([]byte, 0, next)
+		}
+		n := copy(c.cur[len(c.cur):cap(c.cur)], p)
+		c.cur, p = c.cur[:len(c.cur)+n], p[n:]
+	}
+}
+
+// bytes returns the body in one slice.
+func (c *chunks) bytes() []byte {
+	if len(c.full) == 0 {
+		return c.cur
+	}
+	out := make([]byte, 0, c.size)
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	out = append(out, c.cur...)
+	c.full, c.cur = nil, out
+	return out
 }
 
 // complete reports whether the caller has all of the body although it has
@@ -104,7 +151,7 @@ func (b *recordingBody) complete() bool {
 	case c >= 100 && c < 200 && c != http.StatusSwitchingProtocols, c == http.StatusNoContent, c == http.StatusNotModified:
 		return true
 	}
-	return resp.ContentLength >= 0 && !resp.Uncompressed && int64(b.buf.Len()) == resp.ContentLength
+	return resp.ContentLength >= 0 && !resp.Uncompressed && int64(b.buf.size) == resp.ContentLength
 }
 
 // replay builds a fresh response from an indexed interaction. It reads
