@@ -2,6 +2,7 @@ package cassette
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -108,7 +109,7 @@ func (c *chunks) write(p []byte) {
 	c.size += len(p)
 	for len(p) > 0 {
 		if len(c.cur) == cap(c.cur) {
-			next := firstChunk
+			next := min(max(2*len(p), 512), firstChunk)
 			if cap(c.cur) > 0 {
 				c.full = append(c.full, c.cur)
 				next = min(2*cap(c.cur), maxChunk)
@@ -123,6 +124,11 @@ func (c *chunks) write(p []byte) {
 // bytes returns the body in one slice.
 func (c *chunks) bytes() []byte {
 	if len(c.full) == 0 {
+		if cap(c.cur)-len(c.cur) > len(c.cur)/8 {
+			// A small body in a first chunk, or a reserve the body never
+			// filled: keep only what it holds.
+			c.cur = append(make([]byte, 0, len(c.cur)), c.cur...)
+		}
 		return c.cur
 	}
 	out := make([]byte, 0, c.size)
@@ -160,6 +166,9 @@ func (b *recordingBody) complete() bool {
 func replay(req *http.Request, e *entry) (*http.Response, error) {
 	h := &e.hot
 	if h.failed {
+		if e.in.Error == nil {
+			return nil, fmt.Errorf("cassette: interaction #%d has neither a response nor an error: fix or re-record the cassette", e.n+1)
+		}
 		return nil, replayError(e.in.Error)
 	}
 	resp := &http.Response{

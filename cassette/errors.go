@@ -168,9 +168,16 @@ type replayedNetError struct {
 
 func (e *replayedNetError) Timeout() bool { return e.timeout }
 
-// Temporary is deprecated in net.Error; it reports a timeout, as most
-// transport errors do.
-func (e *replayedNetError) Temporary() bool { return e.timeout }
+// Temporary answers as the recorded error did (a temporary DNS failure, say),
+// or else reports a timeout. It is deprecated in net.Error, but old retry
+// code still asks.
+func (e *replayedNetError) Temporary() bool {
+	var t interface{ Temporary() bool }
+	if errors.As(e.cause, &t) {
+		return t.Temporary()
+	}
+	return e.timeout
+}
 
 // messageError is an error with a recorded text, over an optional cause.
 type messageError struct {

@@ -123,3 +123,28 @@ func TestHeadAllocatesNothingForTheAnnouncedLength(t *testing.T) {
 		t.Errorf("a HEAD announcing 900 MB allocated %d MB", got>>20)
 	}
 }
+
+// A small recorded body keeps only its own bytes, not a chunk's capacity:
+// a cassette of many small interactions must not hold megabytes of spare
+// room.
+func TestSmallBodiesKeepNoSpareCapacity(t *testing.T) {
+	for _, withLength := range []bool{true, false} {
+		srv := bigServer(t, 11, withLength)
+		r, err := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		resp, err := r.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body := r.Cassette().Interactions()[0].Response.Body
+		if len(body) != 11 || cap(body) > 64 {
+			t.Errorf("Content-Length %v: recorded body len %d cap %d, want 11 and little more", withLength, len(body), cap(body))
+		}
+		r.Close()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -496,3 +497,21 @@ func TestCloseClosesUnclosedBodies(t *testing.T) {
 		t.Error("a body the client never closed is still open after Close")
 	}
 }
+
+func TestReplayedDNSErrorKeepsTemporary(t *testing.T) {
+	up := roundTripper(func(*http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "api.test", IsTemporary: true}}
+	})
+	r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: up})
+	get(t, r, "GET", "http://api.test/x", "")
+	r = mustRecorder(t, r.Cassette(), cassette.Config{Mode: cassette.ModeReplay})
+	_, err := get(t, r, "GET", "http://api.test/x", "")
+	var ne interface{ Temporary() bool }
+	if !errors.As(err, &ne) || !ne.Temporary() {
+		t.Errorf("replayed %v: Temporary() is not true as it was when recorded", err)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

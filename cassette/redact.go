@@ -248,7 +248,7 @@ func redactHeaderValue(name, v string) string {
 func (rd *redactor) url(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return rd.text(raw)
+		return rd.text(rd.unparsedURL(raw))
 	}
 	changed := false
 	if u.User != nil {
@@ -273,6 +273,26 @@ func (rd *redactor) url(raw string) string {
 		return rd.text(raw)
 	}
 	return rd.text(u.String())
+}
+
+// unparsedURL redacts the query and fragment of a URL that does not parse,
+// as text: everything after the first ? up to #, and after #.
+func (rd *redactor) unparsedURL(raw string) string {
+	rest, frag, hasFrag := strings.Cut(raw, "#")
+	if hasFrag {
+		if f, ok := rd.rawQuery(frag); ok {
+			frag = f
+		}
+	}
+	if base, q, ok := strings.Cut(rest, "?"); ok {
+		if r, ok := rd.rawQuery(q); ok {
+			rest = base + "?" + r
+		}
+	}
+	if hasFrag {
+		return rest + "#" + frag
+	}
+	return rest
 }
 
 // rawQuery redacts secret parameters of a raw query, keeping the order and
@@ -334,7 +354,7 @@ func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
 	if len(b) == 0 {
 		return b, false
 	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+	if len(contentType) >= 33 && strings.EqualFold(contentType[:33], "application/x-www-form-urlencoded") {
 		if f, ok := rd.rawQuery(string(b)); ok {
 			b, changed = []byte(f), true
 		}
@@ -399,7 +419,12 @@ func (rd *redactor) message(s string) string {
 	fields := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" \"'<>;,", r) })
 	for _, f := range fields {
 		if strings.ContainsAny(f, "?#@") {
-			if red := rd.url(f); red != f {
+			u := f
+			if len(u) > 4 && strings.EqualFold(u[:4], "url=") {
+				u = u[4:] // Refresh: 0; url=…
+			}
+			if red := rd.url(u); red != u {
+				red = f[:len(f)-len(u)] + red
 				s = strings.ReplaceAll(s, f, red)
 			}
 		}

@@ -133,3 +133,22 @@ func TestRedactionLeaks(t *testing.T) {
 		}
 	}
 }
+
+// Found by a second review: URLs that do not parse, absolute Refresh URLs
+// and form bodies with an upper-case media type.
+func TestRedactionLeaksAgain(t *testing.T) {
+	rd := newRedactor(Redaction{})
+	h := http.Header{
+		"Refresh":  {"0; URL=https://example.com/cb?token=LEAK1"},
+		"Location": {"/a%zz?token=LEAK2#access_token=LEAK3"},
+		"Link":     {`<https://x/a%zz?api_key=LEAK4>; rel="next"`},
+	}
+	got, _ := rd.header(h)
+	body, _ := rd.body([]byte("password=LEAK5&x=1"), "Application/X-WWW-Form-Urlencoded; charset=utf-8")
+	dump := fmt.Sprint(got) + string(body)
+	for _, leak := range []string{"LEAK1", "LEAK2", "LEAK3", "LEAK4", "LEAK5"} {
+		if strings.Contains(dump, leak) {
+			t.Errorf("%s survived:\n%s", leak, dump)
+		}
+	}
+}
