@@ -217,6 +217,7 @@ type hotResponse struct {
 	failed        bool // the round trip failed: replay the recorded error
 	body          []byte
 	pairs         []string // the header: name, value, name, value…; a name repeats for each of its values
+	empty         []string // names of header keys with no values, rare
 }
 
 func newHotResponse(rec *Response, kv []string) hotResponse {
@@ -225,6 +226,11 @@ func newHotResponse(rec *Response, kv []string) hotResponse {
 		contentLength: rec.ContentLength, uncompressed: rec.Uncompressed, body: rec.Body,
 		plain: rec.BodyError == nil && !rec.Truncated && len(rec.Trailer) == 0,
 		pairs: kv,
+	}
+	for k, vs := range rec.Header {
+		if len(vs) == 0 {
+			h.empty = append(h.empty, k)
+		}
 	}
 	if h.proto == "" {
 		h.proto = "HTTP/1.1"
@@ -241,6 +247,9 @@ func newHotResponse(rec *Response, kv []string) hotResponse {
 func (h *hotResponse) header() http.Header {
 	n := len(h.pairs) / 2
 	out := make(http.Header, n)
+	for _, k := range h.empty {
+		out[k] = []string{}
+	}
 	if n == 0 {
 		return out
 	}
