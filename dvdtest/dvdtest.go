@@ -18,6 +18,10 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
+// inUse holds the cassettes that a DVD has open, by absolute path, with the
+// name of the test that opened each.
+var inUse sync.Map
+
 // A DVD is the cassette of one test, playing as an http.RoundTripper. Hand
 // [DVD.Client] to the code under test, or the DVD itself to anything that
 // takes a transport. It is safe for concurrent use.
@@ -46,7 +50,8 @@ var _ http.RoundTripper = (*DVD)(nil)
 // recordings are saved if the test passed.
 //
 // Use fails the test at once on a bad name or option, a cassette that
-// cannot be read, or a missing cassette in replay mode.
+// cannot be read, a missing cassette in replay mode, or a cassette that
+// another DVD has open (parallel tests need a name each).
 func Use(t testing.TB, name string, opts ...Option) *DVD {
 	t.Helper()
 	var cfg config
@@ -72,6 +77,10 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		t.Fatalf("dvdtest: %v", err)
 	}
 	d := &DVD{t: t, path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
+	if other, busy := inUse.LoadOrStore(abs, t.Name()); busy {
+		t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other)
+	}
+	t.Cleanup(func() { inUse.Delete(abs) }) // registered first, so it runs after the save
 
 	var c *cassette.Cassette
 	from := abs

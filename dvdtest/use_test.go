@@ -431,3 +431,23 @@ func TestCompressionChangedLater(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestOneCassetteOneDVD(t *testing.T) {
+	cleanEnv(t)
+	tb := newFakeTB("TestTwice")
+	if tb.run(func(tb testing.TB) {
+		dvdtest.Use(tb, "shared")
+		dvdtest.Use(tb, "shared")
+	}) {
+		t.Fatal("a second Use of the same cassette in one test went through")
+	}
+	if !strings.Contains(tb.output(), "in use by TestTwice") {
+		t.Errorf("output does not say the cassette is in use:\n%s", tb.output())
+	}
+	// Once the test ended, the cassette is free again.
+	tb = newFakeTB("TestAfter")
+	tb.run(func(tb testing.TB) { dvdtest.Use(tb, "shared") })
+	if tb.Failed() {
+		t.Errorf("the cassette stayed in use after its test ended:\n%s", tb.output())
+	}
+}
