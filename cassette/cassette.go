@@ -29,7 +29,6 @@ type Cassette struct {
 	mu           sync.Mutex
 	interactions []Interaction
 	recordedAt   time.Time
-	fromFile     bool
 }
 
 // New returns an empty cassette, as if nothing had been recorded yet.
@@ -37,7 +36,7 @@ func New() *Cassette { return &Cassette{} }
 
 // FromFile returns a cassette holding the interactions of a parsed file.
 func FromFile(f *codec.File) *Cassette {
-	return &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt, fromFile: true}
+	return &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt}
 }
 
 // Load reads the cassette file at path, compressed or not. A missing file
