@@ -3,6 +3,7 @@ package cassette
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -105,8 +106,9 @@ func newRedactor(r Redaction) *redactor {
 	return rd
 }
 
+// secretHeader reports whether a header, by its canonical name, holds a
+// secret.
 func (rd *redactor) secretHeader(name string) bool {
-	name = http.CanonicalHeaderKey(name)
 	if rd.headers[name] {
 		return true
 	}
@@ -147,26 +149,29 @@ func containsFold(s, w string) bool {
 func (rd *redactor) header(h http.Header) (http.Header, bool) {
 	var out http.Header
 	for k, vs := range h {
-		secret := rd.secretHeader(k)
-		isURL := urlHeaders[http.CanonicalHeaderKey(k)]
-		if !secret && !rd.hasPlaceholder(vs) && !(isURL && rd.urlHasSecret(vs)) {
+		name := http.CanonicalHeaderKey(k)
+		secret, isURL := rd.secretHeader(name), urlHeaders[name]
+		var red []string // made only when a value changes
+		for i, v := range vs {
+			r := v
+			switch {
+			case secret:
+				r = redactHeaderValue(name, v)
+			case isURL:
+				r = rd.urlsIn(v)
+			}
+			if r = rd.text(r); r != v && red == nil {
+				red = slices.Clone(vs)
+			}
+			if red != nil {
+				red[i] = r
+			}
+		}
+		if red == nil {
 			continue
 		}
 		if out == nil {
-			out = make(http.Header, len(h))
-			for k2, v2 := range h {
-				out[k2] = v2
-			}
-		}
-		red := make([]string, len(vs))
-		for i, v := range vs {
-			switch {
-			case secret:
-				v = redactHeaderValue(k, v)
-			case isURL:
-				v = rd.urlsIn(v)
-			}
-			red[i] = rd.text(v)
+			out = maps.Clone(h)
 		}
 		out[k] = red
 	}
@@ -180,43 +185,19 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 // Location, the Referer the client sends on the next hop.
 var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Referer": true, "Link": true, "Refresh": true}
 
-// urlHasSecret reports whether a URL in vs has something to redact.
-func (rd *redactor) urlHasSecret(vs []string) bool {
-	for _, v := range vs {
-		if rd.urlsIn(v) != v {
-			return true
-		}
-	}
-	return false
-}
-
-// urlsIn redacts the URLs in a header value: the value itself, or the
-// <…> parts of a Link, or the url= part of a Refresh.
+// urlsIn redacts the URLs in a header value: the value itself, the <…>
+// parts of a Link, the url= part of a Refresh.
 func (rd *redactor) urlsIn(v string) string {
 	if !strings.ContainsAny(v, "?#@") {
 		return v
 	}
-	if strings.Contains(v, "<") || strings.Contains(strings.ToLower(v), "url=") {
-		return rd.message(v)
-	}
-	return rd.url(v)
-}
-
-func (rd *redactor) hasPlaceholder(vs []string) bool {
-	for _, v := range vs {
-		for _, p := range rd.placeholders {
-			if strings.Contains(v, p.value) {
-				return true
-			}
-		}
-	}
-	return false
+	return rd.message(v)
 }
 
 // redactHeaderValue keeps what is not secret: the scheme of an
 // authorization, the names and attributes of cookies.
 func redactHeaderValue(name, v string) string {
-	switch http.CanonicalHeaderKey(name) {
+	switch name {
 	case "Authorization", "Proxy-Authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok {
 			return scheme + " " + Redacted
