@@ -93,7 +93,8 @@
 // write goes to a temporary file renamed over the cassette, so a cassette is
 // never half-written, and a cassette that cannot be read is never
 // overwritten except by a passing re-record. The test log says what
-// happened.
+// happened. A cassette is open in one DVD at a time, so parallel
+// tests need a name each.
 //
 // [Compress] stores the cassette compressed with zstd or gzip; reading
 // recognises the compression by its content.
