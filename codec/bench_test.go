@@ -1,50 +1,16 @@
 package codec_test
 
 import (
-	"math/rand/v2"
-	"net/http"
 	"path/filepath"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/fixture"
 )
 
 // benchN is the size of the benchmark cassette: the spec's "10,000 small
 // interactions".
 const benchN = 10_000
-
-// benchFile returns a cassette of n small GET interactions with distinct
-// paths, a couple of headers each way and a small JSON response.
-func benchFile(n int) *codec.File {
-	f := &codec.File{Version: codec.Version, RecordedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
-	f.Interactions = make([]codec.Interaction, n)
-	rng := rand.New(rand.NewPCG(3, 4)) // request ids, which compress as badly as real ones
-	for i := range f.Interactions {
-		id := strconv.Itoa(i)
-		body := []byte(`{"id":` + id + `,"name":"item ` + id + `","price":` + strconv.Itoa(i*7%1000) + `,"tags":["a","b"]}`)
-		f.Interactions[i] = codec.Interaction{
-			Request: codec.Request{
-				Method: http.MethodGet,
-				URL:    "http://api.example.com/items/" + id + "?page=1",
-				Header: http.Header{"Accept": {"application/json"}, "User-Agent": {"dvd-bench/1.0"}},
-			},
-			Response: &codec.Response{
-				Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1",
-				Header: http.Header{
-					"Content-Type": {"application/json"},
-					"Date":         {"Thu, 02 Jan 2025 03:04:05 GMT"},
-					"X-Request-Id": {strconv.FormatUint(rng.Uint64(), 16)},
-				},
-				Body:          body,
-				ContentLength: int64(len(body)),
-			},
-			Duration: time.Duration(1000+i%5000) * time.Microsecond,
-		}
-	}
-	return f
-}
 
 var codecs = []codec.Codec{codec.None, codec.Zstd, codec.Gzip}
 
@@ -55,7 +21,7 @@ func reportSize(b *testing.B, n int) {
 }
 
 func BenchmarkMarshal(b *testing.B) {
-	f := benchFile(benchN)
+	f := fixture.SmallGETs(benchN)
 	raw := codec.Marshal(f)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
@@ -66,7 +32,7 @@ func BenchmarkMarshal(b *testing.B) {
 }
 
 func BenchmarkUnmarshal(b *testing.B) {
-	raw := codec.Marshal(benchFile(benchN))
+	raw := codec.Marshal(fixture.SmallGETs(benchN))
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -79,7 +45,7 @@ func BenchmarkUnmarshal(b *testing.B) {
 // BenchmarkEncode measures marshalling and compressing; MB/s counts the
 // uncompressed JSON, and B/interaction is the size written.
 func BenchmarkEncode(b *testing.B) {
-	f := benchFile(benchN)
+	f := fixture.SmallGETs(benchN)
 	raw := codec.Marshal(f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -102,7 +68,7 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkDecode measures decompressing and unmarshalling; MB/s counts the
 // uncompressed JSON.
 func BenchmarkDecode(b *testing.B) {
-	f := benchFile(benchN)
+	f := fixture.SmallGETs(benchN)
 	raw := codec.Marshal(f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -122,7 +88,7 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 func BenchmarkWriteFile(b *testing.B) {
-	f := benchFile(benchN)
+	f := fixture.SmallGETs(benchN)
 	raw := codec.Marshal(f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -139,7 +105,7 @@ func BenchmarkWriteFile(b *testing.B) {
 }
 
 func BenchmarkReadFile(b *testing.B) {
-	f := benchFile(benchN)
+	f := fixture.SmallGETs(benchN)
 	raw := codec.Marshal(f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {

@@ -11,59 +11,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/fixture"
 )
-
-const benchHost = "http://api.example.com"
-
-// benchBody is the response body of interaction i: a small JSON object, as
-// a typical API returns.
-func benchBody(i int) []byte {
-	return []byte(`{"id":` + strconv.Itoa(i) + `,"name":"item ` + strconv.Itoa(i) + `","price":` + strconv.Itoa(i*7%1000) + `,"tags":["a","b"]}`)
-}
-
-func benchURL(i int) string { return benchHost + "/items/" + strconv.Itoa(i) + "?page=1" }
-
-// benchFile returns a cassette of n small GET interactions with distinct
-// paths, built directly rather than recorded.
-func benchFile(n int) *codec.File {
-	f := &codec.File{Version: codec.Version, RecordedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
-	f.Interactions = make([]codec.Interaction, n)
-	rng := rand.New(rand.NewPCG(3, 4)) // request ids, which compress as badly as real ones
-	for i := range f.Interactions {
-		body := benchBody(i)
-		f.Interactions[i] = codec.Interaction{
-			Request: codec.Request{
-				Method: http.MethodGet,
-				URL:    benchURL(i),
-				Header: http.Header{"Accept": {"application/json"}, "User-Agent": {"dvd-bench/1.0"}},
-			},
-			Response: &codec.Response{
-				Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1",
-				Header: http.Header{
-					"Content-Type": {"application/json"},
-					"Date":         {"Thu, 02 Jan 2025 03:04:05 GMT"},
-					"X-Request-Id": {strconv.FormatUint(rng.Uint64(), 16)},
-				},
-				Body:          body,
-				ContentLength: int64(len(body)),
-			},
-			Duration: time.Duration(1000+i%5000) * time.Microsecond,
-		}
-	}
-	return f
-}
 
 // benchCassettes encodes each size of cassette once per process: building
 // and encoding 100,000 interactions is far slower than what is measured.
 var benchCassettes sync.Map // int -> func() []byte
 
 func benchCassette(n int) []byte {
-	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte { return codec.Marshal(benchFile(n)) }))
+	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte { return codec.Marshal(fixture.SmallGETs(n)) }))
 	return v.(func() []byte)()
 }
 
@@ -88,7 +48,7 @@ func replayDVD(b *testing.B, n int) *dvdtest.DVD {
 func shuffledRequests(b *testing.B, n int) []*http.Request {
 	reqs := make([]*http.Request, n)
 	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-		req, err := http.NewRequest(http.MethodGet, benchURL(p), nil)
+		req, err := http.NewRequest(http.MethodGet, fixture.URL(p), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -122,7 +82,7 @@ func BenchmarkReplay(b *testing.B) {
 			d := replayDVD(b, n)
 			reqs := shuffledRequests(b, n)
 			c := d.Client()
-			b.SetBytes(int64(len(benchBody(n / 2))))
+			b.SetBytes(int64(len(fixture.Body(n / 2))))
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -143,10 +103,10 @@ func BenchmarkReplayFresh(b *testing.B) {
 			d := replayDVD(b, n)
 			urls := make([]string, n)
 			for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-				urls[i] = benchURL(p)
+				urls[i] = fixture.URL(p)
 			}
 			c := d.Client()
-			b.SetBytes(int64(len(benchBody(n / 2))))
+			b.SetBytes(int64(len(fixture.Body(n / 2))))
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -174,7 +134,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 	reqs := shuffledRequests(b, n) // only read by the client, so shared
 	c := d.Client()
 	var start atomic.Int64
-	b.SetBytes(int64(len(benchBody(n / 2))))
+	b.SetBytes(int64(len(fixture.Body(n / 2))))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -192,7 +152,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 // transport with the same round trip recorded by a DVD. The cassette is
 // saved at cleanup, outside the timer, into a temporary folder.
 func BenchmarkRecord(b *testing.B) {
-	body := benchBody(42)
+	body := fixture.Body(42)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
