@@ -54,7 +54,6 @@ type Config struct {
 type Recorder struct {
 	cfg       Config
 	redact    *redactor
-	mode      Mode
 	upstream  http.RoundTripper
 	ownsUp    bool
 	index     *index // nil when nothing replays
@@ -83,7 +82,7 @@ type recorded struct {
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r := &Recorder{
-		cfg: cfg, redact: newRedactor(cfg.Redact), mode: cfg.Mode, upstream: cfg.Upstream,
+		cfg: cfg, redact: newRedactor(cfg.Redact), upstream: cfg.Upstream,
 		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
@@ -127,7 +126,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 }
 
 // Mode returns the recorder's mode.
-func (r *Recorder) Mode() Mode { return r.mode }
+func (r *Recorder) Mode() Mode { return r.cfg.Mode }
 
 // Recording reports whether requests that do not replay go upstream and are
 // recorded.
@@ -160,7 +159,7 @@ func Replayed(resp *http.Response) bool {
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if r.mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
+	if r.cfg.Mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
 		return r.upstream.RoundTrip(req)
 	}
 	if err := req.Context().Err(); err != nil {
@@ -326,7 +325,7 @@ func (r *Recorder) Cassette() *Cassette {
 	for _, rec := range inSaveOrder(r.recorded) {
 		c.interactions = append(c.interactions, rec.in)
 	}
-	if r.mode == ModeRecord || c.recordedAt.IsZero() {
+	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
 	}
 	return c
