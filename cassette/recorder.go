@@ -221,10 +221,10 @@ func (r *Recorder) restored(ins []Interaction) []Interaction {
 		cp.Header = rec.Header.Clone()
 		for _, vs := range cp.Header {
 			for j, v := range vs {
-				vs[j] = r.redact.restore(v)
+				vs[j] = r.redact.swap(v, true)
 			}
 		}
-		cp.Body = r.redact.restoreBytes(rec.Body)
+		cp.Body, _ = r.redact.swapBytes(rec.Body, true)
 		out[i].Response = &cp
 	}
 	return out

@@ -318,13 +318,36 @@ func (rd *redactor) secretParam(part string) bool {
 }
 
 // text replaces placeholder values by their names.
-func (rd *redactor) text(s string) string {
+func (rd *redactor) text(s string) string { return rd.swap(s, false) }
+
+// swap replaces placeholder values by their names, or names by values when
+// restoring.
+func (rd *redactor) swap(s string, restore bool) string {
 	for _, p := range rd.placeholders {
-		if strings.Contains(s, p.value) {
-			s = strings.ReplaceAll(s, p.value, p.token)
+		if from, to := p.pair(restore); strings.Contains(s, from) {
+			s = strings.ReplaceAll(s, from, to)
 		}
 	}
 	return s
+}
+
+// swapBytes is swap for a body, and says whether it changed anything; b
+// itself is never modified.
+func (rd *redactor) swapBytes(b []byte, restore bool) ([]byte, bool) {
+	changed := false
+	for _, p := range rd.placeholders {
+		if from, to := p.pair(restore); bytes.Contains(b, []byte(from)) {
+			b, changed = bytes.ReplaceAll(b, []byte(from), []byte(to)), true
+		}
+	}
+	return b, changed
+}
+
+func (p placeholder) pair(restore bool) (from, to string) {
+	if restore {
+		return p.token, p.value
+	}
+	return p.value, p.token
 }
 
 // body redacts the JSON fields, the secret parameters of a form and the
@@ -342,31 +365,8 @@ func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
 	} else {
 		b, changed = redactJSON(b, rd.jsonPaths)
 	}
-	for _, p := range rd.placeholders {
-		if bytes.Contains(b, []byte(p.value)) {
-			b, changed = bytes.ReplaceAll(b, []byte(p.value), []byte(p.token)), true
-		}
-	}
-	return b, changed
-}
-
-// restore puts placeholder values back where the cassette has their names.
-func (rd *redactor) restore(s string) string {
-	for _, p := range rd.placeholders {
-		if strings.Contains(s, p.token) {
-			s = strings.ReplaceAll(s, p.token, p.value)
-		}
-	}
-	return s
-}
-
-func (rd *redactor) restoreBytes(b []byte) []byte {
-	for _, p := range rd.placeholders {
-		if bytes.Contains(b, []byte(p.token)) {
-			b = bytes.ReplaceAll(b, []byte(p.token), []byte(p.value))
-		}
-	}
-	return b
+	b, swapped := rd.swapBytes(b, false)
+	return b, changed || swapped
 }
 
 // interaction redacts a whole interaction in place, before it is stored.
