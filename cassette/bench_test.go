@@ -1,4 +1,4 @@
-package cassette
+package cassette_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/fixture"
 	"github.com/dvdrw/dvd/match"
 )
@@ -15,7 +16,7 @@ import (
 func BenchmarkLookup(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			ix, err := newIndex(fixture.SmallGETs(n).Interactions, match.Default(), nil, true)
+			ix, err := cassette.NewIndex(fixture.SmallGETs(n), match.Default(), true)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -29,7 +30,7 @@ func BenchmarkLookup(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if ix.lookup(reqs[i], nil) == nil {
+				if !ix.Lookup(reqs[i]) {
 					b.Fatal("no match")
 				}
 				if i++; i == n {
@@ -43,10 +44,10 @@ func BenchmarkLookup(b *testing.B) {
 // BenchmarkNewIndex measures building the index of 10,000 interactions, which
 // every replaying Use pays once.
 func BenchmarkNewIndex(b *testing.B) {
-	ins := fixture.SmallGETs(10_000).Interactions
+	ins := fixture.SmallGETs(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := newIndex(ins, match.Default(), nil, false); err != nil {
+		if _, err := cassette.NewIndex(ins, match.Default(), false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,21 +6,12 @@ package cassette
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/dvdrw/dvd/codec"
-)
-
-// The recorded data, as the codec package defines it.
-type (
-	// An Interaction is one recorded request and its response or error.
-	Interaction = codec.Interaction
-	// A Request is a recorded request.
-	Request = codec.Request
-	// A Response is a recorded response.
-	Response = codec.Response
 )
 
 // A Cassette is an ordered list of recorded interactions. It is safe for
@@ -31,30 +22,65 @@ type Cassette struct {
 	recordedAt   time.Time
 }
 
-// New returns an empty cassette, as if nothing had been recorded yet.
-func New() *Cassette { return &Cassette{} }
-
-// FromFile returns a cassette holding the interactions of a parsed file.
-func FromFile(f *codec.File) *Cassette {
-	return &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt}
-}
+// New returns a cassette holding the given interactions, in order; with
+// none, an empty cassette, as if nothing had been recorded yet.
+func New(in ...Interaction) *Cassette { return &Cassette{interactions: slices.Clone(in)} }
 
 // Load reads the cassette file at path, compressed or not. A missing file
 // gives an error for which errors.Is(err, fs.ErrNotExist) is true; a corrupt,
-// truncated or newer-format file gives an error that names it and says what
-// is wrong.
+// truncated or newer-format file gives a *[FormatError] that names it and
+// says what is wrong.
 func Load(path string) (*Cassette, error) {
-	f, err := codec.ReadFile(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // *fs.PathError names the file already
+	}
+	c, err := unmarshal(data)
+	if err != nil {
+		return nil, &FormatError{Path: path, Err: err}
+	}
+	return c, nil
+}
+
+// Save writes the cassette to path, compressed as the name asks (.zst,
+// .gz), through a temporary file renamed over path: path holds either the
+// old cassette or the new one, never a part of either.
+func (c *Cassette) Save(path string) error {
+	data, err := Marshal(c)
+	if err != nil {
+		return fmt.Errorf("cassette: %s: %w", path, err)
+	}
+	return codec.WriteFile(path, data)
+}
+
+// Marshal returns the cassette file of c, as uncompressed JSON. The output
+// depends only on the interactions and the recording time: header names are
+// sorted, and the same cassette always gives the same bytes.
+func Marshal(c *Cassette) ([]byte, error) {
+	return marshal(c.file()), nil
+}
+
+// Unmarshal parses a cassette file, compressed or not: the compression is
+// recognised by its magic bytes. Its errors are *[FormatError] values that
+// say what is wrong and where (line and column).
+func Unmarshal(data []byte) (*Cassette, error) {
+	c, err := unmarshal(data)
+	if err != nil {
+		return nil, &FormatError{Err: err}
+	}
+	return c, nil
+}
+
+func unmarshal(data []byte) (*Cassette, error) {
+	raw, err := codec.Decompress(data)
 	if err != nil {
 		return nil, err
 	}
-	return FromFile(f), nil
-}
-
-// Save writes the cassette to path atomically, compressed as the name asks
-// (see [codec.WriteFile]).
-func (c *Cassette) Save(path string) error {
-	return codec.WriteFile(path, c.File())
+	f, err := unmarshalJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt}, nil
 }
 
 // Len returns the number of interactions.
@@ -88,15 +114,11 @@ func (c *Cassette) Add(in ...Interaction) {
 	c.interactions = append(c.interactions, in...)
 }
 
-// File returns the cassette as a file to write. A cassette with no recording
-// time gets the current time.
-func (c *Cassette) File() *codec.File {
+// file returns what a save writes.
+func (c *Cassette) file() *file {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.recordedAt.IsZero() {
-		c.recordedAt = time.Now().UTC().Truncate(time.Second)
-	}
-	return &codec.File{Version: codec.Version, RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
+	return &file{Version: Version, RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
 }
 
 // ErrNoMatch is wrapped by every error that reports a request the cassette

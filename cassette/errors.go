@@ -10,14 +10,12 @@ import (
 	"os"
 	"strings"
 	"syscall"
-
-	"github.com/dvdrw/dvd/codec"
 )
 
 // recordError describes a transport error so that [replayError] can rebuild
 // one of the same type.
-func recordError(err error) *codec.Error {
-	e := &codec.Error{Kind: codec.KindOther, Message: err.Error()}
+func recordError(err error) *Error {
+	e := &Error{Kind: KindOther, Message: err.Error()}
 	var op *net.OpError
 	if errors.As(err, &op) {
 		e.Op, e.Net = op.Op, op.Net
@@ -35,29 +33,29 @@ func recordError(err error) *codec.Error {
 	var recHdr tls.RecordHeaderError
 	switch {
 	case errors.Is(err, context.Canceled):
-		e.Kind = codec.KindCanceled
+		e.Kind = KindCanceled
 	case errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, os.ErrDeadlineExceeded):
-		e.Kind = codec.KindDeadline
+		e.Kind = KindDeadline
 	case errors.As(err, &dns):
-		e.Kind = codec.KindDNS
+		e.Kind = KindDNS
 		e.Detail, e.Name, e.Server = dns.Err, dns.Name, dns.Server
 		e.NotFound, e.Temporary, e.Timeout = dns.IsNotFound, dns.IsTemporary, dns.IsTimeout
 	case errors.Is(err, syscall.ECONNREFUSED):
-		e.Kind = codec.KindRefused
+		e.Kind = KindRefused
 	case errors.Is(err, syscall.ECONNRESET):
-		e.Kind = codec.KindReset
+		e.Kind = KindReset
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
-		e.Kind = codec.KindCertificate
+		e.Kind = KindCertificate
 	case errors.As(err, &alert), errors.As(err, &recHdr):
-		e.Kind = codec.KindTLS
+		e.Kind = KindTLS
 	case errors.As(err, &ne) && ne.Timeout():
-		e.Kind = codec.KindTimeout
+		e.Kind = KindTimeout
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		e.Kind = codec.KindUnexpectedEOF
+		e.Kind = KindUnexpectedEOF
 	case errors.Is(err, io.EOF):
-		e.Kind = codec.KindEOF
+		e.Kind = KindEOF
 	}
-	if e.Kind == codec.KindTimeout || (errors.As(err, &ne) && ne.Timeout()) {
+	if e.Kind == KindTimeout || (errors.As(err, &ne) && ne.Timeout()) {
 		e.Timeout = true
 	}
 	return e
@@ -69,29 +67,29 @@ func recordError(err error) *codec.Error {
 // replays as the sentinel itself, so that err == io.ErrUnexpectedEOF holds as
 // it did; the replayed error is a net.Error, as transport errors mostly are,
 // only when the recorded one was one.
-func replayError(e *codec.Error) error {
+func replayError(e *Error) error {
 	var cause error
 	switch e.Kind {
-	case codec.KindCanceled:
+	case KindCanceled:
 		cause = context.Canceled
-	case codec.KindDeadline:
+	case KindDeadline:
 		cause = context.DeadlineExceeded
-	case codec.KindDNS:
+	case KindDNS:
 		cause = &net.DNSError{Err: e.Detail, Name: e.Name, Server: e.Server,
 			IsNotFound: e.NotFound, IsTemporary: e.Temporary, IsTimeout: e.Timeout}
-	case codec.KindRefused:
+	case KindRefused:
 		cause = &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}
-	case codec.KindReset:
+	case KindReset:
 		cause = &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}
-	case codec.KindTimeout:
+	case KindTimeout:
 		cause = os.ErrDeadlineExceeded
-	case codec.KindCertificate:
+	case KindCertificate:
 		cause = certificateError(e.Message)
-	case codec.KindTLS:
+	case KindTLS:
 		cause = tlsError(e.Message)
-	case codec.KindUnexpectedEOF:
+	case KindUnexpectedEOF:
 		cause = io.ErrUnexpectedEOF
-	case codec.KindEOF:
+	case KindEOF:
 		cause = io.EOF
 	}
 	if e.Op == "" {
@@ -123,7 +121,7 @@ func replayError(e *codec.Error) error {
 
 // afterAddr returns what a recorded *net.OpError said after its address,
 // or the whole message.
-func afterAddr(e *codec.Error) string {
+func afterAddr(e *Error) string {
 	if e.Addr != "" {
 		if i := strings.Index(e.Message, e.Addr+": "); i >= 0 {
 			return e.Message[i+len(e.Addr)+2:]

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/codec"
 )
 
 // testdata/example.dvd.json at the top of the repository is the cassette
@@ -22,11 +21,11 @@ func TestREADMECassette(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := codec.Decode(data)
+	f, err := cassette.Unmarshal(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := codec.Marshal(f); !bytes.Equal(again, data) {
+	if again := mustMarshal(t, f); !bytes.Equal(again, data) {
 		t.Errorf("%s is not in the form Marshal writes; Marshal gives:\n%s", path, again)
 	}
 	c, err := cassette.Load(path)

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/dvdrw/dvd/codec"
 )
 
 // Redacted replaces a secret in a saved cassette.
@@ -374,7 +372,7 @@ func (rd *redactor) interaction(in *Interaction) {
 	in.Request.URL = rd.url(in.Request.URL)
 	in.Request.Header, _ = rd.header(in.Request.Header)
 	in.Request.Body, _ = rd.body(in.Request.Body, in.Request.Header.Get("Content-Type"))
-	for _, e := range []*codec.Error{in.Error, responseError(in.Response)} {
+	for _, e := range []*Error{in.Error, responseError(in.Response)} {
 		if e != nil {
 			e.Message = rd.message(e.Message)
 			e.Addr = rd.text(e.Addr)
@@ -387,7 +385,7 @@ func (rd *redactor) interaction(in *Interaction) {
 	}
 }
 
-func responseError(r *Response) *codec.Error {
+func responseError(r *Response) *Error {
 	if r == nil {
 		return nil
 	}

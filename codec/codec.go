@@ -1,116 +1,29 @@
-// Package codec reads and writes cassette files: versioned, pretty and
-// deterministic JSON, optionally compressed with zstd or gzip.
+// Package codec stores the bytes of cassette files: compressed with zstd or
+// gzip, or plain, and written atomically.
 //
-// Text bodies are stored as text, compact JSON bodies as indented JSON and
-// anything else as base64; every body reads back byte for byte. Compression is
-// chosen by the file name when writing (.zst, .gz) and recognised by its magic
-// bytes when reading, so a renamed file still loads.
+// The compression is chosen by the file name when writing (.zst, .gz) and
+// recognised by its magic bytes when reading, so a renamed file still loads.
+// What the bytes mean, the JSON of a cassette, is the cassette package's.
 package codec
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
-// Version is the format version this package writes. It reads files of this
-// version and refuses newer ones with an error that says to upgrade.
-const Version = 1
+// A Compression is how a cassette file is compressed.
+type Compression int
 
-// Ext is the extension of an uncompressed cassette file.
-const Ext = ".dvd.json"
-
-// A File is the content of one cassette file.
-type File struct {
-	Version      int
-	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
-	Interactions []Interaction
-}
-
-// An Interaction is one request and what came of it: a response, or the
-// error the transport returned instead.
-type Interaction struct {
-	Request  Request
-	Response *Response     // nil when the round trip failed
-	Error    *Error        // the transport error, when Response is nil
-	Duration time.Duration // from sending the request to the response headers
-}
-
-// A Request is a recorded request.
-type Request struct {
-	Method string
-	URL    string
-	Header http.Header
-	Body   []byte
-}
-
-// A Response is a recorded response.
-type Response struct {
-	Status        string // the status line's text, e.g. "200 OK"
-	StatusCode    int
-	Proto         string // e.g. "HTTP/1.1"
-	Header        http.Header
-	Trailer       http.Header
-	Body          []byte
-	ContentLength int64 // -1 when unknown, as in http.Response
-	Uncompressed  bool  // the transport decompressed the body, as in http.Response
-
-	// BodyError is the error reading the body returned after Body, such as
-	// a connection reset in the middle of a download.
-	BodyError *Error
-	// Truncated reports that the client closed the body before its end while
-	// recording, so Body holds only what the client read.
-	Truncated bool
-}
-
-// An Error is a recorded transport error. Kind says what sort of error it was,
-// so that replay can return a value of the same type; the other fields keep
-// what that type carries.
-type Error struct {
-	Kind    string `json:"kind"`    // see the Kind constants
-	Message string `json:"message"` // the error's text when it was recorded
-
-	Op   string `json:"op"`   // net.OpError: "dial", "read", …
-	Net  string `json:"net"`  // net.OpError: "tcp", …
-	Addr string `json:"addr"` // net.OpError: the remote address
-
-	Detail    string `json:"detail"`    // DNS: the resolver's own message, e.g. "no such host"
-	Name      string `json:"name"`      // DNS: the name looked up
-	Server    string `json:"server"`    // DNS: the server used
-	NotFound  bool   `json:"not_found"` // DNS: the name does not exist
-	Temporary bool   `json:"temporary"` // DNS: the failure is temporary
-	Timeout   bool   `json:"timeout"`   // the error is a timeout
-}
-
-// The kinds of [Error].
+// The compressions.
 const (
-	KindTimeout       = "timeout"        // a net.Error whose Timeout() is true
-	KindRefused       = "refused"        // connection refused (ECONNREFUSED)
-	KindReset         = "reset"          // connection reset by peer (ECONNRESET)
-	KindDNS           = "dns"            // a *net.DNSError
-	KindDeadline      = "deadline"       // context.DeadlineExceeded
-	KindCanceled      = "canceled"       // context.Canceled
-	KindTLS           = "tls"            // a TLS handshake or record failure
-	KindCertificate   = "certificate"    // an x509 certificate verification failure
-	KindUnexpectedEOF = "unexpected_eof" // io.ErrUnexpectedEOF
-	KindEOF           = "eof"            // io.EOF
-	KindOther         = "other"          // anything else: replayed with its message
+	None Compression = iota // plain JSON, <name>.dvd.json
+	Zstd                    // zstd, <name>.dvd.json.zst
+	Gzip                    // gzip, <name>.dvd.json.gz
 )
 
-// A Codec is the compression of a cassette file.
-type Codec int
-
-// The codecs.
-const (
-	None Codec = iota // plain JSON, <name>.dvd.json
-	Zstd              // zstd, <name>.dvd.json.zst
-	Gzip              // gzip, <name>.dvd.json.gz
-)
-
-// Ext returns the extension the codec adds after ".dvd.json": "", ".zst" or
-// ".gz".
-func (c Codec) Ext() string {
+// Ext returns the extension the compression adds after ".dvd.json": "",
+// ".zst" or ".gz".
+func (c Compression) Ext() string {
 	switch c {
 	case Zstd:
 		return ".zst"
@@ -120,8 +33,8 @@ func (c Codec) Ext() string {
 	return ""
 }
 
-// String returns the codec's name.
-func (c Codec) String() string {
+// String returns the compression's name: "none", "zstd" or "gzip".
+func (c Compression) String() string {
 	switch c {
 	case None:
 		return "none"
@@ -130,15 +43,15 @@ func (c Codec) String() string {
 	case Gzip:
 		return "gzip"
 	}
-	return "Codec(" + strconv.Itoa(int(c)) + ")"
+	return "Compression(" + strconv.Itoa(int(c)) + ")"
 }
 
-// Valid reports whether c is one of the codecs above.
-func (c Codec) Valid() bool { return c == None || c == Zstd || c == Gzip }
+// Valid reports whether c is one of the compressions above.
+func (c Compression) Valid() bool { return c == None || c == Zstd || c == Gzip }
 
-// ForPath returns the codec a file name asks for: Zstd for a name that ends
-// in .zst, Gzip for .gz, None otherwise.
-func ForPath(path string) Codec {
+// ForPath returns the compression a file name asks for: Zstd for a name that
+// ends in .zst, Gzip for .gz, None otherwise.
+func ForPath(path string) Compression {
 	switch {
 	case strings.HasSuffix(path, ".zst"):
 		return Zstd

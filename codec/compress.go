@@ -16,8 +16,8 @@ var (
 	gzipMagic = []byte{0x1f, 0x8b}
 )
 
-// Detect returns the codec data is compressed with, from its magic bytes.
-func Detect(data []byte) Codec {
+// Detect returns the compression of data, from its magic bytes.
+func Detect(data []byte) Compression {
 	switch {
 	case bytes.HasPrefix(data, zstdMagic):
 		return Zstd
@@ -53,9 +53,8 @@ var (
 	gzipReaders sync.Pool
 )
 
-// Encode returns f as a cassette file compressed with c.
-func Encode(f *File, c Codec) ([]byte, error) {
-	raw := Marshal(f)
+// Compress returns raw compressed with c.
+func Compress(raw []byte, c Compression) ([]byte, error) {
 	switch c {
 	case None:
 		return raw, nil
@@ -75,25 +74,15 @@ func Encode(f *File, c Codec) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
-	return nil, fmt.Errorf("codec: unknown codec %v", c)
+	return nil, fmt.Errorf("codec: unknown compression %v", c)
 }
 
-// Decode parses a cassette file, compressed or not: the compression is
-// recognised by its magic bytes.
-func Decode(data []byte) (*File, error) {
-	f, err := decode(data)
-	if err != nil {
-		return nil, &FormatError{Err: err}
-	}
-	return f, nil
-}
-
-func decode(data []byte) (*File, error) {
-	raw, err := decompress(data)
-	if err != nil {
-		return nil, err
-	}
-	return unmarshal(raw)
+// Decompress returns the content of data, which is compressed with zstd or
+// gzip, recognised by its magic bytes, or plain and returned as it is. Its
+// errors say what is wrong ("truncated: …", "corrupt zstd data: …") without
+// naming a file, for the caller to name.
+func Decompress(data []byte) ([]byte, error) {
+	return decompress(data)
 }
 
 func decompress(data []byte) ([]byte, error) {

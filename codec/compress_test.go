@@ -18,7 +18,7 @@ func TestCodecNames(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		codec  codec.Codec
+		codec  codec.Compression
 		ext    string
 		str    string
 		valid  bool
@@ -26,8 +26,8 @@ func TestCodecNames(t *testing.T) {
 		{"none", "", codec.None, "", "none", true},
 		{"zstd", "", codec.Zstd, ".zst", "zstd", true},
 		{"gzip", "", codec.Gzip, ".gz", "gzip", true},
-		{"unknown", "an out-of-range value says what it is", codec.Codec(7), "", "Codec(7)", false},
-		{"negative", "", codec.Codec(-1), "", "Codec(-1)", false},
+		{"unknown", "an out-of-range value says what it is", codec.Compression(7), "", "Compression(7)", false},
+		{"negative", "", codec.Compression(-1), "", "Compression(-1)", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,7 +41,7 @@ func TestCodecNames(t *testing.T) {
 				t.Errorf("Valid() = %v, want %v", got, tt.valid)
 			}
 			if tt.valid {
-				if got := codec.ForPath("x" + codec.Ext + tt.codec.Ext()); got != tt.codec {
+				if got := codec.ForPath("x" + ".dvd.json" + tt.codec.Ext()); got != tt.codec {
 					t.Errorf("ForPath of its own extension = %v, want %v", got, tt.codec)
 				}
 			}
@@ -54,7 +54,7 @@ func TestForPath(t *testing.T) {
 		name   string
 		reason string
 		path   string
-		want   codec.Codec
+		want   codec.Compression
 	}{
 		{"plain", "", "testdata/a.dvd.json", codec.None},
 		{"zstd", "", "testdata/a.dvd.json.zst", codec.Zstd},
@@ -77,7 +77,7 @@ func TestDetect(t *testing.T) {
 		name   string
 		reason string
 		data   []byte
-		want   codec.Codec
+		want   codec.Compression
 	}{
 		{"empty", "", nil, codec.None},
 		{"json", "", []byte(`{"version":1}`), codec.None},
@@ -96,17 +96,17 @@ func TestDetect(t *testing.T) {
 }
 
 func TestEncodeDecode(t *testing.T) {
-	want := fullFile()
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	want := sample(1)
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
-			data := mustEncode(t, want, c)
+			data := mustCompress(t, want, c)
 			if got := codec.Detect(data); got != c {
 				t.Errorf("Detect(Encode(f, %v)) = %v", c, got)
 			}
-			if c == codec.None && !bytes.Equal(data, codec.Marshal(want)) {
+			if c == codec.None && !bytes.Equal(data, want) {
 				t.Errorf("Encode(f, None) is not Marshal(f)")
 			}
-			got, err := codec.Decode(data)
+			got, err := codec.Decompress(data)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -118,17 +118,17 @@ func TestEncodeDecode(t *testing.T) {
 }
 
 func TestEncodeUnknownCodec(t *testing.T) {
-	data, err := codec.Encode(fullFile(), codec.Codec(7))
-	if err == nil || !strings.Contains(err.Error(), "unknown codec Codec(7)") {
-		t.Errorf("Encode(f, Codec(7)) = %d bytes, %v; want an error naming the unknown codec", len(data), err)
+	data, err := codec.Compress(sample(1), codec.Compression(7))
+	if err == nil || !strings.Contains(err.Error(), "unknown compression Compression(7)") {
+		t.Errorf("Compress(data, Compression(7)) = %d bytes, %v; want an error naming the unknown codec", len(data), err)
 	}
 }
 
 func TestWriteFileCompressesByExtension(t *testing.T) {
-	want := fullFile()
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	want := sample(1)
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "x"+codec.Ext+c.Ext())
+			path := filepath.Join(t.TempDir(), "x"+".dvd.json"+c.Ext())
 			if err := codec.WriteFile(path, want); err != nil {
 				t.Fatal(err)
 			}
@@ -147,15 +147,15 @@ func TestWriteFileCompressesByExtension(t *testing.T) {
 }
 
 func TestRenamedFileLoads(t *testing.T) {
-	want := fullFile()
-	for _, c := range []codec.Codec{codec.Zstd, codec.Gzip} {
+	want := sample(1)
+	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			written := filepath.Join(dir, "x"+codec.Ext+c.Ext())
+			written := filepath.Join(dir, "x"+".dvd.json"+c.Ext())
 			if err := codec.WriteFile(written, want); err != nil {
 				t.Fatal(err)
 			}
-			renamed := filepath.Join(dir, "x"+codec.Ext)
+			renamed := filepath.Join(dir, "x"+".dvd.json")
 			if err := os.Rename(written, renamed); err != nil {
 				t.Fatal(err)
 			}
@@ -171,10 +171,10 @@ func TestRenamedFileLoads(t *testing.T) {
 }
 
 func TestCompressionShrinks(t *testing.T) {
-	f := repetitive(500)
-	raw := mustEncode(t, f, codec.None)
-	for _, c := range []codec.Codec{codec.Zstd, codec.Gzip} {
-		if n := len(mustEncode(t, f, c)); n*5 > len(raw) {
+	f := sample(500)
+	raw := mustCompress(t, f, codec.None)
+	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
+		if n := len(mustCompress(t, f, c)); n*5 > len(raw) {
 			t.Errorf("%v: %d bytes from %d: want at least 5 times smaller for a repetitive cassette", c, n, len(raw))
 		}
 	}
@@ -183,19 +183,19 @@ func TestCompressionShrinks(t *testing.T) {
 // TestConcurrentCodecs runs under -race: the shared zstd encoder and decoder
 // and the gzip pools serve many goroutines at once.
 func TestConcurrentCodecs(t *testing.T) {
-	want := fullFile()
+	want := sample(1)
 	var wg sync.WaitGroup
 	errs := make(chan error, 3*8)
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		for range 8 {
 			wg.Go(func() {
 				for range 20 {
-					data, err := codec.Encode(want, c)
+					data, err := codec.Compress(want, c)
 					if err != nil {
 						errs <- err
 						return
 					}
-					got, err := codec.Decode(data)
+					got, err := codec.Decompress(data)
 					if err != nil {
 						errs <- err
 						return

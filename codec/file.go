@@ -6,26 +6,26 @@ import (
 	"path/filepath"
 )
 
-// ReadFile reads and parses the cassette file at path. Its errors name the
-// file and say what is wrong with it.
-func ReadFile(path string) (*File, error) {
+// ReadFile returns the content of the file at path, decompressed. Its errors
+// name the file.
+func ReadFile(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}
-	f, err := decode(data)
+	raw, err := decompress(data)
 	if err != nil {
-		return nil, &FormatError{Path: path, Err: err}
+		return nil, fmt.Errorf("codec: %s: %w", path, err)
 	}
-	return f, nil
+	return raw, nil
 }
 
-// WriteFile writes f to path, compressed as the name asks ([ForPath]). It
+// WriteFile writes raw to path, compressed as the name asks ([ForPath]). It
 // writes a temporary file in the same folder and renames it over path, so
 // path holds either the old cassette or the new one, never a part of either.
 // Missing folders are created.
-func WriteFile(path string, f *File) error {
-	data, err := Encode(f, ForPath(path))
+func WriteFile(path string, raw []byte) error {
+	data, err := Compress(raw, ForPath(path))
 	if err != nil {
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}

@@ -16,8 +16,8 @@ import (
 
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "github", "repos", "list"+codec.Ext)
-	want := fullFile()
+	path := filepath.Join(dir, "github", "repos", "list"+".dvd.json")
+	want := sample(1)
 	if err := codec.WriteFile(path, want); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
@@ -29,7 +29,7 @@ func TestWriteFile(t *testing.T) {
 	if got := info.Mode(); got != 0o644 {
 		t.Errorf("mode of %s = %v, want -rw-r--r--", path, got)
 	}
-	if got, want := dirNames(t, filepath.Dir(path)), []string{"list" + codec.Ext}; !slices.Equal(got, want) {
+	if got, want := dirNames(t, filepath.Dir(path)), []string{"list" + ".dvd.json"}; !slices.Equal(got, want) {
 		t.Errorf("the folder holds %q, want only %q: no temporary file may stay behind", got, want)
 	}
 	got, err := codec.ReadFile(path)
@@ -43,13 +43,13 @@ func TestWriteFile(t *testing.T) {
 
 func TestWriteFileReplaces(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "x"+codec.Ext)
+	path := filepath.Join(dir, "x"+".dvd.json")
 	writeBytes(t, path, []byte("old content"))
 	if err := os.Chmod(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	want := repetitive(3)
+	want := sample(3)
 	if err := codec.WriteFile(path, want); err != nil {
 		t.Fatalf("WriteFile over an existing file: %v", err)
 	}
@@ -63,17 +63,17 @@ func TestWriteFileReplaces(t *testing.T) {
 	if info, err := os.Stat(path); err != nil || info.Mode() != 0o644 {
 		t.Errorf("Stat(%s) = %v, %v; want mode -rw-r--r--, whatever the old file's", path, info.Mode(), err)
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, []string{"x" + codec.Ext}) {
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
 		t.Errorf("the folder holds %q: no temporary file may stay behind", got)
 	}
 }
 
 func TestWriteFileRelative(t *testing.T) {
 	t.Chdir(t.TempDir())
-	if err := codec.WriteFile("x"+codec.Ext, repetitive(1)); err != nil {
+	if err := codec.WriteFile("x"+".dvd.json", sample(1)); err != nil {
 		t.Fatalf("WriteFile of a bare name: %v", err)
 	}
-	if got := dirNames(t, "."); !slices.Equal(got, []string{"x" + codec.Ext}) {
+	if got := dirNames(t, "."); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
 		t.Errorf("the folder holds %q", got)
 	}
 }
@@ -90,7 +90,7 @@ func TestWriteFileFailure(t *testing.T) {
 		{
 			"target is a folder", "the rename fails after the temporary file was written",
 			func(t *testing.T, dir string) string {
-				path := filepath.Join(dir, "x"+codec.Ext)
+				path := filepath.Join(dir, "x"+".dvd.json")
 				writeBytes(t, filepath.Join(path, "keep"), []byte("kept"))
 				return path
 			},
@@ -99,7 +99,7 @@ func TestWriteFileFailure(t *testing.T) {
 			"parent is a file", "the folder cannot be created",
 			func(t *testing.T, dir string) string {
 				writeBytes(t, filepath.Join(dir, "parent"), []byte("kept"))
-				return filepath.Join(dir, "parent", "x"+codec.Ext)
+				return filepath.Join(dir, "parent", "x"+".dvd.json")
 			},
 		},
 	}
@@ -109,7 +109,7 @@ func TestWriteFileFailure(t *testing.T) {
 			path := tt.setup(t, dir)
 			before := snapshot(t, dir)
 
-			err := codec.WriteFile(path, fullFile())
+			err := codec.WriteFile(path, sample(1))
 			if want := "codec: " + path + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Fatalf("WriteFile(%s) = %v, want an error that starts with %q", path, err, want)
 			}
@@ -139,7 +139,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 }
 
 func TestReadFileMissing(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "missing"+codec.Ext)
+	path := filepath.Join(t.TempDir(), "missing"+".dvd.json")
 	_, err := codec.ReadFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ReadFile(%s) = %v, want an error that is fs.ErrNotExist", path, err)

@@ -1,169 +1,35 @@
 package codec_test
 
 import (
-	"net/http"
+	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dvdrw/dvd/codec"
 )
 
-// fullFile returns a cassette in which every field of every type is set
-// somewhere, and every way of storing a body is used.
-func fullFile() *codec.File {
-	return &codec.File{
-		Version:    codec.Version,
-		RecordedAt: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC),
-		Interactions: []codec.Interaction{
-			{
-				Request: codec.Request{
-					Method: "POST",
-					URL:    "https://api.example.com/v1/items?b=2&a=1",
-					Header: http.Header{
-						"Content-Type": {"application/json"},
-						"Accept":       {"text/plain", "application/json"},
-						"X-Quote":      {`a "quoted" \ value`},
-					},
-					Body: []byte(`{"name":"widget","tags":["a","b"],"price":12.50}`),
-				},
-				Response: &codec.Response{
-					Status:        "201 Created",
-					StatusCode:    201,
-					Proto:         "HTTP/2.0",
-					Header:        http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"b=2", "a=1"}},
-					Trailer:       http.Header{"X-Checksum": {"abc123"}},
-					Body:          []byte("{\"id\": 7}\n"),
-					ContentLength: 10,
-					Uncompressed:  true,
-					Truncated:     true,
-					BodyError: &codec.Error{
-						Kind:    codec.KindReset,
-						Message: "read tcp 10.0.0.1:50000->93.184.216.34:443: read: connection reset by peer",
-						Op:      "read",
-						Net:     "tcp",
-						Addr:    "93.184.216.34:443",
-					},
-				},
-				Duration: 1234567 * time.Microsecond,
-			},
-			{
-				Request: codec.Request{
-					Method: "PUT",
-					URL:    "https://upload.example.com/blob/ünïcode",
-					Header: http.Header{"Content-Type": {"application/octet-stream"}},
-					Body:   []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0x00, 0xff},
-				},
-				Response: &codec.Response{
-					Status:        "200 OK",
-					StatusCode:    200,
-					Proto:         "HTTP/1.1",
-					ContentLength: -1,
-					Body:          []byte("saved:\n\t\"blob\" ✓\r\n"),
-				},
-				Duration: 3 * time.Millisecond,
-			},
-			{
-				Request: codec.Request{Method: "GET", URL: "https://nowhere.invalid/"},
-				Error: &codec.Error{
-					Kind:      codec.KindDNS,
-					Message:   "lookup nowhere.invalid on 8.8.8.8:53: no such host",
-					Detail:    "no such host",
-					Name:      "nowhere.invalid",
-					Server:    "8.8.8.8:53",
-					NotFound:  true,
-					Temporary: true,
-					Timeout:   true,
-				},
-				Duration: -5 * time.Nanosecond,
-			},
-		},
-	}
-}
-
-// unsetFields returns the fields of the types reachable from v that are zero
-// in every value of v, as "Type.Field".
-func unsetFields(v any) []string {
-	set := map[string]bool{}
-	all := map[string]bool{}
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.Slice:
-			if v.Type().Elem().Kind() == reflect.Struct {
-				for i := range v.Len() {
-					walk(v.Index(i))
-				}
-			}
-		case reflect.Struct:
-			if v.Type() == reflect.TypeFor[time.Time]() {
-				return
-			}
-			for i := range v.NumField() {
-				name := v.Type().Name() + "." + v.Type().Field(i).Name
-				all[name] = true
-				if !v.Field(i).IsZero() {
-					set[name] = true
-				}
-				walk(v.Field(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(v))
-	var unset []string
-	for name := range all {
-		if !set[name] {
-			unset = append(unset, name)
-		}
-	}
-	return unset
-}
-
-func TestFullFileSetsEveryField(t *testing.T) {
-	if unset := unsetFields(fullFile()); len(unset) > 0 {
-		t.Errorf("fullFile leaves %v zero: set them, so that the round-trip and golden tests cover them", unset)
-	}
-}
-
-// oneInteraction returns a cassette with one GET whose request and response
-// carry body.
-func oneInteraction(body []byte) *codec.File {
-	return &codec.File{
-		Version: codec.Version,
-		Interactions: []codec.Interaction{{
-			Request:  codec.Request{Method: "POST", URL: "http://example.com/", Body: body},
-			Response: &codec.Response{Status: "200 OK", StatusCode: 200, ContentLength: int64(len(body)), Body: body},
-		}},
-	}
-}
-
-// repetitive returns a cassette of n similar interactions, as a real suite
-// records them.
-func repetitive(n int) *codec.File {
-	f := &codec.File{Version: codec.Version, RecordedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+// sample returns n similar lines of JSON, as a cassette holds them: the
+// content the tests compress and write.
+func sample(n int) []byte {
+	var b strings.Builder
+	b.WriteString("{\"version\": 1, \"interactions\": [\n")
 	for i := range n {
-		f.Interactions = append(f.Interactions, codec.Interaction{
-			Request: codec.Request{
-				Method: "GET",
-				URL:    "https://api.github.com/repos/dvdrw/dvd/issues?page=" + strings.Repeat("1", i%7+1),
-				Header: http.Header{"Accept": {"application/vnd.github+json"}, "User-Agent": {"dvd-test/1.0"}},
-			},
-			Response: &codec.Response{
-				Status: "200 OK", StatusCode: 200, Proto: "HTTP/2.0", ContentLength: -1,
-				Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}, "X-Ratelimit-Remaining": {"4999"}},
-				Body:   []byte(`[{"id":1,"title":"first issue","state":"open","labels":["bug","help wanted"]}]`),
-			},
-			Duration: 120 * time.Millisecond,
-		})
+		fmt.Fprintf(&b, "  {\"request\": {\"method\": \"GET\", \"url\": \"https://api.github.com/repos/dvdrw/dvd/issues?page=%d\"}},\n", i%7)
 	}
-	return f
+	b.WriteString("]}\n")
+	return []byte(b.String())
+}
+
+// mustCompress compresses raw with c and fails the test on error.
+func mustCompress(t testing.TB, raw []byte, c codec.Compression) []byte {
+	t.Helper()
+	b, err := codec.Compress(raw, c)
+	if err != nil {
+		t.Fatalf("Compress(%v): %v", c, err)
+	}
+	return b
 }
 
 // dirNames returns the names in dir.
@@ -197,14 +63,4 @@ func writeBytes(t *testing.T, path string, b []byte) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// mustEncode encodes f with c and fails the test on error.
-func mustEncode(t testing.TB, f *codec.File, c codec.Codec) []byte {
-	t.Helper()
-	b, err := codec.Encode(f, c)
-	if err != nil {
-		t.Fatalf("Encode(%v): %v", c, err)
-	}
-	return b
 }

@@ -23,7 +23,13 @@ import (
 var benchCassettes sync.Map // int -> func() []byte
 
 func benchCassette(n int) []byte {
-	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte { return codec.Marshal(fixture.SmallGETs(n)) }))
+	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte {
+		data, err := cassette.Marshal(cassette.New(fixture.SmallGETs(n)...))
+		if err != nil {
+			panic(err)
+		}
+		return data
+	}))
 	return v.(func() []byte)()
 }
 
@@ -33,11 +39,7 @@ func replayDVD(b *testing.B, n int) *dvdtest.DVD {
 	b.Helper()
 	dir := b.TempDir()
 	b.Chdir(dir)
-	f, err := codec.Decode(benchCassette(n))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := codec.WriteFile(filepath.Join(dir, "testdata", "bench"+codec.Ext), f); err != nil {
+	if err := codec.WriteFile(filepath.Join(dir, "testdata", "bench"+cassette.Ext), benchCassette(n)); err != nil {
 		b.Fatal(err)
 	}
 	return dvdtest.Use(b, "bench", dvdtest.WithMode(cassette.ModeReplay), dvdtest.AllowRepeats())

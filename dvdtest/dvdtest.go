@@ -202,12 +202,12 @@ func (d *DVD) cleanup() {
 
 // otherVariant returns the cassette saved under another compression than
 // the one asked for, when only that one exists.
-func otherVariant(abs string, want codec.Codec) string {
+func otherVariant(abs string, want codec.Compression) string {
 	if _, err := os.Stat(abs); !errors.Is(err, fs.ErrNotExist) {
 		return ""
 	}
 	base := strings.TrimSuffix(abs, want.Ext())
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		if c == want {
 			continue
 		}
@@ -240,7 +240,7 @@ func (d *DVD) logReplay() {
 
 // cassettePath returns testdata/<name>.dvd.json[.zst|.gz], or an error when
 // the name would leave testdata/.
-func cassettePath(name string, c codec.Codec) (string, error) {
+func cassettePath(name string, c codec.Compression) (string, error) {
 	bad := func(why string) error {
 		return errors.New("cassette name " + strconv.Quote(name) + " " + why)
 	}
@@ -263,7 +263,7 @@ func cassettePath(name string, c codec.Codec) (string, error) {
 	if !filepath.IsLocal(filepath.FromSlash(name)) {
 		return "", bad("is not a plain relative file name on this system")
 	}
-	return filepath.Join("testdata", filepath.FromSlash(name)) + codec.Ext + c.Ext(), nil
+	return filepath.Join("testdata", filepath.FromSlash(name)) + cassette.Ext + c.Ext(), nil
 }
 
 // plural returns "1 interaction" or "2 interactions".

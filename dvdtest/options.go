@@ -18,7 +18,7 @@ type Option func(*config)
 type config struct {
 	rec        cassette.Config
 	modeSet    bool
-	codec      codec.Codec
+	codec      codec.Compression
 	failUnused bool
 	maxAge     time.Duration
 	errs       []error
@@ -94,7 +94,7 @@ func AllowRepeats() Option {
 
 // Compress stores the cassette compressed: codec.Zstd writes
 // <name>.dvd.json.zst, codec.Gzip <name>.dvd.json.gz.
-func Compress(cd codec.Codec) Option {
+func Compress(cd codec.Compression) Option {
 	return func(c *config) {
 		if !cd.Valid() {
 			c.fail("Compress: %v is not a codec: use codec.Zstd or codec.Gzip", cd)

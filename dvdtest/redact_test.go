@@ -9,12 +9,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
 	"github.com/dvdrw/dvd/match"
 )
@@ -195,14 +195,15 @@ func TestBeforeSaveAndRecordIf(t *testing.T) {
 	if got[1] != "boom\n" {
 		t.Errorf("the client got %q for /boom, want the real answer", got[1])
 	}
-	f, err := codec.ReadFile(filepath.Join("testdata", "hooks.dvd.json"))
+	c, err := cassette.Load(filepath.Join("testdata", "hooks.dvd.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Interactions) != 1 || !strings.HasSuffix(f.Interactions[0].Request.URL, "/ok") {
-		t.Fatalf("stored %d interactions, want only GET /ok", len(f.Interactions))
+	ins := c.Interactions()
+	if len(ins) != 1 || !strings.HasSuffix(ins[0].Request.URL, "/ok") {
+		t.Fatalf("stored %d interactions, want only GET /ok", len(ins))
 	}
-	if _, ok := f.Interactions[0].Response.Header["Date"]; ok {
+	if _, ok := ins[0].Response.Header["Date"]; ok {
 		t.Error("BeforeSave did not drop the Date header")
 	}
 }
@@ -226,7 +227,7 @@ func TestPassthrough(t *testing.T) {
 	// PassthroughHosts, while recording: nothing is stored.
 	srv.hits.Store(0)
 	session(t, "pthosts", srv.URL, []dvdtest.Option{dvdtest.PassthroughHosts("127.0.0.1")}, "pass", "/a")
-	if f, err := codec.ReadFile(filepath.Join("testdata", "pthosts.dvd.json")); err != nil || len(f.Interactions) != 0 || srv.hits.Load() != 1 {
+	if c, err := cassette.Load(filepath.Join("testdata", "pthosts.dvd.json")); err != nil || c.Len() != 0 || srv.hits.Load() != 1 {
 		t.Errorf("PassthroughHosts: err %v, hits %d; want an empty cassette and one hit", err, srv.hits.Load())
 	}
 }
@@ -251,9 +252,15 @@ func TestMaxAge(t *testing.T) {
 	srv := newServer(t)
 	file := filepath.Join("testdata", "age.dvd.json")
 	session(t, "age", srv.URL, nil, "pass", "/a")
-	f, _ := codec.ReadFile(file)
-	f.RecordedAt = time.Now().Add(-48 * time.Hour)
-	codec.WriteFile(file, f)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
+	data = regexp.MustCompile(`"recorded_at": "[^"]*"`).ReplaceAll(data, []byte(`"recorded_at": "`+old+`"`))
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	srv.hits.Store(0)
 
 	// Replay-only: stale, logged, replayed.
@@ -263,25 +270,31 @@ func TestMaxAge(t *testing.T) {
 	}
 	// Once: re-recorded.
 	tb, _ = session(t, "age", srv.URL, []dvdtest.Option{dvdtest.MaxAge(24 * time.Hour)}, "pass", "/a")
-	g, _ := codec.ReadFile(file)
-	if tb.Failed() || srv.hits.Load() != 1 || time.Since(g.RecordedAt) > time.Hour {
-		t.Errorf("once mode: hits %d, recorded at %v; want a re-record\n%s", srv.hits.Load(), g.RecordedAt, tb.output())
+	g, err := cassette.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.Failed() || srv.hits.Load() != 1 || time.Since(g.RecordedAt()) > time.Hour {
+		t.Errorf("once mode: hits %d, recorded at %v; want a re-record\n%s", srv.hits.Load(), g.RecordedAt(), tb.output())
 	}
 }
 
 func TestReplayLatency(t *testing.T) {
 	cleanEnv(t)
 	file := filepath.Join("testdata", "slow.dvd.json")
-	codec.WriteFile(file, &codec.File{Interactions: []codec.Interaction{{
-		Request:  codec.Request{Method: "GET", URL: "http://127.0.0.1:1/slow"},
-		Response: &codec.Response{Status: "200 OK", StatusCode: 200, Body: []byte("late")},
-		Duration: 300 * time.Millisecond,
-	}}})
-	codec.WriteFile(filepath.Join("testdata", "forever.dvd.json"), &codec.File{Interactions: []codec.Interaction{{
-		Request:  codec.Request{Method: "GET", URL: "http://127.0.0.1:1/slow"},
-		Response: &codec.Response{Status: "200 OK", StatusCode: 200, Body: []byte("late")},
-		Duration: time.Hour,
-	}}})
+	slow := func(d time.Duration) *cassette.Cassette {
+		return cassette.New(cassette.Interaction{
+			Request:  cassette.Request{Method: "GET", URL: "http://127.0.0.1:1/slow"},
+			Response: &cassette.Response{Status: "200 OK", StatusCode: 200, Body: []byte("late"), ContentLength: 4},
+			Duration: d,
+		})
+	}
+	if err := slow(300 * time.Millisecond).Save(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := slow(time.Hour).Save(filepath.Join("testdata", "forever.dvd.json")); err != nil {
+		t.Fatal(err)
+	}
 	timed := func(name string, opts ...dvdtest.Option) (time.Duration, error) {
 		var elapsed time.Duration
 		var err error

@@ -217,7 +217,7 @@ func TestBadOptions(t *testing.T) {
 		want string
 	}{
 		{"nil upstream", dvdtest.Upstream(nil), "Upstream"},
-		{"bad codec", dvdtest.Compress(codec.Codec(9)), "Compress"},
+		{"bad codec", dvdtest.Compress(codec.Compression(9)), "Compress"},
 		{"bad mode", dvdtest.WithMode(cassette.Mode(42)), "WithMode"},
 		{"nil matcher", dvdtest.MatchOn(nil), "MatchOn"},
 		{"no matcher", dvdtest.MatchOn(), "MatchOn"},
@@ -264,7 +264,7 @@ func TestModeFromOutside(t *testing.T) {
 			t.Setenv("CI", tt.ci)
 			t.Setenv(dvdtest.EnvMode, tt.env)
 			// A present, empty cassette, so that replay mode can start.
-			if err := codec.WriteFile(filepath.Join("testdata", "env.dvd.json"), &codec.File{}); err != nil {
+			if err := cassette.New().Save(filepath.Join("testdata", "env.dvd.json")); err != nil {
 				t.Fatal(err)
 			}
 			tb := newFakeTB("TestEnv")
@@ -357,7 +357,7 @@ func TestCorruptCassette(t *testing.T) {
 			}
 			// A passing re-record replaces it.
 			session(t, "bad", srv.URL, []dvdtest.Option{dvdtest.WithMode(cassette.ModeRecord)}, "pass", "/a")
-			if _, err := codec.ReadFile(file); err != nil {
+			if _, err := cassette.Load(file); err != nil {
 				t.Errorf("after a passing re-record: %v", err)
 			}
 		})
@@ -365,7 +365,7 @@ func TestCorruptCassette(t *testing.T) {
 }
 
 func TestCompressedCassettes(t *testing.T) {
-	for _, c := range []codec.Codec{codec.Zstd, codec.Gzip} {
+	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
 			cleanEnv(t)
 			srv := newServer(t)

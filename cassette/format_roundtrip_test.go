@@ -1,4 +1,4 @@
-package codec_test
+package cassette_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dvdrw/dvd/cassette"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/codec"
@@ -19,62 +21,62 @@ func TestRoundTrip(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		file   *codec.File
+		file   *File
 	}{
 		{"every field", "nothing a cassette records is lost on the way to the file and back", fullFile()},
-		{"no interactions", "a cassette of a test that made no request is still saved", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{}}},
-		{"minimal response", "unset optional fields stay unset", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request:  codec.Request{Method: "GET", URL: "/"},
-			Response: &codec.Response{Status: "204 No Content", StatusCode: 204, Proto: "HTTP/1.1"},
+		{"no interactions", "a cassette of a test that made no request is still saved", &File{Version: cassette.Version, Interactions: []cassette.Interaction{}}},
+		{"minimal response", "unset optional fields stay unset", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request:  cassette.Request{Method: "GET", URL: "/"},
+			Response: &cassette.Response{Status: "204 No Content", StatusCode: 204, Proto: "HTTP/1.1"},
 		}}}},
-		{"empty error", "an error with only a kind is still an error", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request: codec.Request{Method: "GET", URL: "http://x/"},
-			Error:   &codec.Error{Kind: codec.KindEOF},
+		{"empty error", "an error with only a kind is still an error", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request: cassette.Request{Method: "GET", URL: "http://x/"},
+			Error:   &cassette.Error{Kind: cassette.KindEOF},
 		}}}},
-		{"every error kind", "", func() *codec.File {
-			f := &codec.File{Version: codec.Version}
-			for _, k := range []string{codec.KindTimeout, codec.KindRefused, codec.KindReset, codec.KindDNS, codec.KindDeadline, codec.KindCanceled, codec.KindTLS, codec.KindCertificate, codec.KindUnexpectedEOF, codec.KindEOF, codec.KindOther} {
-				f.Interactions = append(f.Interactions, codec.Interaction{
-					Request: codec.Request{Method: "GET", URL: "http://x/" + k},
-					Error:   &codec.Error{Kind: k, Message: k + " happened"},
+		{"every error kind", "", func() *File {
+			f := &File{Version: cassette.Version}
+			for _, k := range []string{cassette.KindTimeout, cassette.KindRefused, cassette.KindReset, cassette.KindDNS, cassette.KindDeadline, cassette.KindCanceled, cassette.KindTLS, cassette.KindCertificate, cassette.KindUnexpectedEOF, cassette.KindEOF, cassette.KindOther} {
+				f.Interactions = append(f.Interactions, cassette.Interaction{
+					Request: cassette.Request{Method: "GET", URL: "http://x/" + k},
+					Error:   &cassette.Error{Kind: k, Message: k + " happened"},
 				})
 			}
 			return f
 		}()},
-		{"strings that need escaping", "JSON escapes must read back as the same text", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request: codec.Request{
+		{"strings that need escaping", "JSON escapes must read back as the same text", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request: cassette.Request{
 				Method: "GET",
 				URL:    "http://x/\"q\"\\\u2028\u2029\x01\x7f?é=✓",
 				Header: http.Header{"X-\"Odd\"": {"tab\there", "nl\nhere", "nul\x00", "", "\u2028<>&"}},
 			},
-			Response: &codec.Response{Status: "200 \"OK\"", StatusCode: 200, Proto: "HTTP/1.1\x1f"},
+			Response: &cassette.Response{Status: "200 \"OK\"", StatusCode: 200, Proto: "HTTP/1.1\x1f"},
 		}}}},
-		{"extreme numbers", "", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request:  codec.Request{Method: "GET", URL: "http://x/"},
-			Response: &codec.Response{Status: "999 Custom", StatusCode: 999, Proto: "HTTP/2.0", ContentLength: math.MaxInt64},
+		{"extreme numbers", "", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request:  cassette.Request{Method: "GET", URL: "http://x/"},
+			Response: &cassette.Response{Status: "999 Custom", StatusCode: 999, Proto: "HTTP/2.0", ContentLength: math.MaxInt64},
 			Duration: math.MaxInt64,
 		}, {
-			Request:  codec.Request{Method: "GET", URL: "http://x/"},
-			Response: &codec.Response{Status: "100 Continue", StatusCode: 100, Proto: "HTTP/1.1", ContentLength: -1},
+			Request:  cassette.Request{Method: "GET", URL: "http://x/"},
+			Response: &cassette.Response{Status: "100 Continue", StatusCode: 100, Proto: "HTTP/1.1", ContentLength: -1},
 			Duration: math.MinInt64,
 		}}}},
-		{"recorded at the year's edges", "", &codec.File{Version: codec.Version, RecordedAt: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), Interactions: []codec.Interaction{}}},
-		{"empty header values", "a header may be present with no value", &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request:  codec.Request{Method: "GET", URL: "http://x/", Header: http.Header{"X-Empty": {}, "X-Blank": {""}}},
-			Response: &codec.Response{Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", Trailer: http.Header{"X-Empty": {}}},
+		{"recorded at the year's edges", "", &File{Version: cassette.Version, RecordedAt: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), Interactions: []cassette.Interaction{}}},
+		{"empty header values", "a header may be present with no value", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request:  cassette.Request{Method: "GET", URL: "http://x/", Header: http.Header{"X-Empty": {}, "X-Blank": {""}}},
+			Response: &cassette.Response{Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", Trailer: http.Header{"X-Empty": {}}},
 		}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := codec.Marshal(tt.file)
-			got, err := codec.Unmarshal(data)
+			data := marshal(tt.file)
+			got, err := unmarshal(data)
 			if err != nil {
 				t.Fatalf("Unmarshal(Marshal(f)): %v\n%s", err, data)
 			}
 			if diff := cmp.Diff(tt.file, got); diff != "" {
 				t.Errorf("Unmarshal(Marshal(f)) mismatch (-want +got):\n%s", diff)
 			}
-			if again := codec.Marshal(got); !bytes.Equal(again, data) {
+			if again := marshal(got); !bytes.Equal(again, data) {
 				t.Errorf("Marshal of the decoded file differs from the first Marshal:\n%s\nthen\n%s", data, again)
 			}
 		})
@@ -85,34 +87,34 @@ func TestMarshalNormalises(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		file   *codec.File
-		want   *codec.File
+		file   *File
+		want   *File
 	}{
 		{
 			"zero version", "a File built by hand is written as the current version",
-			&codec.File{},
-			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{}},
+			&File{},
+			&File{Version: cassette.Version, Interactions: []cassette.Interaction{}},
 		},
 		{
 			"derived response fields", "the usual status text, HTTP/1.1 and the body's length are left out of the file and read back",
-			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-				Request:  codec.Request{Method: "GET", URL: "/"},
-				Response: &codec.Response{StatusCode: 404, Body: []byte("gone"), ContentLength: 4},
+			&File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+				Request:  cassette.Request{Method: "GET", URL: "/"},
+				Response: &cassette.Response{StatusCode: 404, Body: []byte("gone"), ContentLength: 4},
 			}}},
-			&codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-				Request:  codec.Request{Method: "GET", URL: "/"},
-				Response: &codec.Response{Status: "404 Not Found", StatusCode: 404, Proto: "HTTP/1.1", Body: []byte("gone"), ContentLength: 4},
+			&File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+				Request:  cassette.Request{Method: "GET", URL: "/"},
+				Response: &cassette.Response{Status: "404 Not Found", StatusCode: 404, Proto: "HTTP/1.1", Body: []byte("gone"), ContentLength: 4},
 			}}},
 		},
 		{
 			"recorded at", "the time is stored in UTC, to the second",
-			&codec.File{Version: codec.Version, RecordedAt: time.Date(2024, 3, 1, 1, 30, 15, 999999999, time.FixedZone("CET", 3600))},
-			&codec.File{Version: codec.Version, RecordedAt: time.Date(2024, 3, 1, 0, 30, 15, 0, time.UTC), Interactions: []codec.Interaction{}},
+			&File{Version: cassette.Version, RecordedAt: time.Date(2024, 3, 1, 1, 30, 15, 999999999, time.FixedZone("CET", 3600))},
+			&File{Version: cassette.Version, RecordedAt: time.Date(2024, 3, 1, 0, 30, 15, 0, time.UTC), Interactions: []cassette.Interaction{}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := codec.Unmarshal(codec.Marshal(tt.file))
+			got, err := unmarshal(marshal(tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +176,7 @@ func TestBodies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := []byte(tt.body)
-			data := codec.Marshal(oneInteraction(body))
+			data := marshal(oneInteraction(body))
 
 			for _, key := range []string{"body", "body_json", "body_base64"} {
 				want := 0
@@ -192,7 +194,7 @@ func TestBodies(t *testing.T) {
 				t.Errorf("%q holds %q, want %q", tt.key, stored, body)
 			}
 
-			got, err := codec.Unmarshal(data)
+			got, err := unmarshal(data)
 			if err != nil {
 				t.Fatalf("Unmarshal: %v\n%s", err, data)
 			}
@@ -209,11 +211,11 @@ func TestBodies(t *testing.T) {
 
 func TestNoBody(t *testing.T) {
 	for _, body := range [][]byte{nil, {}} {
-		data := codec.Marshal(oneInteraction(body))
+		data := marshal(oneInteraction(body))
 		if bytes.Contains(data, []byte(`"body`)) {
 			t.Errorf("an empty body (%#v) is written:\n%s", body, data)
 		}
-		got, err := codec.Unmarshal(data)
+		got, err := unmarshal(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,14 +236,14 @@ func TestDeterministic(t *testing.T) {
 		backward.Add(fmt.Sprintf("X-Key-%03d", i), fmt.Sprint(i))
 		backward.Add(fmt.Sprintf("X-Key-%03d", i), "second")
 	}
-	build := func(h http.Header) *codec.File {
+	build := func(h http.Header) *File {
 		f := fullFile()
 		f.Interactions[0].Request.Header = h
 		f.Interactions[0].Response.Header = h.Clone()
 		f.Interactions[0].Response.Trailer = h.Clone()
 		return f
 	}
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
 			first := mustEncode(t, build(forward), c)
 			for i := range 20 {
@@ -256,7 +258,7 @@ func TestDeterministic(t *testing.T) {
 		})
 	}
 
-	data := codec.Marshal(build(forward))
+	data := marshal(build(forward))
 	last := -1
 	for i := range keys {
 		at := bytes.Index(data, fmt.Appendf(nil, `"X-Key-%03d": [`, i))
@@ -268,9 +270,9 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestHeaderValueOrder(t *testing.T) {
-	f := &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-		Request: codec.Request{Method: "GET", URL: "http://x/", Header: http.Header{"Accept": {"z", "a", "m"}}},
-		Response: &codec.Response{
+	f := &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+		Request: cassette.Request{Method: "GET", URL: "http://x/", Header: http.Header{"Accept": {"z", "a", "m"}}},
+		Response: &cassette.Response{
 			Status:     "200 OK",
 			StatusCode: 200,
 			Proto:      "HTTP/1.1",
@@ -278,13 +280,13 @@ func TestHeaderValueOrder(t *testing.T) {
 			Trailer:    http.Header{"X-Trailer": {"2", "1"}},
 		},
 	}}}
-	data := codec.Marshal(f)
+	data := marshal(f)
 	for _, want := range []string{`"Accept": ["z", "a", "m"]`, `"Set-Cookie": ["session=2", "session=1", "a=0"]`, `"X-Trailer": ["2", "1"]`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the file does not contain %s:\n%s", want, data)
 		}
 	}
-	got, err := codec.Unmarshal(data)
+	got, err := unmarshal(data)
 	if err != nil {
 		t.Fatal(err)
 	}

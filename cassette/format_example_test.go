@@ -1,40 +1,40 @@
-package codec_test
+package cassette_test
 
 import (
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/cassette"
 )
 
 // A cassette file: text bodies stay text, short JSON bodies stay JSON on
 // one line, and what can be derived (the usual status text, HTTP/1.1, a
 // content length equal to the body's) is left out.
 func ExampleMarshal() {
-	f := &codec.File{
-		RecordedAt: time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC),
-		Interactions: []codec.Interaction{{
-			Request: codec.Request{
-				Method: "POST",
-				URL:    "https://api.example.com/greetings",
-				Header: http.Header{"Content-Type": {"application/json"}},
-				Body:   []byte(`{"to":"world"}`),
-			},
-			Response: &codec.Response{
-				Status: "201 Created", StatusCode: 201, Proto: "HTTP/1.1",
-				Header:        http.Header{"Content-Type": {"text/plain"}},
-				Body:          []byte("hello, world\n"),
-				ContentLength: 13,
-			},
-			Duration: 42 * time.Millisecond,
-		}},
+	c := cassette.New(cassette.Interaction{
+		Request: cassette.Request{
+			Method: "POST",
+			URL:    "https://api.example.com/greetings",
+			Header: http.Header{"Content-Type": {"application/json"}},
+			Body:   []byte(`{"to":"world"}`),
+		},
+		Response: &cassette.Response{
+			Status: "201 Created", StatusCode: 201, Proto: "HTTP/1.1",
+			Header:        http.Header{"Content-Type": {"text/plain"}},
+			Body:          []byte("hello, world\n"),
+			ContentLength: 13,
+		},
+		Duration: 42 * time.Millisecond,
+	})
+	data, err := cassette.Marshal(c)
+	if err != nil {
+		panic(err)
 	}
-	fmt.Print(string(codec.Marshal(f)))
+	fmt.Print(string(data))
 	// Output:
 	// {
 	//   "version": 1,
-	//   "recorded_at": "2026-11-21T09:30:00Z",
 	//   "interactions": [
 	//     {
 	//       "request": {

@@ -1,4 +1,4 @@
-package codec
+package cassette
 
 import (
 	"bytes"
@@ -58,30 +58,20 @@ type wireResponse struct {
 // is known, and what is wrong with it, with a line and column where there
 // is one.
 type FormatError struct {
-	Path string // empty for Decode and Unmarshal, which read no file
+	Path string // empty for Unmarshal, which reads no file
 	Err  error
 }
 
 func (e *FormatError) Error() string {
 	if e.Path == "" {
-		return "codec: " + e.Err.Error()
+		return "cassette: " + e.Err.Error()
 	}
-	return "codec: " + e.Path + ": " + e.Err.Error()
+	return "cassette: " + e.Path + ": " + e.Err.Error()
 }
 
 func (e *FormatError) Unwrap() error { return e.Err }
 
-// Unmarshal parses the uncompressed JSON of a cassette file. Its errors are
-// *FormatError values that say what is wrong and where (line and column).
-func Unmarshal(data []byte) (*File, error) {
-	f, err := unmarshal(data)
-	if err != nil {
-		return nil, &FormatError{Err: err}
-	}
-	return f, nil
-}
-
-func unmarshal(data []byte) (*File, error) {
+func unmarshalJSON(data []byte) (*file, error) {
 	var w wireFile
 	if parseWire(data, &w) {
 		if f, err := w.file(); err == nil {
@@ -102,14 +92,14 @@ func unmarshal(data []byte) (*File, error) {
 }
 
 // file checks and converts what was parsed.
-func (w *wireFile) file() (*File, error) {
+func (w *wireFile) file() (*file, error) {
 	if w.Version == 0 {
 		return nil, errors.New(`not a dvd cassette: it has no "version"`)
 	}
 	if w.Version > Version || w.Version < 0 {
 		return nil, versionError(w.Version)
 	}
-	f := &File{Version: w.Version, Interactions: make([]Interaction, len(w.Interactions))}
+	f := &file{Version: w.Version, Interactions: make([]Interaction, len(w.Interactions))}
 	if w.RecordedAt != "" {
 		t, err := time.Parse(time.RFC3339, w.RecordedAt)
 		if err != nil {

@@ -1,4 +1,4 @@
-package codec_test
+package cassette_test
 
 import (
 	"flag"
@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/dvdrw/dvd/codec"
 )
 
 // The -update flag may be owned by another package linked into the test;
@@ -28,7 +26,7 @@ func updating() bool {
 const goldenPath = "testdata/golden.dvd.json"
 
 func TestGolden(t *testing.T) {
-	got := codec.Marshal(fullFile())
+	got := marshal(fullFile())
 	if updating() {
 		if err := os.WriteFile(goldenPath, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -40,7 +38,7 @@ func TestGolden(t *testing.T) {
 		t.Errorf("Marshal(fullFile()) mismatch (-want +got):\n%s\nYou can run 'go test ./codec -run TestGolden -update' to automatically update %s", diff, goldenPath)
 	}
 
-	f, err := codec.ReadFile(goldenPath)
+	f, err := readFile(goldenPath)
 	if err != nil {
 		t.Fatal(err)
 	}

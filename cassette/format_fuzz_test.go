@@ -1,9 +1,11 @@
-package codec_test
+package cassette_test
 
 import (
 	"bytes"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/dvdrw/dvd/cassette"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -16,27 +18,27 @@ import (
 // empty header or body are the same in the file, so they compare equal.
 func FuzzDecode(f *testing.F) {
 	full := fullFile()
-	for _, c := range []codec.Codec{codec.None, codec.Zstd, codec.Gzip} {
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
 		f.Add(mustEncode(f, full, c))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		input := bytes.Clone(data)
-		file, err := codec.Decode(data)
+		file, err := unmarshal(data)
 		if !bytes.Equal(data, input) {
 			t.Fatalf("Decode changed its input:\n%q\nto\n%q", input, data)
 		}
 		if err != nil {
 			return
 		}
-		out := codec.Marshal(file)
-		again, err := codec.Unmarshal(out)
+		out := marshal(file)
+		again, err := unmarshal(out)
 		if err != nil {
 			t.Fatalf("Unmarshal(Marshal(Decode(data))): %v\nwritten:\n%s", err, out)
 		}
 		if diff := cmp.Diff(file, again, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("Unmarshal(Marshal(Decode(data))) mismatch (-want +got):\n%s", diff)
 		}
-		if out2 := codec.Marshal(again); !bytes.Equal(out, out2) {
+		if out2 := marshal(again); !bytes.Equal(out, out2) {
 			t.Fatalf("Marshal is not stable:\n%s\nthen\n%s", out, out2)
 		}
 	})
@@ -46,14 +48,14 @@ func FuzzDecode(f *testing.F) {
 // for byte, and that a text body is never hidden in base64.
 func FuzzBodyRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, reqBody, respBody []byte) {
-		file := &codec.File{Version: codec.Version, Interactions: []codec.Interaction{{
-			Request:  codec.Request{Method: "POST", URL: "http://example.com/"},
-			Response: &codec.Response{StatusCode: 200},
+		file := &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
+			Request:  cassette.Request{Method: "POST", URL: "http://example.com/"},
+			Response: &cassette.Response{StatusCode: 200},
 		}}}
 		file.Interactions[0].Request.Body = reqBody
 		file.Interactions[0].Response.Body = respBody
-		data := codec.Marshal(file)
-		got, err := codec.Unmarshal(data)
+		data := marshal(file)
+		got, err := unmarshal(data)
 		if err != nil {
 			t.Fatalf("Unmarshal(Marshal(f)): %v\n%s", err, data)
 		}
@@ -90,7 +92,7 @@ func TestDecodeLeavesInputAlone(t *testing.T) {
 		reason string
 		input  []byte
 	}{
-		{"cassette", "", codec.Marshal(fullFile())},
+		{"cassette", "", marshal(fullFile())},
 		{"duplicate body_json", "encoding/json takes the last of repeated keys: it must not write it over the first in the caller's bytes",
 			[]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"/","body_json":[1],"body_json":[2,3]},"error":{}}]}`)},
 		{"duplicate body_json in response", "",
@@ -99,7 +101,7 @@ func TestDecodeLeavesInputAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			input := bytes.Clone(tt.input)
-			_, _ = codec.Decode(input)
+			_, _ = unmarshal(input)
 			if !bytes.Equal(input, tt.input) {
 				t.Errorf("Decode changed its input:\n%s\nto\n%s", tt.input, input)
 			}

@@ -1,8 +1,10 @@
-package codec_test
+package cassette_test
 
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/dvdrw/dvd/cassette"
 
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/fixture"
@@ -12,7 +14,7 @@ import (
 // interactions".
 const benchN = 10_000
 
-var codecs = []codec.Codec{codec.None, codec.Zstd, codec.Gzip}
+var codecs = []codec.Compression{codec.None, codec.Zstd, codec.Gzip}
 
 // reportSize reports the encoded size per interaction, the figure the spec
 // compares with go-vcr's ~700 bytes.
@@ -21,22 +23,24 @@ func reportSize(b *testing.B, n int) {
 }
 
 func BenchmarkMarshal(b *testing.B) {
-	f := fixture.SmallGETs(benchN)
-	raw := codec.Marshal(f)
+	f := cassette.New(fixture.SmallGETs(benchN)...)
+	raw := mustMarshal(b, f)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		codec.Marshal(f)
+		if _, err := cassette.Marshal(f); err != nil {
+			b.Fatal(err)
+		}
 	}
 	reportSize(b, len(raw))
 }
 
 func BenchmarkUnmarshal(b *testing.B) {
-	raw := codec.Marshal(fixture.SmallGETs(benchN))
+	raw := mustMarshal(b, cassette.New(fixture.SmallGETs(benchN)...))
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := codec.Unmarshal(raw); err != nil {
+		if _, err := cassette.Unmarshal(raw); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,18 +49,22 @@ func BenchmarkUnmarshal(b *testing.B) {
 // BenchmarkEncode measures marshalling and compressing; MB/s counts the
 // uncompressed JSON, and B/interaction is the size written.
 func BenchmarkEncode(b *testing.B) {
-	f := fixture.SmallGETs(benchN)
-	raw := codec.Marshal(f)
+	f := cassette.New(fixture.SmallGETs(benchN)...)
+	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
-			out, err := codec.Encode(f, c)
+			out, err := codec.Compress(mustMarshal(b, f), c)
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := codec.Encode(f, c); err != nil {
+				data, err := cassette.Marshal(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := codec.Compress(data, c); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -68,18 +76,18 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkDecode measures decompressing and unmarshalling; MB/s counts the
 // uncompressed JSON.
 func BenchmarkDecode(b *testing.B) {
-	f := fixture.SmallGETs(benchN)
-	raw := codec.Marshal(f)
+	f := cassette.New(fixture.SmallGETs(benchN)...)
+	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
-			data, err := codec.Encode(f, c)
+			data, err := codec.Compress(mustMarshal(b, f), c)
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := codec.Decode(data); err != nil {
+				if _, err := cassette.Unmarshal(data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -88,15 +96,15 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 func BenchmarkWriteFile(b *testing.B) {
-	f := fixture.SmallGETs(benchN)
-	raw := codec.Marshal(f)
+	f := cassette.New(fixture.SmallGETs(benchN)...)
+	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "bench"+codec.Ext+c.Ext())
+			path := filepath.Join(b.TempDir(), "bench"+cassette.Ext+c.Ext())
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := codec.WriteFile(path, f); err != nil {
+				if err := f.Save(path); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -105,18 +113,18 @@ func BenchmarkWriteFile(b *testing.B) {
 }
 
 func BenchmarkReadFile(b *testing.B) {
-	f := fixture.SmallGETs(benchN)
-	raw := codec.Marshal(f)
+	f := cassette.New(fixture.SmallGETs(benchN)...)
+	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "bench"+codec.Ext+c.Ext())
-			if err := codec.WriteFile(path, f); err != nil {
+			path := filepath.Join(b.TempDir(), "bench"+cassette.Ext+c.Ext())
+			if err := f.Save(path); err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := codec.ReadFile(path); err != nil {
+				if _, err := cassette.Load(path); err != nil {
 					b.Fatal(err)
 				}
 			}

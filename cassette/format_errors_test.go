@@ -1,10 +1,12 @@
-package codec_test
+package cassette_test
 
 import (
 	"encoding/binary"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/cassette"
 
 	"github.com/dvdrw/dvd/codec"
 )
@@ -32,7 +34,7 @@ func badInputs(t *testing.T) []struct {
 	input   []byte
 	wantErr string
 } {
-	small := &codec.File{Version: codec.Version, Interactions: oneInteraction([]byte(`{"a":1}`)).Interactions}
+	small := &File{Version: cassette.Version, Interactions: oneInteraction([]byte(`{"a":1}`)).Interactions}
 	zstd := mustEncode(t, small, codec.Zstd)
 	gzip := mustEncode(t, small, codec.Gzip)
 	flip := func(b []byte, i int) []byte {
@@ -99,7 +101,7 @@ func badInputs(t *testing.T) []struct {
 func TestDecodeErrors(t *testing.T) {
 	for _, tt := range badInputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := codec.Decode(tt.input)
+			f, err := unmarshal(tt.input)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Decode(%q) = %v, %v; want an error containing %q", tt.input, f, err, tt.wantErr)
 			}
@@ -111,10 +113,10 @@ func TestReadFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range badInputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+codec.Ext)
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+cassette.Ext)
 			writeBytes(t, path, tt.input)
-			_, err := codec.ReadFile(path)
-			if want := "codec: " + path + ": "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.wantErr) {
+			_, err := readFile(path)
+			if want := "cassette: " + path + ": "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("ReadFile = %v; want an error that starts with %q and contains %q", err, want, tt.wantErr)
 			}
 		})

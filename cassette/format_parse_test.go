@@ -1,4 +1,4 @@
-package codec
+package cassette
 
 import (
 	"encoding/json"
@@ -21,8 +21,8 @@ func FuzzParseWire(f *testing.F) {
 	f.Add([]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":12}}]}  `))
 	f.Add([]byte(`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":[1,}}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, gotErr := unmarshal(data)
-		want, wantErr := unmarshalJSON(data)
+		got, gotErr := unmarshalJSON(data)
+		want, wantErr := slowUnmarshal(data)
 		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 			t.Fatalf("Unmarshal error = %v, encoding/json alone gives %v\n%s", gotErr, wantErr, data)
 		}
@@ -50,8 +50,8 @@ func TestParseWireReadsMarshal(t *testing.T) {
 	}
 }
 
-// unmarshalJSON is Unmarshal without the fast parser.
-func unmarshalJSON(data []byte) (*File, error) {
+// slowUnmarshal is unmarshalJSON without the fast parser.
+func slowUnmarshal(data []byte) (*file, error) {
 	var w wireFile
 	if err := json.Unmarshal(data, &w); err != nil {
 		if v, ok := peekVersion(data); ok && v > Version {

@@ -1,4 +1,4 @@
-package codec
+package cassette
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ import (
 	"unicode/utf8"
 )
 
-// Marshal returns the uncompressed JSON of f. The output depends only on f:
-// header names are sorted, and the same File always gives the same bytes.
+// marshal returns the uncompressed JSON of f. The output depends only on f:
+// header names are sorted, and the same file always gives the same bytes.
 // A zero Version is written as [Version].
-func Marshal(f *File) []byte {
+func marshal(f *file) []byte {
 	w := writer{buf: make([]byte, 0, 256+estimate(f))}
 	w.file(f)
 	return w.buf
@@ -22,7 +22,7 @@ func Marshal(f *File) []byte {
 
 // estimate guesses the encoded size, so the buffer grows at most once or
 // twice.
-func estimate(f *File) int {
+func estimate(f *file) int {
 	n := 0
 	for i := range f.Interactions {
 		in := &f.Interactions[i]
@@ -75,7 +75,7 @@ func (w *writer) key(depth int, first bool, name string) {
 	w.buf = append(w.buf, '"', ':', ' ')
 }
 
-func (w *writer) file(f *File) {
+func (w *writer) file(f *file) {
 	v := f.Version
 	if v == 0 {
 		v = Version

@@ -1,0 +1,76 @@
+package cassette
+
+import (
+	"net/http"
+	"time"
+)
+
+// An Interaction is one request and what came of it: a response, or the
+// error the transport returned instead.
+type Interaction struct {
+	Request  Request
+	Response *Response     // nil when the round trip failed
+	Error    *Error        // the transport error, when Response is nil
+	Duration time.Duration // from sending the request to the response headers
+}
+
+// A Request is a recorded request.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// A Response is a recorded response.
+type Response struct {
+	Status        string // the status line's text, e.g. "200 OK"
+	StatusCode    int
+	Proto         string // e.g. "HTTP/1.1"
+	Header        http.Header
+	Trailer       http.Header
+	Body          []byte
+	ContentLength int64 // -1 when unknown, as in http.Response
+	Uncompressed  bool  // the transport decompressed the body, as in http.Response
+
+	// BodyError is the error reading the body returned after Body, such as
+	// a connection reset in the middle of a download.
+	BodyError *Error
+	// Truncated reports that the client closed the body before its end while
+	// recording, so Body holds only what the client read.
+	Truncated bool
+}
+
+// An Error is a recorded transport error. Kind says what sort of error it was,
+// so that replay can return a value of the same type; the other fields keep
+// what that type carries.
+type Error struct {
+	Kind    string `json:"kind"`    // see the Kind constants
+	Message string `json:"message"` // the error's text when it was recorded
+
+	Op   string `json:"op"`   // net.OpError: "dial", "read", …
+	Net  string `json:"net"`  // net.OpError: "tcp", …
+	Addr string `json:"addr"` // net.OpError: the remote address
+
+	Detail    string `json:"detail"`    // DNS: the resolver's own message, e.g. "no such host"
+	Name      string `json:"name"`      // DNS: the name looked up
+	Server    string `json:"server"`    // DNS: the server used
+	NotFound  bool   `json:"not_found"` // DNS: the name does not exist
+	Temporary bool   `json:"temporary"` // DNS: the failure is temporary
+	Timeout   bool   `json:"timeout"`   // the error is a timeout
+}
+
+// The kinds of [Error].
+const (
+	KindTimeout       = "timeout"        // a net.Error whose Timeout() is true
+	KindRefused       = "refused"        // connection refused (ECONNREFUSED)
+	KindReset         = "reset"          // connection reset by peer (ECONNRESET)
+	KindDNS           = "dns"            // a *net.DNSError
+	KindDeadline      = "deadline"       // context.DeadlineExceeded
+	KindCanceled      = "canceled"       // context.Canceled
+	KindTLS           = "tls"            // a TLS handshake or record failure
+	KindCertificate   = "certificate"    // an x509 certificate verification failure
+	KindUnexpectedEOF = "unexpected_eof" // io.ErrUnexpectedEOF
+	KindEOF           = "eof"            // io.EOF
+	KindOther         = "other"          // anything else: replayed with its message
+)
