@@ -8,71 +8,6 @@ import (
 	"testing"
 )
 
-func TestRedactHeaderValues(t *testing.T) {
-	rd := newRedactor(Redaction{Headers: []string{"x-custom"}})
-	tests := []struct {
-		name, reason, header, value, want string
-	}{
-		{"bearer", "the scheme is not secret", "Authorization", "Bearer abc.def", "Bearer REDACTED"},
-		{"bare auth", "", "Authorization", "abcdef", "REDACTED"},
-		{"cookie", "names stay, values go", "Cookie", "a=1; b=2", "a=REDACTED; b=REDACTED"},
-		{"set-cookie", "attributes stay so a jar still works", "Set-Cookie", "sid=xyz; Path=/; HttpOnly", "sid=REDACTED; Path=/; HttpOnly"},
-		{"api key", "", "X-Api-Key", "k", "REDACTED"},
-		{"word token", "any header named like a token", "X-Github-Token", "ghp_1", "REDACTED"},
-		{"custom", "added by the option", "X-Custom", "c", "REDACTED"},
-		{"plain", "other headers are kept", "Accept", "text/plain", "text/plain"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := http.Header{tt.header: {tt.value}}
-			got, _ := rd.header(h)
-			if got.Get(tt.header) != tt.want {
-				t.Errorf("%s: %q → %q, want %q (%s)", tt.header, tt.value, got.Get(tt.header), tt.want, tt.reason)
-			}
-			if h.Get(tt.header) != tt.value {
-				t.Error("the original header was modified")
-			}
-		})
-	}
-}
-
-func TestRedactURL(t *testing.T) {
-	rd := newRedactor(Redaction{Query: []string{"sessionid"}, Placeholders: map[string]string{"ACCT": "acct-42"}})
-	tests := []struct{ name, in, want string }{
-		{"token", "https://x/a?access_token=abc&page=2", "https://x/a?access_token=REDACTED&page=2"},
-		{"case", "https://x/a?X-Amz-Signature=abc", "https://x/a?X-Amz-Signature=REDACTED"},
-		{"escaped name", "https://x/a?api%5Fkey=abc", "https://x/a?api%5Fkey=REDACTED"},
-		{"custom", "https://x/a?SessionID=abc", "https://x/a?SessionID=REDACTED"},
-		{"password", "https://u:pw@x/a", "https://u:REDACTED@x/a"},
-		{"placeholder", "https://x/accounts/acct-42/bills", "https://x/accounts/<ACCT>/bills"},
-		{"nothing", "https://x/a?page=1&b=%20", "https://x/a?page=1&b=%20"},
-	}
-	for _, tt := range tests {
-		if got := rd.url(tt.in); got != tt.want {
-			t.Errorf("%s: url(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestRedactJSON(t *testing.T) {
-	paths := [][]string{{"password"}, {"user", "token"}, {"items", "*", "secret"}}
-	tests := []struct{ name, in, want string }{
-		{"top", `{"name":"a","password":"p"}`, `{"name":"a","password":"REDACTED"}`},
-		{"spacing kept", "{\n  \"password\" : \"p\",\n  \"x\": 1\n}", "{\n  \"password\" : \"REDACTED\",\n  \"x\": 1\n}"},
-		{"nested", `{"user":{"token":{"a":[1,2]},"id":7}}`, `{"user":{"token":"REDACTED","id":7}}`},
-		{"array", `{"items":[{"secret":1},{"other":2},{"secret":"s"}]}`, `{"items":[{"secret":"REDACTED"},{"other":2},{"secret":"REDACTED"}]}`},
-		{"not at that depth", `{"a":{"password":"p"}}`, `{"a":{"password":"p"}}`},
-		{"not json", `password=p`, `password=p`},
-		{"invalid json", `{"password":`, `{"password":`},
-	}
-	for _, tt := range tests {
-		got, changed := redactJSON([]byte(tt.in), paths)
-		if string(got) != tt.want || changed != (tt.in != tt.want) {
-			t.Errorf("%s: redactJSON(%s) = %s, %v; want %s", tt.name, tt.in, got, changed, tt.want)
-		}
-	}
-}
-
 func TestMatchViewNoAllocWithoutSecrets(t *testing.T) {
 	rd := newRedactor(Redaction{})
 	req := &http.Request{Method: "GET", URL: &url.URL{Scheme: "http", Host: "x", Path: "/a", RawQuery: "page=1"}, Header: http.Header{"Accept": {"*/*"}}}
@@ -83,14 +18,6 @@ func TestMatchViewNoAllocWithoutSecrets(t *testing.T) {
 	})
 	if allocs > 1 {
 		t.Errorf("matchView allocates %v times for a request without secrets, want at most 1", allocs)
-	}
-}
-
-func TestCORSHeadersAreNotSecrets(t *testing.T) {
-	rd := newRedactor(Redaction{})
-	h := http.Header{"Access-Control-Allow-Credentials": {"true"}, "Access-Control-Allow-Headers": {"Authorization, X-Api-Token"}}
-	if got, changed := rd.header(h); changed {
-		t.Errorf("CORS headers were redacted: %v", got)
 	}
 }
 

@@ -1,0 +1,55 @@
+package cassette
+
+import (
+	"net/url"
+	"strings"
+)
+
+// The query parameters whose values are always redacted; see Redaction.
+var defaultQuery = []string{
+	"access_token", "refresh_token", "id_token", "token", "api_key", "apikey",
+	"client_secret", "secret", "password", "passwd", "signature", "sig",
+	"X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
+	"X-Goog-Signature", "X-Goog-Credential",
+}
+
+// rawQuery redacts secret parameters of a raw query, keeping the order and
+// the escaping of the others. It reports whether it changed anything.
+func (rd *redactor) rawQuery(q string) (string, bool) {
+	found := false
+	for part := range strings.SplitSeq(q, "&") {
+		if rd.secretParam(part) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return q, false
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(q, "&") {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		if rd.secretParam(part) {
+			k, _, _ := strings.Cut(part, "=")
+			b.WriteString(k + "=" + Redacted)
+			continue
+		}
+		b.WriteString(part)
+	}
+	return b.String(), true
+}
+
+// secretParam reports whether a name=value part of a query has a value to
+// redact.
+func (rd *redactor) secretParam(part string) bool {
+	k, v, hasValue := strings.Cut(part, "=")
+	if !hasValue || v == Redacted {
+		return false
+	}
+	if name, err := url.QueryUnescape(k); err == nil {
+		k = name
+	}
+	return rd.query[strings.ToLower(k)]
+}
