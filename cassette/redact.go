@@ -100,8 +100,9 @@ func responseError(r *Response) *Error {
 func (rd *redactor) matchView(req *http.Request, body []byte) (*http.Request, []byte) {
 	u := req.URL
 	if len(rd.placeholders) > 0 {
-		if s := u.String(); rd.text(s) != s {
-			if pu, err := url.Parse(rd.text(s)); err == nil {
+		s := u.String()
+		if t := rd.text(s); t != s {
+			if pu, err := url.Parse(t); err == nil {
 				u = pu
 			}
 		}

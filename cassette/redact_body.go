@@ -6,11 +6,11 @@ import "strings"
 // placeholder values of a body of the given Content-Type, and says whether
 // there were any; b itself is never modified.
 func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
-	changed := false
 	if len(b) == 0 {
 		return b, false
 	}
-	if len(contentType) >= 33 && strings.EqualFold(contentType[:33], "application/x-www-form-urlencoded") {
+	changed := false
+	if isForm(contentType) {
 		if f, ok := rd.rawQuery(string(b)); ok {
 			b, changed = []byte(f), true
 		}
@@ -19,4 +19,13 @@ func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
 	}
 	b, swapped := rd.swapBytes(b, false)
 	return b, changed || swapped
+}
+
+// formType is the media type of a body written as a query: name=value&….
+const formType = "application/x-www-form-urlencoded"
+
+// isForm reports whether a Content-Type is formType, in any case and with
+// any parameters (; charset=utf-8), without allocating.
+func isForm(contentType string) bool {
+	return len(contentType) >= len(formType) && strings.EqualFold(contentType[:len(formType)], formType)
 }

@@ -60,17 +60,10 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 	var out http.Header
 	for k, vs := range h {
 		name := http.CanonicalHeaderKey(k)
-		secret, isURL := rd.secretHeader(name), urlHeaders[name]
 		var red []string // made only when a value changes
 		for i, v := range vs {
-			r := v
-			switch {
-			case secret:
-				r = redactHeaderValue(name, v)
-			case isURL:
-				r = rd.urlsIn(v)
-			}
-			if r = rd.text(r); r != v && red == nil {
+			r := rd.headerValue(name, v)
+			if r != v && red == nil {
 				red = slices.Clone(vs)
 			}
 			if red != nil {
@@ -89,6 +82,19 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 		return h, false
 	}
 	return out, true
+}
+
+// headerValue redacts one value of the header of the given canonical name:
+// a secret as redactHeaderValue says, the URLs of a URL header, and then
+// placeholders.
+func (rd *redactor) headerValue(name, v string) string {
+	switch {
+	case rd.secretHeader(name):
+		v = redactHeaderValue(name, v)
+	case urlHeaders[name]:
+		v = rd.urlsIn(v)
+	}
+	return rd.text(v)
 }
 
 // urlHeaders hold URLs, whose queries may carry secrets: a redirect's
@@ -115,16 +121,13 @@ func redactHeaderValue(name, v string) string {
 	case "Cookie":
 		parts := strings.Split(v, ";")
 		for i, p := range parts {
-			if k, _, ok := strings.Cut(p, "="); ok {
-				parts[i] = k + "=" + Redacted
-			}
+			parts[i] = redactPair(p)
 		}
 		return strings.Join(parts, ";")
 	case "Set-Cookie":
+		// Only the first pair is the cookie; the rest are its attributes.
 		first, rest, _ := strings.Cut(v, ";")
-		if k, _, ok := strings.Cut(first, "="); ok {
-			first = k + "=" + Redacted
-		}
+		first = redactPair(first)
 		if rest != "" {
 			return first + ";" + rest
 		}

@@ -32,9 +32,7 @@ func (rd *redactor) rawQuery(q string) (string, bool) {
 			b.WriteByte('&')
 		}
 		if rd.secretParam(part) {
-			k, _, _ := strings.Cut(part, "=")
-			b.WriteString(k + "=" + Redacted)
-			continue
+			part = redactPair(part)
 		}
 		b.WriteString(part)
 	}
@@ -52,4 +50,13 @@ func (rd *redactor) secretParam(part string) bool {
 		k = name
 	}
 	return rd.query[strings.ToLower(k)]
+}
+
+// redactPair redacts the value of a name=value pair, of a query or a
+// cookie, and leaves a pair without a value as it is.
+func redactPair(pair string) string {
+	if name, _, ok := strings.Cut(pair, "="); ok {
+		return name + "=" + Redacted
+	}
+	return pair
 }
