@@ -49,10 +49,11 @@ func (e *NoMatchError) Explain() string {
 	return fmt.Sprintf("Closest recorded request, #%d: %s\ndiff (-recorded +incoming):\n%s", e.Position, e.Closest, e.Diff)
 }
 
-// noMatch explains why req found no interaction. It runs only on a miss, so
-// it may scan the whole cassette.
-func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) string) *NoMatchError {
-	err := &NoMatchError{Request: req.Method + " " + redact(req.URL.String())}
+// noMatch explains why req found no interaction, with the secrets that rd
+// redacts left out. It runs only on a miss, so it may scan the whole
+// cassette.
+func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchError {
+	err := &NoMatchError{Request: req.Method + " " + rd.url(req.URL.String())}
 	canon := canonical(nil, ix.matchers, req, body)
 	if e := ix.usedMatch(canon); e != nil {
 		err.Used, err.Position = true, e.n+1
@@ -74,7 +75,7 @@ func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) str
 	}
 	e := &ix.entries[best]
 	err.Position = e.n + 1
-	err.Closest = e.in.Request.Method + " " + redact(e.in.Request.URL)
+	err.Closest = e.in.Request.Method + " " + rd.url(e.in.Request.URL)
 	rec, inc := map[string]string{}, map[string]string{}
 	for i, v := range values(e.canon) {
 		if i >= len(incoming) || incoming[i].Value == v {
@@ -84,8 +85,12 @@ func (ix *index) noMatch(req *http.Request, body []byte, redact func(string) str
 		if _, taken := rec[name]; taken {
 			name = fmt.Sprintf("%s#%d", name, i+1) // two matchers of one name
 		}
-		rec[name] = redact(v)
-		inc[name] = redact(incoming[i].Value)
+		rec[name] = rd.feature(match.Feature{Name: incoming[i].Name, Value: v})
+		inc[name] = rd.feature(incoming[i])
+		if rec[name] == inc[name] {
+			// Redacted alike, so the diff would show no difference.
+			inc[name] += " (differs in a redacted part)"
+		}
 	}
 	if len(rec) == 0 {
 		err.Diff = "  (the features are equal: an extra match.Func rejected it)\n"

@@ -180,7 +180,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return replay(req, e)
 		}
 		if !r.recording {
-			return nil, r.index.noMatch(view, viewBody, r.redact.url)
+			return nil, r.index.noMatch(view, viewBody, r.redact)
 		}
 	}
 	if !r.recording {

@@ -13,8 +13,7 @@ var defaultJSONFields = []string{"access_token", "refresh_token", "id_token", "c
 // "REDACTED", changing nothing else, and says whether it found any. A body
 // that is not JSON is returned as it is.
 func redactJSON(b []byte, paths [][]string) ([]byte, bool) {
-	trimmed := bytes.TrimLeft(b, " \t\r\n")
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !mayHold(b, paths) || !json.Valid(b) {
+	if !jsonDocument(b) || !mayHold(b, paths) || !json.Valid(b) {
 		return b, false
 	}
 	var spans [][2]int64
@@ -31,6 +30,13 @@ func redactJSON(b []byte, paths [][]string) ([]byte, bool) {
 		last = s[1]
 	}
 	return append(out, b[last:]...), true
+}
+
+// jsonDocument reports whether b starts as a JSON object or array, the only
+// documents with fields to redact.
+func jsonDocument(b []byte) bool {
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }
 
 // mayHold reports whether a JSON document may hold one of the paths, by

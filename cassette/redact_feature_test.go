@@ -1,0 +1,144 @@
+package cassette
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// The redaction the tests of features run with: one of each kind of option.
+var featureRedaction = Redaction{
+	Headers:      []string{"X-Custom"},
+	Query:        []string{"sessionid"},
+	JSONFields:   []string{"user.token"},
+	Placeholders: map[string]string{"ACCT": "acct-s3cr3t"},
+}
+
+func TestFeatureRedaction(t *testing.T) {
+	rd := newRedactor(featureRedaction)
+	tests := []struct {
+		name, reason string
+		feature      match.Feature
+		want         string
+	}{
+		{"query token", "a default parameter", match.Feature{Name: "Query", Value: "access_token=s3cr3t&page=2"}, "access_token=REDACTED&page=2"},
+		{"query option", "a parameter of the Redaction, in any case", match.Feature{Name: "Query", Value: "SessionID=s3cr3t"}, "SessionID=REDACTED"},
+		{"query escaped name", "names are compared unescaped", match.Feature{Name: "Query", Value: "api%5Fkey=s3cr3t"}, "api%5Fkey=REDACTED"},
+		{"query placeholder", "", match.Feature{Name: "Query", Value: "account=acct-s3cr3t"}, "account=<ACCT>"},
+		{"query harmless", "escaped URLs and addresses in values are no query of their own", match.Feature{Name: "Query", Value: "email=a%40b.example&next=%2Fa%3Fb%3D1"}, "email=a%40b.example&next=%2Fa%3Fb%3D1"},
+		{"authorization", "the scheme is no secret", match.Feature{Name: "Header(Authorization)", Value: "Authorization: Bearer s3cr3t"}, "Authorization: Bearer REDACTED"},
+		{"header lines", "each line by its own header", match.Feature{Name: "Header(Accept, X-Api-Key, X-Custom)", Value: "Accept: text/plain\nX-Api-Key: s3cr3t\nX-Custom: s3cr3t, s3cr3t2"}, "Accept: text/plain\nX-Api-Key: REDACTED\nX-Custom: REDACTED"},
+		{"cookie", "names stay", match.Feature{Name: "Header(Cookie)", Value: "Cookie: sid=s3cr3t; theme=dark"}, "Cookie: sid=REDACTED; theme=REDACTED"},
+		{"referer", "a URL header, by its query", match.Feature{Name: "Header(Referer)", Value: "Referer: https://x.example/cb?token=s3cr3t&page=1"}, "Referer: https://x.example/cb?token=REDACTED&page=1"},
+		{"header missing", "an absent header is not a redacted one", match.Feature{Name: "Header(Authorization)", Value: "Authorization:"}, "Authorization:"},
+		{"header harmless", "no URL header: ? # @ are text", match.Feature{Name: "Header(From, X-Note)", Value: "From: a@b.example\nX-Note: why?token=1#x"}, "From: a@b.example\nX-Note: why?token=1#x"},
+		{"json body", "a default field and an option's", match.Feature{Name: "JSONBody", Value: `{"password":"s3cr3t","user":{"name":"ada","token":"s3cr3t"}}`}, `{"password":"REDACTED","user":{"name":"ada","token":"REDACTED"}}`},
+		{"form body", "a form by its fields", match.Feature{Name: "Body", Value: "client_secret=s3cr3t&grant_type=client_credentials"}, "client_secret=REDACTED&grant_type=client_credentials"},
+		{"body placeholder", "", match.Feature{Name: "Body", Value: `{"account":"acct-s3cr3t"}`}, `{"account":"<ACCT>"}`},
+		{"body harmless", "a URL in a JSON value is not the body's", match.Feature{Name: "Body", Value: `{"url":"https://x.example/a?b=1#c","email":"a@b.example"}`}, `{"url":"https://x.example/a?b=1#c","email":"a@b.example"}`},
+		{"text body harmless", "", match.Feature{Name: "Body", Value: "what? who@where #1"}, "what? who@where #1"},
+		{"host user", "user information before a host", match.Feature{Name: "Host", Value: "ada:s3cr3t@api.example.com"}, "ada:REDACTED@api.example.com"},
+		{"host placeholder", "", match.Feature{Name: "Host", Value: "acct-s3cr3t.example.com:8443"}, "<ACCT>.example.com:8443"},
+		{"path placeholder", "", match.Feature{Name: "Path", Value: "/accounts/acct-s3cr3t/bills"}, "/accounts/<ACCT>/bills"},
+		{"path harmless", "an @ in a path is no user", match.Feature{Name: "Path", Value: "/users/a@b.example"}, "/users/a@b.example"},
+		{"method", "", match.Feature{Name: "Method", Value: "PATCH"}, "PATCH"},
+		{"custom secret header", "named as a secret header", match.Feature{Name: "X-Api-Key", Value: "s3cr3t"}, "REDACTED"},
+		{"custom secret param", "named as a secret parameter", match.Feature{Name: "api_key", Value: "s3cr3t"}, "REDACTED"},
+		{"custom url", "free text that quotes a URL", match.Feature{Name: "Callback", Value: "https://x.example/cb?token=s3cr3t"}, "https://x.example/cb?token=REDACTED"},
+		{"custom harmless", "", match.Feature{Name: "Tenant", Value: "acme"}, "acme"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rd.feature(tt.feature); got != tt.want {
+				t.Errorf("feature(%s %q) = %q, want %q (%s)", tt.feature.Name, tt.feature.Value, got, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+// A miss shows the closest recorded request and the incoming one. The
+// recorded side comes from a file that may hold what this run redacts (it
+// was recorded with fewer options, or written by hand), so each row plants
+// secrets on both sides of one kind of feature.
+func TestNoMatchErrorHidesSecrets(t *testing.T) {
+	tests := []struct {
+		name, reason string
+		matchers     []match.Matcher
+		recorded     Request
+		incoming     Request
+		kept         []string
+	}{
+		{
+			name: "url", reason: "the request lines and the query feature",
+			matchers: match.Default(),
+			recorded: Request{Method: "GET", URL: "https://ada:s3cr3t-pw@api.example.com/a?access_token=s3cr3t-rec&page=1"},
+			incoming: Request{Method: "GET", URL: "https://api.example.com/a?access_token=s3cr3t-inc&page=2"},
+			kept:     []string{"page=1", "page=2", "access_token=REDACTED"},
+		},
+		{
+			name: "placeholder", reason: "host and path hold a placeholder's value",
+			matchers: match.Default(),
+			recorded: Request{Method: "GET", URL: "https://acct-s3cr3t.example.com/accounts/acct-s3cr3t/bills"},
+			incoming: Request{Method: "GET", URL: "https://acct-s3cr3t.example.com/accounts/acct-s3cr3t/invoices"},
+			kept:     []string{"/accounts/<ACCT>/bills", "invoices"},
+		},
+		{
+			name: "headers", reason: "each header by its name",
+			matchers: []match.Matcher{match.Header("Authorization", "X-Custom", "Accept")},
+			recorded: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-rec"}, "X-Custom": {"s3cr3t-custom"}, "Accept": {"text/plain"}}},
+			incoming: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-inc"}, "Accept": {"text/html"}}},
+			kept:     []string{"Bearer REDACTED", "text/plain", "text/html"},
+		},
+		{
+			name: "json body", reason: "by JSON field",
+			matchers: []match.Matcher{match.JSONBody},
+			recorded: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"password":"s3cr3t-rec","user":{"token":"s3cr3t-tok"},"n":1}`)},
+			incoming: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"password":"s3cr3t-inc","n":2}`)},
+			kept:     []string{"REDACTED", `"n":1`, `"n":2`},
+		},
+		{
+			name: "form body", reason: "by form field",
+			matchers: []match.Matcher{match.Body},
+			recorded: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=s3cr3t-rec&scope=read")},
+			incoming: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=s3cr3t-inc&scope=write")},
+			kept:     []string{"client_secret=REDACTED&scope="}, // go-cmp diffs the rest by letter
+		},
+		{
+			name: "redacted alike", reason: "the secrets alone differ: the diff says so rather than show none",
+			matchers: []match.Matcher{match.Header("Authorization")},
+			recorded: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-rec"}}},
+			incoming: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-inc"}}},
+			kept:     []string{"differs in a redacted part"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cas := New(Interaction{Request: tt.recorded, Response: &Response{StatusCode: 200}})
+			r, err := NewRecorder(cas, Config{Mode: ModeReplay, Matchers: tt.matchers, Redact: featureRedaction})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			req, err := http.NewRequest(tt.incoming.Method, tt.incoming.URL, strings.NewReader(string(tt.incoming.Body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header = tt.incoming.Header
+			_, err = r.RoundTrip(req)
+			if err == nil {
+				t.Fatal("the request replayed, want a miss")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "s3cr3t") {
+				t.Errorf("a secret is in the miss (%s):\n%s", tt.reason, msg)
+			}
+			for _, k := range tt.kept {
+				if !strings.Contains(msg, k) {
+					t.Errorf("the miss lacks %q (%s):\n%s", k, tt.reason, msg)
+				}
+			}
+		})
+	}
+}
