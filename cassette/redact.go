@@ -77,6 +77,8 @@ func (rd *redactor) interaction(in *Interaction) {
 		if e != nil {
 			e.Message = rd.message(e.Message)
 			e.Addr = rd.text(e.Addr)
+			// A DNS error repeats the host its message quotes.
+			e.Name, e.Server, e.Detail = rd.text(e.Name), rd.text(e.Server), rd.message(e.Detail)
 		}
 	}
 	if r := in.Response; r != nil {

@@ -79,3 +79,21 @@ func TestRedactionLeaksAgain(t *testing.T) {
 		}
 	}
 }
+
+// A host can hold a placeholder's value (a tenant's subdomain): a DNS
+// error names it outside its message too.
+func TestRedactDNSErrorHost(t *testing.T) {
+	rd := newRedactor(Redaction{Placeholders: map[string]string{"TENANT": "s3cr3t-tenant"}})
+	in := Interaction{
+		Request: Request{Method: "GET", URL: "https://s3cr3t-tenant.example.com/"},
+		Error: &Error{Kind: KindDNS, Message: "dial tcp: lookup s3cr3t-tenant.example.com: no such host",
+			Detail: "no such host", Name: "s3cr3t-tenant.example.com", NotFound: true},
+	}
+	rd.interaction(&in)
+	if dump := fmt.Sprintf("%+v %+v", in.Request, *in.Error); strings.Contains(dump, "s3cr3t") {
+		t.Errorf("the placeholder's value survived:\n%s", dump)
+	}
+	if in.Error.Name != "<TENANT>.example.com" {
+		t.Errorf("Name = %q, want <TENANT>.example.com", in.Error.Name)
+	}
+}
