@@ -45,6 +45,9 @@ type group struct {
 	next  atomic.Int32 // members before next are all used
 	first int32
 	more  []int32
+	// alike reports that the members' whole requests are alike too (see
+	// [wholeKey]), as a poll's are: then the first unused one is the answer.
+	alike bool
 }
 
 func (g *group) size() int { return 1 + len(g.more) }
@@ -65,6 +68,7 @@ type entry struct {
 	// one shared buffer, for the rare uses.
 	inline [inlineCanon]byte
 	canon  string
+	whole  uint64 // wholeKey of the request, for members of a group
 	hot    hotResponse
 	in     *Interaction
 	req    *http.Request // the recorded request, kept only for extra funcs
@@ -137,7 +141,56 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 			g.more = append(g.more, int32(i))
 		}
 	}
+	// Only requests that share their features need telling apart by the
+	// rest: a single entry never pays for the key.
+	for gi := range ix.list {
+		g := &ix.list[gi]
+		g.alike = true
+		for m := range g.size() {
+			e := &ix.entries[g.member(m)]
+			e.whole = wholeKey(e.in.Request.Header, e.in.Request.Body)
+			g.alike = g.alike && e.whole == ix.entries[g.first].whole
+		}
+	}
 	return ix, nil
+}
+
+// distinguishing are the request headers that change what a server answers
+// to requests that are otherwise the same: a part of an object, a condition,
+// a representation. Requests that the matchers cannot tell apart replay the
+// recordings whose distinguishing headers and body are equal to theirs first.
+var distinguishing = []string{
+	"Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since",
+	"Accept", "Content-Type",
+}
+
+// wholeKey hashes what [distinguishing] names and the body.
+func wholeKey(h http.Header, body []byte) uint64 {
+	d := xxh3.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, k := range distinguishing {
+		for _, v := range h[k] {
+			d.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+			d.WriteString(v)
+		}
+		d.Write([]byte{0})
+	}
+	d.Write(body)
+	return d.Sum64()
+}
+
+// distinguishingValues returns the distinguishing headers of h as one
+// string, for ordering.
+func distinguishingValues(h http.Header) string {
+	var b []byte
+	for _, k := range distinguishing {
+		for _, v := range h[k] {
+			b = append(b, v...)
+			b = append(b, 0)
+		}
+		b = append(b, 1)
+	}
+	return string(b)
 }
 
 // recordedRequest turns a recorded request back into an *http.Request for the
@@ -228,23 +281,52 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 	if g == nil {
 		return nil
 	}
-	for i := int(g.next.Load()); i < g.size(); i++ {
-		e := &ix.entries[g.member(i)]
-		if e.used.Load() || !e.same(canon) || !ix.extraMatch(e, req, body) {
-			continue
-		}
-		if !e.used.CompareAndSwap(false, true) {
-			continue // another goroutine claimed it first
-		}
-		ix.advance(g)
-		return e
+	// The recorded request whose whole request is the incoming one's comes
+	// first, then recorded order. A group of alike requests, a poll, has its
+	// answer at the cursor, and costs O(1).
+	whole, exact := uint64(0), !g.alike
+	if exact {
+		whole = wholeKey(req.Header, body)
 	}
-	if ix.repeats {
-		for i := g.size() - 1; i >= 0; i-- {
-			if e := &ix.entries[g.member(i)]; e.same(canon) && ix.extraMatch(e, req, body) {
-				return e
+	for {
+		var first *entry
+		for i := int(g.next.Load()); i < g.size(); i++ {
+			e := &ix.entries[g.member(i)]
+			if e.used.Load() || !e.same(canon) || !ix.extraMatch(e, req, body) {
+				continue
+			}
+			if !exact || e.whole == whole {
+				first = e
+				break
+			}
+			if first == nil {
+				first = e
 			}
 		}
+		if first == nil {
+			break
+		}
+		if first.used.CompareAndSwap(false, true) {
+			ix.advance(g)
+			return first
+		}
+		// Another goroutine claimed it first: look again.
+	}
+	if ix.repeats {
+		var last *entry
+		for i := g.size() - 1; i >= 0; i-- {
+			e := &ix.entries[g.member(i)]
+			if !e.same(canon) || !ix.extraMatch(e, req, body) {
+				continue
+			}
+			if !exact || e.whole == whole {
+				return e
+			}
+			if last == nil {
+				last = e
+			}
+		}
+		return last
 	}
 	return nil
 }

@@ -335,7 +335,8 @@ func (r *Recorder) Cassette() *Cassette {
 // requests that did not overlap in time stay in the order they were sent,
 // which tells the story of the test; requests that overlapped, sent
 // concurrently in an order that varies from run to run, are sorted by
-// method, URL and body, and identical ones keep the order they were sent in.
+// method, URL, distinguishing headers (such as Range) and body, and
+// identical ones keep the order they were sent in.
 func inSaveOrder(recs []recorded) []recorded {
 	recs = slices.Clone(recs)
 	slices.SortFunc(recs, func(a, b recorded) int { return cmp.Compare(a.seq, b.seq) })
@@ -348,7 +349,8 @@ func inSaveOrder(recs []recorded) []recorded {
 		}
 		slices.SortStableFunc(recs[i:j], func(a, b recorded) int {
 			ra, rb := &a.in.Request, &b.in.Request
-			return cmp.Or(cmp.Compare(ra.Method, rb.Method), cmp.Compare(ra.URL, rb.URL), cmp.Compare(string(ra.Body), string(rb.Body)))
+			return cmp.Or(cmp.Compare(ra.Method, rb.Method), cmp.Compare(ra.URL, rb.URL),
+				cmp.Compare(distinguishingValues(ra.Header), distinguishingValues(rb.Header)), cmp.Compare(string(ra.Body), string(rb.Body)))
 		})
 		i = j
 	}
