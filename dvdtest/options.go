@@ -78,7 +78,7 @@ func Upstream(rt http.RoundTripper) Option {
 // it. See the package documentation for the order.
 func WithMode(m cassette.Mode) Option {
 	return func(c *config) {
-		if _, err := cassette.ParseMode(m.String()); err != nil {
+		if !m.Valid() {
 			c.fail("WithMode: %v is not a mode", m)
 		}
 		c.rec.Mode, c.modeSet = m, true
