@@ -59,7 +59,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		o(&cfg)
 	}
 	if err := cfg.err(); err != nil {
-		t.Fatalf("dvdtest: Use(%q): %v", name, err)
+		t.Fatalf("dvdtest: Use(%q): bad options:\n\t%s", name, strings.ReplaceAll(err.Error(), "\n", "\n\t"))
 	}
 	if name == "" {
 		name = t.Name()

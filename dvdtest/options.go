@@ -25,7 +25,7 @@ type config struct {
 }
 
 func (c *config) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf(format, args...))
+	c.errs = append(c.errs, fmt.Errorf("dvdtest: "+format, args...))
 }
 
 // MatchOn sets the request features that identify a request, replacing the
@@ -35,12 +35,7 @@ func (c *config) fail(format string, args ...any) {
 func MatchOn(m ...match.Matcher) Option {
 	return func(c *config) {
 		if len(m) == 0 {
-			c.fail("MatchOn needs at least one matcher; leave it out to use the default ones")
-		}
-		for i, f := range m {
-			if f == nil {
-				c.fail("MatchOn: matcher %d is nil", i)
-			}
+			c.fail("MatchOn() needs at least one matcher: name the features, such as MatchOn(match.Method, match.Path), or leave MatchOn out to use the default ones")
 		}
 		c.rec.Matchers = append(c.rec.Matchers, m...)
 	}
@@ -50,14 +45,7 @@ func MatchOn(m ...match.Matcher) Option {
 // requests whose features equal the incoming request's. Use it for what
 // cannot be reduced to a feature, such as "the body mentions this id".
 func Extra(f ...match.Func) Option {
-	return func(c *config) {
-		for i, fn := range f {
-			if fn == nil {
-				c.fail("Extra: func %d is nil", i)
-			}
-		}
-		c.rec.Extra = append(c.rec.Extra, f...)
-	}
+	return func(c *config) { c.rec.Extra = append(c.rec.Extra, f...) }
 }
 
 // Upstream sets the transport that reaches the real server while
@@ -67,7 +55,7 @@ func Extra(f ...match.Func) Option {
 func Upstream(rt http.RoundTripper) Option {
 	return func(c *config) {
 		if rt == nil {
-			c.fail("Upstream: the transport is nil")
+			c.fail("Upstream(nil): give the transport that reaches the server, or leave Upstream out to use a clone of http.DefaultTransport")
 		}
 		c.rec.Upstream = rt
 	}
@@ -78,9 +66,6 @@ func Upstream(rt http.RoundTripper) Option {
 // it. See the package documentation for the order.
 func WithMode(m cassette.Mode) Option {
 	return func(c *config) {
-		if !m.Valid() {
-			c.fail("WithMode: %v is not a mode", m)
-		}
 		c.rec.Mode, c.modeSet = m, true
 	}
 }
@@ -97,17 +82,17 @@ func AllowRepeats() Option {
 func Compress(cd codec.Compression) Option {
 	return func(c *config) {
 		if !cd.Valid() {
-			c.fail("Compress: %v is not a codec: use codec.Zstd or codec.Gzip", cd)
+			c.fail("Compress(%v): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON", cd)
 		}
 		c.codec = cd
 	}
 }
 
+// err returns what is wrong with the options: the findings of dvdtest's
+// own options, then those of cassette.Config.Validate, which checks the
+// rest, as cassette.NewRecorder does.
 func (c *config) err() error {
-	if len(c.errs) == 0 {
-		return nil
-	}
-	return errors.Join(c.errs...)
+	return errors.Join(append(c.errs, c.rec.Validate())...)
 }
 
 // RedactHeaders redacts more request and response headers, beyond the
@@ -131,14 +116,7 @@ func RedactQuery(names ...string) Option {
 // where * is any array element or object member. The value becomes
 // "REDACTED"; the rest of the body is kept byte for byte.
 func RedactJSON(paths ...string) Option {
-	return func(c *config) {
-		for _, p := range paths {
-			if p == "" || strings.Contains(p, "..") || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") {
-				c.fail("RedactJSON: %q is not a dotted path such as \"user.token\"", p)
-			}
-		}
-		c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...)
-	}
+	return func(c *config) { c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...) }
 }
 
 // Placeholder keeps a secret out of the cassette and still gives it to the
@@ -152,10 +130,6 @@ func RedactJSON(paths ...string) Option {
 // recording.
 func Placeholder(name, value string) Option {
 	return func(c *config) {
-		if name == "" || strings.ContainsAny(name, "<> \t\n") {
-			c.fail("Placeholder: the name %q must be non-empty, without spaces or angle brackets", name)
-			return
-		}
 		if c.rec.Redact.Placeholders == nil {
 			c.rec.Redact.Placeholders = map[string]string{}
 		}
@@ -165,49 +139,39 @@ func Placeholder(name, value string) Option {
 
 // BeforeSave runs f on each recorded interaction before it is redacted and
 // stored, to edit it: drop a volatile header, shorten a body, rename a host.
+// Given more than once, the funcs run in the order given, each on what the
+// one before it left.
 func BeforeSave(f func(*cassette.Interaction)) Option {
-	return func(c *config) {
-		if f == nil {
-			c.fail("BeforeSave: the func is nil")
-		}
-		c.rec.BeforeSave = f
-	}
+	return func(c *config) { c.rec.BeforeSave = append(c.rec.BeforeSave, f) }
 }
 
 // RecordIf keeps only the interactions for which keep returns true; the
 // others reach the client but are not stored, so a later replay-only run
-// has no answer for them. For example, only GET requests, or no 5xx:
+// has no answer for them. Given more than once, an interaction is kept only
+// if every keep func returns true, so each RecordIf can only narrow what is
+// stored. keep sees the interaction before BeforeSave and redaction. For
+// example, only GET requests, or no 5xx:
 //
 //	dvdtest.RecordIf(func(in *cassette.Interaction) bool {
 //		return in.Response != nil && in.Response.StatusCode < 500
 //	})
 func RecordIf(keep func(*cassette.Interaction) bool) Option {
-	return func(c *config) {
-		if keep == nil {
-			c.fail("RecordIf: the func is nil")
-		}
-		c.rec.RecordIf = keep
-	}
+	return func(c *config) { c.rec.RecordIf = append(c.rec.RecordIf, keep) }
 }
 
 // Passthrough sends the requests for which pass returns true to the
-// network in every mode, replay included, and never records them.
+// network in every mode, replay included, and never records them. Given
+// more than once, or with [PassthroughHosts], a request passes if any of
+// them picks it.
 func Passthrough(pass func(*http.Request) bool) Option {
-	return func(c *config) {
-		if pass == nil {
-			c.fail("Passthrough: the func is nil")
-		}
-		prev := c.rec.Passthrough
-		c.rec.Passthrough = pass
-		if prev != nil {
-			c.rec.Passthrough = func(r *http.Request) bool { return prev(r) || pass(r) }
-		}
-	}
+	return func(c *config) { c.rec.Passthrough = append(c.rec.Passthrough, pass) }
 }
 
 // PassthroughHosts passes through the requests to the given hosts (names
 // or IP addresses, without port, compared without regard to case), such as
 // "localhost" or "127.0.0.1" for a local service the test starts itself.
+// Given more than once, or with [Passthrough], a request passes if any of
+// them picks it.
 func PassthroughHosts(hosts ...string) Option {
 	set := map[string]bool{}
 	for _, h := range hosts {
@@ -228,7 +192,7 @@ func FailOnUnused() Option {
 func MaxAge(age time.Duration) Option {
 	return func(c *config) {
 		if age <= 0 {
-			c.fail("MaxAge: %v is not a positive duration", age)
+			c.fail("MaxAge(%v): not a positive duration: give how old a cassette may get, such as 30*24*time.Hour", age)
 		}
 		c.maxAge = age
 	}
