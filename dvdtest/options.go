@@ -3,6 +3,7 @@ package dvdtest
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -282,7 +283,30 @@ func PassthroughHosts(hosts ...string) Option {
 	for _, h := range hosts {
 		set[strings.ToLower(strings.Trim(h, "[]"))] = true
 	}
-	return Passthrough(func(r *http.Request) bool { return set[strings.ToLower(r.URL.Hostname())] })
+	pass := func(r *http.Request) bool { return set[strings.ToLower(r.URL.Hostname())] }
+	return optionFunc(func(c *config) {
+		for _, h := range hosts {
+			if why := notAHost(h); why != "" {
+				c.fail("PassthroughHosts(%q): %s", h, why)
+			}
+		}
+		c.rec.Passthrough = append(c.rec.Passthrough, pass)
+	})
+}
+
+// notAHost says why h cannot be a host name or IP address as
+// PassthroughHosts compares them, or returns "".
+func notAHost(h string) string {
+	if h == "" {
+		return "the host is empty: give a name or an IP address, such as \"localhost\""
+	}
+	if strings.Contains(h, "/") {
+		return "give the host alone, not a URL: \"api.example.com\" for https://api.example.com/v1"
+	}
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return fmt.Sprintf("ports are not compared: give the host alone, %q", host)
+	}
+	return ""
 }
 
 // FailOnUnused fails the test when recorded interactions were never

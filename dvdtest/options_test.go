@@ -106,6 +106,18 @@ func TestOptionErrorsOfDvdtest(t *testing.T) {
 		{name: "bad compression", reason: "only None, Zstd and Gzip exist",
 			opts: []dvdtest.Option{dvdtest.Compress(codec.Compression(9))},
 			want: "dvdtest: Compress(Compression(9)): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON"},
+		{name: "empty host", reason: "an empty host passes nothing, which hides a mistake",
+			opts: []dvdtest.Option{dvdtest.PassthroughHosts("")},
+			want: `dvdtest: PassthroughHosts(""): the host is empty: give a name or an IP address, such as "localhost"`},
+		{name: "host with port", reason: "the port is not compared, so the host would never match",
+			opts: []dvdtest.Option{dvdtest.PassthroughHosts("localhost:8080")},
+			want: `dvdtest: PassthroughHosts("localhost:8080"): ports are not compared: give the host alone, "localhost"`},
+		{name: "IPv6 host with port", reason: "the port is not compared, so the host would never match",
+			opts: []dvdtest.Option{dvdtest.PassthroughHosts("[::1]:8080")},
+			want: `dvdtest: PassthroughHosts("[::1]:8080"): ports are not compared: give the host alone, "::1"`},
+		{name: "URL for a host", reason: "a URL is not a host, so it would never match",
+			opts: []dvdtest.Option{dvdtest.PassthroughHosts("https://api.example.com/v1")},
+			want: `dvdtest: PassthroughHosts("https://api.example.com/v1"): give the host alone, not a URL: "api.example.com" for https://api.example.com/v1`},
 		{name: "zero age", reason: "every cassette would be stale",
 			opts: []dvdtest.Option{dvdtest.MaxAge(0)},
 			want: "dvdtest: MaxAge(0s): not a positive duration: give how old a cassette may get, such as 30*24*time.Hour"},
@@ -333,7 +345,7 @@ func TestOptionGivenTwice(t *testing.T) {
 		},
 		{
 			name: "PassthroughHosts with Passthrough", reason: "a request passes if any of them picks it",
-			opts:   []dvdtest.Option{dvdtest.Passthrough(path("/nothing")), dvdtest.PassthroughHosts("example.invalid"), dvdtest.PassthroughHosts("127.0.0.1")},
+			opts:   []dvdtest.Option{dvdtest.Passthrough(path("/nothing")), dvdtest.PassthroughHosts("example.invalid", "::1", "[::1]"), dvdtest.PassthroughHosts("127.0.0.1")},
 			record: []string{"/a", "/b"},
 			check: func(r twiceRun) string {
 				if len(r.stored) != 0 {
