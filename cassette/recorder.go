@@ -14,40 +14,6 @@ import (
 	"github.com/dvdrw/dvd/match"
 )
 
-// Config configures a [Recorder].
-type Config struct {
-	// Mode says what to replay and what to record.
-	Mode Mode
-	// Matchers are the features that identify a request; nil means
-	// match.Default().
-	Matchers []match.Matcher
-	// Extra funcs run on the candidates the matchers found.
-	Extra []match.Func
-	// Upstream is the transport that reaches the network while recording
-	// and in ModePassthrough; nil means a clone of http.DefaultTransport.
-	Upstream http.RoundTripper
-	// AllowRepeats lets a recorded interaction replay any number of times:
-	// identical requests get the recorded interactions in order, then the
-	// last one again and again.
-	AllowRepeats bool
-
-	// Redact says what to redact beyond the defaults, which always apply.
-	Redact Redaction
-	// BeforeSave, if set, edits each recorded interaction before it is
-	// redacted and stored.
-	BeforeSave func(*Interaction)
-	// RecordIf, if set, decides which recorded interactions are kept:
-	// those for which it returns false are passed to the client but not
-	// stored. It sees the interaction before BeforeSave and redaction.
-	RecordIf func(*Interaction) bool
-	// Passthrough, if set, picks requests that go upstream in every mode
-	// and are never recorded nor replayed.
-	Passthrough func(*http.Request) bool
-	// Latency makes replay wait for the recorded duration of each
-	// interaction before it answers, or until the request's context ends.
-	Latency bool
-}
-
 // A Recorder is an http.RoundTripper that replays requests from a cassette
 // and, where its mode allows, sends the others upstream and records them.
 // It is safe for concurrent use.
@@ -80,7 +46,11 @@ type recorded struct {
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
 // when there is no cassette yet; in ModeReplay that is an error. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
+// An invalid cfg gives the error of [Config.Validate].
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	r := &Recorder{
 		cfg: cfg, redact: newRedactor(cfg.Redact), upstream: cfg.Upstream,
 		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
@@ -159,7 +129,7 @@ func Replayed(resp *http.Response) bool {
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if r.cfg.Mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
+	if r.cfg.Mode == ModePassthrough || r.cfg.passes(req) {
 		return r.upstream.RoundTrip(req)
 	}
 	if err := req.Context().Err(); err != nil {
@@ -286,14 +256,12 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	return resp, nil
 }
 
-// keep stores a finished interaction, if RecordIf lets it, after the
-// BeforeSave hook and redaction.
+// keep stores a finished interaction, if every RecordIf func lets it,
+// after the BeforeSave funcs and redaction.
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
-	store := r.cfg.RecordIf == nil || r.cfg.RecordIf(&in)
+	store := r.cfg.keeps(&in)
 	if store {
-		if r.cfg.BeforeSave != nil {
-			r.cfg.BeforeSave(&in)
-		}
+		r.cfg.beforeSave(&in)
 		r.redact.interaction(&in)
 	}
 	r.mu.Lock()

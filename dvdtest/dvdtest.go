@@ -54,12 +54,9 @@ var _ http.RoundTripper = (*DVD)(nil)
 // another DVD has open (parallel tests need a name each).
 func Use(t testing.TB, name string, opts ...Option) *DVD {
 	t.Helper()
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := configure(opts)
 	if err := cfg.err(); err != nil {
-		t.Fatalf("dvdtest: Use(%q): %v", name, err)
+		t.Fatalf("dvdtest: Use(%q): bad options:\n\t%s", name, strings.ReplaceAll(err.Error(), "\n", "\n\t"))
 	}
 	if name == "" {
 		name = t.Name()
