@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // ReadFile returns the content of the file at path, decompressed. Its errors
@@ -31,6 +33,15 @@ func ReadFile(path string) ([]byte, error) {
 // the same way and the link stays; the compression is still the one path's
 // name asks for. A file that exists keeps its permission bits; a new one
 // gets 0644.
+//
+// The temporary file is named .<name>.dvd-tmp-<random>, where <name> is the
+// base name of the file it replaces: hidden, recognisably dvd's, and never
+// ending in .dvd.json, .zst or .gz, so that it cannot pass for a cassette.
+// Its name is at most 20 bytes longer than the file's (a dot, ".dvd-tmp-"
+// and up to ten digits), which a caller that bounds name lengths must allow
+// for. A process killed while saving leaves it behind; a later WriteFile of
+// the same file removes it once it is ten minutes old, long after any save
+// still in progress, in this process or another, would have renamed it.
 func WriteFile(path string, raw []byte) error {
 	data, err := Compress(raw, ForPath(path))
 	if err != nil {
@@ -53,7 +64,8 @@ func WriteFile(path string, raw []byte) error {
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	removeStaleTemps(dir, base, time.Now())
+	tmp, err := createTemp(dir, base)
 	if err != nil {
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}
@@ -113,4 +125,71 @@ func resolve(path string) (string, fs.FileInfo, error) {
 		path = target
 	}
 	return "", nil, fmt.Errorf("more than %d symbolic links in a row, probably a loop: point the link at a file", maxLinks)
+}
+
+// tempInfix sits between a file's name and the random part of the name of
+// its temporary file.
+const tempInfix = ".dvd-tmp-"
+
+// staleAfter is the age at which a temporary file is taken to be left over
+// from a save that was killed. A save writes its temporary file in one
+// call and renames it at once, in well under a second, whatever the size;
+// ten minutes leaves room for a slow disk or a stopped process, so a save
+// in progress in another process is never disturbed.
+const staleAfter = 10 * time.Minute
+
+// createTemp creates the temporary file of the file named base in dir:
+// .<base>.dvd-tmp-<random>.
+func createTemp(dir, base string) (*os.File, error) {
+	return os.CreateTemp(dir, "."+base+tempInfix+"*")
+}
+
+// isTempOf reports whether name is the name of a temporary file of the file
+// named base: .<base>.dvd-tmp-<digits> as createTemp makes it, or
+// .<base>.<digits>.tmp as dvd made it before. os.CreateTemp puts only
+// digits in place of the *, so a name with anything else there is not one,
+// nor is the temporary file of another file whose name starts with base.
+func isTempOf(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, "."+base)
+	if !ok {
+		return false
+	}
+	if random, ok := strings.CutPrefix(rest, tempInfix); ok {
+		return isDigits(random)
+	}
+	if random, ok := strings.CutSuffix(rest, ".tmp"); ok {
+		random, ok = strings.CutPrefix(random, ".")
+		return ok && isDigits(random)
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// removeStaleTemps removes the temporary files of the file named base in
+// dir that saves killed midway left behind: regular files named as
+// isTempOf says, last modified at least staleAfter before now. It is best
+// effort: a file it cannot list or remove stays, and the save goes on.
+// It runs before the new temporary file is written, so that a disk filled
+// by leftovers has room for it.
+func removeStaleTemps(dir, base string, now time.Time) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	names, _ := f.Readdirnames(-1) // unsorted: cheaper than os.ReadDir in a big testdata/
+	f.Close()
+	for _, name := range names {
+		if !isTempOf(name, base) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		info, err := os.Lstat(p)
+		if err != nil || !info.Mode().IsRegular() || now.Sub(info.ModTime()) < staleAfter {
+			continue
+		}
+		os.Remove(p)
+	}
 }

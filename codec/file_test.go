@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -327,4 +328,59 @@ func symlink(t *testing.T, target, path string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestWriteFileRemovesStaleTemps plants files next to a cassette and saves
+// it: the temporary files of its own earlier saves that were killed midway
+// go, and nothing else does.
+func TestWriteFileRemovesStaleTemps(t *testing.T) {
+	const hour = time.Hour
+	tests := []struct {
+		name    string
+		reason  string
+		file    string
+		age     time.Duration
+		folder  bool
+		removed bool
+	}{
+		{"stale temp", "a save killed midway left it; nothing else ever removes it", ".x.dvd.json.dvd-tmp-2923456789", hour, false, true},
+		{"old-style stale temp", "dvd named its temporary files .<name>.<random>.tmp before", ".x.dvd.json.123456.tmp", hour, false, true},
+		{"fresh temp", "another process may be writing it right now", ".x.dvd.json.dvd-tmp-1", 0, false, false},
+		{"nine minutes old", "a save in progress is kept for ten minutes", ".x.dvd.json.dvd-tmp-2", 9 * time.Minute, false, false},
+		{"another cassette's", "its own next save removes it", ".y.dvd.json.dvd-tmp-3", hour, false, false},
+		{"the zstd variant's", "a temporary file of x.dvd.json.zst, not of x.dvd.json", ".x.dvd.json.zst.dvd-tmp-4", hour, false, false},
+		{"not a number", "CreateTemp puts digits where the * is", ".x.dvd.json.dvd-tmp-12ab", hour, false, false},
+		{"no number", "", ".x.dvd.json.dvd-tmp-", hour, false, false},
+		{"not hidden", "dvd's temporary files start with a dot", "x.dvd.json.dvd-tmp-5", hour, false, false},
+		{"old-style, not a number", "", ".x.dvd.json.backup.tmp", hour, false, false},
+		{"a folder", "only regular files are removed", ".x.dvd.json.dvd-tmp-6", hour, true, false},
+		{"unrelated", "", "notes.txt", hour, false, false},
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x"+".dvd.json")
+	writeBytes(t, path, []byte("old content"))
+	now := time.Now()
+	for _, tt := range tests {
+		p := filepath.Join(dir, tt.file)
+		if tt.folder {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			writeBytes(t, p, []byte(tt.name))
+		}
+		if err := os.Chtimes(p, now.Add(-tt.age), now.Add(-tt.age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := codec.WriteFile(path, sample(1)); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	for _, tt := range tests {
+		_, err := os.Lstat(filepath.Join(dir, tt.file))
+		if gone := errors.Is(err, fs.ErrNotExist); gone != tt.removed {
+			t.Errorf("%s: %s removed = %v, want %v (%s)", tt.name, tt.file, gone, tt.removed, tt.reason)
+		}
+	}
 }
