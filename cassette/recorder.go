@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -24,7 +26,12 @@ type Config struct {
 	// Extra funcs run on the candidates the matchers found.
 	Extra []match.Func
 	// Upstream is the transport that reaches the network while recording
-	// and in ModePassthrough; nil means a clone of http.DefaultTransport.
+	// and in ModePassthrough. Nil means a transport of the recorder's own,
+	// with the settings of net/http's default transport (proxy from the
+	// environment, dial and TLS handshake timeouts, HTTP/2, idle connection
+	// limits), built anew: http.DefaultTransport is never read, so a test
+	// that replaced it (httpmock and the like do) still records the real
+	// server. [Recorder.Close] closes its idle connections.
 	Upstream http.RoundTripper
 	// AllowRepeats lets a recorded interaction replay any number of times:
 	// identical requests get the recorded interactions in order, then the
@@ -86,7 +93,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
-		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
+		r.upstream = newUpstream()
 		r.ownsUp = true
 	}
 	matchers := cfg.Matchers
@@ -123,6 +130,27 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		r.out.recordedAt = replayFrom.RecordedAt()
 	}
 	return r, nil
+}
+
+// newUpstream returns a transport with the settings of net/http's default
+// transport. It builds them anew rather than cloning http.DefaultTransport,
+// which tests replace: with a mock that is no *http.Transport, or with a
+// transport of their own whose settings are not dvd's to inherit.
+func newUpstream() *http.Transport {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+	if runtime.GOARCH != "wasm" {
+		// On wasm net/http's own default has no dialer either: without
+		// one, its transport uses the host's fetch API.
+		t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	return t
 }
 
 // Mode returns the recorder's mode.
