@@ -305,7 +305,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
 	}
-	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r}
+	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r, buf: newChunks(resp.ContentLength)}
 	r.mu.Lock()
 	r.pending[seq] = rb
 	r.unclosed[rb] = true
