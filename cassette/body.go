@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -302,14 +303,14 @@ var errTruncated = errors.New("cassette: the recording of this body ends here: t
 type replayBody struct {
 	data       []byte
 	off        int
-	err        error // returned at the end of data instead of io.EOF
-	closed     bool
+	err        error       // returned at the end of data instead of io.EOF
+	closed     atomic.Bool // Close may come from another goroutine, to abort a read
 	trailer    http.Header
 	recTrailer http.Header
 }
 
 func (b *replayBody) Read(p []byte) (int, error) {
-	if b.closed {
+	if b.closed.Load() {
 		return 0, errors.New("http: read on closed response body")
 	}
 	if b.off >= len(b.data) {
@@ -333,7 +334,7 @@ func (b *replayBody) end() error {
 
 // WriteTo lets io.Copy and io.ReadAll skip a buffer.
 func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
-	if b.closed {
+	if b.closed.Load() {
 		return 0, errors.New("http: read on closed response body")
 	}
 	n, err := w.Write(b.data[b.off:])
@@ -348,6 +349,6 @@ func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (b *replayBody) Close() error {
-	b.closed = true
+	b.closed.Store(true)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -62,5 +63,54 @@ func TestDefaultUpstreamIgnoresDefaultTransport(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Closing a body to abort a read in another goroutine is legal for a real
+// body, and so for a replayed one: under -race this test fails if the two
+// touch the same memory unguarded.
+func TestReplayBodyCloseWhileReading(t *testing.T) {
+	payload := strings.Repeat("0123456789abcdef", 4<<10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, payload)
+	}))
+	defer srv.Close()
+	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	if got, err := get(t, rec, "GET", srv.URL+"/stream", ""); err != nil || got != payload {
+		t.Fatalf("recording: %d bytes, %v", len(got), err)
+	}
+	srv.Close()
+
+	for _, tc := range []struct {
+		name, reason string
+		read         func(io.Reader) error
+	}{
+		{name: "Read", reason: "a client reading in small pieces", read: func(r io.Reader) error {
+			p := make([]byte, 1)
+			for {
+				if _, err := r.Read(p); err != nil {
+					return err
+				}
+			}
+		}},
+		{name: "WriteTo", reason: "io.Copy, which uses the body's WriteTo", read: func(r io.Reader) error {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := mustDo(t, replayer(t, rec.Cassette(), cassette.Config{}), newReq(t, "GET", srv.URL+"/stream", nil))
+			done := make(chan error)
+			go func() { done <- tc.read(resp.Body) }()
+			if err := resp.Body.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if err := <-done; err != nil && err != io.EOF && !strings.Contains(err.Error(), "closed") {
+				t.Errorf("reading while the body was closed: %v (%s)", err, tc.reason)
+			}
+			if _, err := resp.Body.Read(make([]byte, 1)); err == nil {
+				t.Errorf("a read after Close succeeded (%s)", tc.reason)
+			}
+		})
 	}
 }
