@@ -20,7 +20,7 @@ type recordingBody struct {
 	seq   int
 	start time.Time
 
-	mu   sync.Mutex // guards buf, in and done against Recorder.Cassette
+	mu   sync.Mutex // guards buf, in and done against Recorder.Close
 	buf  chunks
 	in   Interaction
 	done bool
@@ -45,8 +45,11 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 }
 
 func (b *recordingBody) Close() error {
-	err := b.rc.Close()
+	// Stored first: when Recorder.Close ends a body that the client is
+	// reading, the client's Read fails once rc is closed, and the body
+	// must be stored as truncated, not as failed.
 	b.finish(nil, true)
+	err := b.rc.Close()
 	b.r.mu.Lock()
 	delete(b.r.unclosed, b)
 	b.r.mu.Unlock()
@@ -71,7 +74,7 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 		resp.Truncated = true
 	}
 	// Trailers arrive with the end of the body. A body that did not reach
-	// it has none yet, and Recorder.Cassette may be finishing it while the
+	// it has none yet, and Recorder.Close may be finishing it while the
 	// caller's goroutine reads on, and the transport fills resp.Trailer:
 	// leave the map alone then.
 	if !truncated && len(b.resp.Trailer) > 0 {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 )
@@ -110,6 +111,110 @@ func TestReplayBodyCloseWhileReading(t *testing.T) {
 			}
 			if _, err := resp.Body.Read(make([]byte, 1)); err == nil {
 				t.Errorf("a read after Close succeeded (%s)", tc.reason)
+			}
+		})
+	}
+}
+
+// halfServer sends the first half of its body, then waits for the test to
+// release the second half.
+func halfServer(t *testing.T, first, second string) (*httptest.Server, chan<- struct{}) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, first)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+			io.WriteString(w, second)
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, release
+}
+
+// Cassette is a snapshot of what was stored: asking for it while a body is
+// being read changes nothing of what is finally stored. Ending what is in
+// flight is Close's job.
+func TestCassetteWhileABodyIsRead(t *testing.T) {
+	const first, second = "the first half, ", "and the second"
+	for _, tc := range []struct {
+		name, reason string
+		end          func(r *cassette.Recorder, body io.ReadCloser, release chan<- struct{}) error
+		want         string
+		truncated    bool
+	}{
+		{
+			name:   "read to the end",
+			reason: "the client reads on after the snapshot: the whole body is stored",
+			end: func(_ *cassette.Recorder, body io.ReadCloser, release chan<- struct{}) error {
+				close(release)
+				rest, err := io.ReadAll(body)
+				if string(rest) != second {
+					return errors.New("read " + string(rest))
+				}
+				if err != nil {
+					return err
+				}
+				return body.Close()
+			},
+			want: first + second,
+		},
+		{
+			name:   "closed by the recorder",
+			reason: "Recorder.Close stores a body still open as far as it was read, truncated",
+			end: func(r *cassette.Recorder, _ io.ReadCloser, _ chan<- struct{}) error {
+				r.Close()
+				return nil
+			},
+			want: first, truncated: true,
+		},
+		{
+			name:   "closed by the recorder while the client reads",
+			reason: "the client's read fails once the body is closed under it, but the body was not cut by the network: it is truncated, with no error",
+			end: func(r *cassette.Recorder, body io.ReadCloser, _ chan<- struct{}) error {
+				done := make(chan error)
+				go func() {
+					_, err := io.ReadAll(body)
+					done <- err
+				}()
+				time.Sleep(20 * time.Millisecond) // the client waits in Read for the second half
+				r.Close()
+				if err := <-done; err == nil {
+					return errors.New("the client's read did not fail when the recorder closed the body")
+				}
+				return nil
+			},
+			want: first, truncated: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, release := halfServer(t, first, second)
+			r := newRec(t, nil, cassette.Config{Mode: cassette.ModeAppend})
+			resp := mustDo(t, r, newReq(t, "GET", srv.URL+"/half", nil))
+			buf := make([]byte, len(first))
+			if _, err := io.ReadFull(resp.Body, buf); err != nil {
+				t.Fatal(err)
+			}
+			if n := r.Cassette().Len(); n != 0 {
+				t.Errorf("the snapshot holds %d interactions while the only body is being read, want 0", n)
+			}
+			if r.Changed() {
+				t.Error("Changed() reports a change that the snapshot does not hold")
+			}
+			if err := tc.end(r, resp.Body, release); err != nil {
+				t.Fatal(err)
+			}
+			ins := r.Cassette().Interactions()
+			if len(ins) != 1 {
+				t.Fatalf("stored %d interactions, want 1", len(ins))
+			}
+			if got := ins[0].Response; string(got.Body) != tc.want || got.Truncated != tc.truncated || got.BodyError != nil {
+				t.Errorf("stored %q, truncated %v, body error %v; want %q, truncated %v, no error (%s)",
+					got.Body, got.Truncated, got.BodyError, tc.want, tc.truncated, tc.reason)
+			}
+			if !r.Changed() {
+				t.Error("Changed() is false after an interaction was stored")
 			}
 		})
 	}

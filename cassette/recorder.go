@@ -73,7 +73,6 @@ type Recorder struct {
 
 	mu       sync.Mutex
 	seq      int
-	pending  map[int]*recordingBody  // response bodies still being read
 	unclosed map[*recordingBody]bool // response bodies the client has not closed
 	recorded []recorded
 }
@@ -90,7 +89,7 @@ type recorded struct {
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r := &Recorder{
 		cfg: cfg, redact: newRedactor(cfg.Redact), upstream: cfg.Upstream,
-		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
+		recordedAt: time.Now().UTC().Truncate(time.Second), unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
 		r.upstream = newUpstream()
@@ -160,16 +159,18 @@ func (r *Recorder) Mode() Mode { return r.cfg.Mode }
 // recorded.
 func (r *Recorder) Recording() bool { return r.recording }
 
-// Changed reports whether the cassette should be saved if the test passes:
-// something new was recorded, or the mode records a whole new cassette (an
-// empty one too).
+// Changed reports whether the cassette that [Recorder.Cassette] returns
+// should be saved if the test passes: something new was stored, or the
+// mode records a whole new cassette (an empty one too). Like Cassette, it
+// sees only what was stored: a response body still open is stored when
+// it ends or is closed, or by [Recorder.Close].
 func (r *Recorder) Changed() bool {
 	if r.save {
 		return true
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.recorded) > 0 || len(r.pending) > 0
+	return len(r.recorded) > 0
 }
 
 // Replayed reports whether resp was served from the cassette. It recognises
@@ -307,7 +308,6 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	}
 	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r, buf: newChunks(resp.ContentLength)}
 	r.mu.Lock()
-	r.pending[seq] = rb
 	r.unclosed[rb] = true
 	r.mu.Unlock()
 	resp.Body = rb
@@ -326,7 +326,6 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.pending, seq)
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
@@ -335,18 +334,12 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the
-// recorded ones in the order their requests were sent. A response body still
-// being read is included as far as it was read, marked truncated.
+// recorded ones in the order their requests were sent. It is a snapshot of
+// what was stored so far, and changes nothing: a response body still being
+// read is stored once it ends or is closed, and [Recorder.Close] stores
+// those still open, as far as they were read. Close the recorder first to
+// save everything it recorded.
 func (r *Recorder) Cassette() *Cassette {
-	r.mu.Lock()
-	open := make([]*recordingBody, 0, len(r.pending))
-	for _, rb := range r.pending {
-		open = append(open, rb)
-	}
-	r.mu.Unlock()
-	for _, rb := range open {
-		rb.finish(nil, true)
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions)}
@@ -396,8 +389,10 @@ func (r *Recorder) Unused() []Interaction {
 	return out
 }
 
-// Close closes the response bodies the client left open, and releases the
-// idle connections of the upstream transport the recorder made for itself.
+// Close ends what is in flight: it closes the response bodies the client
+// left open, which stores those still being read as far as they were read,
+// marked truncated. It also releases the idle connections of the upstream
+// transport the recorder made for itself.
 func (r *Recorder) Close() {
 	r.mu.Lock()
 	open := make([]*recordingBody, 0, len(r.unclosed))
