@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/match"
 )
 
 // swapDefaultTransport puts rt in http.DefaultTransport for the rest of the
@@ -215,6 +216,100 @@ func TestCassetteWhileABodyIsRead(t *testing.T) {
 			}
 			if !r.Changed() {
 				t.Error("Changed() is false after an interaction was stored")
+			}
+		})
+	}
+}
+
+// trackedBody reports whether it was closed.
+type trackedBody struct {
+	io.Reader
+	closed bool
+}
+
+func (b *trackedBody) Close() error { b.closed = true; return nil }
+
+// A request that net/http would refuse gets an error in every mode, never a
+// panic, and its body is closed as a RoundTripper must.
+func TestRoundTripMalformedRequest(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	recorded := record(t, srv.URL, "GET /x")
+	for _, mode := range []cassette.Mode{cassette.ModeOnce, cassette.ModeReplay, cassette.ModeAppend, cassette.ModeRecord, cassette.ModePassthrough} {
+		for _, tc := range []struct {
+			name, reason string
+			req          func() (*http.Request, *trackedBody)
+		}{
+			{name: "nil request", reason: "net/http's transport would panic; an error says more", req: func() (*http.Request, *trackedBody) {
+				return nil, nil
+			}},
+			{name: "no URL", reason: "net/http says http: nil Request.URL", req: func() (*http.Request, *trackedBody) {
+				return &http.Request{Method: "GET"}, nil
+			}},
+			{name: "no URL, with a body", reason: "the body is closed, as net/http does", req: func() (*http.Request, *trackedBody) {
+				b := &trackedBody{Reader: strings.NewReader("data")}
+				return &http.Request{Method: "POST", Body: b, ContentLength: 4}, b
+			}},
+		} {
+			t.Run(mode.String()+"/"+tc.name, func(t *testing.T) {
+				r := newRec(t, recorded, cassette.Config{Mode: mode})
+				before := r.Cassette().Len()
+				req, body := tc.req()
+				resp, err := r.RoundTrip(req)
+				if err == nil {
+					resp.Body.Close()
+					t.Fatalf("RoundTrip succeeded, want an error (%s)", tc.reason)
+				}
+				if resp != nil {
+					t.Errorf("RoundTrip returned a response with its error %v", err)
+				}
+				if !strings.HasPrefix(err.Error(), "cassette: ") {
+					t.Errorf("error %q does not start with %q", err, "cassette: ")
+				}
+				if body != nil && !body.closed {
+					t.Errorf("the request body was left open (%s)", tc.reason)
+				}
+				if n := r.Cassette().Len(); n != before {
+					t.Errorf("the cassette holds %d interactions after a refused request, %d before", n, before)
+				}
+			})
+		}
+	}
+}
+
+// A nil Header is no header at all, as http.Client takes it: recorded and
+// replayed, in every mode, and sent upstream as an empty one.
+func TestRoundTripNilHeader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok "+r.URL.Path)
+	}))
+	defer srv.Close()
+	nilHeader := func(path string) *http.Request {
+		req := newReq(t, "GET", srv.URL+path, nil)
+		req.Header = nil
+		return req
+	}
+	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	resp := mustDo(t, rec, nilHeader("/x"))
+	if s := look(t, resp); string(s.Body) != "ok /x" {
+		t.Fatalf("recording got %q", s.Body)
+	}
+	cas := rec.Cassette()
+	for _, mode := range []cassette.Mode{cassette.ModeOnce, cassette.ModeReplay, cassette.ModeAppend, cassette.ModeRecord, cassette.ModePassthrough} {
+		t.Run(mode.String(), func(t *testing.T) {
+			r := newRec(t, viaFile(t, cas), cassette.Config{Mode: mode, Matchers: append(match.Default(), match.Header("Accept"))})
+			req := nilHeader("/x")
+			resp, err := r.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("RoundTrip: %v", err)
+			}
+			if s := look(t, resp); string(s.Body) != "ok /x" {
+				t.Errorf("got %q, want %q", s.Body, "ok /x")
+			}
+			if req.Header != nil {
+				t.Error("RoundTrip modified the caller's request")
 			}
 		})
 	}

@@ -187,8 +187,20 @@ func Replayed(resp *http.Response) bool {
 // RoundTrip replays req from the cassette, or records it, or passes it
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
+// A request without a URL is an error in every mode, as in net/http; a nil
+// Header is taken as an empty one, as http.Client takes it, and the
+// upstream is sent a copy of the request with an empty Header.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := malformed(req); err != nil {
+		return nil, err
+	}
 	if r.cfg.Mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
+		if req.Header == nil {
+			out := new(http.Request)
+			*out = *req
+			out.Header = http.Header{}
+			req = out
+		}
 		return r.upstream.RoundTrip(req)
 	}
 	if err := req.Context().Err(); err != nil {
@@ -216,6 +228,21 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &NoMatchError{Request: req.Method + " " + r.redact.url(req.URL.String())}
 	}
 	return r.record(req, body)
+}
+
+// malformed returns an error for a request that no transport can send,
+// after closing its body, as a RoundTripper must.
+func malformed(req *http.Request) error {
+	switch {
+	case req == nil:
+		return errors.New("cassette: RoundTrip was given a nil *http.Request: build requests with http.NewRequest")
+	case req.URL == nil:
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return fmt.Errorf("cassette: the %s request has a nil URL, which net/http refuses too (http: nil Request.URL): build requests with http.NewRequest, or set the URL", cmp.Or(req.Method, http.MethodGet))
+	}
+	return nil
 }
 
 // wait sleeps for d, or until the request's context ends.
@@ -280,6 +307,9 @@ func readBody(req *http.Request) ([]byte, error) {
 func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error) {
 	out := new(http.Request)
 	*out = *req
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
 	if body != nil {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
