@@ -5,6 +5,7 @@ package cassette_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -310,6 +311,118 @@ func TestRoundTripNilHeader(t *testing.T) {
 			}
 			if req.Header != nil {
 				t.Error("RoundTrip modified the caller's request")
+			}
+		})
+	}
+}
+
+// tlsServer starts a TLS server with the given config, quiet about the
+// handshakes it fails, and returns it with a transport that trusts it.
+func tlsServer(t *testing.T, cfg *tls.Config) (*httptest.Server, *http.Transport) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = quietLog()
+	srv.TLS = cfg
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	up := srv.Client().Transport.(*http.Transport).Clone()
+	t.Cleanup(up.CloseIdleConnections)
+	return srv, up
+}
+
+// TLS failures other than certificate verification replay as what they
+// were: errors.As finds a tls.RecordHeaderError with the recorded Msg and
+// header bytes, or a tls.AlertError with the recorded alert, and the
+// message is the recorded one.
+func TestFaithfulErrorTLS(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason string
+		setup        func(t *testing.T) (url string, up *http.Transport)
+		alert        tls.AlertError // 0: the failure is a tls.RecordHeaderError
+	}{
+		{
+			name:   "plain HTTP server",
+			reason: "a TLS client reads an HTTP response where a TLS record should be: a tls.RecordHeaderError",
+			setup: func(t *testing.T) (string, *http.Transport) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+				srv.Config.ErrorLog = quietLog()
+				t.Cleanup(srv.Close)
+				return strings.Replace(srv.URL, "http:", "https:", 1), nil
+			},
+		},
+		{
+			name:   "client certificate required, TLS 1.3",
+			reason: "the server sends the certificate_required alert",
+			setup: func(t *testing.T) (string, *http.Transport) {
+				srv, up := tlsServer(t, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+				return srv.URL, up
+			},
+			alert: 116,
+		},
+		{
+			name:   "client certificate required, TLS 1.2",
+			reason: "the server sends the handshake_failure alert",
+			setup: func(t *testing.T) (string, *http.Transport) {
+				srv, up := tlsServer(t, &tls.Config{ClientAuth: tls.RequireAnyClientCert, MaxVersion: tls.VersionTLS12})
+				return srv.URL, up
+			},
+			alert: 40,
+		},
+		{
+			name:   "no common version",
+			reason: "the server sends the protocol_version alert",
+			setup: func(t *testing.T) (string, *http.Transport) {
+				srv, up := tlsServer(t, &tls.Config{MaxVersion: tls.VersionTLS12})
+				up.TLSClientConfig.MinVersion = tls.VersionTLS13
+				return srv.URL, up
+			},
+			alert: 70,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, up := tc.setup(t)
+			cfg := cassette.Config{}
+			if up != nil {
+				cfg.Upstream = up
+			}
+			req := newReq(t, "GET", url+"/secure", nil)
+			cas, recErr := recordErr(t, cfg, req)
+			if k := cas.Interactions()[0].Error.Kind; k != cassette.KindTLS {
+				t.Errorf("stored kind %q, want %q (%s)", k, cassette.KindTLS, tc.reason)
+			}
+			repErr := replayErr(t, cas, req, recErr)
+			sameAs(t, recErr, repErr, commonTargets...)
+			if tc.alert == 0 {
+				var rec, rep tls.RecordHeaderError
+				if !errors.As(recErr, &rec) {
+					t.Fatalf("recorded %v (%T), want a tls.RecordHeaderError (%s)", recErr, recErr, tc.reason)
+				}
+				if !errors.As(repErr, &rep) {
+					t.Fatalf("replayed %v (%T), want a tls.RecordHeaderError", repErr, repErr)
+				}
+				if rep.Msg != rec.Msg || rep.RecordHeader != rec.RecordHeader {
+					t.Errorf("replayed tls.RecordHeaderError{Msg: %q, RecordHeader: %q}, recorded {%q, %q}", rep.Msg, rep.RecordHeader, rec.Msg, rec.RecordHeader)
+				}
+				// http.Client turns the error into ErrSchemeMismatch when
+				// the header is "HTTP/": it must on replay as it did.
+				_, recClient := (&http.Client{Transport: newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})}).Get(url)
+				_, repClient := (&http.Client{Transport: replayer(t, cas, cassette.Config{AllowRepeats: true})}).Get(url + "/secure")
+				if !errors.Is(recClient, http.ErrSchemeMismatch) || !errors.Is(repClient, http.ErrSchemeMismatch) {
+					t.Errorf("through an http.Client: recorded %v, replayed %v; want http.ErrSchemeMismatch both times", recClient, repClient)
+				}
+				return
+			}
+			// crypto/tls reports the alert as a *net.OpError over a type of
+			// its own, whose text is tls.AlertError's; replay gives the
+			// exported type, with the value.
+			if !strings.Contains(recErr.Error(), tc.alert.Error()) {
+				t.Fatalf("recorded %v, want the alert %q (%s)", recErr, tc.alert.Error(), tc.reason)
+			}
+			var got tls.AlertError
+			if !errors.As(repErr, &got) || got != tc.alert {
+				t.Errorf("replayed %v (%T): errors.As finds tls.AlertError %v, want %d (%s)", repErr, repErr, uint8(got), uint8(tc.alert), tc.reason)
+			}
+			if !errors.Is(repErr, tc.alert) {
+				t.Errorf("errors.Is(replayed, tls.AlertError(%d)) is false", uint8(tc.alert))
 			}
 		})
 	}
