@@ -112,8 +112,8 @@ const (
 	readShare  = 16      // the share of the announced length read before the whole is reserved
 )
 
-// newChunks returns chunks for a body that announced length bytes, or -1
-// when it did not say.
+// newChunks returns chunks for a body whose response announced length
+// bytes; length is -1 when it announced none.
 func newChunks(length int64) chunks {
 	return chunks{announced: int(min(max(length, 0), maxReserve))}
 }

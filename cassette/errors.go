@@ -184,9 +184,9 @@ func certificateError(msg string) error {
 
 // tlsFailure rebuilds a TLS failure: a tls.AlertError of the recorded
 // alert, whose text is that of the unexported type crypto/tls reports, or
-// a tls.RecordHeaderError with the recorded Msg and header bytes. A
-// cassette that kept neither (from before they were recorded) had only
-// record header errors in this kind: its Msg comes from the message.
+// a tls.RecordHeaderError with the recorded Msg and header bytes. In a
+// cassette that kept neither (from before they were recorded) this kind
+// was in practice a record header error: its Msg comes from the message.
 func tlsFailure(e *Error) error {
 	if e.Alert != 0 {
 		return tls.AlertError(e.Alert)
