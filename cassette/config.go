@@ -25,7 +25,12 @@ type Config struct {
 	// replays only if every one returns true.
 	Extra []match.Func
 	// Upstream is the transport that reaches the network while recording
-	// and in ModePassthrough; nil means a clone of http.DefaultTransport.
+	// and in ModePassthrough. Nil means a transport of the recorder's own,
+	// with the settings of net/http's default transport (proxy from the
+	// environment, dial and TLS handshake timeouts, HTTP/2, idle connection
+	// limits), built anew: http.DefaultTransport is never read, so a test
+	// that replaced it (httpmock and the like do) still records the real
+	// server. [Recorder.Close] closes its idle connections.
 	Upstream http.RoundTripper
 	// AllowRepeats lets a recorded interaction replay any number of times:
 	// identical requests get the recorded interactions in order, then the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"reflect"
 	"strings"
 	"syscall"
 )
@@ -29,8 +30,8 @@ func recordError(err error) *Error {
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	var alert tls.AlertError
 	var recHdr tls.RecordHeaderError
+	var alert uint8
 	switch {
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled
@@ -46,8 +47,10 @@ func recordError(err error) *Error {
 		e.Kind = KindReset
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
 		e.Kind = KindCertificate
-	case errors.As(err, &alert), errors.As(err, &recHdr):
-		e.Kind = KindTLS
+	case errors.As(err, &recHdr):
+		e.Kind, e.Detail, e.RecordHeader = KindTLS, recHdr.Msg, append([]byte(nil), recHdr.RecordHeader[:]...)
+	case tlsAlert(err, &alert):
+		e.Kind, e.Alert = KindTLS, alert
 	case errors.As(err, &ne) && ne.Timeout():
 		e.Kind = KindTimeout
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -59,6 +62,28 @@ func recordError(err error) *Error {
 		e.Timeout = true
 	}
 	return e
+}
+
+// tlsAlert finds the TLS alert that err reports: a tls.AlertError, or what
+// crypto/tls returns for an alert it received or sent, a *net.OpError
+// ("remote error", "local error") over an unexported uint8 type of its
+// own, whose value it reads.
+func tlsAlert(err error, alert *uint8) bool {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		*alert = uint8(ae)
+		return true
+	}
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" && op.Op != "local error" || op.Err == nil {
+		return false
+	}
+	v := reflect.ValueOf(op.Err)
+	if v.Kind() != reflect.Uint8 || v.Type().PkgPath() != "crypto/tls" {
+		return false
+	}
+	*alert = uint8(v.Uint())
+	return true
 }
 
 // replayError rebuilds a recorded error: its message is the recorded one,
@@ -86,13 +111,22 @@ func replayError(e *Error) error {
 	case KindCertificate:
 		cause = certificateError(e.Message)
 	case KindTLS:
-		cause = tlsError(e.Message)
+		cause = tlsFailure(e)
 	case KindUnexpectedEOF:
 		cause = io.ErrUnexpectedEOF
 	case KindEOF:
 		cause = io.EOF
 	}
 	if e.Op == "" {
+		switch cause.(type) {
+		case tls.RecordHeaderError, tls.AlertError:
+			// Returned as they are, as crypto/tls returns them: http.Client
+			// looks for a bare tls.RecordHeaderError to report a plain
+			// HTTP server.
+			if e.Message == cause.Error() {
+				return cause
+			}
+		}
 		switch cause {
 		case context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF, io.EOF:
 			if e.Message == cause.Error() {
@@ -148,6 +182,23 @@ func certificateError(msg string) error {
 	return &tls.CertificateVerificationError{Err: inner}
 }
 
+// tlsFailure rebuilds a TLS failure: a tls.AlertError of the recorded
+// alert, whose text is that of the unexported type crypto/tls reports, or
+// a tls.RecordHeaderError with the recorded Msg and header bytes. In a
+// cassette that kept neither (from before they were recorded) this kind
+// was in practice a record header error: its Msg comes from the message.
+func tlsFailure(e *Error) error {
+	if e.Alert != 0 {
+		return tls.AlertError(e.Alert)
+	}
+	rh := tls.RecordHeaderError{Msg: e.Detail}
+	if rh.Msg == "" {
+		rh.Msg = strings.TrimPrefix(afterAddr(e), "tls: ")
+	}
+	copy(rh.RecordHeader[:], e.RecordHeader)
+	return rh
+}
+
 // replayedError is a recorded error on replay: the recorded message, over a
 // rebuilt error of the recorded kind.
 type replayedError struct {
@@ -185,11 +236,6 @@ type messageError struct {
 
 func (e *messageError) Error() string { return e.msg }
 func (e *messageError) Unwrap() error { return e.cause }
-
-// tlsError is a TLS failure on replay, with the recorded text.
-type tlsError string
-
-func (e tlsError) Error() string { return string(e) }
 
 // addr is a recorded network address.
 type addr struct{ network, address string }

@@ -178,7 +178,9 @@ func (d *DVD) cleanup() {
 	d.mu.Lock()
 	d.ended = true
 	d.mu.Unlock()
-	defer d.rec.Close()
+	// Close first: it stores the response bodies still open, so that
+	// Changed and Cassette below see everything that was recorded.
+	d.rec.Close()
 	t := d.t
 	failed := t.Failed() || panicking()
 	if !failed && !t.Skipped() {
