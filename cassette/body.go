@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -69,7 +70,7 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	resp := *in.Response
 	resp.Body = b.buf.bytes()
 	if readErr != nil {
-		resp.BodyError = recordError(readErr)
+		resp.BodyError = recordError(readErr, b.requestContext())
 	} else if truncated && !b.complete() {
 		resp.Truncated = true
 	}
@@ -354,4 +355,12 @@ func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
 func (b *replayBody) Close() error {
 	b.closed.Store(true)
 	return nil
+}
+
+// requestContext returns the context of the request the body answers.
+func (b *recordingBody) requestContext() context.Context {
+	if b.resp.Request == nil {
+		return nil
+	}
+	return b.resp.Request.Context()
 }

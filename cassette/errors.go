@@ -11,11 +11,31 @@ import (
 	"reflect"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // recordError describes a transport error so that [replayError] can rebuild
-// one of the same type.
-func recordError(err error) *Error {
+// one of the same type. ctx is the request's: when its deadline passed, as
+// http.Client.Timeout makes it, the error is a timeout whatever net/http
+// called it ("net/http: request canceled").
+func recordError(err error, ctx context.Context) *Error {
+	e := recordedKind(err)
+	if e.Kind != KindOther || ctx == nil {
+		return e
+	}
+	// http.Client cancels a request whose Timeout passed through
+	// Request.Cancel as well as through the context, by two timers: the
+	// context may not be done yet. The deadline having passed tells.
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) || ctx.Err() == context.DeadlineExceeded {
+		e.Kind, e.Timeout = KindTimeout, true
+	} else if ctx.Err() == context.Canceled {
+		e.Kind = KindCanceled
+	}
+	return e
+}
+
+// recordedKind describes err by its type alone.
+func recordedKind(err error) *Error {
 	e := &Error{Kind: KindOther, Message: err.Error()}
 	var op *net.OpError
 	if errors.As(err, &op) {
@@ -94,7 +114,11 @@ func tlsAlert(err error, alert *uint8) bool {
 // only when the recorded one was one.
 func replayError(e *Error) error {
 	var cause error
-	switch e.Kind {
+	kind := e.Kind
+	if kind == KindOther && timeoutMessage(e.Message) {
+		kind = KindTimeout
+	}
+	switch kind {
 	case KindCanceled:
 		cause = context.Canceled
 	case KindDeadline:
@@ -146,9 +170,10 @@ func replayError(e *Error) error {
 		cause = op
 	}
 	re := replayedError{msg: e.Message, cause: cause}
+	timeout := e.Timeout || kind == KindTimeout
 	var ne net.Error
-	if e.Timeout || errors.As(cause, &ne) {
-		return &replayedNetError{re, e.Timeout}
+	if timeout || errors.As(cause, &ne) {
+		return &replayedNetError{re, timeout}
 	}
 	return &re
 }
@@ -242,3 +267,21 @@ type addr struct{ network, address string }
 
 func (a addr) Network() string { return a.network }
 func (a addr) String() string  { return a.address }
+
+// timeoutMessage reports whether msg is net/http's text for a request that
+// ran out of time. Recordings of other tools, and dvd's before it asked the
+// request's context, store such errors with no kind; they replay as
+// timeouts, so that retry code tells them from other failures.
+func timeoutMessage(msg string) bool {
+	for _, s := range []string{
+		"net/http: request canceled", // the client's Timeout, as the transport reports it
+		"Client.Timeout exceeded",
+		"net/http: timeout awaiting response headers",
+		"net/http: TLS handshake timeout",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

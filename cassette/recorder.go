@@ -227,26 +227,36 @@ func wait(req *http.Request, d time.Duration) error {
 }
 
 // restored returns the interactions as replay serves them: with the values
-// of placeholders put back. The cassette itself keeps the placeholders.
+// of placeholders put back, in headers, trailers and bodies, and lengths
+// that agree with the bodies. The cassette itself keeps the placeholders.
 func (r *Recorder) restored(ins []Interaction) []Interaction {
-	if len(r.redact.placeholders) == 0 {
-		return ins
-	}
-	out := slices.Clone(ins)
-	for i := range out {
-		rec := out[i].Response
-		if rec == nil {
+	swap := len(r.redact.placeholders) > 0
+	var out []Interaction
+	for i := range ins {
+		rec := ins[i].Response
+		if rec == nil || !swap && lengthAgrees(ins[i].Request.Method, rec) {
 			continue
 		}
-		cp := *rec
-		cp.Header = rec.Header.Clone()
-		for _, vs := range cp.Header {
-			for j, v := range vs {
-				vs[j] = r.redact.swap(v, true)
-			}
+		if out == nil {
+			out = slices.Clone(ins)
 		}
-		cp.Body, _ = r.redact.swapBytes(rec.Body, true)
+		cp := *rec
+		cp.Header, cp.Trailer = rec.Header.Clone(), rec.Trailer.Clone()
+		if swap {
+			for _, h := range []http.Header{cp.Header, cp.Trailer} {
+				for _, vs := range h {
+					for j, v := range vs {
+						vs[j] = r.redact.swap(v, true)
+					}
+				}
+			}
+			cp.Body, _ = r.redact.swapBytes(rec.Body, true)
+		}
+		syncLength(ins[i].Request.Method, &cp)
 		out[i].Response = &cp
+	}
+	if out == nil {
+		return ins
 	}
 	return out
 }
@@ -293,7 +303,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	resp, err := r.upstream.RoundTrip(out)
 	in.Duration = time.Since(start)
 	if err != nil {
-		in.Error = recordError(err)
+		in.Error = recordError(err, req.Context())
 		r.keep(seq, start, in)
 		return nil, err
 	}
@@ -316,6 +326,9 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		r.cfg.beforeSave(&in)
 		r.redact.interaction(&in)
+		if in.Response != nil {
+			syncLength(in.Request.Method, in.Response)
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -1,0 +1,137 @@
+package cassette_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dvdrw/dvd/cassette"
+)
+
+// TestReplayedLengthIsTheBodys checks that the length a replayed response
+// announces, in ContentLength and in the Content-Length header, is the
+// length of the body the client reads, after redaction shortened it and
+// after a placeholder's value lengthened it again.
+func TestReplayedLengthIsTheBodys(t *testing.T) {
+	const account = "acct_0123456789abcdefghij"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := `{"access_token":"eyJhbGciOiJIUzI1NiJ9.long-enough-to-shrink","account":"` + account + `"}`
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	cfg := cassette.Config{Redact: cassette.Redaction{Placeholders: map[string]string{"ACCOUNT": account}}}
+
+	cfg.Mode = cassette.ModeRecord
+	rec := mustRecorder(t, nil, cfg)
+	if _, err := get(t, rec, "GET", srv.URL+"/token", ""); err != nil {
+		t.Fatal(err)
+	}
+	rec.Close()
+	cas := viaFile(t, rec.Cassette())
+	stored := cas.Interactions()[0].Response
+	if got, want := stored.ContentLength, int64(len(stored.Body)); got != want {
+		t.Errorf("stored ContentLength %d, but the stored body holds %d bytes", got, want)
+	}
+	if got, want := stored.Header.Get("Content-Length"), strconv.Itoa(len(stored.Body)); got != want {
+		t.Errorf("stored Content-Length header %q, but the stored body holds %s bytes", got, want)
+	}
+
+	cfg.Mode = cassette.ModeReplay
+	rep := mustRecorder(t, cas, cfg)
+	req, _ := http.NewRequest("GET", srv.URL+"/token", nil)
+	resp, err := rep.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.ContentLength != int64(len(body)) {
+		t.Errorf("replayed ContentLength %d, but the body holds %d bytes", resp.ContentLength, len(body))
+	}
+	if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+		t.Errorf("replayed Content-Length header %q, but the body holds %d bytes", got, len(body))
+	}
+
+	// What a proxying handler does with it: copy the header and the body.
+	proxy := httptest.NewRecorder()
+	for k, vs := range resp.Header {
+		proxy.Header()[k] = vs
+	}
+	proxy.WriteHeader(resp.StatusCode)
+	proxy.Write(body)
+	if proxy.Body.Len() != len(body) {
+		t.Errorf("proxied %d bytes of %d", proxy.Body.Len(), len(body))
+	}
+}
+
+// TestClientTimeoutReplaysAsATimeout records a request that hit
+// http.Client.Timeout and checks that replay answers with a timeout, which
+// retry code tells from other failures.
+func TestClientTimeoutReplaysAsATimeout(t *testing.T) {
+	srv, _ := stallServer(t)
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	client := &http.Client{Transport: rec, Timeout: 100 * time.Millisecond}
+	_, recErr := client.Get(srv.URL + "/slow")
+	if recErr == nil {
+		t.Fatal("the request did not time out while recording")
+	}
+	rec.Close()
+	cas := viaFile(t, rec.Cassette())
+	// net/http reports the client's timeout as "net/http: request
+	// canceled" or as the context's deadline, as the race goes.
+	if e := cas.Interactions()[0].Error; e == nil || e.Kind != cassette.KindTimeout && e.Kind != cassette.KindDeadline || !e.Timeout {
+		t.Errorf("stored %+v, want a timeout or a deadline, marked a timeout", e)
+	}
+	srv.Close()
+
+	for i := range 3 {
+		rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
+		req, _ := http.NewRequest("GET", srv.URL+"/slow", nil)
+		_, err := rep.RoundTrip(req)
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("replay %d: %v (%T), want a net.Error whose Timeout() is true", i, err, err)
+		}
+		_, err = (&http.Client{Transport: mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})}).Get(srv.URL + "/slow")
+		var ue *url.Error
+		if !errors.As(err, &ue) || !ue.Timeout() {
+			t.Errorf("replay %d through a client: %v, want a *url.Error timeout", i, err)
+		}
+	}
+}
+
+// TestRecordedRequestCanceledReplaysAsATimeout loads cassettes as other
+// tools and older recordings wrote them: a request that hit the client's
+// timeout stored as "net/http: request canceled" of no known kind.
+func TestRecordedRequestCanceledReplaysAsATimeout(t *testing.T) {
+	for _, msg := range []string{
+		"net/http: request canceled",
+		"net/http: request canceled while waiting for connection",
+		"net/http: timeout awaiting response headers",
+		`Get "https://api.example.com/x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+	} {
+		cas := cassette.New(cassette.Interaction{
+			Request: cassette.Request{Method: "GET", URL: "https://api.example.com/x"},
+			Error:   &cassette.Error{Kind: cassette.KindOther, Message: msg},
+		})
+		rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
+		req, _ := http.NewRequestWithContext(context.Background(), "GET", "https://api.example.com/x", nil)
+		_, err := rep.RoundTrip(req)
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() || err.Error() != msg {
+			t.Errorf("%q replays as %v (%T), want a net.Error timeout with the recorded message", msg, err, err)
+		}
+	}
+}
