@@ -37,8 +37,11 @@ func lengthAgrees(method string, r *Response) bool {
 	if !ok {
 		return true
 	}
+	if len(vs) != 1 {
+		return false
+	}
 	n, err := strconv.ParseInt(vs[0], 10, 64)
-	return len(vs) == 1 && err == nil && n == r.ContentLength
+	return err == nil && n == r.ContentLength
 }
 
 // bodyAllowed reports whether a response of this status may have a body.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -133,5 +135,49 @@ func TestRecordedRequestCanceledReplaysAsATimeout(t *testing.T) {
 		if !errors.As(err, &ne) || !ne.Timeout() || err.Error() != msg {
 			t.Errorf("%q replays as %v (%T), want a net.Error timeout with the recorded message", msg, err, err)
 		}
+	}
+}
+
+// TestLengthOfHandWrittenCassettes replays responses as hand-written or
+// imported cassettes hold them: lengths that disagree with the body, a
+// header with no or many values. The replayed length is the body's, except
+// where the response announces no body of its own.
+func TestLengthOfHandWrittenCassettes(t *testing.T) {
+	tests := []struct {
+		name, reason string
+		method       string
+		resp         cassette.Response
+		wantLength   int64
+		wantHeader   []string
+	}{
+		{"stale length", "a body edited by hand", "GET", cassette.Response{StatusCode: 200, Body: []byte("abc"), ContentLength: 10, Header: http.Header{"Content-Length": {"10"}}}, 3, []string{"3"}},
+		{"empty header", "a header key without values", "GET", cassette.Response{StatusCode: 200, Body: []byte("abc"), ContentLength: 3, Header: http.Header{"Content-Length": {}}}, 3, []string{"3"}},
+		{"two values", "", "GET", cassette.Response{StatusCode: 200, Body: []byte("abc"), ContentLength: 3, Header: http.Header{"Content-Length": {"3", "3"}}}, 3, []string{"3"}},
+		{"no header", "the field alone is fixed", "GET", cassette.Response{StatusCode: 200, Body: []byte("abc"), ContentLength: 5}, 3, nil},
+		{"unknown length", "a chunked response announces nothing", "GET", cassette.Response{StatusCode: 200, Body: []byte("abc"), ContentLength: -1}, -1, nil},
+		{"HEAD", "the length is the resource's, the body empty", "HEAD", cassette.Response{StatusCode: 200, ContentLength: 10, Header: http.Header{"Content-Length": {"10"}}}, 10, []string{"10"}},
+		{"304", "no body, the length is the resource's", "GET", cassette.Response{StatusCode: 304, ContentLength: 10, Header: http.Header{"Content-Length": {"10"}}}, 10, []string{"10"}},
+		{"truncated", "the recording stopped early: the length is what the server sent", "GET", cassette.Response{StatusCode: 200, Body: []byte("ab"), ContentLength: 10, Truncated: true}, 10, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := tt.resp
+			resp.Status = strconv.Itoa(resp.StatusCode)
+			before := resp.Header.Clone()
+			cas := cassette.New(cassette.Interaction{Request: cassette.Request{Method: tt.method, URL: "http://h/x"}, Response: &resp})
+			rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
+			req, _ := http.NewRequest(tt.method, "http://h/x", nil)
+			got, err := rep.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Body.Close()
+			if got.ContentLength != tt.wantLength || !slices.Equal(got.Header["Content-Length"], tt.wantHeader) {
+				t.Errorf("ContentLength %d, header %q; want %d, %q (%s)", got.ContentLength, got.Header["Content-Length"], tt.wantLength, tt.wantHeader, tt.reason)
+			}
+			if after := cas.Interactions()[0].Response.Header; !reflect.DeepEqual(after, before) {
+				t.Errorf("replay changed the cassette's own header from %q to %q", before, after)
+			}
+		})
 	}
 }
