@@ -1,6 +1,7 @@
 package cassette_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/match"
 )
 
 // TestReplayedLengthIsTheBodys checks that the length a replayed response
@@ -178,6 +180,55 @@ func TestLengthOfHandWrittenCassettes(t *testing.T) {
 			if after := cas.Interactions()[0].Response.Header; !reflect.DeepEqual(after, before) {
 				t.Errorf("replay changed the cassette's own header from %q to %q", before, after)
 			}
+		})
+	}
+}
+
+// TestBothSidesSeeTheSameRedaction replays cassettes that hold what this
+// run redacts: written by hand, imported from another tool, or saved before
+// a redaction default existed. The recorded request is redacted as the
+// incoming one is, so they match, whatever credential each carries.
+func TestBothSidesSeeTheSameRedaction(t *testing.T) {
+	tests := []struct {
+		name, reason       string
+		matchers           []match.Matcher
+		recorded, incoming cassette.Request
+	}{
+		{
+			name: "presigned upload", reason: "the signature and credential differ on every signing",
+			matchers: match.Default(),
+			recorded: cassette.Request{Method: "PUT", URL: "https://bucket.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAOLD%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=0ld51gnature&X-Amz-SignedHeaders=host"},
+			incoming: cassette.Request{Method: "PUT", URL: "https://bucket.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIANEW%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=n3w51gnature&X-Amz-SignedHeaders=host"},
+		},
+		{
+			name: "header", reason: "a matcher of a credential header compares its redacted form",
+			matchers: []match.Matcher{match.Method, match.Path, match.Header("Authorization")},
+			recorded: cassette.Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer old-token"}}},
+			incoming: cassette.Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer new-token"}}},
+		},
+		{
+			name: "form body", reason: "a token request carries the client's secret",
+			matchers: []match.Matcher{match.Method, match.Path, match.Body},
+			recorded: cassette.Request{Method: "POST", URL: "https://x.example/token", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=old&grant_type=client_credentials")},
+			incoming: cassette.Request{Method: "POST", URL: "https://x.example/token", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=new&grant_type=client_credentials")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cas := cassette.New(cassette.Interaction{Request: tt.recorded, Response: &cassette.Response{StatusCode: 200, Status: "200 OK"}})
+			rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay, Matchers: tt.matchers})
+			req, err := http.NewRequest(tt.incoming.Method, tt.incoming.URL, bytes.NewReader(tt.incoming.Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.incoming.Header != nil {
+				req.Header = tt.incoming.Header
+			}
+			resp, err := rep.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("did not replay (%s): %v", tt.reason, err)
+			}
+			resp.Body.Close()
 		})
 	}
 }

@@ -85,7 +85,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.out = New()
 	if replayFrom != nil {
 		ins := replayFrom.Interactions()
-		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
 		if err != nil {
 			return nil, fmt.Errorf("cassette: %w", err)
 		}
