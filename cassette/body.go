@@ -218,6 +218,9 @@ func replay(req *http.Request, e *entry) (*http.Response, error) {
 	}
 	body := &replayBody{data: h.body}
 	resp.Body = body
+	if h.code == http.StatusSwitchingProtocols {
+		resp.Body = switchedBody{body}
+	}
 	if h.plain {
 		return resp, nil
 	}
@@ -364,3 +367,13 @@ func (b *recordingBody) requestContext() context.Context {
 	}
 	return b.resp.Request.Context()
 }
+
+// switchedBody is the body of a replayed 101 Switching Protocols response.
+// While recording, the caller had the connection itself, an
+// io.ReadWriteCloser; the frames that crossed it are not recorded, so on
+// replay a write says so.
+type switchedBody struct{ *replayBody }
+
+func (switchedBody) Write([]byte) (int, error) { return 0, errSwitched }
+
+var errSwitched = errors.New("cassette: this 101 Switching Protocols response was replayed: dvd records the handshake, not what the connection carried after it; pass such requests through (dvdtest.Passthrough) to reach a real server")

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,4 +232,75 @@ func TestBothSidesSeeTheSameRedaction(t *testing.T) {
 			resp.Body.Close()
 		})
 	}
+}
+
+// TestSwitchingProtocols records a connection upgrade, as a WebSocket
+// client makes one: while recording, the caller gets the connection as an
+// io.ReadWriteCloser and talks over it; the cassette keeps the handshake,
+// and a replayed connection says that it cannot carry anything.
+func TestSwitchingProtocols(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "echo" {
+			http.Error(w, "upgrade to echo", http.StatusBadRequest)
+			return
+		}
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+		brw.Flush()
+		io.Copy(conn, brw) // echo until the client closes
+	}))
+	defer srv.Close()
+	upgrade := func(rt http.RoundTripper) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/ws", nil)
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "echo")
+		resp, err := (&http.Client{Transport: rt}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusSwitchingProtocols {
+			t.Fatalf("status %d, want 101", resp.StatusCode)
+		}
+		return resp
+	}
+
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	resp := upgrade(rec)
+	conn, ok := resp.Body.(io.ReadWriteCloser)
+	if !ok {
+		t.Fatalf("while recording, the body of a 101 is a %T, not an io.ReadWriteCloser", resp.Body)
+	}
+	if _, err := io.WriteString(conn, "ping"); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(conn, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("echo: %q, %v", buf, err)
+	}
+	conn.Close()
+	rec.Close()
+	cas := viaFile(t, rec.Cassette())
+	if in := cas.Interactions(); len(in) != 1 || in[0].Response.StatusCode != 101 || in[0].Response.Header.Get("Upgrade") != "echo" {
+		t.Fatalf("stored %+v, want the 101 handshake", in)
+	}
+
+	rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
+	resp = upgrade(rep)
+	if !cassette.Replayed(resp) {
+		t.Error("Replayed is false for a replayed 101")
+	}
+	w, ok := resp.Body.(io.Writer)
+	if !ok {
+		t.Fatalf("a replayed 101's body is a %T, which cannot be written", resp.Body)
+	}
+	if _, err := w.Write([]byte("ping")); err == nil || !strings.Contains(err.Error(), "handshake") {
+		t.Errorf("writing to a replayed connection: %v, want an error that says only the handshake was recorded", err)
+	}
+	resp.Body.Close()
 }

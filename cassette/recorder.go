@@ -145,8 +145,11 @@ func Replayed(resp *http.Response) bool {
 	if resp == nil {
 		return false
 	}
-	_, ok := resp.Body.(*replayBody)
-	return ok
+	switch resp.Body.(type) {
+	case *replayBody, switchedBody:
+		return true
+	}
+	return false
 }
 
 // RoundTrip replays req from the cassette, or records it, or passes it
@@ -310,6 +313,14 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	in.Response = &Response{
 		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// The body is the connection itself, now speaking a protocol dvd
+		// does not record (a WebSocket's frames): the caller gets it as the
+		// transport gave it, an io.ReadWriteCloser, and the cassette keeps
+		// the handshake.
+		r.keep(seq, start, in)
+		return resp, nil
 	}
 	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r, buf: newChunks(resp.ContentLength)}
 	r.mu.Lock()
