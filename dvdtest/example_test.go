@@ -1,5 +1,17 @@
 package dvdtest_test
 
+// Each example holds the test it shows, written as you would write it,
+// but as a func(t testing.TB) closure: in a _test.go file it is
+// func TestX(t *testing.T). runTest, below, runs it the way go test runs a
+// test function, and chdirTemp gives it a temporary directory that stands
+// for the package directory, where testdata/ is. pkg.go.dev shows each
+// example with the helpers of this file that it uses, as a whole program;
+// TestExamplesAreWholePrograms keeps it so.
+//
+// Every test states its mode with dvdtest.WithMode: without it, the mode
+// would be ModeReplay wherever the CI environment variable is set, and a
+// test that has not recorded its cassette yet fails there.
+
 import (
 	"fmt"
 	"io"
@@ -15,102 +27,119 @@ import (
 	"github.com/dvdrw/dvd/match"
 )
 
-func fetchBody(c *http.Client, url string) string {
-	resp, err := c.Get(url)
-	if err != nil {
-		return "error: " + err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
-}
-
-// The first run records from the server; later runs replay, even with the
-// server gone.
+// The first run of a test records its requests in a cassette, and later
+// runs replay them, even with the server gone.
 func ExampleUse() {
-	inFolder(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprintf(w, "hello, %s", r.URL.Query().Get("name"))
-		}))
+	// api stands for the HTTP API that the code under test calls.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello, %s", r.URL.Query().Get("name"))
+	}))
 
-		runTest("TestGreeting", func(t testing.TB) {
-			d := dvdtest.Use(t, "greeting") // testdata/greeting.dvd.json
-			fmt.Println("recording:", d.Recording())
-			fmt.Println(fetchBody(d.Client(), srv.URL+"/greet?name=dvd"))
-		})
+	// The test. In a _test.go file it reads func TestGreeting(t *testing.T);
+	// here runTest, below, runs it as go test would.
+	TestGreeting := func(t testing.TB) {
+		// ModeOnce is the default: record if the cassette is missing, replay
+		// if it is there. Saying so keeps the example recording where the
+		// CI environment variable makes ModeReplay the default.
+		d := dvdtest.Use(t, "greeting", dvdtest.WithMode(cassette.ModeOnce)) // testdata/greeting.dvd.json
+		resp, err := d.Client().Get(api.URL + "/greet?name=dvd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("%s (recording: %v)\n", body, d.Recording())
+	}
 
-		srv.Close() // from now on only the cassette answers
+	restore := chdirTemp() // a temporary directory stands for the package's
+	defer restore()
 
-		runTest("TestGreeting", func(t testing.TB) {
-			d := dvdtest.Use(t, "greeting")
-			fmt.Println("recording:", d.Recording())
-			fmt.Println(fetchBody(d.Client(), srv.URL+"/greet?name=dvd"))
-		})
-	})
+	runTest("TestGreeting", TestGreeting) // records, and saves the cassette when the test passes
+	api.Close()                           // from now on only the cassette answers
+	runTest("TestGreeting", TestGreeting) // replays
 	// Output:
-	// recording: true
-	// hello, dvd
-	// recording: false
-	// hello, dvd
+	// hello, dvd (recording: true)
+	// hello, dvd (recording: false)
 }
 
 // ModeAppend replays what the cassette has and records what it lacks.
 func ExampleWithMode() {
-	inFolder(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, r.URL.Path)
-		}))
-		defer srv.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.URL.Path)
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
 
-		runTest("TestPages", func(t testing.TB) {
-			d := dvdtest.Use(t, "pages")
-			fetchBody(d.Client(), srv.URL+"/page/1")
-		})
-		runTest("TestPages", func(t testing.TB) {
-			d := dvdtest.Use(t, "pages", dvdtest.WithMode(cassette.ModeAppend))
-			fetchBody(d.Client(), srv.URL+"/page/1") // replayed
-			fetchBody(d.Client(), srv.URL+"/page/2") // recorded
-		})
-		c, err := cassette.Load("testdata/pages.dvd.json")
-		if err != nil {
-			panic(err)
+	TestFirstPage := func(t testing.TB) {
+		d := dvdtest.Use(t, "pages", dvdtest.WithMode(cassette.ModeRecord))
+		getBody(t, d.Client(), api.URL+"/page/1")
+	}
+	TestTwoPages := func(t testing.TB) {
+		d := dvdtest.Use(t, "pages", dvdtest.WithMode(cassette.ModeAppend))
+		for _, page := range []string{"/page/1", "/page/2"} {
+			resp, err := d.Client().Get(api.URL + page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			fmt.Println(page, "replayed:", d.Replayed(resp))
 		}
-		fmt.Println("interactions:", c.Len())
-	})
+	}
+
+	runTest("TestPages", TestFirstPage)
+	runTest("TestPages", TestTwoPages)
+
+	c, err := cassette.Load("testdata/pages.dvd.json")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("interactions:", c.Len())
 	// Output:
+	// /page/1 replayed: true
+	// /page/2 replayed: false
 	// interactions: 2
 }
 
 // MatchOn chooses what identifies a request. Here the JSON body counts too,
 // compared as JSON: key order and spacing do not matter.
 func ExampleMatchOn() {
-	inFolder(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			b, _ := io.ReadAll(r.Body)
-			fmt.Fprintf(w, "created %s", b)
-		}))
-		opts := []dvdtest.Option{dvdtest.MatchOn(match.Method, match.Path, match.JSONBody)}
-		post := func(c *http.Client, body string) string {
-			resp, err := c.Post(srv.URL+"/users", "application/json", strings.NewReader(body))
-			if err != nil {
-				return err.Error()
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return string(b)
-		}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "created %s", b)
+	}))
+	restore := chdirTemp()
+	defer restore()
 
-		runTest("TestCreate", func(t testing.TB) {
-			d := dvdtest.Use(t, "create", opts...)
-			post(d.Client(), `{"name":"ada","admin":false}`)
-			post(d.Client(), `{"name":"bob","admin":true}`)
-		})
-		srv.Close()
-		runTest("TestCreate", func(t testing.TB) {
-			d := dvdtest.Use(t, "create", opts...)
-			fmt.Println(post(d.Client(), `{ "admin": true, "name": "bob" }`))
-			fmt.Println(post(d.Client(), `{"admin":false,"name":"ada"}`))
-		})
+	// post sends a JSON body to /users and returns the response body.
+	post := func(t testing.TB, c *http.Client, body string) string {
+		resp, err := c.Post(api.URL+"/users", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	runTest("TestCreate", func(t testing.TB) {
+		d := dvdtest.Use(t, "create", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.MatchOn(match.Method, match.Path, match.JSONBody))
+		post(t, d.Client(), `{"name":"ada","admin":false}`)
+		post(t, d.Client(), `{"name":"bob","admin":true}`)
+	})
+	api.Close()
+	runTest("TestCreate", func(t testing.TB) {
+		d := dvdtest.Use(t, "create", dvdtest.WithMode(cassette.ModeReplay),
+			dvdtest.MatchOn(match.Method, match.Path, match.JSONBody))
+		fmt.Println(post(t, d.Client(), `{ "admin": true, "name": "bob" }`))
+		fmt.Println(post(t, d.Client(), `{"admin":false,"name":"ada"}`))
 	})
 	// Output:
 	// created {"name":"bob","admin":true}
@@ -120,22 +149,30 @@ func ExampleMatchOn() {
 // Compress stores the cassette compressed; loading recognises the
 // compression by itself.
 func ExampleCompress() {
-	inFolder(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, strings.Repeat("all work and no play ", 100))
-		}))
-		defer srv.Close()
-		runTest("TestBig", func(t testing.TB) {
-			d := dvdtest.Use(t, "big", dvdtest.Compress(codec.Zstd))
-			fetchBody(d.Client(), srv.URL)
-		})
-		entries, _ := os.ReadDir("testdata")
-		for _, e := range entries {
-			fmt.Println(e.Name())
-		}
-		c, _ := cassette.Load("testdata/big.dvd.json.zst")
-		fmt.Println("interactions:", c.Len())
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, strings.Repeat("all work and no play ", 100))
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestBig", func(t testing.TB) {
+		d := dvdtest.Use(t, "big", dvdtest.WithMode(cassette.ModeRecord), dvdtest.Compress(codec.Zstd))
+		getBody(t, d.Client(), api.URL)
 	})
+
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		fmt.Println(e.Name())
+	}
+	c, err := cassette.Load("testdata/big.dvd.json.zst")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("interactions:", c.Len())
 	// Output:
 	// big.dvd.json.zst
 	// interactions: 1
@@ -144,24 +181,345 @@ func ExampleCompress() {
 // AllowRepeats lets one recorded response answer any number of identical
 // requests, such as a health check polled in a loop.
 func ExampleAllowRepeats() {
-	inFolder(func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, "ok")
-		}))
-		runTest("TestPoll", func(t testing.TB) {
-			d := dvdtest.Use(t, "poll", dvdtest.AllowRepeats())
-			fetchBody(d.Client(), srv.URL+"/health")
-		})
-		srv.Close()
-		runTest("TestPoll", func(t testing.TB) {
-			d := dvdtest.Use(t, "poll", dvdtest.AllowRepeats())
-			for range 3 {
-				fmt.Println(fetchBody(d.Client(), srv.URL+"/health"))
-			}
-		})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "ok")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	// The run that recorded checked the health once...
+	runTest("TestPoll", func(t testing.TB) {
+		d := dvdtest.Use(t, "poll", dvdtest.WithMode(cassette.ModeRecord))
+		getBody(t, d.Client(), api.URL+"/health")
+	})
+	api.Close()
+	// ...and the one recorded answer serves every check of the replay.
+	runTest("TestPoll", func(t testing.TB) {
+		d := dvdtest.Use(t, "poll", dvdtest.WithMode(cassette.ModeReplay), dvdtest.AllowRepeats())
+		for range 3 {
+			fmt.Println(getBody(t, d.Client(), api.URL+"/health"))
+		}
 	})
 	// Output:
 	// ok
 	// ok
 	// ok
+}
+
+// The options that every test of one API needs are written once, as a set;
+// each test adds its own. Here both tests redact the API's session and
+// request id, and the second also keeps the user's name out of its
+// cassette. Each test runs twice: it records, then replays with the server
+// gone.
+func ExampleOptions() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req-8f2e")
+		fmt.Fprintf(w, `{"path":%q,"session":"s3cr3t"}`, r.URL.Path)
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	// The options of every test that talks to this API.
+	api := dvdtest.Options{
+		dvdtest.RedactHeaders("X-Request-Id"),
+		dvdtest.RedactJSON("session"),
+	}
+
+	TestProfile := func(t testing.TB) {
+		d := dvdtest.Use(t, "profile", api, dvdtest.WithMode(cassette.ModeOnce))
+		fmt.Println(getBody(t, d.Client(), srv.URL+"/profile"))
+	}
+	TestUser := func(t testing.TB) {
+		d := dvdtest.Use(t, "user", api, dvdtest.WithMode(cassette.ModeOnce),
+			dvdtest.Placeholder("USER", "ada"))
+		fmt.Println(getBody(t, d.Client(), srv.URL+"/users/ada"))
+	}
+
+	runTest("TestProfile", TestProfile)
+	runTest("TestUser", TestUser)
+	srv.Close() // from now on only the cassettes answer
+	runTest("TestProfile", TestProfile)
+	runTest("TestUser", TestUser)
+
+	for _, name := range []string{"testdata/profile.dvd.json", "testdata/user.dvd.json"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		s := string(data)
+		fmt.Printf("%s: secrets %v, <USER> %v\n", name,
+			strings.Contains(s, "s3cr3t") || strings.Contains(s, "req-8f2e"), strings.Contains(s, "/users/<USER>"))
+	}
+	// Output:
+	// {"path":"/profile","session":"s3cr3t"}
+	// {"path":"/users/ada","session":"s3cr3t"}
+	// {"path":"/profile","session":"REDACTED"}
+	// {"path":"/users/ada","session":"REDACTED"}
+	// testdata/profile.dvd.json: secrets false, <USER> false
+	// testdata/user.dvd.json: secrets false, <USER> true
+}
+
+// Credentials never reach the cassette: by default Authorization, cookies,
+// API keys and tokens in the query are redacted.
+func ExampleUse_secrets() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "c2Vzc2lvbg", Path: "/"})
+		fmt.Fprint(w, "hello")
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestMe", func(t testing.TB) {
+		d := dvdtest.Use(t, "me", dvdtest.WithMode(cassette.ModeRecord))
+		req, err := http.NewRequest("GET", api.URL+"/me?access_token=ghp_x1y2z3&page=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer ghp_x1y2z3")
+		resp, err := d.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+
+	show("testdata/me.dvd.json", api.URL, "url", "Authorization", "Set-Cookie")
+	// Output:
+	// "url": "http://api/me?access_token=REDACTED&page=1",
+	// "Authorization": ["Bearer REDACTED"]
+	// "Set-Cookie": ["session=REDACTED; Path=/"]
+}
+
+// A placeholder keeps a value out of the cassette, and replay gives it
+// back to the client.
+func ExamplePlaceholder() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"id":%q,"plan":"pro"}`, strings.TrimPrefix(r.URL.Path, "/accounts/"))
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	TestAccount := func(t testing.TB) {
+		account := "acct-93f0c2" // in a real test: os.Getenv("ACCOUNT_ID")
+		d := dvdtest.Use(t, "account", dvdtest.WithMode(cassette.ModeOnce),
+			dvdtest.Placeholder("ACCOUNT_ID", account))
+		fmt.Println(getBody(t, d.Client(), api.URL+"/accounts/"+account))
+	}
+
+	runTest("TestAccount", TestAccount)
+	show("testdata/account.dvd.json", api.URL, "url", "body_json")
+	api.Close()
+	runTest("TestAccount", TestAccount)
+	// Output:
+	// {"id":"acct-93f0c2","plan":"pro"}
+	// "url": "http://api/accounts/<ACCOUNT_ID>"
+	// "body_json": {"id":"<ACCOUNT_ID>","plan":"pro"}
+	// {"id":"acct-93f0c2","plan":"pro"}
+}
+
+// RedactJSON removes fields of JSON bodies by path; the rest of the body
+// stays as it was.
+func ExampleRedactJSON() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"user":{"name":"ada","token":"tok_123"}}`)
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestLogin", func(t testing.TB) {
+		d := dvdtest.Use(t, "login", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.RedactJSON("password", "user.token"))
+		resp, err := d.Client().Post(api.URL+"/login", "application/json",
+			strings.NewReader(`{"name":"ada","password":"hunter2"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if _, err := io.ReadAll(resp.Body); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	show("testdata/login.dvd.json", api.URL, "password", "token")
+	// Output:
+	// "body_json": {"name":"ada","password":"REDACTED"}
+	// "body_json": {"user":{"name":"ada","token":"REDACTED"}}
+}
+
+// RecordIf chooses what is stored: here no server errors, so a flaky 503
+// is not frozen into the cassette.
+func ExampleRecordIf() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/flaky" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestNoErrors", func(t testing.TB) {
+		d := dvdtest.Use(t, "noerrors", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.RecordIf(func(in *cassette.Interaction) bool {
+				return in.Response != nil && in.Response.StatusCode < 500
+			}))
+		getBody(t, d.Client(), api.URL+"/ok")
+		getBody(t, d.Client(), api.URL+"/flaky")
+	})
+
+	c, err := cassette.Load("testdata/noerrors.dvd.json")
+	if err != nil {
+		panic(err)
+	}
+	for _, in := range c.Interactions() {
+		fmt.Println(in.Response.StatusCode, strings.TrimPrefix(in.Request.URL, api.URL))
+	}
+	// Output:
+	// 200 /ok
+}
+
+// BeforeSave edits what is stored, here dropping headers that change on
+// every run.
+func ExampleBeforeSave() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "7d1f")
+		fmt.Fprint(w, "ok")
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestQuiet", func(t testing.TB) {
+		d := dvdtest.Use(t, "quiet", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.BeforeSave(func(in *cassette.Interaction) {
+				in.Response.Header.Del("Date")
+				in.Response.Header.Del("X-Request-Id")
+			}))
+		getBody(t, d.Client(), api.URL)
+	})
+
+	c, err := cassette.Load("testdata/quiet.dvd.json")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Interactions()[0].Response.Header)
+	// Output:
+	// map[Content-Length:[2] Content-Type:[text/plain; charset=utf-8]]
+}
+
+// PassthroughHosts sends some requests to the network in every mode, such
+// as those to a local service the test starts itself: they are never
+// recorded, and never replayed.
+func ExamplePassthroughHosts() {
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestLocal", func(t testing.TB) {
+		local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, "live")
+		}))
+		defer local.Close()
+		d := dvdtest.Use(t, "local", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.PassthroughHosts("127.0.0.1"))
+		fmt.Println(getBody(t, d.Client(), local.URL))
+	})
+
+	c, err := cassette.Load("testdata/local.dvd.json")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("recorded:", c.Len())
+	// Output:
+	// live
+	// recorded: 0
+}
+
+// getBody sends a GET request through client and returns the response body.
+func getBody(t testing.TB, client *http.Client, url string) string {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
+}
+
+// show prints the lines of a cassette file that hold one of the words,
+// trimmed, with the test server's address replaced by http://api.
+func show(file, serverURL string, words ...string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		for _, w := range words {
+			if strings.Contains(line, w) {
+				fmt.Println(strings.ReplaceAll(strings.TrimSpace(line), serverURL, "http://api"))
+				break
+			}
+		}
+	}
+}
+
+// runTest runs test as go test runs a test function named name: the test,
+// then its cleanups, last registered first. dvdtest saves the cassette in
+// one of them, if the test passed.
+func runTest(name string, test func(t testing.TB)) {
+	t := &exampleT{name: name}
+	test(t)
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}
+
+// exampleT is as much of a *testing.T as these tests and dvdtest use. Its
+// embedded testing.TB is nil, so any other method panics; so does a
+// failure, which fails the example. It drops the log, as go test does for
+// a test that passes, unless -v.
+type exampleT struct {
+	testing.TB
+	name     string
+	cleanups []func()
+}
+
+func (t *exampleT) Name() string                    { return t.name }
+func (t *exampleT) Helper()                         {}
+func (t *exampleT) Cleanup(f func())                { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Failed() bool                    { return false }
+func (t *exampleT) Skipped() bool                   { return false }
+func (t *exampleT) Logf(format string, args ...any) {}
+
+func (t *exampleT) Errorf(format string, args ...any) {
+	panic(t.name + ": " + fmt.Sprintf(format, args...))
+}
+func (t *exampleT) Fatalf(format string, args ...any) { t.Errorf(format, args...) }
+func (t *exampleT) Fatal(args ...any)                 { t.Errorf("%s", fmt.Sprint(args...)) }
+
+// chdirTemp moves into a new temporary directory, which stands for the
+// package directory that go test runs the tests in, and returns the
+// function that moves back and removes it.
+func chdirTemp() (restore func()) {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	dir, err := os.MkdirTemp("", "dvd-example-")
+	if err != nil {
+		panic(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		panic(err)
+	}
+	return func() {
+		os.Chdir(wd)
+		os.RemoveAll(dir)
+	}
 }
