@@ -5,7 +5,6 @@ go 1.25.0
 require (
 	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.20.3
-	github.com/mccutchen/go-httpbin/v2 v2.25.0
 	github.com/zeebo/xxh3 v1.1.0
 )
 

@@ -1,15 +1,18 @@
-package cassette_test
+package interop
 
 // Record a real third-party server, go-httpbin, across methods, statuses,
-// encodings, streams, ranges, cookies, binary bodies and redirects; shut it
-// down; replay the same requests from the saved cassette and compare what
-// the client sees, byte for byte.
+// encodings, streams, ranges, cookies, binary bodies and redirects, through
+// dvdtest as a user's test does; shut it down; replay the same requests
+// from the saved cassette, plain and zstd-compressed, and compare what the
+// client sees, byte for byte.
 
 import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,27 +20,66 @@ import (
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/dvdtest"
 )
 
-// hop is what the client saw of one round trip, redirects included.
-type hop struct {
+// binHop is what the client saw of one round trip, redirects included.
+type binHop struct {
 	Method, URL string
 	Status      string
 	Header      http.Header
 }
 
-// spy notes every round trip that goes through it.
-type spy struct {
+// binSpy notes every round trip that goes through it.
+type binSpy struct {
 	rt   http.RoundTripper
-	hops []hop
+	hops []binHop
 }
 
-func (s *spy) RoundTrip(req *http.Request) (*http.Response, error) {
+func (s *binSpy) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := s.rt.RoundTrip(req)
 	if err == nil {
-		s.hops = append(s.hops, hop{req.Method, req.URL.String(), resp.Status, resp.Header.Clone()})
+		s.hops = append(s.hops, binHop{req.Method, req.URL.String(), resp.Status, resp.Header.Clone()})
 	}
 	return resp, err
+}
+
+// binSeen is what a client can observe of a response.
+type binSeen struct {
+	Status        string
+	StatusCode    int
+	Proto         string
+	ProtoMajor    int
+	ProtoMinor    int
+	Header        http.Header
+	ContentLength int64
+	Uncompressed  bool
+	TrailerKeys   []string    // the trailers announced before the body is read
+	Trailer       http.Header // the trailers after the body's end
+	Body          []byte
+	BodyErr       string // the error that ended the body instead of io.EOF
+}
+
+// binLook reads resp to its end and closes it.
+func binLook(resp *http.Response) binSeen {
+	s := binSeen{
+		Status: resp.Status, StatusCode: resp.StatusCode,
+		Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
+		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
+	}
+	for k := range resp.Trailer {
+		s.TrailerKeys = append(s.TrailerKeys, k)
+	}
+	slices.Sort(s.TrailerKeys)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	s.Body = body
+	if err != nil {
+		s.BodyErr = err.Error()
+	}
+	s.Trailer = resp.Trailer.Clone()
+	return s
 }
 
 // binCase is one request to httpbin and what it must answer.
@@ -48,7 +90,7 @@ type binCase struct {
 	status       int    // the final status
 	hops         int    // round trips, redirects included; 0 means 1
 	has          string // a piece of the body
-	check        func(s seen) bool
+	check        func(s binSeen) bool
 }
 
 var binCases = []binCase{
@@ -58,7 +100,7 @@ var binCases = []binCase{
 	{method: "PUT", path: "/put", body: "a=1&b=two+words", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, status: 200, has: `"two words"`},
 	{method: "PATCH", path: "/patch", body: "plain text body", header: http.Header{"Content-Type": {"text/plain"}}, status: 200, has: "plain text body"},
 	{method: "DELETE", path: "/delete", status: 200},
-	{method: "HEAD", path: "/head", status: 200, check: func(s seen) bool { return len(s.Body) == 0 && s.Header.Get("Content-Type") != "" }},
+	{method: "HEAD", path: "/head", status: 200, check: func(s binSeen) bool { return len(s.Body) == 0 && s.Header.Get("Content-Type") != "" }},
 	{method: "GET", path: "/anything/deep/path?q=1", header: http.Header{"X-Multi": {"one", "two"}}, status: 200, has: `"one"`},
 	{method: "OPTIONS", path: "/anything", status: 200},
 	// statuses
@@ -69,10 +111,10 @@ var binCases = []binCase{
 	{method: "GET", path: "/etag/abc", header: http.Header{"If-None-Match": {`"abc"`}}, status: 304},
 	{method: "GET", path: "/basic-auth/user/passwd", header: http.Header{"Authorization": {"Basic dXNlcjpwYXNzd2Q="}}, status: 200, has: `"authorized": true`},
 	// encodings
-	{method: "GET", path: "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, status: 200, has: "\x1f\x8b", check: func(s seen) bool {
+	{method: "GET", path: "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, status: 200, has: "\x1f\x8b", check: func(s binSeen) bool {
 		return !s.Uncompressed && s.Header.Get("Content-Encoding") == "gzip" && s.ContentLength == int64(len(s.Body))
 	}},
-	{method: "GET", path: "/gzip", status: 200, has: `"gzipped": true`, check: func(s seen) bool {
+	{method: "GET", path: "/gzip", status: 200, has: `"gzipped": true`, check: func(s binSeen) bool {
 		return s.Uncompressed && s.Header.Get("Content-Encoding") == "" && s.ContentLength == -1
 	}},
 	{method: "GET", path: "/deflate", header: http.Header{"Accept-Encoding": {"deflate"}}, status: 200},
@@ -83,27 +125,27 @@ var binCases = []binCase{
 	{method: "GET", path: "/html", status: 200},
 	{method: "GET", path: "/base64/SGVsbG8sIGR2ZCE=", status: 200, has: "Hello, dvd!"},
 	// streams
-	{method: "GET", path: "/stream/5", status: 200, has: `"id":4`, check: func(s seen) bool { return s.ContentLength == -1 }},
+	{method: "GET", path: "/stream/5", status: 200, has: `"id":4`, check: func(s binSeen) bool { return s.ContentLength == -1 }},
 	{method: "GET", path: "/stream-bytes/3000?seed=7&chunk_size=100", status: 200},
 	{method: "GET", path: "/drip?duration=0&delay=0&numbytes=20", status: 200, has: "**********"},
 	{method: "GET", path: "/sse?count=3&duration=3ms&delay=0", status: 200, has: "event: ping"},
-	{method: "GET", path: "/trailers?X-Checksum=abc&X-Count=3", status: 200, check: func(s seen) bool {
+	{method: "GET", path: "/trailers?X-Checksum=abc&X-Count=3", status: 200, check: func(s binSeen) bool {
 		return len(s.TrailerKeys) == 2 && s.Trailer.Get("X-Checksum") == "abc" && s.Trailer.Get("X-Count") == "3"
 	}},
 	// ranges
-	{method: "GET", path: "/range/1024", header: http.Header{"Range": {"bytes=100-299"}}, status: 206, check: func(s seen) bool {
+	{method: "GET", path: "/range/1024", header: http.Header{"Range": {"bytes=100-299"}}, status: 206, check: func(s binSeen) bool {
 		return len(s.Body) == 200 && s.Header.Get("Content-Range") == "bytes 100-299/1024"
 	}},
 	{method: "GET", path: "/range/1024", status: 200},
 	// headers chosen by the request
-	{method: "GET", path: "/response-headers?X-Multi=a&X-Multi=b&X-Multi=c", status: 200, check: func(s seen) bool {
+	{method: "GET", path: "/response-headers?X-Multi=a&X-Multi=b&X-Multi=c", status: 200, check: func(s binSeen) bool {
 		return strings.Join(s.Header["X-Multi"], ",") == "a,b,c"
 	}},
 	// cookies, through the jar
 	{method: "GET", path: "/cookies/set?flavour=oatmeal&size=big", status: 200, hops: 2, has: "oatmeal"},
 	{method: "GET", path: "/cookies", status: 200, has: "oatmeal"},
 	// binary bodies
-	{method: "GET", path: "/bytes/1024?seed=1", status: 200, check: func(s seen) bool { return len(s.Body) == 1024 }},
+	{method: "GET", path: "/bytes/1024?seed=1", status: 200, check: func(s binSeen) bool { return len(s.Body) == 1024 }},
 	{method: "GET", path: "/image/png", status: 200, has: "PNG"},
 	{method: "GET", path: "/image/jpeg", status: 200},
 	// redirects, hop by hop
@@ -117,20 +159,23 @@ var binCases = []binCase{
 
 // runBin sends every case through rt with a fresh cookie jar, in order, and
 // returns what the client saw: the hops, then the final response.
-func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]hop, final []seen) {
+func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]binHop, final []binSeen) {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range binCases {
-		sp := &spy{rt: rt}
+		sp := &binSpy{rt: rt}
 		client := &http.Client{Transport: sp, Jar: jar}
 		var body io.Reader
 		if c.body != "" {
 			body = strings.NewReader(c.body)
 		}
-		req := newReq(t, c.method, base+c.path, body)
+		req, err := http.NewRequest(c.method, base+c.path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for k, v := range c.header {
 			req.Header[k] = v
 		}
@@ -138,7 +183,7 @@ func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]hop, fina
 		if err != nil {
 			t.Fatalf("%s %s: %v", c.method, c.path, err)
 		}
-		s := look(t, resp)
+		s := binLook(resp)
 		if s.StatusCode != c.status {
 			t.Errorf("%s %s: status %s, want %d", c.method, c.path, s.Status, c.status)
 		}
@@ -160,10 +205,10 @@ func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]hop, fina
 	return hops, final
 }
 
-// asStored returns the recorded header rec as a cassette stores it, for
-// comparison with the replayed header rep: the values of Set-Cookie
-// redacted, their names and attributes kept.
-func asStored(rec http.Header) http.Header {
+// binAsStored returns the recorded header rec as a cassette stores it, for
+// comparison with a replayed header: the values of Set-Cookie redacted,
+// their names and attributes kept.
+func binAsStored(rec http.Header) http.Header {
 	rec = rec.Clone()
 	for i, v := range rec["Set-Cookie"] {
 		first, rest, hasRest := strings.Cut(v, ";")
@@ -177,11 +222,26 @@ func asStored(rec http.Header) http.Header {
 }
 
 func TestHTTPBinRecordReplay(t *testing.T) {
+	t.Chdir(t.TempDir()) // testdata/ of this test only
 	srv := httptest.NewServer(httpbin.New().Handler())
 	defer srv.Close()
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
-	recHops, recFinal := runBin(t, srv.URL, rec)
-	cas := rec.Cassette()
+
+	var recHops [][]binHop
+	var recFinal []binSeen
+	t.Run("record", func(t *testing.T) {
+		d := dvdtest.Use(t, "httpbin", dvdtest.WithMode(cassette.ModeRecord))
+		recHops, recFinal = runBin(t, srv.URL, d)
+	})
+	if t.Failed() {
+		return
+	}
+	srv.Close() // replay must not need it
+
+	const plain = "testdata/httpbin.dvd.json"
+	cas, err := cassette.Load(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
 	total := 0
 	for _, h := range recHops {
 		total += len(h)
@@ -194,25 +254,42 @@ func TestHTTPBinRecordReplay(t *testing.T) {
 			t.Errorf("interaction %d (%s %s) stored incomplete: %+v", i, in.Request.Method, in.Request.URL, in.Response)
 		}
 	}
-	srv.Close() // replay must not need it
-
-	rep := replayer(t, cas, cassette.Config{})
-	repHops, repFinal := runBin(t, srv.URL, rep)
-	if u := rep.Unused(); len(u) != 0 {
-		t.Errorf("%d recorded interactions were not replayed; the first: %s %s", len(u), u[0].Request.Method, u[0].Request.URL)
-	}
-	for i, c := range binCases {
+	for i := range binCases {
 		for j := range recHops[i] {
-			if j < len(repHops[i]) {
-				recHops[i][j].Header = asStored(recHops[i][j].Header)
+			recHops[i][j].Header = binAsStored(recHops[i][j].Header)
+		}
+		recFinal[i].Header = binAsStored(recFinal[i].Header)
+	}
+
+	replay := func(t *testing.T, opts ...dvdtest.Option) {
+		opts = append(opts, dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused())
+		d := dvdtest.Use(t, "httpbin", opts...)
+		repHops, repFinal := runBin(t, srv.URL, d)
+		for i, c := range binCases {
+			if diff := cmp.Diff(recHops[i], repHops[i]); diff != "" {
+				t.Errorf("%s %s: round trips differ (-recorded +replayed):\n%s", c.method, c.path, diff)
+			}
+			if diff := cmp.Diff(recFinal[i], repFinal[i]); diff != "" {
+				t.Errorf("%s %s: response differs (-recorded +replayed):\n%s", c.method, c.path, diff)
 			}
 		}
-		recFinal[i].Header = asStored(recFinal[i].Header)
-		if d := cmp.Diff(recHops[i], repHops[i]); d != "" {
-			t.Errorf("%s %s: round trips differ (-recorded +replayed):\n%s", c.method, c.path, d)
-		}
-		if d := cmp.Diff(recFinal[i], repFinal[i]); d != "" {
-			t.Errorf("%s %s: response differs (-recorded +replayed):\n%s", c.method, c.path, d)
-		}
 	}
+	t.Run("replay", func(t *testing.T) { replay(t) })
+	t.Run("replay zstd", func(t *testing.T) {
+		data, err := os.ReadFile(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := codec.Compress(data, codec.Zstd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(plain+codec.Zstd.Ext(), z, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(plain); err != nil {
+			t.Fatal(err)
+		}
+		replay(t, dvdtest.Compress(codec.Zstd))
+	})
 }
