@@ -96,8 +96,8 @@
 // happened. A cassette is open in one DVD at a time, so parallel
 // tests need a name each.
 //
-// [Compress] stores the cassette compressed with zstd or gzip; reading
-// recognises the compression by its content.
+// [Compress] stores the cassette compressed with zstd or gzip (codec.Zstd,
+// codec.Gzip); reading recognises the compression by its content.
 //
 // # Secrets
 //
@@ -127,4 +127,15 @@
 // middle of a body, at the same byte). Redirects are recorded hop by hop.
 // Requests that overlap in time are saved sorted by method and URL, so the
 // file does not depend on goroutine scheduling.
+//
+// # Packages
+//
+// dvdtest is the testing front of three packages that work without package
+// testing. Package cassette holds what is recorded (cassette.Interaction,
+// with its Request, Response and Error), the cassette file format
+// (cassette.Load, Save, Marshal, Unmarshal), the in-memory cassette with its
+// index, and the Recorder, the http.RoundTripper that records and replays.
+// Package match holds the matchers. Package codec holds the bytes of a
+// cassette file: their compression (codec.Compression: codec.None,
+// codec.Zstd, codec.Gzip) and the atomic writes.
 package dvdtest
