@@ -129,12 +129,12 @@ func whoami(t *testing.T, c *http.Client, base string) apiCall {
 	t.Helper()
 	resp, err := c.Get(base + "/api/whoami")
 	if err != nil {
-		t.Fatalf("GET /api/whoami: %v", err)
+		t.Fatalf("GET /api/whoami: %v", brief(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("GET /api/whoami: reading the body: %v", err)
+		t.Fatalf("GET /api/whoami: reading the body: %v", brief(err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /api/whoami: %s: %s", resp.Status, body)
@@ -169,7 +169,7 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 		}
 		tok, err := cc.Token(ctx)
 		if err != nil {
-			t.Fatalf("client credentials grant: %v", err)
+			t.Fatalf("client credentials grant: %v", brief(err))
 		}
 		if d.Recording() {
 			recorded = append(recorded, tok)
@@ -196,7 +196,7 @@ func TestOAuth2PasswordGrant(t *testing.T) {
 		}
 		tok, err := conf.PasswordCredentialsToken(ctx, oauthUser, oauthPassword)
 		if err != nil {
-			t.Fatalf("password grant: %v", err)
+			t.Fatalf("password grant: %v", brief(err))
 		}
 		var r result
 		r.Token, r.API = viewToken(tok), whoami(t, conf.Client(ctx, tok), srv.URL)
@@ -204,7 +204,7 @@ func TestOAuth2PasswordGrant(t *testing.T) {
 		// The refresh grant, as a client does once the access token expired.
 		fresh, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 		if err != nil {
-			t.Fatalf("refresh grant: %v", err)
+			t.Fatalf("refresh grant: %v", brief(err))
 		}
 		r.Refreshed, r.APIAfter = viewToken(fresh), whoami(t, conf.Client(ctx, fresh), srv.URL)
 		if d.Recording() {

@@ -142,16 +142,16 @@ func TestS3PutObject(t *testing.T) {
 			ContentType: aws.String("application/octet-stream"),
 		})
 		if err != nil {
-			t.Fatalf("PutObject: %v", err)
+			t.Fatalf("PutObject: %v", brief(err))
 		}
 		get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s3Bucket), Key: aws.String("upload.bin")})
 		if err != nil {
-			t.Fatalf("GetObject: %v", err)
+			t.Fatalf("GetObject: %v", brief(err))
 		}
 		got, err := io.ReadAll(get.Body)
 		get.Body.Close()
 		if err != nil {
-			t.Fatalf("GetObject: reading the body: %v", err)
+			t.Fatalf("GetObject: reading the body: %v", brief(err))
 		}
 		if d := diffBytes(got, data); d != "" {
 			t.Errorf("GetObject after PutObject: %s", d)
@@ -225,7 +225,7 @@ func TestS3DownloadConcurrentRanges(t *testing.T) {
 		buf := manager.NewWriteAtBuffer(make([]byte, 0, size))
 		n, err := dl.Download(t.Context(), buf, &s3.GetObjectInput{Bucket: aws.String(s3Bucket), Key: aws.String("lines.txt")})
 		if err != nil {
-			t.Errorf("Download: %v", err)
+			t.Errorf("Download: %v", brief(err))
 		}
 		if d := diffBytes(buf.Bytes(), data); d != "" {
 			t.Errorf("Download: %s", d)
@@ -277,7 +277,7 @@ func TestS3PresignedGet(t *testing.T) {
 		})
 		p, err := pc.PresignGetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(s3Bucket), Key: aws.String("shared/report.txt")})
 		if err != nil {
-			t.Fatalf("PresignGetObject: %v", err)
+			t.Fatalf("PresignGetObject: %v", brief(err))
 		}
 		req, err := http.NewRequestWithContext(t.Context(), p.Method, p.URL, nil)
 		if err != nil {
@@ -290,12 +290,12 @@ func TestS3PresignedGet(t *testing.T) {
 		}
 		resp, err := d.Client().Do(req)
 		if err != nil {
-			t.Fatalf("GET of the presigned URL: %v", withoutURL(err))
+			t.Fatalf("GET of the presigned URL: %v", brief(err))
 		}
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			t.Fatalf("GET of the presigned URL: reading the body: %v", err)
+			t.Fatalf("GET of the presigned URL: reading the body: %v", brief(err))
 		}
 		checkLength(t, resp, len(body))
 		if d := diffBytes(body, data); d != "" {

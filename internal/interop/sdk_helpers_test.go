@@ -3,6 +3,7 @@ package interop
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -314,10 +315,14 @@ func checkLength(t testing.TB, resp *http.Response, n int) {
 	}
 }
 
-// withoutURL returns the error an http.Client returned without the URL it
-// adds, which may hold credentials (a presigned URL does) that dvd cannot
-// redact.
-func withoutURL(err error) error {
+// brief returns err for a failure message. A request that did not replay
+// has been reported by dvd already, with the diff; and an http.Client puts
+// the URL into its errors, which may hold credentials (a presigned URL
+// does) that dvd cannot redact.
+func brief(err error) error {
+	if errors.Is(err, cassette.ErrNoMatch) {
+		return errors.New("no recorded interaction matches the request: dvd said why above")
+	}
 	if ue, ok := err.(*url.Error); ok {
 		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
