@@ -1,11 +1,13 @@
 package cassette
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,7 +21,7 @@ type recordingBody struct {
 	seq   int
 	start time.Time
 
-	mu   sync.Mutex // guards buf, in and done against Recorder.Cassette
+	mu   sync.Mutex // guards buf, in and done against Recorder.Close
 	buf  chunks
 	in   Interaction
 	done bool
@@ -30,12 +32,6 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		b.mu.Lock()
 		if !b.done {
-			if b.buf.size == 0 && b.resp.ContentLength > int64(n) {
-				// One copy of a body of known length, however large; sized
-				// only once data comes, so a HEAD or an unread body costs
-				// nothing.
-				b.buf.reserve(int(min(b.resp.ContentLength, 1<<30)))
-			}
 			b.buf.write(p[:n])
 		}
 		b.mu.Unlock()
@@ -50,8 +46,11 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 }
 
 func (b *recordingBody) Close() error {
-	err := b.rc.Close()
+	// Stored first: when Recorder.Close ends a body that the client is
+	// reading, the client's Read fails once rc is closed, and the body
+	// must be stored as truncated, not as failed.
 	b.finish(nil, true)
+	err := b.rc.Close()
 	b.r.mu.Lock()
 	delete(b.r.unclosed, b)
 	b.r.mu.Unlock()
@@ -71,12 +70,12 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	resp := *in.Response
 	resp.Body = b.buf.bytes()
 	if readErr != nil {
-		resp.BodyError = recordError(readErr)
+		resp.BodyError = recordError(readErr, b.requestContext())
 	} else if truncated && !b.complete() {
 		resp.Truncated = true
 	}
 	// Trailers arrive with the end of the body. A body that did not reach
-	// it has none yet, and Recorder.Cassette may be finishing it while the
+	// it has none yet, and Recorder.Close may be finishing it while the
 	// caller's goroutine reads on, and the transport fills resp.Trailer:
 	// leave the map alone then.
 	if !truncated && len(b.resp.Trailer) > 0 {
@@ -87,38 +86,73 @@ func (b *recordingBody) finish(readErr error, truncated bool) {
 	b.r.keep(b.seq, b.start, in)
 }
 
-// chunks collects a body of unknown length in chunks that grow up to a few
-// megabytes, and joins them once at the end: about two copies allocated in
-// all, and exactly one kept, where a doubling buffer allocates up to three
-// and keeps up to two. A body of known length is reserved in one chunk, and
-// costs one copy.
+// chunks collects a body in chunks, and joins them once at the end.
+//
+// A body of unknown length grows in chunks of up to a few megabytes: about
+// two copies allocated in all, and exactly one kept, where a doubling
+// buffer allocates up to three and keeps up to two.
+//
+// A body of known length costs one copy and a sixteenth: it is collected
+// in chunks until a sixteenth of the announced length has come, then the
+// whole is reserved in one piece and what came is moved into it. Until
+// then what is held grows with what was read, so a client that reads a few
+// bytes of a response that announces gigabytes, and closes it, pays for
+// those bytes only; and nothing is held for a body never read (HEAD). An
+// announced length up to firstChunk is reserved at once.
 type chunks struct {
-	cur  []byte   // the chunk being filled
-	full [][]byte // the chunks filled before it
-	size int
+	cur       []byte   // the chunk being filled
+	full      [][]byte // the chunks filled before it
+	size      int
+	announced int // the announced length, at most maxReserve; 0 when unknown
 }
 
 const (
 	firstChunk = 32 << 10
 	maxChunk   = 4 << 20
+	maxReserve = 1 << 30 // beyond it, a body of known length grows in chunks
+	readShare  = 16      // the share of the announced length read before the whole is reserved
 )
 
-func (c *chunks) reserve(n int) { c.cur = make([]byte, 0, n) }
+// newChunks returns chunks for a body whose response announced length
+// bytes; length is -1 when it announced none.
+func newChunks(length int64) chunks {
+	return chunks{announced: int(min(max(length, 0), maxReserve))}
+}
 
 func (c *chunks) write(p []byte) {
-	c.size += len(p)
 	for len(p) > 0 {
 		if len(c.cur) == cap(c.cur) {
-			next := min(max(2*len(p), 512), firstChunk)
-			if cap(c.cur) > 0 {
-				c.full = append(c.full, c.cur)
-				next = min(2*cap(c.cur), maxChunk)
-			}
-			c.cur = make([]byte, 0, next)
+			c.grow(len(p))
 		}
 		n := copy(c.cur[len(c.cur):cap(c.cur)], p)
 		c.cur, p = c.cur[:len(c.cur)+n], p[n:]
+		c.size += n
 	}
+}
+
+// grow starts a new chunk, with room for at least one more byte; n bytes
+// wait to be written.
+func (c *chunks) grow(n int) {
+	if c.size < c.announced && (c.announced <= firstChunk || c.size >= c.announced/readShare) {
+		// The client is reading the body: reserve all of it.
+		all := make([]byte, 0, c.announced)
+		for _, f := range c.full {
+			all = append(all, f...)
+		}
+		c.cur, c.full = append(all, c.cur...), nil
+		return
+	}
+	next := min(max(2*n, 512), firstChunk)
+	if cap(c.cur) > 0 {
+		c.full = append(c.full, c.cur)
+		next = min(2*cap(c.cur), maxChunk)
+	}
+	if c.size < c.announced {
+		// End the chunks at the share exactly: room beyond it would be
+		// lost when the whole is reserved.
+		next = min(next, c.announced/readShare-c.size)
+	}
+	c.cur = make([]byte, 0, next)
 }
 
 // bytes returns the body in one slice.
@@ -273,14 +307,14 @@ var errTruncated = errors.New("cassette: the recording of this body ends here: t
 type replayBody struct {
 	data       []byte
 	off        int
-	err        error // returned at the end of data instead of io.EOF
-	closed     bool
+	err        error       // returned at the end of data instead of io.EOF
+	closed     atomic.Bool // Close may come from another goroutine, to abort a read
 	trailer    http.Header
 	recTrailer http.Header
 }
 
 func (b *replayBody) Read(p []byte) (int, error) {
-	if b.closed {
+	if b.closed.Load() {
 		return 0, errors.New("http: read on closed response body")
 	}
 	if b.off >= len(b.data) {
@@ -304,7 +338,7 @@ func (b *replayBody) end() error {
 
 // WriteTo lets io.Copy and io.ReadAll skip a buffer.
 func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
-	if b.closed {
+	if b.closed.Load() {
 		return 0, errors.New("http: read on closed response body")
 	}
 	n, err := w.Write(b.data[b.off:])
@@ -319,6 +353,14 @@ func (b *replayBody) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (b *replayBody) Close() error {
-	b.closed = true
+	b.closed.Store(true)
 	return nil
+}
+
+// requestContext returns the context of the request the body answers.
+func (b *recordingBody) requestContext() context.Context {
+	if b.resp.Request == nil {
+		return nil
+	}
+	return b.resp.Request.Context()
 }

@@ -155,6 +155,10 @@ func (m Mode) String() string {
 	return fmt.Sprintf("Mode(%d)", int(m))
 }
 
+// Valid reports whether m is one of the modes ModeOnce, ModeReplay,
+// ModeAppend, ModeRecord and ModePassthrough.
+func (m Mode) Valid() bool { return m >= 0 && int(m) < len(modeNames) }
+
 // ParseMode returns the mode of the given name, as [Mode.String] writes it.
 func ParseMode(s string) (Mode, error) {
 	for i, n := range modeNames {

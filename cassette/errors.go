@@ -8,13 +8,34 @@ import (
 	"io"
 	"net"
 	"os"
+	"reflect"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // recordError describes a transport error so that [replayError] can rebuild
-// one of the same type.
-func recordError(err error) *Error {
+// one of the same type. ctx is the request's: when its deadline passed, as
+// http.Client.Timeout makes it, the error is a timeout whatever net/http
+// called it ("net/http: request canceled").
+func recordError(err error, ctx context.Context) *Error {
+	e := recordedKind(err)
+	if e.Kind != KindOther || ctx == nil {
+		return e
+	}
+	// http.Client cancels a request whose Timeout passed through
+	// Request.Cancel as well as through the context, by two timers: the
+	// context may not be done yet. The deadline having passed tells.
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) || ctx.Err() == context.DeadlineExceeded {
+		e.Kind, e.Timeout = KindTimeout, true
+	} else if ctx.Err() == context.Canceled {
+		e.Kind = KindCanceled
+	}
+	return e
+}
+
+// recordedKind describes err by its type alone.
+func recordedKind(err error) *Error {
 	e := &Error{Kind: KindOther, Message: err.Error()}
 	var op *net.OpError
 	if errors.As(err, &op) {
@@ -29,8 +50,8 @@ func recordError(err error) *Error {
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	var alert tls.AlertError
 	var recHdr tls.RecordHeaderError
+	var alert uint8
 	switch {
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled
@@ -46,8 +67,10 @@ func recordError(err error) *Error {
 		e.Kind = KindReset
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
 		e.Kind = KindCertificate
-	case errors.As(err, &alert), errors.As(err, &recHdr):
-		e.Kind = KindTLS
+	case errors.As(err, &recHdr):
+		e.Kind, e.Detail, e.RecordHeader = KindTLS, recHdr.Msg, append([]byte(nil), recHdr.RecordHeader[:]...)
+	case tlsAlert(err, &alert):
+		e.Kind, e.Alert = KindTLS, alert
 	case errors.As(err, &ne) && ne.Timeout():
 		e.Kind = KindTimeout
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -61,6 +84,28 @@ func recordError(err error) *Error {
 	return e
 }
 
+// tlsAlert finds the TLS alert that err reports: a tls.AlertError, or what
+// crypto/tls returns for an alert it received or sent, a *net.OpError
+// ("remote error", "local error") over an unexported uint8 type of its
+// own, whose value it reads.
+func tlsAlert(err error, alert *uint8) bool {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		*alert = uint8(ae)
+		return true
+	}
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" && op.Op != "local error" || op.Err == nil {
+		return false
+	}
+	v := reflect.ValueOf(op.Err)
+	if v.Kind() != reflect.Uint8 || v.Type().PkgPath() != "crypto/tls" {
+		return false
+	}
+	*alert = uint8(v.Uint())
+	return true
+}
+
 // replayError rebuilds a recorded error: its message is the recorded one,
 // and errors.Is and errors.As see the same kind of error as when it was
 // recorded. A recorded sentinel (context.Canceled, io.ErrUnexpectedEOF, …)
@@ -69,7 +114,11 @@ func recordError(err error) *Error {
 // only when the recorded one was one.
 func replayError(e *Error) error {
 	var cause error
-	switch e.Kind {
+	kind := e.Kind
+	if kind == KindOther && timeoutMessage(e.Message) {
+		kind = KindTimeout
+	}
+	switch kind {
 	case KindCanceled:
 		cause = context.Canceled
 	case KindDeadline:
@@ -86,13 +135,22 @@ func replayError(e *Error) error {
 	case KindCertificate:
 		cause = certificateError(e.Message)
 	case KindTLS:
-		cause = tlsError(e.Message)
+		cause = tlsFailure(e)
 	case KindUnexpectedEOF:
 		cause = io.ErrUnexpectedEOF
 	case KindEOF:
 		cause = io.EOF
 	}
 	if e.Op == "" {
+		switch cause.(type) {
+		case tls.RecordHeaderError, tls.AlertError:
+			// Returned as they are, as crypto/tls returns them: http.Client
+			// looks for a bare tls.RecordHeaderError to report a plain
+			// HTTP server.
+			if e.Message == cause.Error() {
+				return cause
+			}
+		}
 		switch cause {
 		case context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF, io.EOF:
 			if e.Message == cause.Error() {
@@ -112,9 +170,10 @@ func replayError(e *Error) error {
 		cause = op
 	}
 	re := replayedError{msg: e.Message, cause: cause}
+	timeout := e.Timeout || kind == KindTimeout
 	var ne net.Error
-	if e.Timeout || errors.As(cause, &ne) {
-		return &replayedNetError{re, e.Timeout}
+	if timeout || errors.As(cause, &ne) {
+		return &replayedNetError{re, timeout}
 	}
 	return &re
 }
@@ -146,6 +205,23 @@ func certificateError(msg string) error {
 		inner.cause = x509.UnknownAuthorityError{}
 	}
 	return &tls.CertificateVerificationError{Err: inner}
+}
+
+// tlsFailure rebuilds a TLS failure: a tls.AlertError of the recorded
+// alert, whose text is that of the unexported type crypto/tls reports, or
+// a tls.RecordHeaderError with the recorded Msg and header bytes. In a
+// cassette that kept neither (from before they were recorded) this kind
+// was in practice a record header error: its Msg comes from the message.
+func tlsFailure(e *Error) error {
+	if e.Alert != 0 {
+		return tls.AlertError(e.Alert)
+	}
+	rh := tls.RecordHeaderError{Msg: e.Detail}
+	if rh.Msg == "" {
+		rh.Msg = strings.TrimPrefix(afterAddr(e), "tls: ")
+	}
+	copy(rh.RecordHeader[:], e.RecordHeader)
+	return rh
 }
 
 // replayedError is a recorded error on replay: the recorded message, over a
@@ -186,13 +262,26 @@ type messageError struct {
 func (e *messageError) Error() string { return e.msg }
 func (e *messageError) Unwrap() error { return e.cause }
 
-// tlsError is a TLS failure on replay, with the recorded text.
-type tlsError string
-
-func (e tlsError) Error() string { return string(e) }
-
 // addr is a recorded network address.
 type addr struct{ network, address string }
 
 func (a addr) Network() string { return a.network }
 func (a addr) String() string  { return a.address }
+
+// timeoutMessage reports whether msg is net/http's text for a request that
+// ran out of time. Recordings of other tools, and dvd's before it asked the
+// request's context, store such errors with no kind; they replay as
+// timeouts, so that retry code tells them from other failures.
+func timeoutMessage(msg string) bool {
+	for _, s := range []string{
+		"net/http: request canceled", // the client's Timeout, as the transport reports it
+		"Client.Timeout exceeded",
+		"net/http: timeout awaiting response headers",
+		"net/http: TLS handshake timeout",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

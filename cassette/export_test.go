@@ -12,7 +12,7 @@ import (
 type Index struct{ ix *index }
 
 func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index, error) {
-	ix, err := newIndex(ins, matchers, nil, repeats)
+	ix, err := newIndex(ins, matchers, nil, repeats, newRedactor(Redaction{}).matchView)
 	return Index{ix}, err
 }
 

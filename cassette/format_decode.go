@@ -524,6 +524,18 @@ func (p *parser) int() (int64, bool) {
 	return n, true
 }
 
+// uint8 reads a number from 0 to 255, as encoding/json reads one into a
+// uint8.
+func (p *parser) uint8(v *uint8) bool {
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == '-' {
+		return false // even -0, which encoding/json refuses for an unsigned field
+	}
+	n, ok := p.int()
+	*v = uint8(n)
+	return ok && n <= 255
+}
+
 // bool reads true or false.
 func (p *parser) bool() (bool, bool) {
 	p.ws()
@@ -759,6 +771,24 @@ func (p *parser) error(e *Error) bool {
 			b, bit = &e.Temporary, 512
 		case "timeout":
 			b, bit = &e.Timeout, 1024
+		case "alert":
+			if seen&2048 != 0 {
+				return false
+			}
+			seen |= 2048
+			return p.uint8(&e.Alert)
+		case "record_header":
+			if seen&4096 != 0 {
+				return false
+			}
+			seen |= 4096
+			s, ok := p.str(false)
+			if !ok {
+				return false
+			}
+			var err error
+			e.RecordHeader, err = base64.StdEncoding.DecodeString(s)
+			return err == nil
 		default:
 			return false
 		}

@@ -189,6 +189,16 @@ func (w *writer) error(e *Error, d int) {
 			w.str(f.v)
 		}
 	}
+	if e.Alert != 0 {
+		w.key(d+1, false, "alert")
+		w.buf = strconv.AppendUint(w.buf, uint64(e.Alert), 10)
+	}
+	if len(e.RecordHeader) > 0 {
+		w.key(d+1, false, "record_header")
+		w.buf = append(w.buf, '"')
+		w.buf = base64.StdEncoding.AppendEncode(w.buf, e.RecordHeader)
+		w.buf = append(w.buf, '"')
+	}
 	for _, f := range [...]struct {
 		name string
 		v    bool

@@ -82,6 +82,26 @@ func fullFile() *File {
 				},
 				Duration: -5 * time.Nanosecond,
 			},
+			{
+				Request: cassette.Request{Method: "GET", URL: "https://plain.example.com/"},
+				Error: &cassette.Error{
+					Kind:         cassette.KindTLS,
+					Message:      "tls: first record does not look like a TLS handshake",
+					Detail:       "first record does not look like a TLS handshake",
+					RecordHeader: []byte("HTTP/"),
+				},
+				Duration: 2 * time.Millisecond,
+			},
+			{
+				Request: cassette.Request{Method: "GET", URL: "https://mtls.example.com/"},
+				Error: &cassette.Error{
+					Kind:    cassette.KindTLS,
+					Message: "remote error: tls: certificate required",
+					Op:      "remote error",
+					Alert:   116,
+				},
+				Duration: 4 * time.Millisecond,
+			},
 		},
 	}
 }

@@ -89,7 +89,11 @@ func (e *entry) same(canon []byte) bool {
 // pooled buffer so that a lookup allocates nothing of its own.
 var canonPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
-func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool) (*index, error) {
+// newIndex indexes ins. view, if not nil, is how the matchers see a
+// request: the recorder redacts recorded requests as it redacts incoming
+// ones, so that both sides of a match see the same redaction, whatever
+// redaction the cassette was written with.
+func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, view func(*http.Request, []byte) (*http.Request, []byte)) (*index, error) {
 	ix := &index{
 		matchers: matchers,
 		extra:    extra,
@@ -106,7 +110,11 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		if err != nil {
 			return nil, err
 		}
-		all = canonical(all, matchers, req, in.Request.Body)
+		body := in.Request.Body
+		if view != nil {
+			req, body = view(req, body)
+		}
+		all = canonical(all, matchers, req, body)
 		ends[i] = len(all)
 		e := &ix.entries[i]
 		e.n, e.in = i, in

@@ -17,7 +17,7 @@ func TestIndexCollision(t *testing.T) {
 		{Request: Request{Method: "GET", URL: "http://x/a"}, Response: &Response{StatusCode: 200, Body: []byte("a")}},
 		{Request: Request{Method: "GET", URL: "http://x/b"}, Response: &Response{StatusCode: 200, Body: []byte("b")}},
 	}
-	ix, err := newIndex(ins, match.Default(), nil, false)
+	ix, err := newIndex(ins, match.Default(), nil, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

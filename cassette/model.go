@@ -52,12 +52,21 @@ type Error struct {
 	Net  string `json:"net"`  // net.OpError: "tcp", …
 	Addr string `json:"addr"` // net.OpError: the remote address
 
-	Detail    string `json:"detail"`    // DNS: the resolver's own message, e.g. "no such host"
+	Detail    string `json:"detail"`    // the inner error's own text: DNS: the resolver's, e.g. "no such host"; TLS: a tls.RecordHeaderError's Msg
 	Name      string `json:"name"`      // DNS: the name looked up
 	Server    string `json:"server"`    // DNS: the server used
 	NotFound  bool   `json:"not_found"` // DNS: the name does not exist
 	Temporary bool   `json:"temporary"` // DNS: the failure is temporary
 	Timeout   bool   `json:"timeout"`   // the error is a timeout
+
+	// Alert is the TLS alert sent or received, as numbered by RFC 8446
+	// (40 handshake_failure, 116 certificate_required, …); 0 when the
+	// failure was no alert (0, close_notify, is never an error).
+	Alert uint8 `json:"alert"`
+	// RecordHeader holds the bytes of the record header that a
+	// tls.RecordHeaderError rejected: "HTTP/" when a plain HTTP server
+	// answered a TLS client.
+	RecordHeader []byte `json:"record_header"`
 }
 
 // The kinds of [Error].
@@ -68,7 +77,7 @@ const (
 	KindDNS           = "dns"            // a *net.DNSError
 	KindDeadline      = "deadline"       // context.DeadlineExceeded
 	KindCanceled      = "canceled"       // context.Canceled
-	KindTLS           = "tls"            // a TLS handshake or record failure
+	KindTLS           = "tls"            // a TLS alert or a tls.RecordHeaderError
 	KindCertificate   = "certificate"    // an x509 certificate verification failure
 	KindUnexpectedEOF = "unexpected_eof" // io.ErrUnexpectedEOF
 	KindEOF           = "eof"            // io.EOF

@@ -6,47 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/dvdrw/dvd/match"
 )
-
-// Config configures a [Recorder].
-type Config struct {
-	// Mode says what to replay and what to record.
-	Mode Mode
-	// Matchers are the features that identify a request; nil means
-	// match.Default().
-	Matchers []match.Matcher
-	// Extra funcs run on the candidates the matchers found.
-	Extra []match.Func
-	// Upstream is the transport that reaches the network while recording
-	// and in ModePassthrough; nil means a clone of http.DefaultTransport.
-	Upstream http.RoundTripper
-	// AllowRepeats lets a recorded interaction replay any number of times:
-	// identical requests get the recorded interactions in order, then the
-	// last one again and again.
-	AllowRepeats bool
-
-	// Redact says what to redact beyond the defaults, which always apply.
-	Redact Redaction
-	// BeforeSave, if set, edits each recorded interaction before it is
-	// redacted and stored.
-	BeforeSave func(*Interaction)
-	// RecordIf, if set, decides which recorded interactions are kept:
-	// those for which it returns false are passed to the client but not
-	// stored. It sees the interaction before BeforeSave and redaction.
-	RecordIf func(*Interaction) bool
-	// Passthrough, if set, picks requests that go upstream in every mode
-	// and are never recorded nor replayed.
-	Passthrough func(*http.Request) bool
-	// Latency makes replay wait for the recorded duration of each
-	// interaction before it answers, or until the request's context ends.
-	Latency bool
-}
 
 // A Recorder is an http.RoundTripper that replays requests from a cassette
 // and, where its mode allows, sends the others upstream and records them.
@@ -66,7 +34,6 @@ type Recorder struct {
 
 	mu       sync.Mutex
 	seq      int
-	pending  map[int]*recordingBody  // response bodies still being read
 	unclosed map[*recordingBody]bool // response bodies the client has not closed
 	recorded []recorded
 }
@@ -80,13 +47,17 @@ type recorded struct {
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
 // when there is no cassette yet; in ModeReplay that is an error. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
+// An invalid cfg gives the error of [Config.Validate].
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	r := &Recorder{
 		cfg: cfg, redact: newRedactor(cfg.Redact), upstream: cfg.Upstream,
-		recordedAt: time.Now().UTC().Truncate(time.Second), pending: map[int]*recordingBody{}, unclosed: map[*recordingBody]bool{},
+		recordedAt: time.Now().UTC().Truncate(time.Second), unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
-		r.upstream = http.DefaultTransport.(*http.Transport).Clone()
+		r.upstream = newUpstream()
 		r.ownsUp = true
 	}
 	matchers := cfg.Matchers
@@ -114,7 +85,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.out = New()
 	if replayFrom != nil {
 		ins := replayFrom.Interactions()
-		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
 		if err != nil {
 			return nil, fmt.Errorf("cassette: %w", err)
 		}
@@ -125,6 +96,27 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	return r, nil
 }
 
+// newUpstream returns a transport with the settings of net/http's default
+// transport. It builds them anew rather than cloning http.DefaultTransport,
+// which tests replace: with a mock that is no *http.Transport, or with a
+// transport of their own whose settings are not dvd's to inherit.
+func newUpstream() *http.Transport {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+	if runtime.GOARCH != "wasm" {
+		// On wasm net/http's own default has no dialer either: without
+		// one, its transport uses the host's fetch API.
+		t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	return t
+}
+
 // Mode returns the recorder's mode.
 func (r *Recorder) Mode() Mode { return r.cfg.Mode }
 
@@ -132,16 +124,18 @@ func (r *Recorder) Mode() Mode { return r.cfg.Mode }
 // recorded.
 func (r *Recorder) Recording() bool { return r.recording }
 
-// Changed reports whether the cassette should be saved if the test passes:
-// something new was recorded, or the mode records a whole new cassette (an
-// empty one too).
+// Changed reports whether the cassette that [Recorder.Cassette] returns
+// should be saved if the test passes: something new was stored, or the
+// mode records a whole new cassette (an empty one too). Like Cassette, it
+// sees only what was stored: a response body still open is stored when
+// it ends or is closed, or by [Recorder.Close].
 func (r *Recorder) Changed() bool {
 	if r.save {
 		return true
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.recorded) > 0 || len(r.pending) > 0
+	return len(r.recorded) > 0
 }
 
 // Replayed reports whether resp was served from the cassette. It recognises
@@ -158,8 +152,20 @@ func Replayed(resp *http.Response) bool {
 // RoundTrip replays req from the cassette, or records it, or passes it
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
+// A request without a URL is an error in every mode, as in net/http; a nil
+// Header is taken as an empty one, as http.Client takes it, and the
+// upstream is sent a copy of the request with an empty Header.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if r.cfg.Mode == ModePassthrough || r.cfg.Passthrough != nil && r.cfg.Passthrough(req) {
+	if err := malformed(req); err != nil {
+		return nil, err
+	}
+	if r.cfg.Mode == ModePassthrough || r.cfg.passes(req) {
+		if req.Header == nil {
+			out := new(http.Request)
+			*out = *req
+			out.Header = http.Header{}
+			req = out
+		}
 		return r.upstream.RoundTrip(req)
 	}
 	if err := req.Context().Err(); err != nil {
@@ -189,6 +195,21 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.record(req, body)
 }
 
+// malformed returns an error for a request that no transport can send,
+// after closing its body, as a RoundTripper must.
+func malformed(req *http.Request) error {
+	switch {
+	case req == nil:
+		return errors.New("cassette: RoundTrip was given a nil *http.Request: build requests with http.NewRequest")
+	case req.URL == nil:
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return fmt.Errorf("cassette: the %s request has a nil URL, which net/http refuses too (http: nil Request.URL): build requests with http.NewRequest, or set the URL", cmp.Or(req.Method, http.MethodGet))
+	}
+	return nil
+}
+
 // wait sleeps for d, or until the request's context ends.
 func wait(req *http.Request, d time.Duration) error {
 	if d <= 0 {
@@ -206,26 +227,36 @@ func wait(req *http.Request, d time.Duration) error {
 }
 
 // restored returns the interactions as replay serves them: with the values
-// of placeholders put back. The cassette itself keeps the placeholders.
+// of placeholders put back, in headers, trailers and bodies, and lengths
+// that agree with the bodies. The cassette itself keeps the placeholders.
 func (r *Recorder) restored(ins []Interaction) []Interaction {
-	if len(r.redact.placeholders) == 0 {
-		return ins
-	}
-	out := slices.Clone(ins)
-	for i := range out {
-		rec := out[i].Response
-		if rec == nil {
+	swap := len(r.redact.placeholders) > 0
+	var out []Interaction
+	for i := range ins {
+		rec := ins[i].Response
+		if rec == nil || !swap && lengthAgrees(ins[i].Request.Method, rec) {
 			continue
 		}
-		cp := *rec
-		cp.Header = rec.Header.Clone()
-		for _, vs := range cp.Header {
-			for j, v := range vs {
-				vs[j] = r.redact.swap(v, true)
-			}
+		if out == nil {
+			out = slices.Clone(ins)
 		}
-		cp.Body, _ = r.redact.swapBytes(rec.Body, true)
+		cp := *rec
+		cp.Header, cp.Trailer = rec.Header.Clone(), rec.Trailer.Clone()
+		if swap {
+			for _, h := range []http.Header{cp.Header, cp.Trailer} {
+				for _, vs := range h {
+					for j, v := range vs {
+						vs[j] = r.redact.swap(v, true)
+					}
+				}
+			}
+			cp.Body, _ = r.redact.swapBytes(rec.Body, true)
+		}
+		syncLength(ins[i].Request.Method, &cp)
 		out[i].Response = &cp
+	}
+	if out == nil {
+		return ins
 	}
 	return out
 }
@@ -251,6 +282,9 @@ func readBody(req *http.Request) ([]byte, error) {
 func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error) {
 	out := new(http.Request)
 	*out = *req
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
 	if body != nil {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -269,7 +303,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	resp, err := r.upstream.RoundTrip(out)
 	in.Duration = time.Since(start)
 	if err != nil {
-		in.Error = recordError(err)
+		in.Error = recordError(err, req.Context())
 		r.keep(seq, start, in)
 		return nil, err
 	}
@@ -277,28 +311,27 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
 	}
-	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r}
+	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r, buf: newChunks(resp.ContentLength)}
 	r.mu.Lock()
-	r.pending[seq] = rb
 	r.unclosed[rb] = true
 	r.mu.Unlock()
 	resp.Body = rb
 	return resp, nil
 }
 
-// keep stores a finished interaction, if RecordIf lets it, after the
-// BeforeSave hook and redaction.
+// keep stores a finished interaction, if every RecordIf func lets it,
+// after the BeforeSave funcs and redaction.
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
-	store := r.cfg.RecordIf == nil || r.cfg.RecordIf(&in)
+	store := r.cfg.keeps(&in)
 	if store {
-		if r.cfg.BeforeSave != nil {
-			r.cfg.BeforeSave(&in)
-		}
+		r.cfg.beforeSave(&in)
 		r.redact.interaction(&in)
+		if in.Response != nil {
+			syncLength(in.Request.Method, in.Response)
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.pending, seq)
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
@@ -307,18 +340,12 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the
-// recorded ones in the order their requests were sent. A response body still
-// being read is included as far as it was read, marked truncated.
+// recorded ones in the order their requests were sent. It is a snapshot of
+// what was stored so far, and changes nothing: a response body still being
+// read is stored once it ends or is closed, and [Recorder.Close] stores
+// those still open, as far as they were read. Close the recorder first to
+// save everything it recorded.
 func (r *Recorder) Cassette() *Cassette {
-	r.mu.Lock()
-	open := make([]*recordingBody, 0, len(r.pending))
-	for _, rb := range r.pending {
-		open = append(open, rb)
-	}
-	r.mu.Unlock()
-	for _, rb := range open {
-		rb.finish(nil, true)
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions)}
@@ -370,8 +397,10 @@ func (r *Recorder) Unused() []Interaction {
 	return out
 }
 
-// Close closes the response bodies the client left open, and releases the
-// idle connections of the upstream transport the recorder made for itself.
+// Close ends what is in flight: it closes the response bodies the client
+// left open, which stores those still being read as far as they were read,
+// marked truncated. It also releases the idle connections of the upstream
+// transport the recorder made for itself.
 func (r *Recorder) Close() {
 	r.mu.Lock()
 	open := make([]*recordingBody, 0, len(r.unclosed))

@@ -105,13 +105,6 @@ func TestNoMatchErrorHidesSecrets(t *testing.T) {
 			incoming: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=s3cr3t-inc&scope=write")},
 			kept:     []string{"client_secret=REDACTED&scope="}, // go-cmp diffs the rest by letter
 		},
-		{
-			name: "redacted alike", reason: "the secrets alone differ: the diff says so rather than show none",
-			matchers: []match.Matcher{match.Header("Authorization")},
-			recorded: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-rec"}}},
-			incoming: Request{Method: "GET", URL: "https://x.example/", Header: http.Header{"Authorization": {"Bearer s3cr3t-inc"}}},
-			kept:     []string{"differs in a redacted part"},
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

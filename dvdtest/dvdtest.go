@@ -49,17 +49,26 @@ var _ http.RoundTripper = (*DVD)(nil)
 // the cassette or reach the network and are recorded. When the test ends,
 // recordings are saved if the test passed.
 //
+// The name must make a file name that Linux, macOS and Windows all take,
+// for the cassette is committed: no \ : * ? " < > | or control characters,
+// no element that Windows reserves for a device (CON, PRN, AUX, NUL, COM0
+// to COM9, LPT0 to LPT9, in any case, with or without an extension), no
+// folder whose name ends in a dot or a space, at most 222 bytes after the
+// last / (dvd adds ".dvd.json.zst" and, while saving, 20 more) and 255 in
+// a folder name, and at most 1023 bytes (macOS's limit) in the path of
+// the file from the root, temporary file included. The default
+// name, t.Name(), is held to the same rules and used as it is, never
+// rewritten: a subtest's name keeps most characters (t.Run("a:b") names
+// the test TestX/a:b), so such a test must pass Use a name of its own.
+//
 // Use fails the test at once on a bad name or option, a cassette that
 // cannot be read, a missing cassette in replay mode, or a cassette that
 // another DVD has open (parallel tests need a name each).
 func Use(t testing.TB, name string, opts ...Option) *DVD {
 	t.Helper()
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := configure(opts)
 	if err := cfg.err(); err != nil {
-		t.Fatalf("dvdtest: Use(%q): %v", name, err)
+		t.Fatalf("dvdtest: Use(%q): bad options:\n\t%s", name, strings.ReplaceAll(err.Error(), "\n", "\n\t"))
 	}
 	if name == "" {
 		name = t.Name()
@@ -169,7 +178,9 @@ func (d *DVD) cleanup() {
 	d.mu.Lock()
 	d.ended = true
 	d.mu.Unlock()
-	defer d.rec.Close()
+	// Close first: it stores the response bodies still open, so that
+	// Changed and Cassette below see everything that was recorded.
+	d.rec.Close()
 	t := d.t
 	failed := t.Failed() || panicking()
 	if !failed && !t.Skipped() {
@@ -236,34 +247,6 @@ func (d *DVD) logReplay() {
 	}
 	b.WriteString("\nThe test no longer sends them: re-record it to drop them:\n\t" + d.runCommand())
 	d.t.Errorf("%s", b.String())
-}
-
-// cassettePath returns testdata/<name>.dvd.json[.zst|.gz], or an error when
-// the name would leave testdata/.
-func cassettePath(name string, c codec.Compression) (string, error) {
-	bad := func(why string) error {
-		return errors.New("cassette name " + strconv.Quote(name) + " " + why)
-	}
-	switch {
-	case strings.ContainsRune(name, 0):
-		return "", bad("holds a NUL byte")
-	case strings.ContainsRune(name, '\\'):
-		return "", bad("holds a backslash: use / to make subfolders")
-	case strings.HasPrefix(name, "/") || filepath.IsAbs(name):
-		return "", bad("is absolute: name a file below testdata/, such as \"github/list_repos\"")
-	}
-	for _, elem := range strings.Split(name, "/") {
-		switch elem {
-		case "..":
-			return "", bad("escapes testdata/: use a name without \"..\"")
-		case "", ".":
-			return "", bad("has an empty or \".\" path element")
-		}
-	}
-	if !filepath.IsLocal(filepath.FromSlash(name)) {
-		return "", bad("is not a plain relative file name on this system")
-	}
-	return filepath.Join("testdata", filepath.FromSlash(name)) + cassette.Ext + c.Ext(), nil
 }
 
 // plural returns "1 interaction" or "2 interactions".

@@ -3,6 +3,7 @@ package dvdtest
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -12,133 +13,208 @@ import (
 	"github.com/dvdrw/dvd/match"
 )
 
-// An Option configures [Use].
-type Option func(*config)
+// An Option configures [Use]. Options are made by the functions of this
+// package and grouped by [Options]; no other type is an Option.
+//
+// The order of options never changes what they do, except that
+// [BeforeSave] funcs run in the order given. Given more than once, an
+// option does what its documentation says:
+//
+//   - options that add accumulate: [Extra], [RedactHeaders],
+//     [RedactQuery], [RedactJSON], [Placeholder], [BeforeSave],
+//     [RecordIf], [Passthrough] and [PassthroughHosts], though one
+//     Placeholder name given two different values fails Use;
+//   - options that set one value, [WithMode], [Compress] and [MaxAge],
+//     may be repeated with the same value, and fail Use with different
+//     ones: a conflict is reported, not settled by position;
+//   - [MatchOn] and [Upstream] fail Use when given twice: they set one
+//     value, and matchers and transports cannot be compared;
+//   - switches, [AllowRepeats], [FailOnUnused] and [ReplayLatency], may be
+//     repeated.
+//
+// Use checks every option before it touches the cassette, and fails the
+// test with all that is wrong, one finding per line.
+type Option interface {
+	apply(*config)
+}
+
+// Options is a set of options that is itself an [Option], for options that
+// many tests share:
+//
+//	var githubAPI = dvdtest.Options{
+//		dvdtest.RedactHeaders("X-GitHub-Request-Id"),
+//		dvdtest.Placeholder("OWNER", os.Getenv("GITHUB_OWNER")),
+//	}
+//
+//	d := dvdtest.Use(t, "github/list_repos", githubAPI, dvdtest.AllowRepeats())
+//
+// Its options apply as if they were given in its place, so they compose
+// with the others as [Option] says. A nil Options is no option.
+type Options []Option
+
+func (o Options) apply(c *config) { c.applyAll("Options", o) }
+
+var _ Option = Options(nil)
+
+// optionFunc is the Option of each option function.
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
-	rec        cassette.Config
-	modeSet    bool
-	codec      codec.Compression
-	failUnused bool
-	maxAge     time.Duration
-	errs       []error
+	rec         cassette.Config
+	modeSet     bool
+	matchOnSet  bool
+	upstreamSet bool
+	codecSet    bool
+	codec       codec.Compression
+	failUnused  bool
+	maxAge      time.Duration
+	errs        []error
+}
+
+// configure applies the options of Use.
+func configure(opts []Option) config {
+	var c config
+	c.applyAll("Use's opts", opts)
+	return c
+}
+
+// applyAll applies opts in order; what names them in errors.
+func (c *config) applyAll(what string, opts []Option) {
+	for i, o := range opts {
+		if o == nil {
+			c.fail("%s[%d] is nil: remove it, or make it with an option function of dvdtest, such as dvdtest.AllowRepeats()", what, i)
+			continue
+		}
+		o.apply(c)
+	}
 }
 
 func (c *config) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf(format, args...))
+	c.errs = append(c.errs, fmt.Errorf("dvdtest: "+format, args...))
+}
+
+// err returns what is wrong with the options: the findings of dvdtest's
+// own options, then those of cassette.Config.Validate, which checks the
+// rest, as cassette.NewRecorder does.
+func (c *config) err() error {
+	return errors.Join(append(c.errs, c.rec.Validate())...)
 }
 
 // MatchOn sets the request features that identify a request, replacing the
 // default match.Method, match.Scheme, match.Host, match.Path and match.Query.
 // Requests that agree on every feature are the same request; the features
 // are hashed into the cassette's index, so matching stays O(1).
+//
+// MatchOn given twice fails Use, rather than add to or replace the first:
+// give it once, with every feature. Keep it out of [Options] that tests
+// share if they need different features.
 func MatchOn(m ...match.Matcher) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if len(m) == 0 {
-			c.fail("MatchOn needs at least one matcher; leave it out to use the default ones")
+			c.fail("MatchOn() needs at least one matcher: name the features, such as MatchOn(match.Method, match.Path), or leave MatchOn out to use the default ones")
+			return
 		}
-		for i, f := range m {
-			if f == nil {
-				c.fail("MatchOn: matcher %d is nil", i)
-			}
+		if c.matchOnSet {
+			c.fail("MatchOn is given twice: give it once, with every feature that identifies a request; keep it out of Options that tests share if they need different features")
+			return
 		}
-		c.rec.Matchers = append(c.rec.Matchers, m...)
-	}
+		c.rec.Matchers, c.matchOnSet = m, true
+	})
 }
 
 // Extra adds comparisons that run after the matchers, on the recorded
 // requests whose features equal the incoming request's. Use it for what
 // cannot be reduced to a feature, such as "the body mentions this id".
+// Given more than once, the funcs accumulate: a recorded request replays
+// only if every func returns true.
 func Extra(f ...match.Func) Option {
-	return func(c *config) {
-		for i, fn := range f {
-			if fn == nil {
-				c.fail("Extra: func %d is nil", i)
-			}
-		}
-		c.rec.Extra = append(c.rec.Extra, f...)
-	}
+	return optionFunc(func(c *config) { c.rec.Extra = append(c.rec.Extra, f...) })
 }
 
 // Upstream sets the transport that reaches the real server while
 // recording and in passthrough mode. The default is a clone of
 // http.DefaultTransport, whose idle connections are closed when the test
-// ends.
+// ends. Upstream given twice fails Use: give one transport.
 func Upstream(rt http.RoundTripper) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if rt == nil {
-			c.fail("Upstream: the transport is nil")
+			c.fail("Upstream(nil): give the transport that reaches the server, or leave Upstream out to use a clone of http.DefaultTransport")
+			return
 		}
-		c.rec.Upstream = rt
-	}
+		if c.upstreamSet {
+			c.fail("Upstream is given twice: give one transport; keep it out of Options that tests share if they need different ones")
+			return
+		}
+		c.rec.Upstream, c.upstreamSet = rt, true
+	})
 }
 
 // WithMode sets the mode of this cassette. It wins over the CI default;
 // -update and DVD_MODE, which the person running the tests chooses, win over
-// it. See the package documentation for the order.
+// it. See the package documentation for the order. WithMode may be given
+// more than once with the same mode; two different modes fail Use.
 func WithMode(m cassette.Mode) Option {
-	return func(c *config) {
-		if _, err := cassette.ParseMode(m.String()); err != nil {
-			c.fail("WithMode: %v is not a mode", m)
+	return optionFunc(func(c *config) {
+		if c.modeSet && c.rec.Mode != m {
+			c.fail("WithMode(%v) and WithMode(%v) disagree: give one mode; keep WithMode out of Options that tests share if they need different modes", c.rec.Mode, m)
+			return
 		}
 		c.rec.Mode, c.modeSet = m, true
-	}
+	})
 }
 
 // AllowRepeats lets a recorded interaction be replayed any number of times.
 // Identical requests still get the recorded interactions in recorded order;
-// once all were used, the last one is replayed again.
+// once all were used, the last one is replayed again. Giving it more than
+// once changes nothing.
 func AllowRepeats() Option {
-	return func(c *config) { c.rec.AllowRepeats = true }
+	return optionFunc(func(c *config) { c.rec.AllowRepeats = true })
 }
 
 // Compress stores the cassette compressed: codec.Zstd writes
-// <name>.dvd.json.zst, codec.Gzip <name>.dvd.json.gz.
+// <name>.dvd.json.zst, codec.Gzip <name>.dvd.json.gz. Compress may be given
+// more than once with the same compression; two different ones fail Use.
 func Compress(cd codec.Compression) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if !cd.Valid() {
-			c.fail("Compress: %v is not a codec: use codec.Zstd or codec.Gzip", cd)
+			c.fail("Compress(%v): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON", cd)
+			return
 		}
-		c.codec = cd
-	}
-}
-
-func (c *config) err() error {
-	if len(c.errs) == 0 {
-		return nil
-	}
-	return errors.Join(c.errs...)
+		if c.codecSet && c.codec != cd {
+			c.fail("Compress(%v) and Compress(%v) disagree: give one compression", c.codec, cd)
+			return
+		}
+		c.codec, c.codecSet = cd, true
+	})
 }
 
 // RedactHeaders redacts more request and response headers, beyond the
 // defaults (Authorization, Cookie, Set-Cookie, X-Api-Key and the like; see
 // cassette.Redaction). A redacted value never reaches the cassette, an error
-// message or a log line, and replay still matches it.
+// message or a log line, and replay still matches it. Given more than once,
+// the names accumulate.
 func RedactHeaders(names ...string) Option {
-	return func(c *config) { c.rec.Redact.Headers = append(c.rec.Redact.Headers, names...) }
+	return optionFunc(func(c *config) { c.rec.Redact.Headers = append(c.rec.Redact.Headers, names...) })
 }
 
 // RedactQuery redacts more query parameters, beyond the defaults
 // (access_token, api_key, token, signature, X-Amz-Signature and the like).
 // The incoming request is redacted the same way before it is matched, so a
-// redacted parameter still matches on replay.
+// redacted parameter still matches on replay. Given more than once, the
+// names accumulate.
 func RedactQuery(names ...string) Option {
-	return func(c *config) { c.rec.Redact.Query = append(c.rec.Redact.Query, names...) }
+	return optionFunc(func(c *config) { c.rec.Redact.Query = append(c.rec.Redact.Query, names...) })
 }
 
 // RedactJSON redacts fields of JSON request and response bodies, named by
 // dotted paths from the top: "password", "user.token", "items.*.secret",
 // where * is any array element or object member. The value becomes
-// "REDACTED"; the rest of the body is kept byte for byte.
+// "REDACTED"; the rest of the body is kept byte for byte. Given more than
+// once, the paths accumulate.
 func RedactJSON(paths ...string) Option {
-	return func(c *config) {
-		for _, p := range paths {
-			if p == "" || strings.Contains(p, "..") || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") {
-				c.fail("RedactJSON: %q is not a dotted path such as \"user.token\"", p)
-			}
-		}
-		c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...)
-	}
+	return optionFunc(func(c *config) { c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...) })
 }
 
 // Placeholder keeps a secret out of the cassette and still gives it to the
@@ -149,94 +225,118 @@ func RedactJSON(paths ...string) Option {
 //	d := dvdtest.Use(t, "billing", dvdtest.Placeholder("ACCOUNT_ID", os.Getenv("ACCOUNT_ID")))
 //
 // An empty value is ignored, so a test can pass one that is set only while
-// recording.
+// recording. Placeholders with different names accumulate; a name given
+// twice with two different values fails Use.
 func Placeholder(name, value string) Option {
-	return func(c *config) {
-		if name == "" || strings.ContainsAny(name, "<> \t\n") {
-			c.fail("Placeholder: the name %q must be non-empty, without spaces or angle brackets", name)
-			return
-		}
+	return optionFunc(func(c *config) {
 		if c.rec.Redact.Placeholders == nil {
 			c.rec.Redact.Placeholders = map[string]string{}
 		}
-		c.rec.Redact.Placeholders[name] = value
-	}
+		old, given := c.rec.Redact.Placeholders[name]
+		switch {
+		case !given || old == "":
+			c.rec.Redact.Placeholders[name] = value
+		case value != "" && value != old:
+			// The values are secrets: the message must not show them.
+			c.fail("Placeholder(%q) is given twice with different values: give each name one value", name)
+		}
+	})
 }
 
 // BeforeSave runs f on each recorded interaction before it is redacted and
 // stored, to edit it: drop a volatile header, shorten a body, rename a host.
+// Given more than once, the funcs run in the order given, each on what the
+// one before it left.
 func BeforeSave(f func(*cassette.Interaction)) Option {
-	return func(c *config) {
-		if f == nil {
-			c.fail("BeforeSave: the func is nil")
-		}
-		c.rec.BeforeSave = f
-	}
+	return optionFunc(func(c *config) { c.rec.BeforeSave = append(c.rec.BeforeSave, f) })
 }
 
 // RecordIf keeps only the interactions for which keep returns true; the
 // others reach the client but are not stored, so a later replay-only run
-// has no answer for them. For example, only GET requests, or no 5xx:
+// has no answer for them. Given more than once, an interaction is kept only
+// if every keep func returns true, so each RecordIf can only narrow what is
+// stored. keep sees the interaction before BeforeSave and redaction. For
+// example, only GET requests, or no 5xx:
 //
 //	dvdtest.RecordIf(func(in *cassette.Interaction) bool {
 //		return in.Response != nil && in.Response.StatusCode < 500
 //	})
 func RecordIf(keep func(*cassette.Interaction) bool) Option {
-	return func(c *config) {
-		if keep == nil {
-			c.fail("RecordIf: the func is nil")
-		}
-		c.rec.RecordIf = keep
-	}
+	return optionFunc(func(c *config) { c.rec.RecordIf = append(c.rec.RecordIf, keep) })
 }
 
 // Passthrough sends the requests for which pass returns true to the
-// network in every mode, replay included, and never records them.
+// network in every mode, replay included, and never records them. Given
+// more than once, or with [PassthroughHosts], a request passes if any of
+// them picks it.
 func Passthrough(pass func(*http.Request) bool) Option {
-	return func(c *config) {
-		if pass == nil {
-			c.fail("Passthrough: the func is nil")
-		}
-		prev := c.rec.Passthrough
-		c.rec.Passthrough = pass
-		if prev != nil {
-			c.rec.Passthrough = func(r *http.Request) bool { return prev(r) || pass(r) }
-		}
-	}
+	return optionFunc(func(c *config) { c.rec.Passthrough = append(c.rec.Passthrough, pass) })
 }
 
 // PassthroughHosts passes through the requests to the given hosts (names
 // or IP addresses, without port, compared without regard to case), such as
 // "localhost" or "127.0.0.1" for a local service the test starts itself.
+// Given more than once, or with [Passthrough], a request passes if any of
+// them picks it.
 func PassthroughHosts(hosts ...string) Option {
 	set := map[string]bool{}
 	for _, h := range hosts {
 		set[strings.ToLower(strings.Trim(h, "[]"))] = true
 	}
-	return Passthrough(func(r *http.Request) bool { return set[strings.ToLower(r.URL.Hostname())] })
+	pass := func(r *http.Request) bool { return set[strings.ToLower(r.URL.Hostname())] }
+	return optionFunc(func(c *config) {
+		for _, h := range hosts {
+			if why := notAHost(h); why != "" {
+				c.fail("PassthroughHosts(%q): %s", h, why)
+			}
+		}
+		c.rec.Passthrough = append(c.rec.Passthrough, pass)
+	})
+}
+
+// notAHost says why h cannot be a host name or IP address as
+// PassthroughHosts compares them, or returns "".
+func notAHost(h string) string {
+	if h == "" {
+		return "the host is empty: give a name or an IP address, such as \"localhost\""
+	}
+	if strings.Contains(h, "/") {
+		return "give the host alone, not a URL: \"api.example.com\" for https://api.example.com/v1"
+	}
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return fmt.Sprintf("ports are not compared: give the host alone, %q", host)
+	}
+	return ""
 }
 
 // FailOnUnused fails the test when recorded interactions were never
-// replayed, and lists them. Without it, the test log counts them.
+// replayed, and lists them. Without it, the test log counts them. Giving
+// it more than once changes nothing.
 func FailOnUnused() Option {
-	return func(c *config) { c.failUnused = true }
+	return optionFunc(func(c *config) { c.failUnused = true })
 }
 
 // MaxAge re-records a cassette older than age, where the mode allows
 // recording (once or append); where it does not, as in CI, the test logs
-// that the cassette is stale.
+// that the cassette is stale. MaxAge may be given more than once with the
+// same age; two different ages fail Use.
 func MaxAge(age time.Duration) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if age <= 0 {
-			c.fail("MaxAge: %v is not a positive duration", age)
+			c.fail("MaxAge(%v): not a positive duration: give how old a cassette may get, such as 30*24*time.Hour", age)
+			return
+		}
+		if c.maxAge != 0 && c.maxAge != age {
+			c.fail("MaxAge(%v) and MaxAge(%v) disagree: give one age", c.maxAge, age)
+			return
 		}
 		c.maxAge = age
-	}
+	})
 }
 
 // ReplayLatency makes replay wait as long as each interaction took when it
 // was recorded, or until the request's context is done. Replay does not
-// wait without it.
+// wait without it. Giving it more than once changes nothing.
 func ReplayLatency() Option {
-	return func(c *config) { c.rec.Latency = true }
+	return optionFunc(func(c *config) { c.rec.Latency = true })
 }

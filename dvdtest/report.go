@@ -31,19 +31,52 @@ func (d *DVD) advice() string {
 	return "To record it again, run, where the server is reachable:\n\t" + d.runCommand()
 }
 
-// runCommand returns the go test command that re-records this test alone.
+// runCommand returns the go test command that re-records this test alone,
+// quoted for a POSIX shell (sh, bash, zsh; fish reads it alike), so it can
+// be pasted whatever the test's name holds.
 func (d *DVD) runCommand() string {
-	parts := strings.Split(d.t.Name(), "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	pkg := packageArg()
 	cmd := "go test"
-	if pkg != "" {
-		cmd += " " + pkg
+	if pkg := packageArg(); pkg != "" {
+		cmd += " " + shellQuote(pkg)
 	}
-	return cmd + " -run '" + strings.Join(parts, "/") + "' -update"
+	return cmd + " -run " + shellQuote(runPattern(d.t.Name())) + " -update"
 }
+
+// runPattern returns the -run pattern that selects the test named name, as
+// t.Name() gives it, and none of its siblings. go test splits the pattern at
+// each / outside brackets and parentheses, splits a test's name at every /,
+// and matches each part of the pattern against one level of the name. So the
+// pattern has one part per level, anchored, with every metacharacter escaped:
+// a bracket, parenthesis or bar in a name neither keeps go test from
+// splitting nor starts an alternative. The name is already as the testing
+// package rewrote it (spaces as _, control characters as Go escapes, #01 for
+// a repeated name), and that is what go test matches. One thing no pattern
+// can do: for TestX/a/b, a sibling subtest named a runs too (though not its
+// own subtests), since go test cannot tell it from a parent of b.
+func runPattern(name string) string {
+	levels := strings.Split(name, "/")
+	for i, l := range levels {
+		levels[i] = "^" + regexp.QuoteMeta(l) + "$"
+	}
+	return strings.Join(levels, "/")
+}
+
+// shellQuote returns s as one word for a POSIX shell: as it is when it holds
+// only characters that no shell treats specially, else in single quotes,
+// inside which nothing is special but the quote itself, which is closed,
+// escaped and reopened:
+//
+//	it's  ->  'it'\''s'
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, shellSafe) == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellSafe are the characters that mean themselves anywhere in a word, in
+// every common shell.
+const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:+@"
 
 // packageArg returns the package directory relative to the module root, as
 // go test takes it ("./dvdtest"), or "" when it cannot tell.

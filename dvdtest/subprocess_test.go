@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,7 @@ func TestSubprocess(t *testing.T) {
 		{"SwallowedNoMatch", "an unmatched request fails the test even when the client ignores the error", subprocessSwallowedNoMatch},
 		{"LateGoroutine", "a request from a goroutine that outlived its test never touches the finished test's t", subprocessLateGoroutine},
 		{"CorruptCassette", "a corrupt cassette fails the test, names the file and is replaced only by a passing re-record", subprocessCorruptCassette},
+		{"RunCommandQuoting", "the command that re-records a test works in a POSIX shell and runs that test alone, whatever its name", subprocessRunCommandQuoting},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -599,4 +601,69 @@ func subprocessCorruptCassette(t *testing.T, fx *fixtures) {
 	}
 	c.run("^TestRecord$", nil, "-update").want(t, exitPass, []string{"dvdtest: recorded 1 interaction to " + recordFile + " (-update)"})
 	c.run("^TestRecord$", nil).want(t, exitPass, []string{`fixture: body="v1" replayed=true`})
+}
+
+// goShim stands in for the go tool in the commands that
+// subprocessRunCommandQuoting runs: it takes go test's arguments as the
+// shell parsed them and runs the fixture binary as go test would, with
+// -run as -test.run. The shell, the pattern and the testing package that
+// matches it are the real ones.
+const goShim = `go() {
+	[ "$1" = test ] || { echo "shim: not go test: $*"; return 97; }
+	shift
+	[ "$1" = -run ] || shift # the package, when the command names one
+	[ $# -eq 3 ] && [ "$1" = -run ] && [ "$3" = -update ] || { echo "shim: unexpected arguments: $*"; return 98; }
+	echo "shim: -run $2"
+	"$FIXTURE_BIN" -test.run "$2" -test.v -test.timeout 50s -update
+}
+`
+
+func subprocessRunCommandQuoting(t *testing.T, fx *fixtures) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skipf("no POSIX shell: %v", err)
+	}
+	srv := newUpstream(t, "v1")
+	c := newChild(t, fx.fixture, srv.URL)
+
+	// In replay mode, every subtest of TestQuote fails at Use for want of
+	// a cassette, with the command that records it.
+	r := c.run("^TestQuote$", []string{"DVD_MODE=replay"})
+	r.want(t, exitFail, []string{"--- FAIL: TestQuote"}, "fixture: ran")
+	var names, cmds []string
+	for _, line := range strings.Split(r.out, "\n") {
+		line = strings.TrimSpace(line)
+		if _, q, ok := strings.Cut(line, "fixture: name="); ok {
+			name, err := strconv.Unquote(q)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			names = append(names, name)
+		}
+		if strings.HasPrefix(line, "go test ") {
+			cmds = append(cmds, line)
+		}
+	}
+	if len(names) < 20 || len(cmds) != len(names) {
+		t.Fatalf("found %d subtests and %d commands, want one command for each subtest:\n%s", len(names), len(cmds), r.out)
+	}
+
+	for i, name := range names {
+		ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, sh, "-c", goShim+cmds[i])
+		cmd.Dir = c.dir
+		cmd.Env = append(childEnv(), "FIXTURE_URL="+srv.URL, "FIXTURE_BIN="+fx.fixture)
+		cmd.WaitDelay = 5 * time.Second
+		out, err := cmd.CombinedOutput()
+		cancel()
+		var ran []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if _, q, ok := strings.Cut(line, "fixture: ran "); ok {
+				ran = append(ran, strings.TrimSuffix(q, " mode=record"))
+			}
+		}
+		if want := []string{strconv.Quote(name)}; err != nil || !slices.Equal(ran, want) {
+			t.Errorf("sh -c %q: %v; ran %s, want %s alone\n%s", cmds[i], err, ran, want, out)
+		}
+	}
 }

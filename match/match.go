@@ -10,6 +10,7 @@ package match
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -75,9 +76,26 @@ func Path(r *http.Request, _ []byte) Feature {
 
 // Query matches the URL query parameters. The order of parameters does not
 // matter, nor how they are escaped; the order of the values of one repeated
-// parameter does.
+// parameter does. In a presigned URL (AWS SigV4 or Google V4 query signing,
+// whose signature and credential dvd redacts), the signing time, X-Amz-Date
+// or X-Goog-Date, does not matter either: a URL signed again at replay
+// matches its recording.
 func Query(r *http.Request, _ []byte) Feature {
-	return Feature{Name: "Query", Value: canonicalQuery(r.URL.RawQuery)}
+	return Feature{Name: "Query", Value: canonicalQuery(r.URL.RawQuery, nil)}
+}
+
+// QueryIgnoring returns [Query] without the named parameters, for values
+// that change on every run, such as a timestamp or a nonce:
+//
+//	dvdtest.MatchOn(match.Method, match.Scheme, match.Host, match.Path, match.QueryIgnoring("since", "nonce"))
+//
+// Names are compared as written, after unescaping.
+func QueryIgnoring(names ...string) Matcher {
+	ignore := slices.Clone(names)
+	name := "QueryIgnoring(" + strings.Join(names, ", ") + ")"
+	return func(r *http.Request, _ []byte) Feature {
+		return Feature{Name: name, Value: canonicalQuery(r.URL.RawQuery, ignore)}
+	}
 }
 
 // Header returns a Matcher of the named request headers, all values in

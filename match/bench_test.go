@@ -1,0 +1,35 @@
+package match_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// BenchmarkQuery measures the query features of a request, as every lookup
+// computes them: a canonical query takes the fast path, the others are
+// parsed and sorted.
+func BenchmarkQuery(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		m    match.Matcher
+		url  string
+	}{
+		{"canonical", match.Query, "https://api.example.com/items?limit=50&page=2&sort=name"},
+		{"unsorted", match.Query, "https://api.example.com/items?sort=name&page=2&limit=50"},
+		{"presigned", match.Query, "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&X-Amz-Date=20261122T093000Z&X-Amz-Expires=900&X-Amz-Signature=REDACTED&X-Amz-SignedHeaders=host"},
+		{"ignoring", match.QueryIgnoring("since"), "https://api.example.com/events?limit=50&since=2026-11-22T09%3A30%3A00Z"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req, err := http.NewRequest(http.MethodGet, bc.url, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				bc.m(req, nil)
+			}
+		})
+	}
+}
