@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -166,42 +165,6 @@ func oneInteraction(body []byte) *File {
 	}
 }
 
-// repetitive returns a cassette of n similar interactions, as a real suite
-// records them.
-func repetitive(n int) *File {
-	f := &File{Version: cassette.Version, RecordedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	for i := range n {
-		f.Interactions = append(f.Interactions, cassette.Interaction{
-			Request: cassette.Request{
-				Method: "GET",
-				URL:    "https://api.github.com/repos/dvdrw/dvd/issues?page=" + strings.Repeat("1", i%7+1),
-				Header: http.Header{"Accept": {"application/vnd.github+json"}, "User-Agent": {"dvd-test/1.0"}},
-			},
-			Response: &cassette.Response{
-				Status: "200 OK", StatusCode: 200, Proto: "HTTP/2.0", ContentLength: -1,
-				Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}, "X-Ratelimit-Remaining": {"4999"}},
-				Body:   []byte(`[{"id":1,"title":"first issue","state":"open","labels":["bug","help wanted"]}]`),
-			},
-			Duration: 120 * time.Millisecond,
-		})
-	}
-	return f
-}
-
-// dirNames returns the names in dir.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func readBytes(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -276,5 +239,3 @@ func readFile(path string) (*File, error) {
 	}
 	return fileOf(c), nil
 }
-
-func writeFile(path string, f *File) error { return f.cassette().Save(path) }
