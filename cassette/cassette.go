@@ -125,6 +125,10 @@ func (c *Cassette) file() *file {
 // cannot replay, so that errors.Is(err, ErrNoMatch) tells such errors apart.
 var ErrNoMatch = errors.New("cassette: no recorded interaction matches the request")
 
+// ErrClosed is wrapped by the error of every request sent through a
+// [Recorder] after its Close: such a request is neither replayed nor sent.
+var ErrClosed = errors.New("cassette: the recorder is closed")
+
 // A Mode says what a [Recorder] does with a request: replay it, record it, or
 // pass it through.
 type Mode int

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dvdrw/dvd/match"
@@ -31,6 +32,8 @@ type Recorder struct {
 	out *Cassette // what a save writes: the replayed cassette plus what was recorded
 
 	recordedAt time.Time // the time a new recording is stamped with
+
+	closed atomic.Bool // set by Close: every request is refused
 
 	mu       sync.Mutex
 	seq      int
@@ -159,6 +162,9 @@ func Replayed(resp *http.Response) bool {
 // Header is taken as an empty one, as http.Client takes it, and the
 // upstream is sent a copy of the request with an empty Header.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.closed.Load() {
+		return nil, r.closedError(req)
+	}
 	if err := malformed(req); err != nil {
 		return nil, err
 	}
@@ -413,6 +419,7 @@ func (r *Recorder) Unused() []Interaction {
 // marked truncated. It also releases the idle connections of the upstream
 // transport the recorder made for itself.
 func (r *Recorder) Close() {
+	r.closed.Store(true)
 	r.mu.Lock()
 	open := make([]*recordingBody, 0, len(r.unclosed))
 	for rb := range r.unclosed {

@@ -76,3 +76,8 @@ func (rd *redactor) message(s string) string {
 	}
 	return rd.text(s)
 }
+
+// RedactURL returns raw as dvd shows URLs in its messages: with secret
+// query values, passwords and user information redacted, and placeholders
+// put in, as the recorder's configuration says.
+func (r *Recorder) RedactURL(raw string) string { return r.redact.url(raw) }

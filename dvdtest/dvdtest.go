@@ -27,6 +27,7 @@ var inUse sync.Map
 // takes a transport. It is safe for concurrent use.
 type DVD struct {
 	t      testing.TB
+	test   string // t.Name(), for what is said after the test ended
 	path   string // as shown to the user: testdata/<name>.dvd.json
 	abs    string // as used for I/O, fixed at Use time
 	mode   cassette.Mode
@@ -85,7 +86,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
-	d := &DVD{t: t, path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
+	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
 	if other, busy := inUse.LoadOrStore(abs, t.Name()); busy {
 		t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other)
 	}
@@ -155,11 +156,17 @@ func (d *DVD) Path() string { return d.path }
 // that can be neither replayed nor recorded fails the test, even if the
 // client swallows the error, and returns an error that wraps
 // cassette.ErrNoMatch.
+//
+// Once the test has ended, the DVD is closed: a request sent then, by a
+// goroutine that outlived the test, is neither sent nor replayed, and gets
+// an error that wraps cassette.ErrClosed. The finished test is left alone.
 func (d *DVD) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := d.rec.RoundTrip(req)
 	if nm, ok := err.(*cassette.NoMatchError); ok {
-		err = &noMatchError{msg: d.noMatchMessage(nm), err: nm}
+		err = &reportError{msg: d.noMatchMessage(nm), err: nm}
 		d.errorf("%v", err)
+	} else if errors.Is(err, cassette.ErrClosed) {
+		err = &reportError{msg: d.endedMessage(req), err: err}
 	}
 	return resp, err
 }

@@ -1,7 +1,9 @@
 package dvdtest
 
 import (
+	"cmp"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,20 +12,36 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 )
 
-// noMatchError is the error of a request the cassette cannot replay: the
-// message names the cassette and the command that re-records it, and the
-// error wraps the *cassette.NoMatchError and so cassette.ErrNoMatch.
-type noMatchError struct {
+// reportError is an error of the cassette package told for a test: the
+// message names the cassette and says what to do, and the error wraps the
+// cassette's, such as a *cassette.NoMatchError, and so its sentinel.
+type reportError struct {
 	msg string
-	err *cassette.NoMatchError
+	err error
 }
 
-func (e *noMatchError) Error() string { return e.msg }
-func (e *noMatchError) Unwrap() error { return e.err }
+func (e *reportError) Error() string { return e.msg }
+func (e *reportError) Unwrap() error { return e.err }
 
 func (d *DVD) noMatchMessage(nm *cassette.NoMatchError) string {
 	return fmt.Sprintf("dvdtest: %s has no recorded interaction for %s (mode %v, %s)\n%s\n%s",
 		d.path, nm.Request, d.mode, d.source, nm.Explain(), d.advice())
+}
+
+// endedMessage explains why req, sent after the test ended, was refused.
+// It must not use d.t, whose test is over.
+func (d *DVD) endedMessage(req *http.Request) string {
+	return fmt.Sprintf("dvdtest: %s ended; its cassette %s is closed: a request sent after the test, %s, was not sent. "+
+		"Stop the goroutine that sends it before the test returns (cancel its context in t.Cleanup).",
+		d.test, d.path, d.requestLine(req))
+}
+
+// requestLine returns the method and URL of req, redacted.
+func (d *DVD) requestLine(req *http.Request) string {
+	if req == nil || req.URL == nil {
+		return "one without a URL"
+	}
+	return cmp.Or(req.Method, http.MethodGet) + " " + d.rec.RedactURL(req.URL.String())
 }
 
 // advice says how to re-record this test.

@@ -316,8 +316,8 @@ func TestNoCallOnTAfterTheTest(t *testing.T) {
 	var d *dvdtest.DVD
 	tb.run(func(tb testing.TB) { d = dvdtest.Use(tb, "late") })
 	_, err := fetch(t, d.Client(), srv.URL+"/unrecorded")
-	if !errors.Is(err, cassette.ErrNoMatch) {
-		t.Errorf("late request: %v, want ErrNoMatch", err)
+	if !errors.Is(err, cassette.ErrClosed) {
+		t.Errorf("late request: %v, want ErrClosed", err)
 	}
 	if tb.lateCall != "" {
 		t.Errorf("dvdtest called t after the test ended: %s", tb.lateCall)
