@@ -96,6 +96,22 @@
 // happened. A cassette is open in one DVD at a time, so parallel
 // tests need a name each.
 //
+// A recording in which a request could not connect to its server is not
+// saved: the connection was refused, the name did not resolve, the host
+// or network was unreachable, the dial timed out, or the TLS handshake or
+// the server's certificate failed. The server looks unreachable (it is
+// down, a VPN is off, the network is gone), and a test that swallows
+// transport errors, as many do, would pass and replace a cassette of real
+// responses with connection errors. Instead the test log lists the
+// requests that failed and says that the file was kept as it was, or that
+// nothing was written when there was none. Only the requests recorded in
+// this run count, and a single one that could not connect is enough: a
+// partial recording is no better. A test that records such failures on
+// purpose, such as one of how the code handles a server that is down,
+// passes [RecordFailures]. Other errors, such as a connection reset or a
+// timeout awaiting the response, are saved as they are: the server was
+// reached, and they are what it did.
+//
 // [Compress] stores the cassette compressed with zstd or gzip (codec.Zstd,
 // codec.Gzip); reading recognises the compression by its content.
 //

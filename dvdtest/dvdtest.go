@@ -37,6 +37,7 @@ type DVD struct {
 	cfg    config
 
 	variant string // the cassette as saved with another compression, if only that exists
+	loaded  int    // the interactions read from the cassette, which a save writes first
 
 	mu    sync.Mutex
 	ended bool // the test is over: t must not be used any more
@@ -61,6 +62,10 @@ var _ http.RoundTripper = (*DVD)(nil)
 // name, t.Name(), is held to the same rules and used as it is, never
 // rewritten: a subtest's name keeps most characters (t.Run("a:b") names
 // the test TestX/a:b), so such a test must pass Use a name of its own.
+//
+// A recording in which a request could not connect to its server is not
+// saved, unless [RecordFailures] says to: see Saving in the package
+// documentation.
 //
 // Use fails the test at once on a bad name or option, a cassette that
 // cannot be read, a missing cassette in replay mode, or a cassette that
@@ -121,6 +126,9 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 				t.Logf("dvdtest: %s is stale: it was %s; mode %v (%s) does not record, so it replays.\n%s", rel, stale, mode, source, d.advice())
 			}
 		}
+	}
+	if c != nil {
+		d.loaded = c.Len()
 	}
 	cfg.rec.Mode = mode
 	rec, err := cassette.NewRecorder(c, cfg.rec)
@@ -206,6 +214,10 @@ func (d *DVD) cleanup() {
 		return
 	}
 	c := d.rec.Cassette()
+	if why := d.unreachable(c); why != "" {
+		t.Logf("%s", why)
+		return
+	}
 	if err := c.Save(d.abs); err != nil {
 		t.Errorf("dvdtest: saving %s: %v", d.path, err)
 		return

@@ -29,8 +29,8 @@ import (
 //     ones: a conflict is reported, not settled by position;
 //   - [MatchOn] and [Upstream] fail Use when given twice: they set one
 //     value, and matchers and transports cannot be compared;
-//   - switches, [AllowRepeats], [FailOnUnused] and [ReplayLatency], may be
-//     repeated.
+//   - switches, [AllowRepeats], [FailOnUnused], [RecordFailures] and
+//     [ReplayLatency], may be repeated.
 //
 // Use checks every option before it touches the cassette, and fails the
 // test with all that is wrong, one finding per line.
@@ -69,6 +69,7 @@ type config struct {
 	codecSet    bool
 	codec       codec.Compression
 	failUnused  bool
+	recordFails bool
 	maxAge      time.Duration
 	errs        []error
 }
@@ -314,6 +315,19 @@ func notAHost(h string) string {
 // it more than once changes nothing.
 func FailOnUnused() Option {
 	return optionFunc(func(c *config) { c.failUnused = true })
+}
+
+// RecordFailures saves a recording in which requests could not connect to
+// their server: the connection was refused, the name did not resolve, the
+// host or network was unreachable, the dial timed out, or the TLS handshake
+// or the certificate failed. Without it such a recording is not saved, for
+// the server looks unreachable, and a test that swallows transport errors
+// would replace its cassette of real responses with connection errors; the
+// test log says so and keeps the file. Give it to a test that records such
+// failures on purpose, such as one of how the code handles a server that is
+// down. Giving it more than once changes nothing.
+func RecordFailures() Option {
+	return optionFunc(func(c *config) { c.recordFails = true })
 }
 
 // MaxAge re-records a cassette older than age, where the mode allows

@@ -44,6 +44,15 @@ func (d *DVD) requestLine(req *http.Request) string {
 	return cmp.Or(req.Method, http.MethodGet) + " " + d.rec.RedactURL(req.URL.String())
 }
 
+// onDisk reports whether the cassette exists, under any compression.
+func (d *DVD) onDisk() bool {
+	if d.variant != "" {
+		return true
+	}
+	_, err := os.Stat(d.abs)
+	return err == nil
+}
+
 // advice says how to re-record this test.
 func (d *DVD) advice() string {
 	return "To record it again, run, where the server is reachable:\n\t" + d.runCommand()

@@ -37,6 +37,7 @@ func TestSubprocess(t *testing.T) {
 		{"RecordThenReplay", "a passing test saves its cassette, and the next run replays it without the server", subprocessRecordThenReplay},
 		{"NotSavedUnlessPassed", "a failed, panicked or skipped test leaves no cassette behind", subprocessNotSavedUnlessPassed},
 		{"Update", "-update re-records in a package without its own -update flag, and a failing re-record keeps the old file", subprocessUpdate},
+		{"UpdateServerDown", "-update while the server is down, in a test that swallows the error, keeps the cassette byte for byte and says why", subprocessUpdateServerDown},
 		{"GoldenPackage", "a package that owns -update for golden files runs normally and re-records with DVD_MODE=record", subprocessGoldenPackage},
 		{"GoldenPackageUpdateFlag", "mode.go registers -update in dvdtest's init when it is on the command line, before the test package can", subprocessGoldenPackageUpdateFlag},
 		{"ReplayModeNoCassette", "DVD_MODE=replay without a cassette fails at Use with the file and the command that records it", subprocessReplayModeNoCassette},

@@ -1,0 +1,72 @@
+package dvdtest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dvdrw/dvd/cassette"
+)
+
+// listed is how many requests a message lists before it only counts the
+// rest.
+const listed = 5
+
+// unreachable returns why c, the cassette to save, must not be saved: some
+// of the requests recorded in this run could not connect to their server,
+// and RecordFailures was not given. It returns "" when c may be saved.
+//
+// A test that swallows transport errors passes whether the server answered
+// or not, so a re-record while the server is down, the VPN off or the
+// network gone would replace real responses with connection errors.
+func (d *DVD) unreachable(c *cassette.Cassette) string {
+	if d.cfg.recordFails {
+		return ""
+	}
+	ins := c.Interactions()
+	if d.loaded > len(ins) {
+		return "" // cannot happen: the replayed interactions come first
+	}
+	recorded := ins[d.loaded:]
+	var failed []string
+	for i, in := range recorded {
+		if couldNotConnect(in.Error) {
+			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.rec.RedactURL(in.Request.URL), in.Error.Message))
+		}
+	}
+	if len(failed) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	what := fmt.Sprintf("%d of %s could not connect, so the server looks unreachable", len(failed), plural(len(recorded), "recorded request"))
+	if d.onDisk() {
+		fmt.Fprintf(&b, "dvdtest: %s kept as it was: %s, and saving would replace the cassette with these errors:", d.path, what)
+	} else {
+		fmt.Fprintf(&b, "dvdtest: %s not saved, nothing was written: %s:", d.path, what)
+	}
+	for i, f := range failed {
+		if i == listed {
+			fmt.Fprintf(&b, "\n\t… and %d more", len(failed)-listed)
+			break
+		}
+		b.WriteString("\n\t" + f)
+	}
+	b.WriteString("\nCheck that the server is up and reachable from here, then record again:\n\t" + d.runCommand() +
+		"\nTo record failures to connect on purpose, as a test of an unreachable server does, pass dvdtest.RecordFailures() to Use.")
+	return b.String()
+}
+
+// couldNotConnect reports whether a recorded transport error says that the
+// request never reached its server: the connection was refused, the name
+// did not resolve, the dial failed (host or network unreachable, timed
+// out), a proxy could not be reached, or the TLS handshake or the
+// server's certificate failed.
+func couldNotConnect(e *cassette.Error) bool {
+	if e == nil {
+		return false
+	}
+	switch e.Kind {
+	case cassette.KindRefused, cassette.KindDNS, cassette.KindTLS, cassette.KindCertificate:
+		return true
+	}
+	return e.Op == "dial" || e.Op == "proxyconnect"
+}
