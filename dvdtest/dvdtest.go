@@ -39,8 +39,9 @@ type DVD struct {
 	variant string // the cassette as saved with another compression, if only that exists
 	loaded  int    // the interactions read from the cassette, which a save writes first
 
-	mu    sync.Mutex
-	ended bool // the test is over: t must not be used any more
+	mu     sync.Mutex
+	ended  bool   // the test is over: t must not be used any more
+	misses []miss // the different misses, in the order they first came
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -172,7 +173,9 @@ func (d *DVD) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := d.rec.RoundTrip(req)
 	if nm, ok := err.(*cassette.NoMatchError); ok {
 		err = &reportError{msg: d.noMatchMessage(nm), err: nm}
-		d.errorf("%v", err)
+		if d.countMiss(nm) == 1 {
+			d.errorf("%v", err)
+		}
 	} else if errors.Is(err, cassette.ErrClosed) {
 		err = &reportError{msg: d.endedMessage(req), err: err}
 	}
@@ -197,6 +200,7 @@ func (d *DVD) cleanup() {
 	// Changed and Cassette below see everything that was recorded.
 	d.rec.Close()
 	t := d.t
+	d.logRepeatedMisses()
 	failed := t.Failed() || panicking()
 	if !failed && !t.Skipped() {
 		d.logReplay()

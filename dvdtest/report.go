@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -26,6 +27,45 @@ func (e *reportError) Unwrap() error { return e.err }
 func (d *DVD) noMatchMessage(nm *cassette.NoMatchError) string {
 	return fmt.Sprintf("dvdtest: %s has no recorded interaction for %s (mode %v, %s)\n%s\n%s",
 		d.path, nm.Request, d.mode, d.source, nm.Explain(), d.advice())
+}
+
+// A miss is one unmatched request, and how often it came. Two misses are
+// the same when their request lines and their explanations, diff included,
+// are: a client that retries sends the same miss again.
+type miss struct {
+	request string
+	explain string
+	n       int
+}
+
+// countMiss counts nm among the misses and returns how many times it came,
+// this one included. Only the first fails the test: the others would
+// print the same message again.
+func (d *DVD) countMiss(nm *cassette.NoMatchError) int {
+	explain := nm.Explain()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := range d.misses {
+		if m := &d.misses[i]; m.request == nm.Request && m.explain == explain {
+			m.n++
+			return m.n
+		}
+	}
+	d.misses = append(d.misses, miss{request: nm.Request, explain: explain, n: 1})
+	return 1
+}
+
+// logRepeatedMisses says, once per miss, how often it was repeated after
+// the failure that reported it.
+func (d *DVD) logRepeatedMisses() {
+	d.mu.Lock()
+	misses := slices.Clone(d.misses)
+	d.mu.Unlock()
+	for _, m := range misses {
+		if m.n > 1 {
+			d.t.Logf("dvdtest: %s: the miss of %s above was repeated %s, with the same diff", d.path, m.request, plural(m.n-1, "more time"))
+		}
+	}
 }
 
 // endedMessage explains why req, sent after the test ended, was refused.
