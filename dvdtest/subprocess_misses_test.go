@@ -15,12 +15,13 @@ func subprocessUpdateServerDown(t *testing.T, fx *fixtures) {
 	saved := c.file(recordFile)
 
 	srv.Close()
+	c.url = deadServer // srv's port may go to another test's server
 	c.run("^TestRecord$", []string{"FIXTURE_ACTION=swallow"}, "-update").want(t, exitPass, []string{
 		"--- PASS: TestRecord",
 		"fixture: mode=record recording=true",
 		"fixture: swallowed the error (ErrNoMatch=false)",
 		"dvdtest: " + recordFile + " kept as it was: 1 of 1 recorded request could not connect, so the server looks unreachable, and saving would replace the cassette with these errors:",
-		"#1 GET " + srv.URL + "/hello: dial tcp ",
+		"#1 GET " + deadServer + "/hello: dial tcp ",
 		"connection refused",
 		runCommand,
 		"pass dvdtest.RecordFailures() to Use",
@@ -33,7 +34,7 @@ func subprocessUpdateServerDown(t *testing.T, fx *fixtures) {
 	}
 
 	// A first recording with the server down writes nothing.
-	c = newChild(t, fx.fixture, srv.URL)
+	c = newChild(t, fx.fixture, deadServer)
 	c.run("^TestRecord$", []string{"FIXTURE_ACTION=swallow"}).want(t, exitPass, []string{
 		"dvdtest: " + recordFile + " not saved, nothing was written: 1 of 1 recorded request could not connect",
 	}, "dvdtest: recorded")

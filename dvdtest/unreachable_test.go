@@ -18,13 +18,12 @@ import (
 	"github.com/dvdrw/dvd/dvdtest"
 )
 
-// deadServer returns the URL of a server that was started and stopped, so
-// that connections to it are refused.
-func deadServer(t *testing.T) string {
-	srv := newServer(t)
-	srv.Close()
-	return srv.URL
-}
+// deadServer is the URL of a server that is down: connections to it are
+// refused. It is not a stopped httptest server, whose port another test's
+// server may be given at once (the kernel reuses ports), nor one a client
+// can be given as its own port, which would connect to itself: port 1 is
+// below the range of both, and privileged.
+const deadServer = "http://127.0.0.1:1"
 
 // A re-record while the server is down, in a test that swallows transport
 // errors, must not replace a cassette of real responses with connection
@@ -80,7 +79,7 @@ func TestUnreachableKeepsTheCassette(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cleanEnv(t)
 			srv := newServer(t)
-			dead := deadServer(t)
+			dead := deadServer
 			file := filepath.Join("testdata", "u.dvd.json")
 			if tt.present {
 				session(t, "u", srv.URL, nil, "pass", "/a")
