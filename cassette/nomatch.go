@@ -18,7 +18,11 @@ type NoMatchError struct {
 	// incoming one, empty when the cassette is empty.
 	Closest string
 	// Diff shows the features that differ between Closest and the incoming
-	// request, as cmp.Diff output (-recorded +incoming).
+	// request, as cmp.Diff output (-recorded +incoming) of a map from
+	// feature to value. A query is compared parameter by parameter, keyed
+	// Query[name], and a match.Header feature header by header, keyed
+	// Header[Name], so that only the parameters and headers that differ
+	// show.
 	Diff string
 	// Used reports that the request did match a recorded interaction, but
 	// every such interaction was already replayed.
@@ -77,19 +81,20 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 	err.Position = e.n + 1
 	err.Closest = e.in.Request.Method + " " + rd.url(e.in.Request.URL)
 	rec, inc := map[string]string{}, map[string]string{}
+	seen := map[string]bool{}
 	for i, v := range values(e.canon) {
 		if i >= len(incoming) || incoming[i].Value == v {
 			continue
 		}
-		name := incoming[i].Name
-		if _, taken := rec[name]; taken {
-			name = fmt.Sprintf("%s#%d", name, i+1) // two matchers of one name
+		recorded := match.Feature{Name: incoming[i].Name, Value: v}
+		suffix := ""
+		if seen[recorded.Name] {
+			suffix = fmt.Sprintf("#%d", i+1) // two matchers of one name
 		}
-		rec[name] = rd.feature(match.Feature{Name: incoming[i].Name, Value: v})
-		inc[name] = rd.feature(incoming[i])
-		if rec[name] == inc[name] {
-			// Redacted alike, so the diff would show no difference.
-			inc[name] += " (differs in a redacted part)"
+		seen[recorded.Name] = true
+		if !diffParts(rec, inc, rd.parts(recorded), rd.parts(incoming[i]), suffix) {
+			// The parts hide the difference: show the whole features.
+			diffParts(rec, inc, []part{rd.whole(recorded)}, []part{rd.whole(incoming[i])}, suffix)
 		}
 	}
 	if len(rec) == 0 {
@@ -98,6 +103,43 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 		err.Diff = cmp.Diff(rec, inc)
 	}
 	return err
+}
+
+// diffParts adds to rec and inc the parts of one feature that differ
+// between the recorded and the incoming request, keyed by part, and
+// reports whether it added any. A part only one side has is added to that
+// side alone, so that the diff shows it as removed or added.
+func diffParts(rec, inc map[string]string, recorded, incoming []part, suffix string) bool {
+	added := false
+	byKey := make(map[string]part, len(recorded))
+	for _, p := range recorded {
+		byKey[p.key] = p
+	}
+	for _, p := range incoming {
+		q, both := byKey[p.key]
+		delete(byKey, p.key)
+		key := p.key + suffix
+		switch {
+		case !both:
+			inc[key] = p.shown
+		case q.raw == p.raw:
+			continue
+		default:
+			rec[key], inc[key] = q.shown, p.shown
+			if q.shown == p.shown {
+				// Redacted alike, so the diff would show no difference.
+				inc[key] += " (differs in a redacted part)"
+			}
+		}
+		added = true
+	}
+	for _, q := range recorded {
+		if _, only := byKey[q.key]; only {
+			rec[q.key+suffix] = q.shown
+			added = true
+		}
+	}
+	return added
 }
 
 // distance scores how unlike two requests are: the number of features that

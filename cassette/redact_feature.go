@@ -2,6 +2,7 @@ package cassette
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/dvdrw/dvd/match"
@@ -32,6 +33,97 @@ func (rd *redactor) feature(f match.Feature) string {
 		return rd.bodyText(f.Value)
 	}
 	return rd.custom(f)
+}
+
+// A part is a piece of a request feature that the diff of a miss compares
+// on its own: a query parameter, one header of a Header matcher, or the
+// whole feature.
+type part struct {
+	key   string // what the diff calls it: Query[page], Header[Accept], Path
+	raw   string // the matcher's value, to tell which parts differ
+	shown string // the value as the diff shows it, redacted
+}
+
+// parts splits a feature into the parts a miss's diff compares, so that a
+// long query or several headers show which parameter or header differs,
+// not a diff of one long string that breaks mid-word. Other features are
+// one part.
+func (rd *redactor) parts(f match.Feature) []part {
+	switch {
+	case strings.HasPrefix(f.Name, "Query"):
+		return rd.queryParts(f)
+	case strings.HasPrefix(f.Name, "Header("):
+		return rd.headerParts(f)
+	}
+	return []part{rd.whole(f)}
+}
+
+// whole returns a feature as one part.
+func (rd *redactor) whole(f match.Feature) part {
+	return part{key: f.Name, raw: f.Value, shown: rd.feature(f)}
+}
+
+// queryParts returns a part per parameter name of a query feature, keyed
+// Query[name], whose value shows the values of that name, in order,
+// separated by ", ". Names and values are shown unescaped, so that a
+// placeholder's value is found even where the query escaped it; a secret
+// parameter's value is redacted before that, and a URL in a value is
+// redacted as a URL.
+func (rd *redactor) queryParts(f match.Feature) []part {
+	var ps []part
+	at := map[string]int{}
+	for pair := range strings.SplitSeq(f.Value, "&") {
+		if pair == "" {
+			continue
+		}
+		_, raw, _ := strings.Cut(pair, "=")
+		shownPair := pair
+		if rd.secretParam(pair) {
+			shownPair = redactPair(pair)
+		}
+		name, value, _ := strings.Cut(shownPair, "=")
+		key := f.Name + "[" + rd.text(queryUnescape(name)) + "]"
+		value = rd.message(queryUnescape(value))
+		if i, ok := at[key]; ok {
+			ps[i].raw += "&" + raw
+			ps[i].shown += ", " + value
+			continue
+		}
+		at[key] = len(ps)
+		ps = append(ps, part{key: key, raw: raw, shown: value})
+	}
+	return ps
+}
+
+// queryUnescape decodes a query component, or returns it as it is when it
+// does not decode.
+func queryUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// headerParts returns a part per header of a match.Header feature, keyed
+// Header[Name], whose value is the header's values as the feature joins
+// them, redacted by the header's name. An absent header shows as "".
+func (rd *redactor) headerParts(f match.Feature) []part {
+	var ps []part
+	for line := range strings.SplitSeq(f.Value, "\n") {
+		name, rest, ok := strings.Cut(line, ":")
+		if !ok {
+			ps = append(ps, part{key: f.Name, raw: line, shown: rd.message(line)})
+			continue
+		}
+		name = http.CanonicalHeaderKey(name)
+		values := strings.TrimLeft(rest, " ")
+		shown := values
+		if values != "" {
+			shown = rd.headerValue(name, values)
+		}
+		ps = append(ps, part{key: "Header[" + name + "]", raw: values, shown: shown})
+	}
+	return ps
 }
 
 // headerLines redacts the value of a match.Header feature, one line

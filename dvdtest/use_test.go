@@ -299,7 +299,7 @@ func TestNoMatchFailsTheTest(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"testdata/nm.dvd.json", "GET " + srv.URL + "/users?page=2", "(-recorded +incoming)", `"page=1"`, `"page=2"`,
+		"testdata/nm.dvd.json", "GET " + srv.URL + "/users?page=2", "(-recorded +incoming)", `"Query[page]": "1"`, `"Query[page]": "2"`,
 		"go test -run '^TestNoMatch$/^sub$' -update",
 	} {
 		if !strings.Contains(msg, want) {
