@@ -211,10 +211,10 @@ func (d *DVD) cleanup() {
 	}
 	switch {
 	case t.Skipped():
-		t.Logf("dvdtest: %s not saved: the test was skipped", d.path)
+		t.Logf("dvdtest: %s not saved: the test was skipped, so %s", d.path, d.unchanged())
 		return
 	case failed:
-		t.Logf("dvdtest: %s not saved: the test failed, so the cassette on disk is unchanged", d.path)
+		t.Logf("dvdtest: %s not saved: the test failed, so %s", d.path, d.unchanged())
 		return
 	}
 	c := d.rec.Cassette()

@@ -93,9 +93,21 @@ func (d *DVD) onDisk() bool {
 	return err == nil
 }
 
-// advice says how to re-record this test.
+// unchanged says what a cleanup that does not save leaves on disk.
+func (d *DVD) unchanged() string {
+	if d.onDisk() {
+		return "the cassette on disk is unchanged"
+	}
+	return "nothing was written"
+}
+
+// advice says how to record this test, or record it again.
 func (d *DVD) advice() string {
-	return "To record it again, run, where the server is reachable:\n\t" + d.runCommand()
+	again := " again"
+	if !d.onDisk() {
+		again = ""
+	}
+	return "To record it" + again + ", run, where the server is reachable:\n\t" + d.runCommand()
 }
 
 // runCommand returns the go test command that re-records this test alone,
