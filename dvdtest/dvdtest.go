@@ -252,24 +252,38 @@ func otherVariant(abs string, want codec.Compression) string {
 	return ""
 }
 
-// logReplay reports the recorded interactions that were never replayed:
-// in the log, or as a failure with FailOnUnused.
+// logReplay reports the recorded interactions that were never replayed,
+// the first few by position and request: in the log, or as a failure with
+// FailOnUnused.
 func (d *DVD) logReplay() {
 	unused := d.rec.Unused()
 	if len(unused) == 0 {
 		return
 	}
-	if !d.cfg.failUnused {
-		d.t.Logf("dvdtest: %s: %s never replayed", d.path, plural(len(unused), "recorded interaction"))
-		return
-	}
+	positions := d.rec.UnusedPositions()
 	var b strings.Builder
-	fmt.Fprintf(&b, "dvdtest: %s: %s never replayed (FailOnUnused):", d.path, plural(len(unused), "recorded interaction"))
-	for _, in := range unused {
-		fmt.Fprintf(&b, "\n\t%s %s", in.Request.Method, in.Request.URL)
+	fmt.Fprintf(&b, "dvdtest: %s: %s never replayed", d.path, plural(len(unused), "recorded interaction"))
+	if d.cfg.failUnused {
+		b.WriteString(" (FailOnUnused)")
 	}
-	b.WriteString("\nThe test no longer sends them: re-record it to drop them:\n\t" + d.runCommand())
-	d.t.Errorf("%s", b.String())
+	b.WriteString(":")
+	for i, in := range unused {
+		if i == listed {
+			fmt.Fprintf(&b, "\n\t… and %d more", len(unused)-listed)
+			break
+		}
+		b.WriteString("\n\t")
+		if len(positions) == len(unused) {
+			fmt.Fprintf(&b, "#%d ", positions[i])
+		}
+		b.WriteString(in.Request.Method + " " + d.rec.RedactURL(in.Request.URL))
+	}
+	b.WriteString("\nThe test did not send them in this run; if it no longer does, re-record it to drop them:\n\t" + d.runCommand())
+	if d.cfg.failUnused {
+		d.t.Errorf("%s", b.String())
+	} else {
+		d.t.Logf("%s", b.String())
+	}
 }
 
 // plural returns "1 interaction" or "2 interactions".

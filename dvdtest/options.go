@@ -311,8 +311,8 @@ func notAHost(h string) string {
 }
 
 // FailOnUnused fails the test when recorded interactions were never
-// replayed, and lists them. Without it, the test log counts them. Giving
-// it more than once changes nothing.
+// replayed. With it or without, the test log names them, the first five
+// by position and request. Giving it more than once changes nothing.
 func FailOnUnused() Option {
 	return optionFunc(func(c *config) { c.failUnused = true })
 }
