@@ -38,8 +38,10 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	}
 	var b strings.Builder
 	what := fmt.Sprintf("%d of %s could not connect, so the server looks unreachable", len(failed), plural(len(recorded), "recorded request"))
+	record := "record it"
 	if d.onDisk() {
 		fmt.Fprintf(&b, "dvdtest: %s kept as it was: %s, and saving would replace the cassette with these errors:", d.path, what)
+		record = "record again"
 	} else {
 		fmt.Fprintf(&b, "dvdtest: %s not saved, nothing was written: %s:", d.path, what)
 	}
@@ -50,7 +52,7 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 		}
 		b.WriteString("\n\t" + f)
 	}
-	b.WriteString("\nCheck that the server is up and reachable from here, then record again:\n\t" + d.runCommand() +
+	b.WriteString("\nCheck that the server is up and reachable from here, then " + record + ":\n\t" + d.runCommand() +
 		"\nTo record failures to connect on purpose, as a test of an unreachable server does, pass dvdtest.RecordFailures() to Use.")
 	return b.String()
 }

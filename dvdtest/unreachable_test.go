@@ -52,7 +52,10 @@ func TestUnreachableKeepsTheCassette(t *testing.T) {
 		{
 			name: "first recording, server down", reason: "no cassette of connection errors appears",
 			paths: []string{"dead:/a", "dead:/b"},
-			log:   []string{"dvdtest: testdata/u.dvd.json not saved, nothing was written: 2 of 2 recorded requests could not connect, so the server looks unreachable:\n\t#1 GET %s/a", "\t#2 GET %s/b", "RecordFailures()"},
+			log: []string{
+				"dvdtest: testdata/u.dvd.json not saved, nothing was written: 2 of 2 recorded requests could not connect, so the server looks unreachable:\n\t#1 GET %s/a",
+				"\t#2 GET %s/b", "Check that the server is up and reachable from here, then record it:\n", "RecordFailures()",
+			},
 		},
 		{
 			name: "some requests answered", reason: "one request that could not connect is enough: a partial recording is no better",
