@@ -160,7 +160,8 @@ func Replayed(resp *http.Response) bool {
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
 // A request without a URL is an error in every mode, as in net/http; a nil
 // Header is taken as an empty one, as http.Client takes it, and the
-// upstream is sent a copy of the request with an empty Header.
+// upstream is sent a copy of the request with an empty Header. After
+// [Recorder.Close], every request gets an error that wraps [ErrClosed].
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.closed.Load() {
 		return nil, r.closedError(req)
@@ -417,7 +418,8 @@ func (r *Recorder) Unused() []Interaction {
 // Close ends what is in flight: it closes the response bodies the client
 // left open, which stores those still being read as far as they were read,
 // marked truncated. It also releases the idle connections of the upstream
-// transport the recorder made for itself.
+// transport the recorder made for itself. From then on RoundTrip refuses
+// every request, in every mode, with an error that wraps [ErrClosed].
 func (r *Recorder) Close() {
 	r.closed.Store(true)
 	r.mu.Lock()
