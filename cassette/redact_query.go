@@ -5,10 +5,14 @@ import (
 	"strings"
 )
 
-// The query parameters whose values are always redacted; see Redaction.
+// The query parameters whose values are always redacted, whatever their
+// case; see Redaction.
 var defaultQuery = []string{
-	"access_token", "refresh_token", "id_token", "token", "api_key", "apikey",
-	"client_secret", "secret", "password", "passwd", "signature", "sig",
+	"access_token", "refresh_token", "id_token", "token", "auth", "auth_token", "api_token",
+	"private_token", "session_token", "oauth_token", "oauth_signature", "oauth_verifier", "jwt",
+	"key", "api_key", "api-key", "apikey", "hapikey", "access_key", "secret_key",
+	"client_secret", "client_assertion", "assertion", "subject_token", "actor_token", "code", "code_verifier",
+	"secret", "password", "passwd", "signature", "sig",
 	"X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
 	"X-Goog-Signature", "X-Goog-Credential",
 }
