@@ -213,19 +213,7 @@ func (r *Recorder) restored(ins []Interaction) []Interaction {
 	}
 	out := slices.Clone(ins)
 	for i := range out {
-		rec := out[i].Response
-		if rec == nil {
-			continue
-		}
-		cp := *rec
-		cp.Header = rec.Header.Clone()
-		for _, vs := range cp.Header {
-			for j, v := range vs {
-				vs[j] = r.redact.swap(v, true)
-			}
-		}
-		cp.Body, _ = r.redact.swapBytes(rec.Body, true)
-		out[i].Response = &cp
+		out[i] = r.redact.restored(out[i])
 	}
 	return out
 }
