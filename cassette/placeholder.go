@@ -25,10 +25,11 @@ type placeholderForm struct {
 var placeholderForms = []placeholderForm{
 	{"", func(s string) string { return s }},
 	{"query", url.QueryEscape},
-	{"path", url.PathEscape},
-	{"json", func(s string) string { return jsonString(s, true) }},                 // Go's: \u003c for <, \" and \\
-	{"json-plain", func(s string) string { return jsonString(s, false) }},          // most encoders': \" and \\
-	{"json-slash", func(s string) string { return slashes(jsonString(s, false)) }}, // PHP's: \/ too
+	{"path", url.PathEscape}, // a path segment: / escaped
+	{"url-path", func(s string) string { return (&url.URL{Path: s}).EscapedPath() }}, // a path: / kept
+	{"json", func(s string) string { return jsonString(s, true) }},                   // Go's: \u003c for <, \" and \\
+	{"json-plain", func(s string) string { return jsonString(s, false) }},            // most encoders': \" and \\
+	{"json-slash", func(s string) string { return slashes(jsonString(s, false)) }},   // PHP's: \/ too
 	{"json-html-slash", func(s string) string { return slashes(jsonString(s, true)) }},
 }
 

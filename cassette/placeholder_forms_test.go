@@ -109,6 +109,8 @@ func TestPlaceholderTokens(t *testing.T) {
 		{"quote and ampersand", "Go's JSON and others' differ; the token as others write it would be ambiguous", `a"&`,
 			map[string]string{"<A>": `a"&`, "%3CA%3E": "a%22%26", "<A:path>": "a%22&", `\u003cA\u003e`: `a\"\u0026`, "<A:json-plain>": `a\"&`}},
 		{"html", "Go's JSON escapes <", "a<b", map[string]string{"<A>": "a<b", "%3CA%3E": "a%3Cb", `\u003cA\u003e`: `a\u003cb`}},
+		{"slash and space", "a path keeps / where a path segment escapes it", "a/b c", map[string]string{"<A>": "a/b c", "%3CA%3E": "a%2Fb+c",
+			"<A:path>": "a%2Fb%20c", "<A:url-path>": "a/b%20c", `<A:json-slash>`: `a\/b c`}},
 		{"slash", "PHP's JSON escapes /", "a/b", map[string]string{"<A>": "a/b", "%3CA%3E": "a%2Fb", `<A:json-slash>`: `a\/b`}},
 	}
 	for _, tt := range tests {
