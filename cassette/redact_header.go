@@ -187,9 +187,10 @@ func redactCookies(v string) string {
 }
 
 // redactCookie redacts one name=value pair of a cookie header, or the whole
-// part when it has no =; spacing is kept.
+// part when it has no = or only the = that pad base64 (a bare token);
+// spacing is kept.
 func redactCookie(part string) string {
-	if name, _, ok := strings.Cut(part, "="); ok {
+	if name, value, ok := strings.Cut(part, "="); ok && (value == "" || strings.Trim(value, "=") != "") {
 		return name + "=" + Redacted
 	}
 	trimmed := strings.TrimLeft(part, " \t")

@@ -89,6 +89,14 @@ func TestPartialRedactions(t *testing.T) {
 			Interaction{Request: get("https://api.example.com/a?token=x,"+s, nil), Error: &Error{Kind: KindOther, Message: `Get "https://api.example.com/a?token=x,` + s + `": EOF`}}, nil},
 		{"error message, nested URL", "a scheme:// starts another URL",
 			Interaction{Request: get("https://api.example.com/a", nil), Error: &Error{Kind: KindOther, Message: `redirect to https://x/?next=https://y/?token=` + s + ` refused`}}, nil},
+		{"nested redirect", "a URL in a query value, as next= holds it",
+			Interaction{Request: get("https://api.example.com/a", nil), Response: response(http.Header{"Location": {"/login?next=/cb?token=" + s}}, "")}, nil},
+		{"escaped nested redirect", "",
+			Interaction{Request: get("https://api.example.com/a", nil), Response: response(http.Header{"Location": {
+				"https://login.example.com/?return_to=https%3A%2F%2Fapp.example.com%2Fcb%23access_token%3D" + s}}, "")}, nil},
+		{"nested user information", "",
+			Interaction{Request: get("https://api.example.com/a?next=https://u:"+s+"@x.example.com/", nil)},
+			probeRequest(t, "GET", "https://api.example.com/b?next=https://u:"+s+"@x.example.com/", nil)},
 		{"user with an empty password", "Stripe's key as the user",
 			Interaction{Request: get("https://"+s+":@api.example.com/v1/charges", nil)},
 			probeRequest(t, "GET", "https://"+s+":@api.example.com/v1/other", nil)},
@@ -124,6 +132,7 @@ func TestCookieRedactionKeepsTheJar(t *testing.T) {
 	}{
 		{"cookie", "names stay", "Cookie", "a=1; b=2", "a=REDACTED; b=REDACTED"},
 		{"bare cookie", "a value without a name goes whole", "Cookie", "a=1; tok", "a=REDACTED; REDACTED"},
+		{"base64 cookie", "the = that pad base64 do not make a name", "Cookie", "dG9rZW4==; a=", "REDACTED; a=REDACTED"},
 		{"set-cookie", "attributes stay", "Set-Cookie", "sid=x; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly",
 			"sid=REDACTED; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly"},
 		{"folded", "each cookie keeps its name", "Set-Cookie", "a=1; Path=/, b=2; Secure", "a=REDACTED; Path=/, b=REDACTED; Secure"},
