@@ -148,7 +148,7 @@ func (rd *redactor) urlsIn(v string) string {
 func redactHeaderValue(name, v string) string {
 	switch name {
 	case "Authorization", "Proxy-Authorization":
-		if scheme, _, ok := strings.Cut(v, " "); ok && authSchemes[strings.ToLower(scheme)] {
+		if scheme, _, ok := strings.Cut(v, " "); ok && knownAuthScheme(scheme) {
 			return scheme + " " + Redacted
 		}
 	case "Cookie":
@@ -161,11 +161,18 @@ func redactHeaderValue(name, v string) string {
 
 // The authorization schemes whose name redaction keeps: anything else
 // before a space may be a secret.
-var authSchemes = map[string]bool{
-	"basic": true, "bearer": true, "digest": true, "token": true, "negotiate": true, "ntlm": true,
-	"aws4-hmac-sha256": true, "hoba": true, "mutual": true, "oauth": true, "dpop": true, "hawk": true,
-	"sharedkey": true, "sharedkeylite": true, "ssws": true, "apikey": true, "key": true, "splunk": true,
-	"genietoken": true, "sentry": true,
+var authSchemes = []string{
+	"basic", "bearer", "digest", "token", "negotiate", "ntlm", "aws4-hmac-sha256", "hoba", "mutual",
+	"oauth", "dpop", "hawk", "sharedkey", "sharedkeylite", "ssws", "apikey", "key", "splunk", "genietoken", "sentry",
+}
+
+func knownAuthScheme(scheme string) bool {
+	for _, s := range authSchemes {
+		if strings.EqualFold(s, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // redactCookies redacts a Cookie value: name=value pairs separated by ;

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// The JSON body fields always redacted, at any depth, whatever their case
-// and whether their words are joined by _, - or capitals (accessToken,
-// ACCESS-TOKEN): the credentials of OAuth token requests and responses, of
+// The JSON body fields always redacted, at any depth, in any of the usual
+// case styles (access_token, accessToken, AccessToken, access-token,
+// ACCESS_TOKEN): the credentials of OAuth token requests and responses, of
 // APIs that echo a token, of cloud credentials. See Redaction for what is
 // redacted under them.
 var defaultJSONNames = []string{
@@ -35,7 +35,7 @@ func newJSONRules(paths []string) jsonRules {
 }
 
 // squash appends name in lower case without _ and -.
-func squash(dst []byte, name string) []byte {
+func squash[T string | []byte](dst []byte, name T) []byte {
 	for i := 0; i < len(name); i++ {
 		switch c := name[i]; {
 		case c == '_' || c == '-':
@@ -48,15 +48,31 @@ func squash(dst []byte, name string) []byte {
 	return dst
 }
 
+// maxNameLen bounds the field names secretName looks at: no name is that
+// long, even with a _ between each of its letters.
+const maxNameLen = 64
+
 // secretName reports whether a JSON field name is one of the names.
-func (r *jsonRules) secretName(key string) bool {
-	var buf [32]byte
-	if len(key) > 2*len(buf) {
-		return false // no name is that long, even with _ between its letters
+func secretName[T string | []byte](r *jsonRules, key T) bool {
+	if len(key) > maxNameLen {
+		return false
 	}
+	var buf [maxNameLen]byte
 	k := squash(buf[:0], key)
 	for _, n := range r.names {
 		if string(k) == n {
+			return hasStem(key)
+		}
+	}
+	return false
+}
+
+// hasStem reports whether a name holds a stem of the names in one of the
+// case styles jsonStems has: a name in any other (seCret) is none of them,
+// which lets mayHold find every name by its stems.
+func hasStem[T string | []byte](key T) bool {
+	for _, s := range jsonStems {
+		if strings.Contains(string(key), string(s)) {
 			return true
 		}
 	}
@@ -133,14 +149,12 @@ var jsonStems = [][]byte{
 }
 
 // mayHold reports whether a JSON document may hold one of the paths or the
-// names, by looking for the quoted name a path ends with and the stems of
-// the names: most bodies hold none, and then need no parsing. A name
-// spelled with escapes is found only by parsing, so a body with a
-// backslash-u is always parsed.
+// names, without parsing it: most bodies hold none, and then need no
+// parsing. It looks for the quoted name a path ends with, and for a key
+// (a string that a colon follows) around a stem of the names that is one
+// of them. A key spelled with escapes is found only by parsing, so a
+// document with a backslash-u in a key is always parsed.
 func (r *jsonRules) mayHold(b []byte) bool {
-	if bytes.Contains(b, []byte(`\u`)) {
-		return true
-	}
 	for _, p := range r.paths {
 		last := p[len(p)-1]
 		if last == "*" || bytes.Contains(b, []byte(`"`+last+`"`)) {
@@ -149,10 +163,73 @@ func (r *jsonRules) mayHold(b []byte) bool {
 	}
 	if len(r.names) > 0 {
 		for _, s := range jsonStems {
-			if bytes.Contains(b, s) {
-				return true
+			for i := 0; ; {
+				k := bytes.Index(b[i:], s)
+				if k < 0 {
+					break
+				}
+				k += i
+				if key, ok := keyAround(b, k); ok && secretName(r, key) {
+					return true
+				}
+				i = k + len(s)
 			}
 		}
+	}
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte(`\u`))
+		if k < 0 {
+			return false
+		}
+		k += i
+		if end := stringEnd(b, k, 256); end > 0 && colonAfter(b, end) {
+			return true
+		}
+		i = k + 2
+	}
+}
+
+// keyAround returns the string around b[i] when a colon follows it, as a
+// key's does, and it is no longer than maxNameLen.
+func keyAround(b []byte, i int) ([]byte, bool) {
+	start := i
+	for start > 0 && i-start <= maxNameLen && b[start-1] != '"' {
+		start--
+	}
+	end := i
+	for end < len(b) && end-start <= maxNameLen && b[end] != '"' {
+		end++
+	}
+	if start == 0 || end == len(b) || b[start-1] != '"' || b[end] != '"' || !colonAfter(b, end+1) {
+		return nil, false
+	}
+	return b[start:end], true
+}
+
+// stringEnd returns the index after the closing quote of the string that
+// b[i] is in, looking at most n bytes ahead, or -1.
+func stringEnd(b []byte, i, n int) int {
+	for j := i; j < len(b) && j-i < n; j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// colonAfter reports whether a colon follows b[i:], after spacing.
+func colonAfter(b []byte, i int) bool {
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case ':':
+			return true
+		}
+		return false
 	}
 	return false
 }
@@ -196,7 +273,7 @@ func (w *jsonWalker) value(path []string, named, under bool) bool {
 					return false
 				}
 				key, _ := k.(string)
-				secret := w.rules.secretName(key)
+				secret := secretName(w.rules, key)
 				if !w.value(append(path, key), secret, under || secret) {
 					return false
 				}
