@@ -30,8 +30,9 @@ const Redacted = "REDACTED"
 // Authorization the scheme is kept when it is a known one ("Bearer
 // REDACTED"); for cookies the names and the attributes a cookie jar knows
 // are kept ("session=REDACTED; Path=/"), so that a jar still works on
-// replay, and a cookie without a name goes whole, as does every cookie of a
-// Set-Cookie that folds several.
+// replay; a cookie without a name (a bare token, base64 padding and all)
+// goes whole, and a Set-Cookie that folds several cookies into one value
+// loses the value of each.
 //
 // Query parameters, whatever their case: access_token, refresh_token,
 // id_token, token, auth, auth_token, api_token, private_token,
@@ -44,17 +45,19 @@ const Redacted = "REDACTED"
 // and the fragment of the request URL, in url-encoded form bodies, in the
 // fields of multipart/form-data bodies (file parts are kept), and in the
 // URLs that the Location, Content-Location, Referer, Link and Refresh
-// headers and recorded error messages hold. Each value goes whole, commas
-// and semicolons included.
+// headers and recorded error messages hold; and inside the URL that
+// another parameter holds (next=/cb?token=…, escaped or not). Each value
+// goes whole, commas and semicolons included.
 //
 // The user information of a URL, whole: https://REDACTED@host/, whether it
-// is a user and a password, a user alone or a user with an empty password
-// (both are often a token).
+// is a user and a password, a user alone, or a user with an empty or fixed
+// password (https://TOKEN:@host, https://TOKEN:x-oauth-basic@host): the
+// user may be the token.
 //
 // JSON body fields, at any depth, in objects and in arrays, in a JSON
-// document or in each line of a body of JSON lines (NDJSON), whatever their
-// case and whether their words are joined by _, - or capitals
-// (accessToken): access_token, refresh_token, id_token, client_secret,
+// document or in each line of a body of JSON lines (NDJSON), in any of the
+// usual case styles (access_token, accessToken, AccessToken, access-token,
+// ACCESS_TOKEN): access_token, refresh_token, id_token, client_secret,
 // password, passwd, token, api_key, private_key, secret, secret_access_key,
 // session_token and auth_token. A string or a number that is their value
 // is redacted, and so is every string inside an object or an array that is
@@ -65,8 +68,10 @@ const Redacted = "REDACTED"
 // (a client id, an account id, a user name or an email, a request
 // signature's inputs); the body of a response or a request that is neither
 // JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
-// plain text, a file part); a body whose Content-Encoding dvd does not
-// decode; JSON held as a string inside JSON; the path and host of a URL.
+// plain text, a file part); a body stored compressed, with the
+// Content-Encoding (gzip, br) of a client that asked for it itself; JSON
+// held as a string inside JSON; the path and host of a URL, and a host or
+// address in an error.
 // Name them with the fields below, or hide a known value everywhere with a
 // placeholder.
 //
@@ -103,7 +108,8 @@ type redactor struct {
 func newRedactor(r Redaction) *redactor {
 	rd := &redactor{headers: map[string]bool{}, query: map[string]bool{}}
 	for _, h := range slices.Concat(defaultHeaders, r.Headers) {
-		rd.headers[http.CanonicalHeaderKey(h)] = true
+		// X_Custom and X-Custom alike; secretHeader turns _ into - too.
+		rd.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
 	}
 	for _, q := range slices.Concat(defaultQuery, r.Query) {
 		rd.query[strings.ToLower(q)] = true

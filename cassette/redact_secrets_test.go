@@ -148,3 +148,21 @@ func TestCookieRedactionKeepsTheJar(t *testing.T) {
 		})
 	}
 }
+
+func TestRedactHeadersWithUnderscores(t *testing.T) {
+	rd := newRedactor(Redaction{Headers: []string{"X_Custom"}})
+	tests := []struct {
+		name, reason, header string
+	}{
+		{"as given", "", "X_Custom"},
+		{"with dashes", "_ and - name the same header", "X-Custom"},
+		{"default with underscores", "", "x_api_key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := rd.header(http.Header{tt.header: {"v"}}); got[tt.header][0] != Redacted {
+				t.Errorf("%s: %v, want it redacted (%s)", tt.header, got, tt.reason)
+			}
+		})
+	}
+}
