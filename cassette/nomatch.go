@@ -94,7 +94,7 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 		seen[recorded.Name] = true
 		if !diffParts(rec, inc, rd.parts(recorded), rd.parts(incoming[i]), suffix) {
 			// The parts hide the difference: show the whole features.
-			diffParts(rec, inc, []part{rd.whole(recorded)}, []part{rd.whole(incoming[i])}, suffix)
+			diffParts(rec, inc, []diffPart{rd.whole(recorded)}, []diffPart{rd.whole(incoming[i])}, suffix)
 		}
 	}
 	if len(rec) == 0 {
@@ -109,9 +109,9 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 // between the recorded and the incoming request, keyed by part, and
 // reports whether it added any. A part only one side has is added to that
 // side alone, so that the diff shows it as removed or added.
-func diffParts(rec, inc map[string]string, recorded, incoming []part, suffix string) bool {
+func diffParts(rec, inc map[string]string, recorded, incoming []diffPart, suffix string) bool {
 	added := false
-	byKey := make(map[string]part, len(recorded))
+	byKey := make(map[string]diffPart, len(recorded))
 	for _, p := range recorded {
 		byKey[p.key] = p
 	}

@@ -2,19 +2,74 @@ package cassette
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
 
+// A placeholder is one form of a placeholder's value, and the token that
+// stands for it in the cassette.
 type placeholder struct{ token, value string }
 
+// A placeholderForm is a way a value is written: as it is, escaped in a
+// URL, escaped in a JSON string.
+type placeholderForm struct {
+	name   string
+	escape func(string) string
+}
+
+// placeholderForms are the forms a value is found and restored in. A form
+// that writes a value as another form does adds nothing.
+var placeholderForms = []placeholderForm{
+	{"", func(s string) string { return s }},
+	{"query", url.QueryEscape},
+	{"path", url.PathEscape}, // a path segment: / escaped
+	{"url-path", func(s string) string { return (&url.URL{Path: s}).EscapedPath() }}, // a path: / kept
+	{"json", func(s string) string { return jsonString(s, true) }},                   // Go's: \u003c for <, \" and \\
+	{"json-plain", func(s string) string { return jsonString(s, false) }},            // most encoders': \" and \\
+	{"json-slash", func(s string) string { return slashes(jsonString(s, false)) }},   // PHP's: \/ too
+	{"json-html-slash", func(s string) string { return slashes(jsonString(s, true)) }},
+}
+
+// jsonString returns s as the inside of a JSON string.
+func jsonString(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	enc.Encode(s) // a string always encodes
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\"\n"))[1:])
+}
+
+func slashes(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
+
 // sortedPlaceholders turns the named values of a Redaction into
-// placeholders, longest value first, so that no value hides inside another.
+// placeholders, one for each form of each value, longest value first, so
+// that no value hides inside another. The token of the value as it is, is
+// <NAME>; the token of another form is <NAME> written in that form
+// (%3CNAME%3E in a URL, \u003cNAME\u003e in Go's JSON), or, where that is
+// the token of another form already, <NAME:form>, so that each form is
+// restored as it was.
 func sortedPlaceholders(named map[string]string) []placeholder {
 	var ps []placeholder
 	for name, v := range named {
-		if v != "" {
-			ps = append(ps, placeholder{"<" + name + ">", v})
+		if v == "" {
+			continue
+		}
+		base := "<" + name + ">"
+		var values, tokens []string
+		for _, f := range placeholderForms {
+			value := f.escape(v)
+			if slices.Contains(values, value) {
+				continue
+			}
+			token := f.escape(base)
+			if slices.Contains(tokens, token) {
+				token = "<" + name + ":" + f.name + ">"
+			}
+			values, tokens = append(values, value), append(tokens, token)
+			ps = append(ps, placeholder{token, value})
 		}
 	}
 	slices.SortFunc(ps, func(a, b placeholder) int {
@@ -26,11 +81,11 @@ func sortedPlaceholders(named map[string]string) []placeholder {
 	return ps
 }
 
-// text replaces placeholder values by their names.
+// text replaces placeholder values by their tokens.
 func (rd *redactor) text(s string) string { return rd.swap(s, false) }
 
-// swap replaces placeholder values by their names, or names by values when
-// restoring.
+// swap replaces placeholder values by their tokens, or tokens by values
+// when restoring.
 func (rd *redactor) swap(s string, restore bool) string {
 	for _, p := range rd.placeholders {
 		if from, to := p.pair(restore); strings.Contains(s, from) {
@@ -57,4 +112,44 @@ func (p placeholder) pair(restore bool) (from, to string) {
 		return p.token, p.value
 	}
 	return p.value, p.token
+}
+
+// restored returns an interaction as replay serves it: with the values of
+// placeholders put back into the response and the error, each in the form
+// it was recorded in. The cassette keeps the tokens; in is not modified.
+func (rd *redactor) restored(in Interaction) Interaction {
+	if len(rd.placeholders) == 0 {
+		return in
+	}
+	if rec := in.Response; rec != nil {
+		cp := *rec
+		cp.Header = rd.restoredHeader(rec.Header)
+		cp.Trailer = rd.restoredHeader(rec.Trailer)
+		cp.Body, _ = rd.swapBytes(rec.Body, true)
+		cp.BodyError = rd.restoredError(rec.BodyError)
+		in.Response = &cp
+	}
+	in.Error = rd.restoredError(in.Error)
+	return in
+}
+
+func (rd *redactor) restoredHeader(h http.Header) http.Header {
+	out := h.Clone()
+	for _, vs := range out {
+		for j, v := range vs {
+			vs[j] = rd.swap(v, true)
+		}
+	}
+	return out
+}
+
+func (rd *redactor) restoredError(e *Error) *Error {
+	if e == nil {
+		return nil
+	}
+	cp := *e
+	for _, s := range []*string{&cp.Message, &cp.Addr, &cp.Name, &cp.Server, &cp.Detail} {
+		*s = rd.swap(*s, true)
+	}
+	return &cp
 }

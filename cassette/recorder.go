@@ -244,26 +244,21 @@ func (r *Recorder) restored(ins []Interaction) []Interaction {
 	var out []Interaction
 	for i := range ins {
 		rec := ins[i].Response
-		if rec == nil || !swap && lengthAgrees(ins[i].Request.Method, rec) {
+		if !swap && (rec == nil || lengthAgrees(ins[i].Request.Method, rec)) {
 			continue
 		}
 		if out == nil {
 			out = slices.Clone(ins)
 		}
-		cp := *rec
-		cp.Header, cp.Trailer = rec.Header.Clone(), rec.Trailer.Clone()
-		if swap {
-			for _, h := range []http.Header{cp.Header, cp.Trailer} {
-				for _, vs := range h {
-					for j, v := range vs {
-						vs[j] = r.redact.swap(v, true)
-					}
-				}
+		out[i] = r.redact.restored(out[i])
+		if rec := out[i].Response; rec != nil {
+			if rec == ins[i].Response {
+				cp := *rec
+				cp.Header = rec.Header.Clone()
+				out[i].Response = &cp
 			}
-			cp.Body, _ = r.redact.swapBytes(rec.Body, true)
+			syncLength(ins[i].Request.Method, out[i].Response)
 		}
-		syncLength(ins[i].Request.Method, &cp)
-		out[i].Response = &cp
 	}
 	if out == nil {
 		return ins

@@ -13,23 +13,71 @@ const Redacted = "REDACTED"
 // A Redaction says what to remove from interactions, beyond the defaults,
 // before they are stored, matched or shown.
 //
-// The defaults always apply. These headers are redacted: Authorization,
-// Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, X-Auth-Token,
-// X-Access-Token, X-Amz-Security-Token, X-Goog-Api-Key, X-Vault-Token,
-// Private-Token, X-Csrf-Token, and any header whose name contains "token",
-// "secret", "password", "api-key", "apikey", "credential" or "signature".
-// For Authorization the scheme is kept ("Bearer REDACTED"); for cookies the
-// names and attributes are kept ("session=REDACTED; Path=/"), so that a
-// cookie jar still works on replay. These query parameters are redacted,
-// whatever their case: access_token, refresh_token, id_token, token,
-// api_key, apikey, client_secret, secret, password, passwd, signature, sig,
-// X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, X-Goog-Signature
-// and X-Goog-Credential, in the query, in the fragment, in form bodies, and
-// in the URLs of the Location, Content-Location, Referer, Link and Refresh
-// headers. So is the user information of a URL (user:REDACTED@host, or
-// REDACTED@host for a user alone, which is often a token), and the top-level
-// JSON body fields access_token, refresh_token, id_token, client_secret and
-// password.
+// The defaults always apply, to the saved file, to the message of a request
+// that does not match and to what dvd logs:
+//
+// Headers, of requests and responses (and trailers), whatever the case of
+// their names and with _ for - (X_Api_Key): Authorization,
+// Proxy-Authorization, Cookie, Set-Cookie, X-Authorization, X-Sentry-Auth,
+// X-Registry-Auth, X-Registry-Config, X-Firebase-Appcheck, Npm-Otp and
+// X-Github-Otp; any header whose name contains token, secret, password,
+// passwd, credential, signature, hmac, api-key or apikey (X-Auth-Token,
+// Private-Token, X-Shopify-Access-Token, X-Amz-Security-Token,
+// X-Vault-Token, X-Hub-Signature-256, X-Goog-Api-Key, Dd-Api-Key); and any
+// header whose last word is Key (X-Auth-Key, Dd-Application-Key,
+// Ocp-Apim-Subscription-Key, X-Algolia-Api-Key), but for Idempotency-Key
+// and Sec-WebSocket-Key. CORS headers (Access-Control-*) are kept. For
+// Authorization the scheme is kept when it is a known one ("Bearer
+// REDACTED"); for cookies the names and the attributes a cookie jar knows
+// are kept ("session=REDACTED; Path=/"), so that a jar still works on
+// replay; a cookie without a name (a bare token, base64 padding and all)
+// goes whole, and a Set-Cookie that folds several cookies into one value
+// loses the value of each.
+//
+// Query parameters, whatever their case: access_token, refresh_token,
+// id_token, token, auth, auth_token, api_token, private_token,
+// session_token, oauth_token, oauth_signature, oauth_verifier, jwt, key,
+// api_key, api-key, apikey, hapikey, access_key, secret_key, client_secret,
+// client_assertion, assertion, subject_token, actor_token, code (OAuth's
+// authorization code), code_verifier, secret, password, passwd, signature,
+// sig, X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token,
+// X-Goog-Signature and X-Goog-Credential. They are redacted in the query
+// and the fragment of the request URL, in url-encoded form bodies, in the
+// fields of multipart/form-data bodies (file parts are kept), and in the
+// URLs that the Location, Content-Location, Referer, Link and Refresh
+// headers and recorded error messages hold; and inside the URL that
+// another parameter holds (next=/cb?token=…, escaped or not). Each value
+// goes whole, commas and semicolons included.
+//
+// The user information of a URL, whole: https://REDACTED@host/, whether it
+// is a user and a password, a user alone, or a user with an empty or fixed
+// password (https://TOKEN:@host, https://TOKEN:x-oauth-basic@host): the
+// user may be the token.
+//
+// JSON body fields, at any depth, in objects and in arrays, in a JSON
+// document or in each line of a body of JSON lines (NDJSON), in any of the
+// usual case styles (access_token, accessToken, AccessToken, access-token,
+// ACCESS_TOKEN): access_token, refresh_token, id_token, client_secret,
+// password, passwd, token, api_key, private_key, secret, secret_access_key,
+// session_token and auth_token. A string or a number that is their value
+// is redacted, and so is every string inside an object or an array that is
+// their value; booleans and null are kept. JSON parts of a multipart body
+// are redacted the same way.
+//
+// Not redacted by default: other headers, query parameters and JSON fields
+// (a client id, an account id, a user name or an email, a request
+// signature's inputs); the body of a response or a request that is neither
+// JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
+// plain text, a file part); a body stored compressed, with the
+// Content-Encoding (gzip, br) of a client that asked for it itself; JSON
+// held as a string inside JSON; the path and host of a URL, and a host or
+// address in an error.
+// Name them with the fields below, or hide a known value everywhere with a
+// placeholder.
+//
+// The incoming request is redacted the same way before it is matched, so a
+// redacted value that the client sends back on replay (a token that a
+// response gave it, a cursor) still matches.
 type Redaction struct {
 	// Headers are more request and response headers to redact.
 	Headers []string
@@ -41,7 +89,11 @@ type Redaction struct {
 	JSONFields []string
 	// Placeholders map a name to a secret value: the cassette holds <NAME>
 	// wherever the value was, and replay puts the value back into the
-	// responses the client gets.
+	// responses and errors the client gets. The value is also found where
+	// it is query-escaped or path-escaped in a URL, or escaped in a JSON
+	// string (\u003c, \", \/); there the cassette holds the token written
+	// the same way (%3CNAME%3E, \u003cNAME\u003e) or, where that would be
+	// ambiguous, <NAME:form>, and replay restores the form it was in.
 	Placeholders map[string]string
 }
 
@@ -49,21 +101,20 @@ type Redaction struct {
 type redactor struct {
 	headers      map[string]bool // canonical names
 	query        map[string]bool // lower case
-	jsonPaths    [][]string
+	json         jsonRules
 	placeholders []placeholder // longest value first, so that no value hides inside another
 }
 
 func newRedactor(r Redaction) *redactor {
 	rd := &redactor{headers: map[string]bool{}, query: map[string]bool{}}
 	for _, h := range slices.Concat(defaultHeaders, r.Headers) {
-		rd.headers[http.CanonicalHeaderKey(h)] = true
+		// X_Custom and X-Custom alike; secretHeader turns _ into - too.
+		rd.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
 	}
 	for _, q := range slices.Concat(defaultQuery, r.Query) {
 		rd.query[strings.ToLower(q)] = true
 	}
-	for _, p := range slices.Concat(defaultJSONFields, r.JSONFields) {
-		rd.jsonPaths = append(rd.jsonPaths, strings.Split(p, "."))
-	}
+	rd.json = newJSONRules(r.JSONFields)
 	rd.placeholders = sortedPlaceholders(r.Placeholders)
 	return rd
 }

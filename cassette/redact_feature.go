@@ -35,10 +35,10 @@ func (rd *redactor) feature(f match.Feature) string {
 	return rd.custom(f)
 }
 
-// A part is a piece of a request feature that the diff of a miss compares
+// A diffPart is a piece of a request feature that the diff of a miss compares
 // on its own: a query parameter, one header of a Header matcher, or the
 // whole feature.
-type part struct {
+type diffPart struct {
 	key   string // what the diff calls it: Query[page], Header[Accept], Path
 	raw   string // the matcher's value, to tell which parts differ
 	shown string // the value as the diff shows it, redacted
@@ -48,19 +48,19 @@ type part struct {
 // long query or several headers show which parameter or header differs,
 // not a diff of one long string that breaks mid-word. Other features are
 // one part.
-func (rd *redactor) parts(f match.Feature) []part {
+func (rd *redactor) parts(f match.Feature) []diffPart {
 	switch {
 	case strings.HasPrefix(f.Name, "Query"):
 		return rd.queryParts(f)
 	case strings.HasPrefix(f.Name, "Header("):
 		return rd.headerParts(f)
 	}
-	return []part{rd.whole(f)}
+	return []diffPart{rd.whole(f)}
 }
 
 // whole returns a feature as one part.
-func (rd *redactor) whole(f match.Feature) part {
-	return part{key: f.Name, raw: f.Value, shown: rd.feature(f)}
+func (rd *redactor) whole(f match.Feature) diffPart {
+	return diffPart{key: f.Name, raw: f.Value, shown: rd.feature(f)}
 }
 
 // queryParts returns a part per parameter name of a query feature, keyed
@@ -69,8 +69,8 @@ func (rd *redactor) whole(f match.Feature) part {
 // placeholder's value is found even where the query escaped it; a secret
 // parameter's value is redacted before that, and a URL in a value is
 // redacted as a URL.
-func (rd *redactor) queryParts(f match.Feature) []part {
-	var ps []part
+func (rd *redactor) queryParts(f match.Feature) []diffPart {
+	var ps []diffPart
 	at := map[string]int{}
 	for pair := range strings.SplitSeq(f.Value, "&") {
 		if pair == "" {
@@ -90,7 +90,7 @@ func (rd *redactor) queryParts(f match.Feature) []part {
 			continue
 		}
 		at[key] = len(ps)
-		ps = append(ps, part{key: key, raw: raw, shown: value})
+		ps = append(ps, diffPart{key: key, raw: raw, shown: value})
 	}
 	return ps
 }
@@ -107,12 +107,12 @@ func queryUnescape(s string) string {
 // headerParts returns a part per header of a match.Header feature, keyed
 // Header[Name], whose value is the header's values as the feature joins
 // them, redacted by the header's name. An absent header shows as "".
-func (rd *redactor) headerParts(f match.Feature) []part {
-	var ps []part
+func (rd *redactor) headerParts(f match.Feature) []diffPart {
+	var ps []diffPart
 	for line := range strings.SplitSeq(f.Value, "\n") {
 		name, rest, ok := strings.Cut(line, ":")
 		if !ok {
-			ps = append(ps, part{key: f.Name, raw: line, shown: rd.message(line)})
+			ps = append(ps, diffPart{key: f.Name, raw: line, shown: rd.message(line)})
 			continue
 		}
 		name = http.CanonicalHeaderKey(name)
@@ -121,7 +121,7 @@ func (rd *redactor) headerParts(f match.Feature) []part {
 		if values != "" {
 			shown = rd.headerValue(name, values)
 		}
-		ps = append(ps, part{key: "Header[" + name + "]", raw: values, shown: shown})
+		ps = append(ps, diffPart{key: "Header[" + name + "]", raw: values, shown: shown})
 	}
 	return ps
 }

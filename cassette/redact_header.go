@@ -7,14 +7,20 @@ import (
 	"strings"
 )
 
-// The headers whose values are always redacted; see Redaction.
+// The headers whose values are always redacted, besides those that
+// secretHeaderName finds by their words; see Redaction.
 var defaultHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
-	"X-Api-Key", "X-Auth-Token", "X-Access-Token", "X-Amz-Security-Token",
-	"X-Goog-Api-Key", "X-Vault-Token", "Private-Token", "X-Csrf-Token",
+	"X-Authorization", "X-Sentry-Auth", "X-Registry-Auth", "X-Registry-Config",
+	"X-Firebase-Appcheck", "Npm-Otp", "X-Github-Otp",
 }
 
-var headerWords = []string{"token", "secret", "password", "api-key", "apikey", "credential", "signature"}
+// The words that make a header name secret, wherever they are in it, in
+// any case, with _ for - as well.
+var headerWords = []string{"token", "secret", "password", "passwd", "credential", "signature", "hmac", "api-key", "apikey"}
+
+// The headers named like keys that hold none: nonces and request ids.
+var keyHeadersKept = []string{"idempotency-key", "sec-websocket-key"}
 
 // secretHeader reports whether a header, by its canonical name, holds a
 // secret.
@@ -22,19 +28,43 @@ func (rd *redactor) secretHeader(name string) bool {
 	if rd.headers[name] {
 		return true
 	}
-	if strings.HasPrefix(name, "Access-Control-") {
-		return false // CORS headers name credentials and tokens, but hold none
+	if strings.Contains(name, "_") && rd.headers[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))] {
+		return true // X_Api_Key
+	}
+	return secretHeaderName(name)
+}
+
+// secretHeaderName reports whether a header name says that it holds a
+// secret: it holds one of headerWords, or its last word is Key (X-Auth-Key,
+// Dd-Application-Key, Ocp-Apim-Subscription-Key), except the
+// keyHeadersKept. CORS headers (Access-Control-*) name credentials and
+// tokens, but hold none.
+func secretHeaderName(name string) bool {
+	if len(name) >= len("access-control-") && equalFoldDash(name[:len("access-control-")], "access-control-") {
+		return false
 	}
 	for _, w := range headerWords {
 		if containsFold(name, w) {
 			return true
 		}
 	}
+	if len(name) == 3 && equalFoldDash(name, "key") || len(name) > 4 && equalFoldDash(name[len(name)-4:], "-key") {
+		for _, k := range keyHeadersKept {
+			if containsFold(name, k) {
+				return false
+			}
+		}
+		return true
+	}
 	return false
 }
 
+// equalFoldDash reports whether s is the lower-case ASCII w, in any case
+// and with _ for -.
+func equalFoldDash(s, w string) bool { return len(s) == len(w) && containsFold(s, w) }
+
 // containsFold reports whether s contains the lower-case ASCII word w, in
-// any case, without allocating.
+// any case and with _ for -, without allocating.
 func containsFold(s, w string) bool {
 	for i := 0; i+len(w) <= len(s); i++ {
 		j := 0
@@ -42,6 +72,8 @@ func containsFold(s, w string) bool {
 			c := s[i+j]
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
+			} else if c == '_' {
+				c = '-'
 			}
 			if c != w[j] {
 				break
@@ -111,27 +143,120 @@ func (rd *redactor) urlsIn(v string) string {
 }
 
 // redactHeaderValue keeps what is not secret: the scheme of an
-// authorization, the names and attributes of cookies.
+// authorization, when it is a known one; the names and attributes of
+// cookies, so that a cookie jar still works on replay.
 func redactHeaderValue(name, v string) string {
 	switch name {
 	case "Authorization", "Proxy-Authorization":
-		if scheme, _, ok := strings.Cut(v, " "); ok {
+		if scheme, _, ok := strings.Cut(v, " "); ok && knownAuthScheme(scheme) {
 			return scheme + " " + Redacted
 		}
 	case "Cookie":
-		parts := strings.Split(v, ";")
-		for i, p := range parts {
-			parts[i] = redactPair(p)
-		}
-		return strings.Join(parts, ";")
+		return redactCookies(v)
 	case "Set-Cookie":
-		// Only the first pair is the cookie; the rest are its attributes.
-		first, rest, _ := strings.Cut(v, ";")
-		first = redactPair(first)
-		if rest != "" {
-			return first + ";" + rest
-		}
-		return first
+		return redactSetCookie(v)
 	}
 	return Redacted
+}
+
+// The authorization schemes whose name redaction keeps: anything else
+// before a space may be a secret.
+var authSchemes = []string{
+	"basic", "bearer", "digest", "token", "negotiate", "ntlm", "aws4-hmac-sha256", "hoba", "mutual",
+	"oauth", "dpop", "hawk", "sharedkey", "sharedkeylite", "ssws", "apikey", "key", "splunk", "genietoken", "sentry",
+}
+
+func knownAuthScheme(scheme string) bool {
+	for _, s := range authSchemes {
+		if strings.EqualFold(s, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactCookies redacts a Cookie value: name=value pairs separated by ;
+// (or , as RFC 2965 had it), each value whole, and a part without = whole.
+func redactCookies(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		j := i + strings.IndexAny(v[i:], ";,")
+		if j < i {
+			j = len(v)
+		}
+		b.WriteString(redactCookie(v[i:j]))
+		if j < len(v) {
+			b.WriteByte(v[j])
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// redactCookie redacts one name=value pair of a cookie header, or the whole
+// part when it has no = or only the = that pad base64 (a bare token);
+// spacing is kept.
+func redactCookie(part string) string {
+	if name, value, ok := strings.Cut(part, "="); ok && (value == "" || strings.Trim(value, "=") != "") {
+		return name + "=" + Redacted
+	}
+	trimmed := strings.TrimLeft(part, " \t")
+	if strings.TrimSpace(trimmed) == "" {
+		return part
+	}
+	return part[:len(part)-len(trimmed)] + Redacted
+}
+
+// redactSetCookie redacts a Set-Cookie value: the value of each cookie, and
+// of any attribute a cookie jar does not know. A value may fold several
+// cookies into one, separated by commas; a comma that follows the weekday
+// of an Expires date does not separate cookies.
+func redactSetCookie(v string) string {
+	var b strings.Builder
+	cookie := true // the next part is a cookie, not an attribute
+	for i := 0; i <= len(v); {
+		j := i
+		for j < len(v) && v[j] != ';' && (v[j] != ',' || expiresWeekday(v[i:j])) {
+			j++
+		}
+		part := v[i:j]
+		if cookie || !cookieAttribute(part) {
+			part = redactCookie(part)
+		}
+		b.WriteString(part)
+		if j == len(v) {
+			break
+		}
+		b.WriteByte(v[j])
+		cookie = v[j] == ','
+		i = j + 1
+	}
+	return b.String()
+}
+
+// expiresWeekday reports whether an attribute so far is "Expires=" and a
+// weekday, which a comma follows in an HTTP date.
+func expiresWeekday(part string) bool {
+	p := strings.TrimLeft(part, " \t")
+	if len(p) <= len("expires=") || !strings.EqualFold(p[:len("expires=")], "expires=") {
+		return false
+	}
+	for _, c := range p[len("expires="):] {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// cookieAttribute reports whether a part of a Set-Cookie value after the
+// cookie is an attribute a cookie jar knows, which holds no secret.
+func cookieAttribute(part string) bool {
+	name, _, _ := strings.Cut(part, "=")
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "partitioned", "priority",
+		"comment", "commenturl", "version", "discard", "port":
+		return true
+	}
+	return strings.TrimSpace(part) == "" || name == Redacted
 }

@@ -3,7 +3,7 @@ package cassette
 import "testing"
 
 func TestRedactJSON(t *testing.T) {
-	paths := [][]string{{"password"}, {"user", "token"}, {"items", "*", "secret"}}
+	rules := jsonRules{paths: [][]string{{"password"}, {"user", "token"}, {"items", "*", "secret"}}}
 	tests := []struct{ name, in, want string }{
 		{"top", `{"name":"a","password":"p"}`, `{"name":"a","password":"REDACTED"}`},
 		{"spacing kept", "{\n  \"password\" : \"p\",\n  \"x\": 1\n}", "{\n  \"password\" : \"REDACTED\",\n  \"x\": 1\n}"},
@@ -14,7 +14,7 @@ func TestRedactJSON(t *testing.T) {
 		{"invalid json", `{"password":`, `{"password":`},
 	}
 	for _, tt := range tests {
-		got, changed := redactJSON([]byte(tt.in), paths)
+		got, changed := redactJSON([]byte(tt.in), rules)
 		if string(got) != tt.want || changed != (tt.in != tt.want) {
 			t.Errorf("%s: redactJSON(%s) = %s, %v; want %s", tt.name, tt.in, got, changed, tt.want)
 		}

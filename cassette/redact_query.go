@@ -5,20 +5,25 @@ import (
 	"strings"
 )
 
-// The query parameters whose values are always redacted; see Redaction.
+// The query parameters whose values are always redacted, whatever their
+// case; see Redaction.
 var defaultQuery = []string{
-	"access_token", "refresh_token", "id_token", "token", "api_key", "apikey",
-	"client_secret", "secret", "password", "passwd", "signature", "sig",
+	"access_token", "refresh_token", "id_token", "token", "auth", "auth_token", "api_token",
+	"private_token", "session_token", "oauth_token", "oauth_signature", "oauth_verifier", "jwt",
+	"key", "api_key", "api-key", "apikey", "hapikey", "access_key", "secret_key",
+	"client_secret", "client_assertion", "assertion", "subject_token", "actor_token", "code", "code_verifier",
+	"secret", "password", "passwd", "signature", "sig",
 	"X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
 	"X-Goog-Signature", "X-Goog-Credential",
 }
 
-// rawQuery redacts secret parameters of a raw query, keeping the order and
-// the escaping of the others. It reports whether it changed anything.
+// rawQuery redacts secret parameters of a raw query, and the URLs that
+// other parameters hold, keeping the order and the escaping of the rest.
+// It reports whether it changed anything.
 func (rd *redactor) rawQuery(q string) (string, bool) {
 	found := false
 	for part := range strings.SplitSeq(q, "&") {
-		if rd.secretParam(part) {
+		if rd.secretParam(part) || mayNest(part) {
 			found = true
 			break
 		}
@@ -27,16 +32,50 @@ func (rd *redactor) rawQuery(q string) (string, bool) {
 		return q, false
 	}
 	var b strings.Builder
+	changed := false
 	for i, part := range strings.Split(q, "&") {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		if rd.secretParam(part) {
-			part = redactPair(part)
+		switch {
+		case rd.secretParam(part):
+			part, changed = redactPair(part), true
+		case mayNest(part):
+			if red := rd.nested(part); red != part {
+				part, changed = red, true
+			}
 		}
 		b.WriteString(part)
 	}
+	if !changed {
+		return q, false
+	}
 	return b.String(), true
+}
+
+// mayNest reports whether the value of a name=value part may be a URL with
+// a query or user information of its own, as the next, return_to or
+// redirect_uri of a login are, escaped or not.
+func mayNest(part string) bool {
+	_, v, ok := strings.Cut(part, "=")
+	return ok && (strings.ContainsAny(v, "?#@") || containsFold(v, "%3f") || containsFold(v, "%23") || containsFold(v, "%40"))
+}
+
+// nested redacts the URL that the value of a name=value part holds, in
+// the escaping it had.
+func (rd *redactor) nested(part string) string {
+	name, v, _ := strings.Cut(part, "=")
+	if strings.ContainsAny(v, "?#@") {
+		return name + "=" + rd.url(v)
+	}
+	dec, err := url.QueryUnescape(v)
+	if err != nil {
+		return part
+	}
+	if red := rd.url(dec); red != dec {
+		return name + "=" + url.QueryEscape(red)
+	}
+	return part
 }
 
 // secretParam reports whether a name=value part of a query has a value to

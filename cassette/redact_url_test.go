@@ -9,7 +9,7 @@ func TestRedactURL(t *testing.T) {
 		{"case", "https://x/a?X-Amz-Signature=abc", "https://x/a?X-Amz-Signature=REDACTED"},
 		{"escaped name", "https://x/a?api%5Fkey=abc", "https://x/a?api%5Fkey=REDACTED"},
 		{"custom", "https://x/a?SessionID=abc", "https://x/a?SessionID=REDACTED"},
-		{"password", "https://u:pw@x/a", "https://u:REDACTED@x/a"},
+		{"password", "https://u:pw@x/a", "https://REDACTED@x/a"},
 		{"placeholder", "https://x/accounts/acct-42/bills", "https://x/accounts/<ACCT>/bills"},
 		{"nothing", "https://x/a?page=1&b=%20", "https://x/a?page=1&b=%20"},
 	}

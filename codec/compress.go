@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -27,13 +28,16 @@ func Detect(data []byte) Compression {
 	return None
 }
 
-// maxZstdSize bounds a compressed cassette's decompressed size. DecodeAll
-// allocates the size a frame header claims before it decodes anything, so
-// without a bound a few corrupt bytes claiming 64 GiB crash the process.
-const maxZstdSize = 1 << 30
+// maxSize bounds a compressed cassette's decompressed size, so that a few
+// kilobytes of corrupt or hostile data cannot make a test allocate
+// gigabytes: a cassette that would be larger is refused, before it is
+// allocated.
+const maxSize = 1 << 30
 
 // One zstd encoder and decoder serve every call: EncodeAll and DecodeAll are
 // safe for concurrent use, and building them costs far more than using them.
+// The decoder decodes no more than the capacity it is given, which
+// decompress computes first.
 var (
 	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
 		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
@@ -43,7 +47,7 @@ var (
 		return e
 	})
 	zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxZstdSize))
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxSize), zstd.WithDecodeAllCapLimit(true))
 		if err != nil {
 			panic("codec: zstd decoder: " + err.Error())
 		}
@@ -79,8 +83,11 @@ func Compress(raw []byte, c Compression) ([]byte, error) {
 
 // Decompress returns the content of data, which is compressed with zstd or
 // gzip, recognised by its magic bytes, or plain and returned as it is. Its
-// errors say what is wrong ("truncated: …", "corrupt zstd data: …") without
-// naming a file, for the caller to name.
+// errors say what is wrong ("truncated: …", "corrupt zstd data: …", "too
+// large: …") without naming a file, for the caller to name.
+//
+// Content larger than 1 GiB is refused, whatever the data claims, and
+// decompressing never allocates much more than the content it returns.
 func Decompress(data []byte) ([]byte, error) {
 	return decompress(data)
 }
@@ -88,43 +95,213 @@ func Decompress(data []byte) ([]byte, error) {
 func decompress(data []byte) ([]byte, error) {
 	switch Detect(data) {
 	case Zstd:
-		raw, err := zstdDecoder().DecodeAll(data, nil)
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("truncated: the zstd stream ends early")
-		}
-		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
-			return nil, fmt.Errorf("corrupt zstd data: it claims to hold more than the %d MiB a cassette may hold", maxZstdSize>>20)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("corrupt zstd data: %w", err)
-		}
-		return raw, nil
+		return unzstd(data)
 	case Gzip:
-		zr, _ := gzipReaders.Get().(*gzip.Reader)
-		var err error
-		if zr == nil {
-			zr, err = gzip.NewReader(bytes.NewReader(data))
-		} else {
-			err = zr.Reset(bytes.NewReader(data))
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("truncated: the gzip stream ends early")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("corrupt gzip data: %w", err)
-		}
-		defer gzipReaders.Put(zr)
-		raw, err := io.ReadAll(io.LimitReader(zr, maxZstdSize+1))
-		if err == nil && len(raw) > maxZstdSize {
-			return nil, fmt.Errorf("corrupt gzip data: it holds more than the %d MiB a cassette may hold", maxZstdSize>>20)
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("truncated: the gzip stream ends early")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("corrupt gzip data: %w", err)
-		}
-		return raw, nil
+		return gunzip(data)
 	}
 	return data, nil
+}
+
+var errTooLarge = fmt.Errorf("too large: it decompresses to more than the %d MiB a cassette may hold; record fewer or smaller interactions in it", maxSize>>20)
+
+// unzstd decompresses a zstd stream into a buffer of the size its headers
+// declare, or, when they only bound it, of that bound; a stream whose
+// headers do not tell is first counted by a pass that keeps nothing.
+func unzstd(data []byte) ([]byte, error) {
+	least, most, ok := zstdContent(data)
+	if least > maxSize {
+		return nil, fmt.Errorf("corrupt zstd data: it claims to hold more than the %d MiB a cassette may hold", maxSize>>20)
+	}
+	if !ok || most > maxSize {
+		n, err := zstdCount(data)
+		if err != nil {
+			return nil, err
+		}
+		most = n
+	}
+	// The block decoder wants a little room past the end, which spares it
+	// a copy of the whole.
+	raw, err := zstdDecoder().DecodeAll(data, make([]byte, 0, most+64))
+	switch {
+	case errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return nil, errors.New("corrupt zstd data: it holds more than its headers declare")
+	case err != nil:
+		return nil, zstdError(err)
+	}
+	return raw, nil
+}
+
+// zstdBlockMax is the most content a compressed zstd block may hold.
+const zstdBlockMax = 128 << 10
+
+// zstdContent reads the frame and block headers of a zstd stream, without
+// decoding anything, and returns the least and the most content it can
+// hold: the size a frame header declares, the size of a raw or RLE block,
+// up to 128 KiB for a compressed one. It stops as soon as the least passes
+// maxSize. ok is false when the headers do not add up: a truncated or
+// corrupt stream, a frame that declares a size its blocks cannot hold; then
+// only decoding can tell.
+func zstdContent(data []byte) (least, most uint64, ok bool) {
+	for len(data) > 0 {
+		var h zstd.Header
+		if err := h.Decode(data); err != nil || h.HeaderSize > len(data) {
+			return least, most, false
+		}
+		data = data[h.HeaderSize:]
+		if h.Skippable {
+			if uint64(h.SkippableSize) > uint64(len(data)) {
+				return least, most, false
+			}
+			data = data[h.SkippableSize:]
+			continue
+		}
+		if h.HasFCS {
+			fcs := min(h.FrameContentSize, maxSize+1) // no overflow
+			if least+fcs > maxSize {
+				return least + fcs, most + fcs, true
+			}
+		}
+		var lo, hi uint64 // what the blocks of the frame hold
+		for last := false; !last; {
+			if len(data) < 3 {
+				return least, most, false
+			}
+			bh := uint32(data[0]) | uint32(data[1])<<8 | uint32(data[2])<<16
+			last = bh&1 == 1
+			n := int(bh >> 3)
+			switch bh >> 1 & 3 {
+			case 0: // raw: n bytes as they are
+				lo, hi = lo+uint64(n), hi+uint64(n)
+			case 1: // RLE: one byte, n times
+				lo, hi, n = lo+uint64(n), hi+uint64(n), 1
+			case 2: // compressed: n bytes of compressed data
+				hi += zstdBlockMax
+			default:
+				return least, most, false
+			}
+			if len(data) < 3+n {
+				return least, most, false
+			}
+			data = data[3+n:]
+			if least+lo > maxSize {
+				return least + lo, most + hi, true
+			}
+		}
+		if h.HasCheckSum {
+			if len(data) < 4 {
+				return least, most, false
+			}
+			data = data[4:]
+		}
+		if h.HasFCS {
+			if h.FrameContentSize < lo || h.FrameContentSize > hi {
+				return least, most, false
+			}
+			lo, hi = h.FrameContentSize, h.FrameContentSize
+		}
+		least, most = least+lo, most+hi
+	}
+	return least, most, true
+}
+
+// zstdCount decodes a zstd stream without keeping its content, and returns
+// its size, or an error once it passes maxSize: the stream's headers do not
+// say.
+func zstdCount(data []byte) (uint64, error) {
+	zr, err := zstd.NewReader(bytes.NewReader(data), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxSize), zstd.WithDecoderLowmem(true))
+	if err != nil {
+		return 0, zstdError(err)
+	}
+	defer zr.Close()
+	n, err := io.CopyN(io.Discard, zr, maxSize+1)
+	switch {
+	case err == nil, errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return 0, errTooLarge
+	case err != io.EOF:
+		return 0, zstdError(err)
+	}
+	return uint64(n), nil
+}
+
+func zstdError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("truncated: the zstd stream ends early")
+	}
+	return fmt.Errorf("corrupt zstd data: %w", err)
+}
+
+// deflateMaxRatio is the most that deflate can expand: 258 bytes from a
+// match that takes a little under two bits.
+const deflateMaxRatio = 1032
+
+// gunzip decompresses a gzip stream into a buffer of the size its trailer
+// declares, when that size is plausible. A stream that holds more than it
+// declares (several members, a size past 4 GiB) is counted by a pass that
+// keeps nothing, refused past maxSize, and otherwise decoded again into a
+// buffer of the size counted.
+func gunzip(data []byte) ([]byte, error) {
+	zr, err := gzipReader(data)
+	if err != nil {
+		return nil, err
+	}
+	defer gzipReaders.Put(zr)
+	var hint int
+	if len(data) >= 18 { // the smallest gzip member
+		// The size of the last member, modulo 4 GiB.
+		isize := uint64(binary.LittleEndian.Uint32(data[len(data)-4:]))
+		if isize <= maxSize && isize <= deflateMaxRatio*uint64(len(data)) {
+			hint = int(isize)
+		}
+	}
+	buf := make([]byte, 0, hint+1)
+	for len(buf) < cap(buf) {
+		n, err := zr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, gzipError(err)
+		}
+	}
+	// More than the trailer says: count the rest.
+	more, err := io.CopyN(io.Discard, zr, int64(maxSize-len(buf)+1))
+	switch {
+	case err == nil:
+		return nil, errTooLarge
+	case err != io.EOF:
+		return nil, gzipError(err)
+	}
+	size := len(buf) + int(more)
+	if err := zr.Reset(bytes.NewReader(data)); err != nil {
+		return nil, gzipError(err)
+	}
+	buf = make([]byte, size)
+	if _, err := io.ReadFull(zr, buf); err != nil {
+		return nil, gzipError(err)
+	}
+	return buf, nil
+}
+
+// gzipReader returns a pooled gzip reader over data, which the caller puts
+// back.
+func gzipReader(data []byte) (*gzip.Reader, error) {
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(data))
+	} else {
+		err = zr.Reset(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, gzipError(err)
+	}
+	return zr, nil
+}
+
+func gzipError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+		return errors.New("truncated: the gzip stream ends early")
+	}
+	return fmt.Errorf("corrupt gzip data: %w", err)
 }

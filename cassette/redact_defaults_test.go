@@ -1,0 +1,232 @@
+package cassette
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dvdrw/dvd/match"
+)
+
+// TestDefaultRedactions plants a secret in each place the defaults cover.
+func TestDefaultRedactions(t *testing.T) {
+	const s = "SEKRITdefault"
+	post := func(url, contentType, body string, h http.Header) Request {
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Content-Type", contentType)
+		return Request{Method: "POST", URL: url, Header: h, Body: []byte(body)}
+	}
+	const api = "https://api.example.com/x"
+	var headers []string
+	for _, h := range []string{
+		"Authorization", "X-Auth-Key", "Ocp-Apim-Subscription-Key", "X-Authorization", "X-Sentry-Auth", "X_Api_Key",
+		"x_auth_token", "Private-Token", "Job-Token", "X-Gitlab-Token", "X-Shopify-Access-Token", "X-Shopify-Hmac-Sha256",
+		"Dd-Api-Key", "Dd-Application-Key", "X-Algolia-Api-Key", "X-Goog-Api-Key", "X-Amz-Security-Token", "X-Vault-Token",
+		"Npm-Otp", "X-Registry-Auth", "X-Hub-Signature-256", "X-Slack-Signature", "X-Twilio-Signature", "X-Functions-Key",
+		"Api-Key", "X-Atlassian-Token", "X-Pagerduty-Signature", "X-Github-Otp", "X-Csrf-Token", "Stripe-Signature",
+	} {
+		headers = append(headers, h)
+	}
+	type test struct {
+		name   string
+		reason string
+		in     Interaction
+	}
+	var tests []test
+	for _, h := range headers {
+		tests = append(tests, test{"header " + h, "", Interaction{Request: Request{Method: "GET", URL: api, Header: http.Header{h: {"Bearer " + s}}}}})
+	}
+	for _, q := range []string{"key", "api-key", "private_token", "oauth_token", "oauth_signature", "jwt", "code", "Access_Token", "auth"} {
+		tests = append(tests, test{"query " + q, "", Interaction{Request: Request{Method: "GET", URL: api + "?page=1&" + q + "=" + s + "#" + q + "=" + s}}})
+	}
+	for _, body := range []string{
+		`{"token_info":{"access_token":"` + s + `"}}`,
+		`{"token":"` + s + `"}`,
+		`[{"user":{"password":"` + s + `"}}]`,
+		`{"data":{"items":[{"apiKey":"` + s + `"}]}}`,
+		`{"Credentials":{"AccessKeyId":"AKIA","SecretAccessKey":"` + s + `","SessionToken":"` + s + `"}}`,
+		`{"client_secret":["` + s + `"]}`,
+		`{"secret":{"value":"` + s + `","version":2}}`,
+		`{"private_key":"-----BEGIN ` + s + `-----"}`,
+		`{"pin":1,"password":12345` + `}`,
+		`{"query":"mutation($password: String!) { login(password: $password) }","variables":{"password":"` + s + `"}}`,
+		`{"api_key":"` + s + `"}`,
+		"{\"event\":1}\n{\"refresh_token\":\"" + s + "\"}\n",
+		"{\"ok\":true}\r\n{\"id_token\":\"" + s + "\"}",
+	} {
+		tests = append(tests, test{"json " + body, "", Interaction{
+			Request:  post(api, "application/json", body, nil),
+			Response: response(http.Header{"Content-Type": {"application/json"}}, body),
+		}})
+	}
+	tests = append(tests,
+		test{"form", "", Interaction{Request: post(api, "application/x-www-form-urlencoded", "grant_type=authorization_code&code="+s+"&code_verifier="+s, nil)}},
+		test{"multipart", "a field named like a secret parameter", Interaction{Request: multipartRequest(t, api, map[string]string{"password": s, "user": "ada"}, nil)}},
+		test{"multipart json part", "", Interaction{Request: multipartRequest(t, api, map[string]string{"meta": `{"token":"` + s + `"}`}, nil)}},
+	)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkNoLeak(t, s, exposures(t, Redaction{}, tt.in, nil))
+			checkNoLeak(t, "12345", exposures(t, Redaction{}, tt.in, nil))
+		})
+	}
+}
+
+// multipartRequest returns a multipart/form-data request of the given
+// fields and files.
+func multipartRequest(t *testing.T, url string, fields, files map[string]string) Request {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.SetBoundary("XyZ-boundary")
+	for _, k := range sortedKeys(fields) {
+		w.WriteField(k, fields[k])
+	}
+	for _, k := range sortedKeys(files) {
+		fw, err := w.CreateFormFile(k, k+".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(fw, files[k])
+	}
+	w.Close()
+	return Request{Method: "POST", URL: url, Header: http.Header{"Content-Type": {w.FormDataContentType()}}, Body: b.Bytes()}
+}
+
+func sortedKeys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+// TestMultipartStaysMultipart checks that a redacted multipart body reads
+// back with the same boundary, its file parts whole and its other fields
+// byte for byte.
+func TestMultipartStaysMultipart(t *testing.T) {
+	req := multipartRequest(t, "https://x/", map[string]string{"password": "pw", "user": "ada"}, map[string]string{"password": "file content"})
+	rd := newRedactor(Redaction{})
+	body, changed := rd.body(req.Body, req.Header.Get("Content-Type"))
+	if !changed {
+		t.Fatal("nothing was redacted")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), "XyZ-boundary")
+	got := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the redacted body is no longer multipart: %v\n%s", err, body)
+		}
+		b, _ := io.ReadAll(p)
+		key := p.FormName()
+		if p.FileName() != "" {
+			key = "file " + key
+		}
+		got[key] = string(b)
+	}
+	want := map[string]string{"password": Redacted, "user": "ada", "file password": "file content"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("part %s = %q, want %q", k, got[k], v)
+		}
+	}
+	if len(body) != len(req.Body)-len("pw")+len(Redacted) {
+		t.Errorf("the body changed beyond the value redacted:\n%s", body)
+	}
+}
+
+// TestRedactedValuesStillReplay records an API that hands out a pagination
+// cursor named token and an access token, which the client sends back, and
+// replays it from the redacted cassette.
+func TestRedactedValuesStillReplay(t *testing.T) {
+	client := func(rt http.RoundTripper) []string {
+		t.Helper()
+		var seen []string
+		do := func(req *http.Request) string {
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			seen = append(seen, string(b))
+			return string(b)
+		}
+		login, _ := http.NewRequest("POST", "https://api.example.com/login", strings.NewReader(`{"user":"ada","password":"pw"}`))
+		login.Header.Set("Content-Type", "application/json")
+		tok := between(do(login), `"access_token":"`, `"`)
+		cursor := ""
+		for range 3 {
+			req, _ := http.NewRequest("GET", "https://api.example.com/items?token="+cursor, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			cursor = between(do(req), `"token":"`, `"`)
+		}
+		return seen
+	}
+	pages := 0
+	upstream := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body := `{"access_token":"at-SEKRIT","token_type":"bearer"}`
+		if req.URL.Path == "/items" {
+			if req.Header.Get("Authorization") != "Bearer at-SEKRIT" {
+				body = `{"error":"unauthorized"}`
+			} else {
+				pages++
+				body = `{"page":` + string(rune('0'+pages)) + `,"token":"cursor-` + string(rune('0'+pages)) + `"}`
+			}
+		}
+		return &http.Response{StatusCode: 200, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+	})
+	// The access token is sent back in a header that is matched on.
+	cfg := Config{Mode: ModeRecord, Upstream: upstream, Matchers: append(match.Default(), match.Header("Authorization"))}
+	rec, err := NewRecorder(nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := client(rec)
+	c := rec.Cassette()
+	data, _ := Marshal(c)
+	if bytes.Contains(data, []byte("SEKRIT")) || bytes.Contains(data, []byte("cursor-")) {
+		t.Fatalf("the cassette holds the token or a cursor:\n%s", data)
+	}
+	cfg.Mode = ModeReplay
+	rep, err := NewRecorder(c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := client(rep)
+	for i := range recorded {
+		if i < len(replayed) && strings.Contains(replayed[i], `"page":`) != strings.Contains(recorded[i], `"page":`) {
+			t.Errorf("response %d replayed as %s, recorded as %s", i, replayed[i], recorded[i])
+		}
+	}
+	if !strings.Contains(strings.Join(replayed, " "), `"page":3`) {
+		t.Errorf("the pages did not replay in order: %v", replayed)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func between(s, start, end string) string {
+	_, rest, _ := strings.Cut(s, start)
+	v, _, _ := strings.Cut(rest, end)
+	return v
+}
