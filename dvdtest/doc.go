@@ -118,13 +118,16 @@
 // # Secrets
 //
 // Credentials never reach a cassette, an error message or a log line of
-// dvd: Authorization, cookies, API keys, tokens and signatures in headers and
-// in the query are redacted by default (see cassette.Redaction for the
-// lists). [RedactHeaders], [RedactQuery] and [RedactJSON] add more;
-// [Placeholder] stores <NAME> instead of a value and gives the value back on
-// replay; [BeforeSave] edits an interaction before it is stored. Incoming
-// requests are redacted the same way before they are matched, so a redacted
-// token still matches on replay.
+// dvd: Authorization, cookies, API keys, tokens and signatures in headers,
+// in the query and in form bodies, the user information of URLs, and token,
+// password and secret fields of JSON bodies at any depth are redacted by
+// default (cassette.Redaction lists them, and says what is not redacted).
+// [RedactHeaders], [RedactQuery] and [RedactJSON] add more; [Placeholder]
+// stores <NAME> instead of a value, in whatever escaped form it appears, and
+// gives the value back on replay; [BeforeSave] edits an interaction before
+// it is stored. Both sides of a match, the incoming request and the
+// recorded one, are redacted the same way before they are compared, so a
+// redacted token still matches on replay.
 //
 // [RecordIf] stores only some interactions, [Passthrough] and
 // [PassthroughHosts] send some requests to the network in every mode,

@@ -192,7 +192,8 @@ func Compress(cd codec.Compression) Option {
 }
 
 // RedactHeaders redacts more request and response headers, beyond the
-// defaults (Authorization, Cookie, Set-Cookie, X-Api-Key and the like; see
+// defaults (Authorization, Cookie, Set-Cookie, names holding token, secret,
+// password or api-key, names ending in Key, and the like; see
 // cassette.Redaction). A redacted value never reaches the cassette, an error
 // message or a log line, and replay still matches it. Given more than once,
 // the names accumulate.
@@ -200,8 +201,9 @@ func RedactHeaders(names ...string) Option {
 	return optionFunc(func(c *config) { c.rec.Redact.Headers = append(c.rec.Redact.Headers, names...) })
 }
 
-// RedactQuery redacts more query parameters, beyond the defaults
-// (access_token, api_key, token, signature, X-Amz-Signature and the like).
+// RedactQuery redacts more query parameters, and the form fields of the
+// same names, beyond the defaults (access_token, api_key, key, token, code,
+// signature, X-Amz-Signature and the like; see cassette.Redaction).
 // The incoming request is redacted the same way before it is matched, so a
 // redacted parameter still matches on replay. Given more than once, the
 // names accumulate.
@@ -219,9 +221,10 @@ func RedactJSON(paths ...string) Option {
 }
 
 // Placeholder keeps a secret out of the cassette and still gives it to the
-// client: wherever value appears in a recorded request or response, the
-// cassette holds <NAME>, and replay puts value back into the responses the
-// client reads. Requests are matched with the value replaced the same way.
+// client: wherever value appears in a recorded request or response, also
+// query-, path- or JSON-escaped, the cassette holds <NAME> (in the same
+// escaped form), and replay puts value back into the responses the client
+// reads. Requests are matched with the value replaced the same way.
 //
 //	d := dvdtest.Use(t, "billing", dvdtest.Placeholder("ACCOUNT_ID", os.Getenv("ACCOUNT_ID")))
 //
