@@ -22,6 +22,11 @@
 //   - A key given twice is an error, as are two forms of one body ("body"
 //     and "body_json").
 //   - null stands for a key left out.
+//
+// Header values and other texts that are not valid UTF-8, such as a Latin-1
+// file name in a Content-Disposition, are written as {"latin1": "…"}, each
+// character U+0000 to U+00FF standing for one byte, so that they replay byte
+// for byte.
 package cassette
 
 import (

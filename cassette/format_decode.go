@@ -509,8 +509,61 @@ func (p *parser) share(b []byte) string {
 	return s
 }
 
-// text reads a text.
-func (p *parser) text(shared bool) (string, error) { return p.str(shared) }
+// text reads a text: a string, or {"latin1": "…"} for bytes that are not
+// UTF-8 (see [writer.latin1]).
+func (p *parser) text(shared bool) (string, error) {
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == '{' {
+		return p.latin1()
+	}
+	return p.str(shared)
+}
+
+func (p *parser) latin1() (string, error) {
+	start := p.i
+	more, err := p.open('{', "object")
+	if err != nil {
+		return "", err
+	}
+	if !more {
+		return "", p.errorAt(start, errors.New(`{} is no text: bytes that are not UTF-8 are written as {"latin1": "…"}`))
+	}
+	at := p.i
+	name, err := p.key()
+	if err != nil {
+		return "", err
+	}
+	if string(name) != "latin1" {
+		return "", p.errorAt(at, fmt.Errorf(`unknown key %q: bytes that are not UTF-8 are written as {"latin1": "…"}`, name))
+	}
+	if err := p.colon(); err != nil {
+		return "", err
+	}
+	p.ws()
+	at = p.i
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", named("latin1", p.kindError("string"))
+	}
+	b, err := p.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r > 0xff {
+			return "", p.errorAt(at, fmt.Errorf("latin1: %q is not one byte: each character stands for a byte, U+0000 to U+00FF", r))
+		}
+		out = append(out, byte(r))
+		i += size
+	}
+	if more, err := p.more('}'); err != nil {
+		return "", err
+	} else if more {
+		return "", p.errorAt(p.i, errors.New(`{"latin1": "…"} has no other key`))
+	}
+	return string(out), nil
+}
 
 // integer reads a number that is an integer and fits in an int64.
 func (p *parser) integer() (int64, error) {

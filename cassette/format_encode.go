@@ -71,9 +71,35 @@ func (w *writer) key(name string) {
 	w.buf = append(w.buf, '"', ':', ' ')
 }
 
-// text writes s as a JSON string. Bytes that are not UTF-8 become U+FFFD,
-// as in encoding/json.
-func (w *writer) text(s string) { w.str(s) }
+// text writes s as a JSON string when it is valid UTF-8, and as
+// {"latin1": "…"} otherwise, so that any bytes read back as they were.
+func (w *writer) text(s string) {
+	mark := len(w.buf)
+	if !w.str(s) {
+		w.buf = w.buf[:mark]
+		w.latin1(s)
+	}
+}
+
+// latin1 writes {"latin1": "…"} where each character, U+0000 to U+00FF,
+// stands for one byte of s: lossless for any bytes, and readable when they
+// are ISO 8859-1 text, as HTTP headers used to be. Control characters, the
+// no-break space and the soft hyphen are escaped, so that none hides in the
+// file.
+func (w *writer) latin1(s string) {
+	w.buf = append(w.buf, `{"latin1": "`...)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			w.buf = append(w.buf, '\\', c)
+		case c < 0x20 || 0x7f <= c && c <= 0xa0 || c == 0xad:
+			w.buf = append(w.buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			w.buf = utf8.AppendRune(w.buf, rune(c))
+		}
+	}
+	w.buf = append(w.buf, `"}`...)
+}
 
 // header writes h with its names sorted and each name's values in order.
 func (w *writer) header(h http.Header) error {
@@ -90,10 +116,9 @@ func (w *writer) header(h http.Header) error {
 			w.buf = append(w.buf, ',')
 		}
 		w.nl()
-		if !utf8.ValidString(k) {
+		if !w.str(k) {
 			return fmt.Errorf("header name %q is not valid UTF-8: rename it", k)
 		}
-		w.str(k)
 		w.buf = append(w.buf, ':', ' ', '[')
 		for j, v := range h[k] {
 			if j > 0 {
@@ -184,9 +209,9 @@ func isText(b []byte) bool {
 
 const hexDigits = "0123456789abcdef"
 
-// str writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as in
-// encoding/json.
-func (w *writer) str(s string) {
+// str writes s as a JSON string, and reports false, having written part of
+// it, when s is not valid UTF-8.
+func (w *writer) str(s string) bool {
 	w.buf = append(w.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -215,11 +240,7 @@ func (w *writer) str(s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			w.buf = append(w.buf, s[start:i]...)
-			w.buf = append(w.buf, `\ufffd`...)
-			i++
-			start = i
-			continue
+			return false
 		}
 		if r == '\u2028' || r == '\u2029' {
 			w.buf = append(w.buf, s[start:i]...)
@@ -232,4 +253,5 @@ func (w *writer) str(s string) {
 	}
 	w.buf = append(w.buf, s[start:]...)
 	w.buf = append(w.buf, '"')
+	return true
 }

@@ -409,7 +409,8 @@ func intKind[N int | int64]() *kind[N] {
 }
 
 // text is a member holding a string that is mostly unique, such as a URL;
-// word one holding a string that repeats, such as a method.
+// word one holding a string that repeats, such as a method. Either is
+// written as {"latin1": "…"} when it is not valid UTF-8 (see [writer.text]).
 func text[T any](name string, at func(*T) *string) *scalar[T, string] {
 	return newScalar(name, at, textKind)
 }
