@@ -136,8 +136,22 @@ const defaultProto = "HTTP/1.1"
 // statusLine returns the usual status text of a code, "200 OK", as a
 // response without a "status" has.
 func statusLine(code int) string {
+	if 100 <= code && code < len(statusLines) && statusLines[code] != "" {
+		return statusLines[code]
+	}
 	if text := http.StatusText(code); text != "" {
 		return strconv.Itoa(code) + " " + text
 	}
 	return strconv.Itoa(code)
 }
+
+// statusLines holds the status lines of the codes net/http knows, so that
+// reading a response does not build its status line again.
+var statusLines = func() (lines [600]string) {
+	for code := range lines {
+		if text := http.StatusText(code); text != "" {
+			lines[code] = strconv.Itoa(code) + " " + text
+		}
+	}
+	return lines
+}()

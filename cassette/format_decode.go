@@ -3,8 +3,10 @@ package cassette
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"unicode/utf16"
@@ -31,6 +33,7 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // unmarshalJSON reads the uncompressed JSON of a cassette file.
 func unmarshalJSON(data []byte) (*file, error) {
 	p := parser{data: data}
+	p.ws()
 	f := &file{}
 	err := fileFormat.read(&p, f)
 	if err == nil {
@@ -77,6 +80,7 @@ const (
 // a whole.
 func peekVersion(data []byte) (int, int) {
 	p := parser{data: data}
+	p.ws()
 	if p.null() {
 		return 0, versionAbsent
 	}
@@ -184,11 +188,16 @@ func char(c byte) string {
 
 // A parser reads JSON from data[i:]. It checks everything it reads, as
 // strictly as encoding/json: whatever it accepts is one JSON document.
+//
+// What reads a value starts at its first byte: the spacing before it is
+// read past by what comes before, the start of an object or array (open),
+// a colon or a comma (more), or at the top of the document the caller.
 type parser struct {
 	data    []byte
 	i       int
 	depth   int               // of the objects and arrays open at i
 	intern  map[string]string // the strings that repeat: header names and values, methods, statuses
+	recent  [64]string        // a cache of intern
 	scratch []byte            // strings with escapes, unescaped
 	values  []string          // the values of the header being read
 	names   []headerName      // the names of the header being read
@@ -249,21 +258,38 @@ func (p *parser) kindError(want string) error {
 	return &kindError{off: p.i, want: want, got: got}
 }
 
+// ws reads past spacing. Most of the spacing of a file Marshal wrote is
+// indentation: a run of spaces is read past eight bytes at a time, up to
+// the first that is not a space.
 func (p *parser) ws() {
-	for p.i < len(p.data) {
-		switch p.data[p.i] {
-		case ' ', '\n', '\t', '\r':
-			p.i++
+	d, i := p.data, p.i
+	for i < len(d) {
+		switch d[i] {
+		case ' ':
+			if i+8 > len(d) {
+				i++
+				continue
+			}
+			if x := binary.LittleEndian.Uint64(d[i:]) ^ eightSpaces; x != 0 {
+				i += bits.TrailingZeros64(x) / 8 // the first byte that is not a space
+			} else {
+				i += 8
+			}
+		case '\n', '\t', '\r':
+			i++
 		default:
+			p.i = i
 			return
 		}
 	}
+	p.i = i
 }
+
+const eightSpaces = 0x2020202020202020
 
 // null reads null, if it comes next.
 func (p *parser) null() bool {
-	p.ws()
-	if bytes.HasPrefix(p.data[p.i:], []byte("null")) {
+	if p.i < len(p.data) && p.data[p.i] == 'n' && bytes.HasPrefix(p.data[p.i:], []byte("null")) {
 		p.i += 4
 		return true
 	}
@@ -273,7 +299,6 @@ func (p *parser) null() bool {
 // open reads the start of an object or array, c being '{' or '[', and
 // reports whether it has members; if not, its end is read too.
 func (p *parser) open(c byte, want string) (bool, error) {
-	p.ws()
 	if p.i >= len(p.data) || p.data[p.i] != c {
 		return false, p.kindError(want)
 	}
@@ -298,6 +323,7 @@ func (p *parser) more(end byte) (bool, error) {
 		switch p.data[p.i] {
 		case ',':
 			p.i++
+			p.ws()
 			return true, nil
 		case end:
 			p.i++
@@ -323,7 +349,6 @@ func (p *parser) charAt() string {
 // key reads an object's key, unescaped; the bytes are valid until the
 // next string is read.
 func (p *parser) key() ([]byte, error) {
-	p.ws()
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return nil, p.syntax("invalid %s looking for beginning of object key string", p.charAt())
 	}
@@ -334,6 +359,7 @@ func (p *parser) colon() error {
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ':' {
 		p.i++
+		p.ws()
 		return nil
 	}
 	return p.syntax("invalid %s after object key", p.charAt())
@@ -478,7 +504,6 @@ func hex4(data []byte, i int) (rune, int) {
 // str reads a string. Short ones that shared says may repeat are read into
 // one copy for all.
 func (p *parser) str(shared bool) (string, error) {
-	p.ws()
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return "", p.kindError("string")
 	}
@@ -493,26 +518,32 @@ func (p *parser) str(shared bool) (string, error) {
 }
 
 func (p *parser) share(b []byte) string {
-	if len(b) > 64 {
+	if len(b) > 64 || len(b) == 0 {
 		return string(b)
 	}
-	if s, ok := p.intern[string(b)]; ok {
-		return s
+	// The strings that repeat most, header names and common values, are
+	// found in recent, indexed by their length and ends, before the map.
+	slot := &p.recent[(len(b)*7+int(b[0])*3+int(b[len(b)-1]))%len(p.recent)]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := string(b)
-	if p.intern == nil {
-		p.intern = make(map[string]string, 64)
+	s, ok := p.intern[string(b)]
+	if !ok {
+		s = string(b)
+		if p.intern == nil {
+			p.intern = make(map[string]string, 64)
+		}
+		if len(p.intern) < 1024 {
+			p.intern[s] = s
+		}
 	}
-	if len(p.intern) < 1024 {
-		p.intern[s] = s
-	}
+	*slot = s
 	return s
 }
 
 // text reads a text: a string, or {"latin1": "…"} for bytes that are not
 // UTF-8 (see [writer.latin1]).
 func (p *parser) text(shared bool) (string, error) {
-	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == '{' {
 		return p.latin1()
 	}
@@ -539,7 +570,6 @@ func (p *parser) latin1() (string, error) {
 	if err := p.colon(); err != nil {
 		return "", err
 	}
-	p.ws()
 	at = p.i
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return "", named("latin1", p.kindError("string"))
@@ -567,7 +597,6 @@ func (p *parser) latin1() (string, error) {
 
 // integer reads a number that is an integer and fits in an int64.
 func (p *parser) integer() (int64, error) {
-	p.ws()
 	if p.i >= len(p.data) || p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9') {
 		return 0, p.kindError("number")
 	}
@@ -604,7 +633,6 @@ func (p *parser) integer() (int64, error) {
 
 // boolean reads true or false.
 func (p *parser) boolean() (bool, error) {
-	p.ws()
 	if p.i < len(p.data) {
 		switch p.data[p.i] {
 		case 't':
@@ -807,7 +835,6 @@ func (p *parser) header() (http.Header, error) {
 	}
 	p.values, p.names = p.values[:0], p.names[:0]
 	for more {
-		p.ws()
 		at := p.i
 		b, err := p.key()
 		if err != nil {
@@ -867,7 +894,6 @@ func (p *parser) repeatedName() error {
 
 // body reads a body in the given form: text, base64 or JSON.
 func (p *parser) body(form int) ([]byte, error) {
-	p.ws()
 	start := p.i
 	if form == bodyJSON {
 		if err := p.skip(); err != nil {

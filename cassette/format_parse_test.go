@@ -47,6 +47,7 @@ func FuzzParse(f *testing.F) {
 		}
 
 		p := parser{data: data}
+		p.ws()
 		got, err := p.anyValue()
 		if err == nil {
 			p.ws()
@@ -92,7 +93,6 @@ func isSyntaxError(err error) bool {
 // anyValue reads any value with the parser's own means, into what
 // encoding/json gives with UseNumber.
 func (p *parser) anyValue() (any, error) {
-	p.ws()
 	if p.i >= len(p.data) {
 		return nil, p.truncated()
 	}
@@ -142,4 +142,62 @@ func (p *parser) anyValue() (any, error) {
 		return nil, p.literal("null")
 	}
 	return nil, p.syntax("invalid %s looking for beginning of value", char(p.data[p.i]))
+}
+
+// TestAnySpacing: the reader takes any JSON spacing, anywhere JSON allows
+// it, not only Marshal's.
+func TestAnySpacing(t *testing.T) {
+	golden, err := os.ReadFile("testdata/golden.dvd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := unmarshalJSON(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, golden); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		reason string
+		data   []byte
+	}{
+		{"compact", "no spacing at all", compact.Bytes()},
+		{"every kind everywhere", "spaces, tabs, CR and LF around every token", respace(compact.Bytes(), " \t\r\n")},
+		{"tabs", "", respace(compact.Bytes(), "\t")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := unmarshalJSON(tt.data)
+			if err != nil {
+				t.Fatalf("unmarshalJSON: %v\n%s", err, tt.data)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("unmarshalJSON = %#v, want %#v", got, want)
+			}
+		})
+	}
+}
+
+// respace puts space around every token of the compact JSON b, and before
+// and after the document.
+func respace(b []byte, space string) []byte {
+	out := []byte(space)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '{', '}', '[', ']', ',', ':':
+			out = append(out, space...)
+			out = append(out, c)
+			out = append(out, space...)
+		case '"':
+			end := stringEnd(b, i)
+			out = append(out, b[i:end]...)
+			i = end - 1
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, space...)
 }

@@ -143,7 +143,6 @@ func (o *object[T]) missing(f field[T]) error {
 // read reads an object into v. Null stands for an empty object, and a
 // member whose value is null for a member left out.
 func (o *object[T]) read(p *parser, v *T) error {
-	p.ws()
 	start := p.i
 	var seen uint64
 	if !p.null() {
@@ -153,7 +152,6 @@ func (o *object[T]) read(p *parser, v *T) error {
 		}
 		next := 0
 		for more {
-			p.ws()
 			at := p.i
 			name, err := p.key()
 			if err != nil {
@@ -325,9 +323,12 @@ func (s *scalar[T, V]) check(v *T) error {
 	return nil
 }
 
+// settle sets the value to what it stands for when the writer would have
+// left it out: when it was not there, or is a zero value the writer leaves
+// out. (When it equals the default already, there is nothing to set.)
 func (s *scalar[T, V]) settle(v *T, seen bool) {
-	if s.def != nil && (!seen || s.form(v) < 0) {
-		*s.at(v) = s.def(v)
+	if x := s.at(v); s.def != nil && (!seen || s.kind.omitZero && s.kind.zero(*x)) {
+		*x = s.def(v)
 	}
 }
 
