@@ -1,6 +1,32 @@
 // Package cassette holds recorded HTTP interactions in memory, indexes them
 // for replay, and provides the [Recorder], an http.RoundTripper that replays
 // from a cassette and records what it cannot replay.
+//
+// # The file
+//
+// [Marshal] writes a cassette as indented JSON, the same bytes for the same
+// interactions, and [Unmarshal] reads it back; [Cassette.Save] and [Load] do the same
+// with files. Both follow one schema, so a cassette Marshal writes always
+// reads back, and Marshal refuses one that would not: an interaction needs a
+// method, a URL, and exactly one of a response and an error.
+//
+// The reader takes any JSON, spacing and escapes included, but is strict
+// about its shape, so that a hand edit that would silently lose data is an
+// error instead, with its line and column:
+//
+//   - An unknown key is an error, not ignored: a typo ("heders") would
+//     otherwise drop what it holds, and the next save would lose it for
+//     good. Keys are matched exactly, case included. The format's version
+//     rises when a key is added, so an older dvd reading a newer file says
+//     to upgrade rather than drop the new key.
+//   - A key given twice is an error, as are two forms of one body ("body"
+//     and "body_json").
+//   - null stands for a key left out.
+//
+// Header values and other texts that are not valid UTF-8, such as a Latin-1
+// file name in a Content-Disposition, are written as {"latin1": "…"}, each
+// character U+0000 to U+00FF standing for one byte, so that they replay byte
+// for byte.
 package cassette
 
 import (
@@ -44,11 +70,12 @@ func Load(path string) (*Cassette, error) {
 
 // Save writes the cassette to path, compressed as the name asks (.zst,
 // .gz), through a temporary file renamed over path: path holds either the
-// old cassette or the new one, never a part of either.
+// old cassette or the new one, never a part of either. A cassette that
+// Marshal refuses is not written, and path is left as it was.
 func (c *Cassette) Save(path string) error {
-	data, err := Marshal(c)
+	data, err := marshal(c.file())
 	if err != nil {
-		return fmt.Errorf("cassette: %s: %w", path, err)
+		return &FormatError{Path: path, Err: writeError(err)}
 	}
 	return codec.WriteFile(path, data)
 }
@@ -56,8 +83,22 @@ func (c *Cassette) Save(path string) error {
 // Marshal returns the cassette file of c, as uncompressed JSON. The output
 // depends only on the interactions and the recording time: header names are
 // sorted, and the same cassette always gives the same bytes.
+//
+// Marshal writes only what [Unmarshal] reads back: an interaction that
+// breaks a rule of the format (it needs a method, a URL, and exactly one of
+// a response and an error; a status code runs from 100 to 999) gives a
+// *[FormatError] that names it.
 func Marshal(c *Cassette) ([]byte, error) {
-	return marshal(c.file()), nil
+	data, err := marshal(c.file())
+	if err != nil {
+		return nil, &FormatError{Err: writeError(err)}
+	}
+	return data, nil
+}
+
+// writeError says what to do about an interaction the writer refused.
+func writeError(err error) error {
+	return fmt.Errorf("%w; Unmarshal could not read it back: fix the interaction, or the BeforeSave hook that edits it", err)
 }
 
 // Unmarshal parses a cassette file, compressed or not: the compression is

@@ -68,7 +68,7 @@ func recordedKind(err error) *Error {
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
 		e.Kind = KindCertificate
 	case errors.As(err, &recHdr):
-		e.Kind, e.Detail, e.RecordHeader = KindTLS, recHdr.Msg, append([]byte(nil), recHdr.RecordHeader[:]...)
+		e.Kind, e.Detail, e.RecordHeader = KindTLS, recHdr.Msg, string(recHdr.RecordHeader[:])
 	case tlsAlert(err, &alert):
 		e.Kind, e.Alert = KindTLS, alert
 	case errors.As(err, &ne) && ne.Timeout():

@@ -1,9 +1,19 @@
 package cassette
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Version is the cassette format version this package writes. It reads files
 // of this version and refuses newer ones with an error that says to upgrade.
+// A key added to the format raises it: a reader refuses the keys it does not
+// know, so an older dvd says to upgrade rather than drop what it cannot
+// read.
 const Version = 1
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
@@ -16,3 +26,134 @@ type file struct {
 	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
 	Interactions []Interaction
 }
+
+// The schema of the file, written once for the writer and the reader: one
+// object per JSON object, its fields in the order they are written. A field
+// is left out when it holds its zero value (an empty string, false, a nil
+// pointer, an empty header), unless it is Always written; Or gives what a
+// left-out field stands for when that is not the zero value; Required
+// fields must be there, and a Rule is checked both ways. Adding a field to
+// the model means adding a line here (and raising Version).
+var (
+	fileFormat = newObject[file]("a cassette", nil,
+		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
+		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
+		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
+	)
+
+	interactionFormat = newObject[Interaction]("an interaction", checkOutcome,
+		nested("request", func(in *Interaction) *Request { return &in.Request }, requestFormat).Required(),
+		optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
+		optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
+		duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
+	)
+
+	requestFormat = newObject[Request]("a request", nil,
+		word("method", func(r *Request) *string { return &r.Method }).Required(),
+		text("url", func(r *Request) *string { return &r.URL }).Required(),
+		headers("headers", func(r *Request) *http.Header { return &r.Header }),
+		body(func(r *Request) *[]byte { return &r.Body }),
+	)
+
+	// What the reader can derive is left out: the usual status text,
+	// HTTP/1.1, a content length equal to the body's.
+	responseFormat = newObject[Response]("a response", nil,
+		integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
+		word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
+		word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
+		headers("headers", func(r *Response) *http.Header { return &r.Header }),
+		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
+		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
+		flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
+		body(func(r *Response) *[]byte { return &r.Body }),
+		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
+		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
+	)
+
+	errorFormat = newObject[Error]("an error", nil,
+		word("kind", func(e *Error) *string { return &e.Kind }).Always(),
+		text("message", func(e *Error) *string { return &e.Message }).Always(),
+		word("op", func(e *Error) *string { return &e.Op }),
+		word("net", func(e *Error) *string { return &e.Net }),
+		word("addr", func(e *Error) *string { return &e.Addr }),
+		word("detail", func(e *Error) *string { return &e.Detail }),
+		word("name", func(e *Error) *string { return &e.Name }),
+		word("server", func(e *Error) *string { return &e.Server }),
+		flag("not_found", func(e *Error) *bool { return &e.NotFound }),
+		flag("temporary", func(e *Error) *bool { return &e.Temporary }),
+		flag("timeout", func(e *Error) *bool { return &e.Timeout }),
+		integer("alert", func(e *Error) *uint8 { return &e.Alert }).Or(func(*Error) uint8 { return 0 }),
+		text("record_header", func(e *Error) *string { return &e.RecordHeader }),
+	)
+)
+
+func checkVersion(v int) error {
+	switch {
+	case v > Version:
+		return versionError(v)
+	case v < 1:
+		return fmt.Errorf("%d is not a format version: they start at 1", v)
+	}
+	return nil
+}
+
+func versionError(v int) error {
+	return fmt.Errorf("format version %d is not one this dvd reads (it reads up to %d): upgrade github.com/dvdrw/dvd", v, Version)
+}
+
+// checkYear keeps times within what RFC 3339 writes: four-digit years.
+func checkYear(t time.Time) error {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("%s is outside the years 0000 to 9999", t.UTC().Truncate(time.Second))
+	}
+	return nil
+}
+
+func checkStatusCode(code int) error {
+	if code < 100 || code > 999 {
+		return fmt.Errorf("%d is not an HTTP status code: they run from 100 to 999", code)
+	}
+	return nil
+}
+
+func checkOutcome(in *Interaction) error {
+	if (in.Response == nil) == (in.Error == nil) {
+		return errors.New(`it needs exactly one of "response" and "error"`)
+	}
+	return nil
+}
+
+// describe names interaction i in an error: "interaction 3 (GET https://x/)".
+func describe(i int, in *Interaction) string {
+	s := "interaction " + strconv.Itoa(i)
+	if req := strings.TrimSpace(in.Request.Method + " " + in.Request.URL); req != "" {
+		s += " (" + req + ")"
+	}
+	return s
+}
+
+// defaultProto is the protocol of a response that names none.
+const defaultProto = "HTTP/1.1"
+
+// statusLine returns the usual status text of a code, "200 OK", as a
+// response without a "status" has.
+func statusLine(code int) string {
+	if 100 <= code && code < len(statusLines) && statusLines[code] != "" {
+		return statusLines[code]
+	}
+	if text := http.StatusText(code); text != "" {
+		return strconv.Itoa(code) + " " + text
+	}
+	return strconv.Itoa(code)
+}
+
+// statusLines holds the status lines of the codes net/http knows, so that
+// reading a response does not build its status line again.
+var statusLines = func() (lines [600]string) {
+	for code := range lines {
+		if text := http.StatusText(code); text != "" {
+			lines[code] = strconv.Itoa(code) + " " + text
+		}
+	}
+	return lines
+}()

@@ -3,62 +3,21 @@ package cassette
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// The file as encoding/json sees it.
-type wireFile struct {
-	Version      int               `json:"version"`
-	RecordedAt   string            `json:"recorded_at"`
-	Interactions []wireInteraction `json:"interactions"`
-}
-
-type wireInteraction struct {
-	Request  *wireRequest  `json:"request"`
-	Response *wireResponse `json:"response"`
-	Error    *Error        `json:"error"`
-	Duration string        `json:"duration"`
-}
-
-type wireBody struct {
-	Body       *string         `json:"body"`
-	BodyBase64 *string         `json:"body_base64"` // decoded here, so that an error names the body
-	BodyJSON   json.RawMessage `json:"body_json"`
-}
-
-type wireRequest struct {
-	Method string      `json:"method"`
-	URL    string      `json:"url"`
-	Header http.Header `json:"headers"`
-	wireBody
-}
-
-type wireResponse struct {
-	Status        string      `json:"status"`
-	Code          int         `json:"code"`
-	Proto         string      `json:"proto"`
-	Header        http.Header `json:"headers"`
-	Trailer       http.Header `json:"trailers"`
-	ContentLength *int64      `json:"content_length"`
-	Uncompressed  bool        `json:"uncompressed"`
-	Truncated     bool        `json:"truncated"`
-	BodyError     *Error      `json:"body_error"`
-	wireBody
-}
-
-// A FormatError reports a cassette that cannot be read: the file, when it
-// is known, and what is wrong with it, with a line and column where there
-// is one.
+// A FormatError reports a cassette that cannot be read, or that cannot be
+// written in a form that reads back: the file, when there is one, and what
+// is wrong, with a line and column where there is one.
 type FormatError struct {
-	Path string // empty for Unmarshal, which reads no file
+	Path string // empty for Marshal and Unmarshal, which name no file
 	Err  error
 }
 
@@ -71,388 +30,398 @@ func (e *FormatError) Error() string {
 
 func (e *FormatError) Unwrap() error { return e.Err }
 
+// unmarshalJSON reads the uncompressed JSON of a cassette file.
 func unmarshalJSON(data []byte) (*file, error) {
-	var w wireFile
-	if parseWire(data, &w) {
-		if f, err := w.file(); err == nil {
-			return f, nil
+	p := parser{data: data}
+	p.ws()
+	f := &file{}
+	err := fileFormat.read(&p, f)
+	if err == nil {
+		p.ws()
+		if p.i < len(data) {
+			err = p.syntax("invalid %s after top-level value", char(data[p.i]))
 		}
 	}
-	// Parse again with encoding/json, into a fresh value: what parseWire left
-	// behind, even when it gave up, holds slices of data (body_json), and
-	// encoding/json would write into them, changing data under its own feet.
-	w = wireFile{}
-	if err := json.Unmarshal(data, &w); err != nil {
-		if v, ok := peekVersion(data); ok && v > Version {
-			return nil, versionError(v)
-		}
-		return nil, syntaxError(data, err)
-	}
-	return w.file()
-}
-
-// file checks and converts what was parsed.
-func (w *wireFile) file() (*file, error) {
-	if w.Version == 0 {
-		return nil, errors.New(`not a dvd cassette: it has no "version"`)
-	}
-	if w.Version > Version || w.Version < 0 {
-		return nil, versionError(w.Version)
-	}
-	f := &file{Version: w.Version, Interactions: make([]Interaction, len(w.Interactions))}
-	if w.RecordedAt != "" {
-		t, err := time.Parse(time.RFC3339, w.RecordedAt)
-		if err != nil {
-			return nil, fmt.Errorf("recorded_at %q is not an RFC 3339 time", w.RecordedAt)
-		}
-		// Marshal writes UTC to the second; anything finer or outside
-		// RFC 3339's four-digit years would not survive being written again.
-		t = t.UTC().Truncate(time.Second)
-		if t.Year() < 0 || t.Year() > 9999 {
-			return nil, fmt.Errorf("recorded_at %q is outside the years 0000 to 9999", w.RecordedAt)
-		}
-		f.RecordedAt = t
-	}
-	for i := range w.Interactions {
-		if err := convert(&f.Interactions[i], &w.Interactions[i]); err != nil {
-			return nil, fmt.Errorf("interaction %d: %w", i, err)
-		}
+	if err != nil {
+		return nil, locate(data, diagnose(data, err))
 	}
 	return f, nil
 }
 
-func convert(in *Interaction, w *wireInteraction) error {
-	if w.Request == nil {
-		return errors.New(`it has no "request"`)
+// diagnose picks what to report about a file that did not read: that it
+// is of a newer version, whatever else is wrong, since a newer format may
+// change anything; then its first syntax error, as it may be why the rest
+// looked wrong; then that it is no cassette at all; then err.
+func diagnose(data []byte, err error) error {
+	v, state := peekVersion(data)
+	if state == versionFound && v > Version {
+		return versionError(v)
 	}
-	if w.Request.Method == "" || w.Request.URL == "" {
-		return errors.New(`its request needs a "method" and a "url"`)
+	if err := validate(data); err != nil {
+		return err
 	}
-	if (w.Response == nil) == (w.Error == nil) {
-		return errors.New(`it needs exactly one of "response" and "error"`)
+	if state == versionAbsent {
+		return errors.New(`not a dvd cassette: it has no "version"`)
 	}
-	var err error
-	in.Request = Request{Method: w.Request.Method, URL: w.Request.URL, Header: w.Request.Header}
-	if in.Request.Body, err = w.Request.bytes(); err != nil {
-		return fmt.Errorf("request: %w", err)
-	}
-	in.Error = w.Error
-	if w.Duration != "" {
-		if in.Duration, err = time.ParseDuration(w.Duration); err != nil {
-			return fmt.Errorf("duration %q: it is not a Go duration such as 12ms", w.Duration)
-		}
-	}
-	if r := w.Response; r != nil {
-		if r.Code < 100 || r.Code > 999 {
-			return fmt.Errorf("response: status code %d is not a valid HTTP status", r.Code)
-		}
-		out := &Response{
-			Status: r.Status, StatusCode: r.Code, Proto: r.Proto,
-			Header: r.Header, Trailer: r.Trailer,
-			Uncompressed: r.Uncompressed, Truncated: r.Truncated, BodyError: r.BodyError,
-		}
-		if out.Body, err = r.bytes(); err != nil {
-			return fmt.Errorf("response: %w", err)
-		}
-		// Marshal leaves out what can be derived; see response in encode.go.
-		if out.Status == "" {
-			out.Status = statusLine(r.Code)
-		}
-		if out.Proto == "" {
-			out.Proto = defaultProto
-		}
-		out.ContentLength = int64(len(out.Body))
-		if r.ContentLength != nil {
-			out.ContentLength = *r.ContentLength
-		}
-		in.Response = out
-	}
-	return nil
-}
-
-func (b *wireBody) bytes() ([]byte, error) {
-	n := 0
-	if b.Body != nil {
-		n++
-	}
-	if b.BodyBase64 != nil {
-		n++
-	}
-	if b.BodyJSON != nil {
-		n++
-	}
-	switch {
-	case n > 1:
-		return nil, errors.New(`it has more than one of "body", "body_base64" and "body_json"`)
-	case b.Body != nil:
-		return []byte(*b.Body), nil
-	case b.BodyBase64 != nil:
-		out, err := base64.StdEncoding.DecodeString(*b.BodyBase64)
-		if err != nil {
-			return nil, fmt.Errorf("body_base64: %w", err)
-		}
-		return out, nil
-	case b.BodyJSON != nil:
-		var out bytes.Buffer
-		out.Grow(len(b.BodyJSON))
-		if err := json.Compact(&out, b.BodyJSON); err != nil {
-			return nil, err
-		}
-		return out.Bytes(), nil
-	}
-	return nil, nil
-}
-
-func versionError(v int) error {
-	return fmt.Errorf("format version %d is not one this dvd reads (it reads up to %d): upgrade github.com/dvdrw/dvd", v, Version)
-}
-
-// peekVersion reads only the version of a file that does not parse as a
-// whole, so that a newer format is reported as such rather than as a syntax
-// error.
-func peekVersion(data []byte) (int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return 0, false
-	}
-	if t, err := dec.Token(); err != nil || t != "version" {
-		return 0, false
-	}
-	var v int
-	if err := dec.Decode(&v); err != nil {
-		return 0, false
-	}
-	return v, true
-}
-
-// syntaxError turns an encoding/json error into one that gives a line and a
-// column and calls a file that ends early truncated.
-func syntaxError(data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
-		return fmt.Errorf("truncated: the JSON ends after %d bytes", len(data))
-	case errors.As(err, &syn):
-		// Offset counts the bad byte itself.
-		line, col := position(data, syn.Offset-1)
-		return fmt.Errorf("line %d, column %d: %v", line, col, syn)
-	case errors.As(err, &typ):
-		// Offset is one past a byte of the value; the field path names
-		// the embedded wireBody, which is no name in the file.
-		line, col := position(data, typ.Offset-1)
-		field := strings.ReplaceAll(typ.Field, "wireBody.", "")
-		if field == "" {
-			field = "the document"
-		}
-		return fmt.Errorf("line %d, column %d: %s should be a JSON %s, not %s", line, col, field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	if k, ok := err.(*kindError); ok && k.name == "" {
+		k.name = "the document"
 	}
 	return err
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "struct", "map":
-		return "object"
-	case "slice", "array":
-		return "array"
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
+// What peekVersion found.
+const (
+	versionUnknown = iota // not an object, or not readable as far as "version"
+	versionAbsent         // an object with no "version"
+	versionFound
+)
+
+// peekVersion reads the top-level "version" of a file that may not read as
+// a whole.
+func peekVersion(data []byte) (int, int) {
+	p := parser{data: data}
+	p.ws()
+	if p.null() {
+		return 0, versionAbsent
 	}
-	return "number"
+	more, err := p.open('{', "object")
+	if err != nil {
+		return 0, versionUnknown
+	}
+	for more {
+		name, err := p.key()
+		if err != nil || p.colon() != nil {
+			return 0, versionUnknown
+		}
+		if string(name) == "version" {
+			v, err := p.integer()
+			if err != nil || int64(int(v)) != v {
+				return 0, versionUnknown
+			}
+			return int(v), versionFound
+		}
+		if p.skip() != nil {
+			return 0, versionUnknown
+		}
+		if more, err = p.more('}'); err != nil {
+			return 0, versionUnknown
+		}
+	}
+	return 0, versionAbsent
+}
+
+// validate returns the first syntax error of data, or nil if it is one
+// JSON value.
+func validate(data []byte) error {
+	p := parser{data: data}
+	if err := p.skip(); err != nil {
+		return err
+	}
+	p.ws()
+	if p.i < len(data) {
+		return p.syntax("invalid %s after top-level value", char(data[p.i]))
+	}
+	return nil
+}
+
+// locate puts the line and column of the error, if it has a place, in
+// front of it.
+func locate(data []byte, err error) error {
+	var at interface{ offset() int }
+	if !errors.As(err, &at) {
+		return err
+	}
+	line, col := position(data, at.offset())
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
 // position returns the 1-based line and column of the byte at offset off.
-func position(data []byte, off int64) (line, col int) {
-	off = max(0, min(off, int64(len(data))))
+func position(data []byte, off int) (line, col int) {
+	off = max(0, min(off, len(data)))
 	before := data[:off]
 	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n')
+	col = off - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
 
-// parseWire fills w from data without reflection, for the files [Marshal]
-// writes and any JSON of the same shape. It gives up, returning false, on
-// anything encoding/json might read differently or reject: unknown,
-// repeated or differently cased keys, null, numbers that are not plain
-// integers, invalid UTF-8, \u escapes of surrogates. Then, and whenever
-// what it read is in error, [Unmarshal] parses again with encoding/json, so
-// the result and the errors are the same either way; only the speed
-// differs.
-func parseWire(data []byte, w *wireFile) bool {
-	p := parser{data: data, intern: map[string]string{}}
-	var seen uint8
-	ok := p.object(func(key []byte) bool {
-		switch string(key) {
-		case "version":
-			v, ok := p.int()
-			w.Version = int(v)
-			return p.once(&seen, 1) && ok
-		case "recorded_at":
-			var ok bool
-			w.RecordedAt, ok = p.str(false)
-			return p.once(&seen, 2) && ok
-		case "interactions":
-			return p.once(&seen, 4) && p.interactions(w)
-		}
-		return false
-	})
-	p.ws()
-	return ok && p.i == len(data)
+// A placedError is an error at a byte offset of the file.
+type placedError struct {
+	off int
+	err error
 }
 
-// A parser reads JSON from data[i:].
-type parser struct {
-	data   []byte
-	i      int
-	intern map[string]string // the strings that repeat: header names, methods, statuses
+func (e *placedError) Error() string { return e.err.Error() }
+func (e *placedError) Unwrap() error { return e.err }
+func (e *placedError) offset() int   { return e.off }
+
+// A kindError reports a value of the wrong JSON type.
+type kindError struct {
+	off       int
+	name      string // of the member, or empty
+	want, got string
 }
 
-// once records that the member with this bit was seen, and reports whether it
-// was the first time.
-func (p *parser) once(seen *uint8, bit uint8) bool {
-	if *seen&bit != 0 {
-		return false
+func (e *kindError) Error() string {
+	name := e.name
+	if name == "" {
+		name = "it"
 	}
-	*seen |= bit
-	return true
+	return name + " should be a JSON " + e.want + ", not " + e.got
 }
 
+func (e *kindError) offset() int { return e.off }
+
+// A truncatedError reports a file that ends in the middle of a value.
+type truncatedError struct{ size int }
+
+func (e *truncatedError) Error() string {
+	return fmt.Sprintf("truncated: the JSON ends after %d bytes", e.size)
+}
+
+// char names the byte c in a syntax error.
+func char(c byte) string {
+	if c < utf8.RuneSelf {
+		return "character " + strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+// A parser reads JSON from data[i:]. It checks everything it reads, as
+// strictly as encoding/json: whatever it accepts is one JSON document.
+//
+// What reads a value starts at its first byte: the spacing before it is
+// read past by what comes before, the start of an object or array (open),
+// a colon or a comma (more), or at the top of the document the caller.
+type parser struct {
+	data    []byte
+	i       int
+	depth   int               // of the objects and arrays open at i
+	intern  map[string]string // the strings that repeat: header names and values, methods, statuses
+	recent  [64]string        // a cache of intern
+	scratch []byte            // strings with escapes, unescaped
+	values  []string          // the values of the header being read
+	names   []headerName      // the names of the header being read
+}
+
+type headerName struct {
+	name   string
+	at, to int // the offset of the name, and the end of its values in parser.values
+}
+
+// maxDepth is how deeply arrays and objects may nest, as in encoding/json.
+const maxDepth = 10000
+
+// errorAt places err at off, unless it has a place already.
+func (p *parser) errorAt(off int, err error) error {
+	var placed interface{ offset() int }
+	if errors.As(err, &placed) {
+		return err
+	}
+	return &placedError{off: off, err: err}
+}
+
+// syntax reports a syntax error at p.i, or truncation if data ends there.
+func (p *parser) syntax(format string, args ...any) error {
+	if p.i >= len(p.data) {
+		return p.truncated()
+	}
+	return &placedError{off: p.i, err: fmt.Errorf(format, args...)}
+}
+
+func (p *parser) truncated() error {
+	p.i = len(p.data)
+	return &truncatedError{size: len(p.data)}
+}
+
+// kindError reports that the value at p.i is not the JSON want.
+func (p *parser) kindError(want string) error {
+	if p.i >= len(p.data) {
+		return p.truncated()
+	}
+	var got string
+	switch c := p.data[p.i]; {
+	case c == '{':
+		got = "an object"
+	case c == '[':
+		got = "an array"
+	case c == '"':
+		got = "a string"
+	case c == '-' || '0' <= c && c <= '9':
+		got = "a number"
+	case c == 't' || c == 'f':
+		got = "a boolean"
+	case c == 'n':
+		got = "null"
+	default:
+		return p.syntax("invalid %s looking for beginning of value", char(c))
+	}
+	return &kindError{off: p.i, want: want, got: got}
+}
+
+// ws reads past spacing. Most of the spacing of a file Marshal wrote is
+// indentation: a run of spaces is read past eight bytes at a time, up to
+// the first that is not a space.
 func (p *parser) ws() {
-	for p.i < len(p.data) {
-		switch p.data[p.i] {
-		case ' ', '\n', '\t', '\r':
-			p.i++
+	d, i := p.data, p.i
+	for i < len(d) {
+		switch d[i] {
+		case ' ':
+			if i+8 > len(d) {
+				i++
+				continue
+			}
+			if x := binary.LittleEndian.Uint64(d[i:]) ^ eightSpaces; x != 0 {
+				i += bits.TrailingZeros64(x) / 8 // the first byte that is not a space
+			} else {
+				i += 8
+			}
+		case '\n', '\t', '\r':
+			i++
 		default:
+			p.i = i
 			return
 		}
 	}
+	p.i = i
 }
 
-// consume reads c after any spacing.
-func (p *parser) consume(c byte) bool {
-	p.ws()
-	if p.i < len(p.data) && p.data[p.i] == c {
-		p.i++
+const eightSpaces = 0x2020202020202020
+
+// null reads null, if it comes next.
+func (p *parser) null() bool {
+	if p.i < len(p.data) && p.data[p.i] == 'n' && bytes.HasPrefix(p.data[p.i:], []byte("null")) {
+		p.i += 4
 		return true
 	}
 	return false
 }
 
-// object reads an object, calling member after each key to read its value.
-func (p *parser) object(member func(key []byte) bool) bool {
-	if !p.consume('{') {
-		return false
+// open reads the start of an object or array, c being '{' or '[', and
+// reports whether it has members; if not, its end is read too.
+func (p *parser) open(c byte, want string) (bool, error) {
+	if p.i >= len(p.data) || p.data[p.i] != c {
+		return false, p.kindError(want)
 	}
-	if p.consume('}') {
-		return true
+	if p.depth == maxDepth {
+		return false, p.syntax("nesting deeper than %d levels", maxDepth)
 	}
-	for {
-		key, ok := p.key()
-		if !ok || !p.consume(':') || !member(key) {
-			return false
-		}
-		if !p.consume(',') {
-			return p.consume('}')
-		}
-	}
-}
-
-// array reads an array, calling elem to read each element.
-func (p *parser) array(elem func() bool) bool {
-	if !p.consume('[') {
-		return false
-	}
-	if p.consume(']') {
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		if !p.consume(',') {
-			return p.consume(']')
-		}
-	}
-}
-
-// key reads an object key that needs no unescaping.
-func (p *parser) key() ([]byte, bool) {
-	if !p.consume('"') {
-		return nil, false
-	}
-	start := p.i
-	for p.i < len(p.data) {
-		switch c := p.data[p.i]; {
-		case c == '"':
-			p.i++
-			return p.data[start : p.i-1], true
-		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-			return nil, false
-		}
+	p.i++
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == c+2 { // '}' or ']'
 		p.i++
+		return false, nil
 	}
-	return nil, false
+	p.depth++
+	return true, nil
 }
 
-// str reads a string. Short strings that intern says may repeat are shared.
-func (p *parser) str(intern bool) (string, bool) {
-	if !p.consume('"') {
-		return "", false
-	}
-	start := p.i
-	for p.i < len(p.data) {
-		c := p.data[p.i]
-		switch {
-		case c == '"':
-			b := p.data[start:p.i]
+// more reads what follows a member or element: a comma, then true, or the
+// end of the object or array, then false.
+func (p *parser) more(end byte) (bool, error) {
+	p.ws()
+	if p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ',':
 			p.i++
-			if intern && len(b) <= 64 {
-				if s, ok := p.intern[string(b)]; ok {
-					return s, true
-				}
-				s := string(b)
-				if len(p.intern) < 1024 {
-					p.intern[s] = s
-				}
-				return s, true
-			}
-			return string(b), true
-		case c == '\\':
-			return p.escaped(append([]byte(nil), p.data[start:p.i]...))
-		case c < 0x20:
-			return "", false
-		case c < utf8.RuneSelf:
+			p.ws()
+			return true, nil
+		case end:
 			p.i++
-		default:
-			r, size := utf8.DecodeRune(p.data[p.i:])
-			if r == utf8.RuneError && size == 1 {
-				return "", false
-			}
-			p.i += size
+			p.depth--
+			return false, nil
 		}
 	}
-	return "", false
+	if end == '}' {
+		return false, p.syntax("invalid %s after object key:value pair", p.charAt())
+	}
+	return false, p.syntax("invalid %s after array element", p.charAt())
 }
 
-// escaped reads the rest of a string that has escapes; buf holds what came
-// before the first.
-func (p *parser) escaped(buf []byte) (string, bool) {
-	for p.i < len(p.data) {
-		c := p.data[p.i]
+// charAt names the byte at p.i, for syntax, which reports truncation when
+// there is none.
+func (p *parser) charAt() string {
+	if p.i < len(p.data) {
+		return char(p.data[p.i])
+	}
+	return ""
+}
+
+// key reads an object's key, unescaped; the bytes are valid until the
+// next string is read.
+func (p *parser) key() ([]byte, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return nil, p.syntax("invalid %s looking for beginning of object key string", p.charAt())
+	}
+	return p.stringBytes()
+}
+
+func (p *parser) colon() error {
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == ':' {
+		p.i++
+		p.ws()
+		return nil
+	}
+	return p.syntax("invalid %s after object key", p.charAt())
+}
+
+// plain marks the bytes that stand for themselves in a JSON string:
+// printable ASCII but the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// stringBytes reads a string, whose opening quote is at p.i, and returns
+// its content: a slice of data when it has no escapes and is valid UTF-8,
+// otherwise p.scratch, valid until the next string is read. Invalid UTF-8
+// becomes U+FFFD, as in encoding/json.
+func (p *parser) stringBytes() ([]byte, error) {
+	data := p.data
+	start := p.i + 1
+	for i := start; i < len(data); {
+		c := data[i]
+		switch {
+		case plain[c]:
+			i++
+		case c == '"':
+			p.i = i + 1
+			return data[start:i], nil
+		case c == '\\':
+			return p.unescape(start, i)
+		case c < 0x20:
+			p.i = i
+			return nil, p.syntax("invalid %s in string literal", char(c))
+		default:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return p.unescape(start, i)
+			}
+			i += size
+		}
+	}
+	return nil, p.truncated()
+}
+
+// unescape reads the rest of a string from data[i:], data[start:i] being
+// plain.
+func (p *parser) unescape(start, i int) ([]byte, error) {
+	data := p.data
+	buf := append(p.scratch[:0], data[start:i]...)
+	defer func() { p.scratch = buf[:0] }()
+	for i < len(data) {
+		c := data[i]
 		switch {
 		case c == '"':
-			p.i++
-			return string(buf), true
+			p.i = i + 1
+			return buf, nil
 		case c == '\\':
-			if p.i+1 >= len(p.data) {
-				return "", false
+			if i+1 >= len(data) {
+				return nil, p.truncated()
 			}
-			e := p.data[p.i+1]
-			p.i += 2
-			switch e {
+			switch e := data[i+1]; e {
 			case '"', '\\', '/':
 				buf = append(buf, e)
 			case 'b':
@@ -466,342 +435,533 @@ func (p *parser) escaped(buf []byte) (string, bool) {
 			case 't':
 				buf = append(buf, '\t')
 			case 'u':
-				if p.i+4 > len(p.data) {
-					return "", false
+				r, bad := hex4(data, i+2)
+				if bad >= 0 {
+					p.i = bad
+					return nil, p.syntax("invalid %s in \\u hexadecimal character escape", p.charAt())
 				}
-				r, err := strconv.ParseUint(string(p.data[p.i:p.i+4]), 16, 16)
-				if err != nil || utf16.IsSurrogate(rune(r)) {
-					return "", false
+				i += 6
+				if utf16.IsSurrogate(r) {
+					// A pair stands for one character; a surrogate alone,
+					// for none: it becomes U+FFFD, as in encoding/json.
+					r2, bad := rune(-1), 0
+					if i+1 < len(data) && data[i] == '\\' && data[i+1] == 'u' {
+						r2, bad = hex4(data, i+2)
+					}
+					if d := utf16.DecodeRune(r, r2); bad < 0 && d != utf8.RuneError {
+						r = d
+						i += 6
+					} else {
+						r = utf8.RuneError
+					}
 				}
-				buf = utf8.AppendRune(buf, rune(r))
-				p.i += 4
+				buf = utf8.AppendRune(buf, r)
+				continue
 			default:
-				return "", false
+				p.i = i + 1
+				return nil, p.syntax("invalid %s in string escape code", char(e))
 			}
+			i += 2
 		case c < 0x20:
-			return "", false
+			p.i = i
+			return nil, p.syntax("invalid %s in string literal", char(c))
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)
-			p.i++
+			i++
 		default:
-			r, size := utf8.DecodeRune(p.data[p.i:])
-			if r == utf8.RuneError && size == 1 {
-				return "", false
-			}
-			buf = append(buf, p.data[p.i:p.i+size]...)
-			p.i += size
+			r, size := utf8.DecodeRune(data[i:])
+			buf = utf8.AppendRune(buf, r) // U+FFFD for an invalid byte
+			i += size
 		}
 	}
-	return "", false
+	return nil, p.truncated()
 }
 
-// int reads an integer written without fraction or exponent, small enough
-// for any Go int.
-func (p *parser) int() (int64, bool) {
-	p.ws()
-	neg := p.i < len(p.data) && p.data[p.i] == '-'
-	if neg {
-		p.i++
+// hex4 reads the four hex digits of a \u escape at data[i:]. It returns the
+// offset of the first that is not one, or -1.
+func hex4(data []byte, i int) (rune, int) {
+	var r rune
+	for j := i; j < i+4; j++ {
+		if j >= len(data) {
+			return 0, j
+		}
+		c := data[j]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, j
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, -1
+}
+
+// str reads a string. Short ones that shared says may repeat are read into
+// one copy for all.
+func (p *parser) str(shared bool) (string, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", p.kindError("string")
+	}
+	b, err := p.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	if shared {
+		return p.share(b), nil
+	}
+	return string(b), nil
+}
+
+func (p *parser) share(b []byte) string {
+	if len(b) > 64 || len(b) == 0 {
+		return string(b)
+	}
+	// The strings that repeat most, header names and common values, are
+	// found in recent, indexed by their length and ends, before the map.
+	slot := &p.recent[(len(b)*7+int(b[0])*3+int(b[len(b)-1]))%len(p.recent)]
+	if *slot == string(b) {
+		return *slot
+	}
+	s, ok := p.intern[string(b)]
+	if !ok {
+		s = string(b)
+		if p.intern == nil {
+			p.intern = make(map[string]string, 64)
+		}
+		if len(p.intern) < 1024 {
+			p.intern[s] = s
+		}
+	}
+	*slot = s
+	return s
+}
+
+// text reads a text: a string, or {"latin1": "…"} for bytes that are not
+// UTF-8 (see [writer.latin1]).
+func (p *parser) text(shared bool) (string, error) {
+	if p.i < len(p.data) && p.data[p.i] == '{' {
+		return p.latin1()
+	}
+	return p.str(shared)
+}
+
+func (p *parser) latin1() (string, error) {
+	start := p.i
+	more, err := p.open('{', "object")
+	if err != nil {
+		return "", err
+	}
+	if !more {
+		return "", p.errorAt(start, errors.New(`{} is no text: bytes that are not UTF-8 are written as {"latin1": "…"}`))
+	}
+	at := p.i
+	name, err := p.key()
+	if err != nil {
+		return "", err
+	}
+	if string(name) != "latin1" {
+		return "", p.errorAt(at, fmt.Errorf(`unknown key %q: bytes that are not UTF-8 are written as {"latin1": "…"}`, name))
+	}
+	if err := p.colon(); err != nil {
+		return "", err
+	}
+	at = p.i
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", named("latin1", p.kindError("string"))
+	}
+	b, err := p.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r > 0xff {
+			return "", p.errorAt(at, fmt.Errorf("latin1: %q is not one byte: each character stands for a byte, U+0000 to U+00FF", r))
+		}
+		out = append(out, byte(r))
+		i += size
+	}
+	if more, err := p.more('}'); err != nil {
+		return "", err
+	} else if more {
+		return "", p.errorAt(p.i, errors.New(`{"latin1": "…"} has no other key`))
+	}
+	return string(out), nil
+}
+
+// integer reads a number that is an integer and fits in an int64.
+func (p *parser) integer() (int64, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9') {
+		return 0, p.kindError("number")
 	}
 	start := p.i
-	var n int64
-	for p.i < len(p.data) && '0' <= p.data[p.i] && p.data[p.i] <= '9' {
-		n = n*10 + int64(p.data[p.i]-'0')
+	if err := p.number(); err != nil {
+		return 0, err
+	}
+	s := p.data[start:p.i]
+	if bytes.ContainsAny(s, ".eE") {
+		return 0, p.errorAt(start, fmt.Errorf("%s is not an integer", s))
+	}
+	digits, neg := s, s[0] == '-'
+	if neg {
+		digits = s[1:]
+	}
+	var n uint64 // at most 1<<63, so n*10+9 never overflows
+	for _, c := range digits {
+		if n > (1<<63)/10 {
+			return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+		}
+		n = n*10 + uint64(c-'0')
+		if n > 1<<63 {
+			return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+		}
+	}
+	switch {
+	case neg:
+		return -int64(n), nil // -1<<63 included: the negation wraps to itself
+	case n == 1<<63:
+		return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+	}
+	return int64(n), nil
+}
+
+// boolean reads true or false.
+func (p *parser) boolean() (bool, error) {
+	if p.i < len(p.data) {
+		switch p.data[p.i] {
+		case 't':
+			return true, p.literal("true")
+		case 'f':
+			return false, p.literal("false")
+		}
+	}
+	return false, p.kindError("boolean")
+}
+
+// literal reads true, false or null, the one whose first letter is at p.i.
+func (p *parser) literal(word string) error {
+	for j := 1; j < len(word); j++ {
+		p.i++
+		if p.i >= len(p.data) || p.data[p.i] != word[j] {
+			return p.syntax("invalid %s in literal %s", p.charAt(), word)
+		}
+	}
+	p.i++
+	return nil
+}
+
+// number reads a number, at whose first byte p.i is.
+func (p *parser) number() error {
+	d := p.data
+	if d[p.i] == '-' {
 		p.i++
 	}
-	digits := p.i - start
 	switch {
-	case digits == 0 || digits > 18:
-		return 0, false
-	case digits > 1 && p.data[start] == '0':
-		return 0, false
-	case p.i < len(p.data) && (p.data[p.i] == '.' || p.data[p.i] == 'e' || p.data[p.i] == 'E'):
-		return 0, false
+	case p.i < len(d) && d[p.i] == '0':
+		p.i++
+	case p.i < len(d) && '1' <= d[p.i] && d[p.i] <= '9':
+		p.digits()
+	default:
+		return p.syntax("invalid %s in numeric literal", p.charAt())
 	}
-	if neg {
-		n = -n
+	if p.i < len(d) && d[p.i] == '.' {
+		p.i++
+		if p.i >= len(d) || d[p.i] < '0' || d[p.i] > '9' {
+			return p.syntax("invalid %s after decimal point in numeric literal", p.charAt())
+		}
+		p.digits()
 	}
-	return n, true
+	if p.i < len(d) && (d[p.i] == 'e' || d[p.i] == 'E') {
+		p.i++
+		if p.i < len(d) && (d[p.i] == '+' || d[p.i] == '-') {
+			p.i++
+		}
+		if p.i >= len(d) || d[p.i] < '0' || d[p.i] > '9' {
+			return p.syntax("invalid %s in exponent of numeric literal", p.charAt())
+		}
+		p.digits()
+	}
+	return nil
 }
 
-// uint8 reads a number from 0 to 255, as encoding/json reads one into a
-// uint8.
-func (p *parser) uint8(v *uint8) bool {
-	p.ws()
-	if p.i < len(p.data) && p.data[p.i] == '-' {
-		return false // even -0, which encoding/json refuses for an unsigned field
+func (p *parser) digits() {
+	for p.i < len(p.data) && '0' <= p.data[p.i] && p.data[p.i] <= '9' {
+		p.i++
 	}
-	n, ok := p.int()
-	*v = uint8(n)
-	return ok && n <= 255
 }
 
-// bool reads true or false.
-func (p *parser) bool() (bool, bool) {
-	p.ws()
-	rest := p.data[p.i:]
-	switch {
-	case bytes.HasPrefix(rest, []byte("true")):
-		p.i += 4
-		return true, true
-	case bytes.HasPrefix(rest, []byte("false")):
-		p.i += 5
-		return false, true
-	}
-	return false, false
-}
-
-// raw reads any JSON value and returns its bytes, as json.RawMessage would
-// hold them. It finds where the value ends but does not check it: the
-// json.Compact of [wireBody.bytes] does, and on an error [Unmarshal] starts
-// again with encoding/json.
-func (p *parser) raw() ([]byte, bool) {
-	p.ws()
-	start, depth := p.i, 0
-	for p.i < len(p.data) {
-		c := p.data[p.i]
+// skipString reads past a string, whose opening quote is at p.i, checking
+// its escapes.
+func (p *parser) skipString() error {
+	data := p.data
+	for i := p.i + 1; i < len(data); {
+		c := data[i]
 		switch {
 		case c == '"':
-			for p.i++; p.i < len(p.data) && p.data[p.i] != '"'; p.i++ {
-				if p.data[p.i] == '\\' {
-					p.i++
+			p.i = i + 1
+			return nil
+		case c == '\\':
+			if i+1 >= len(data) {
+				return p.truncated()
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if _, bad := hex4(data, i+2); bad >= 0 {
+					p.i = bad
+					return p.syntax("invalid %s in \\u hexadecimal character escape", p.charAt())
+				}
+				i += 6
+			default:
+				p.i = i + 1
+				return p.syntax("invalid %s in string escape code", char(data[i+1]))
+			}
+		case c < 0x20:
+			p.i = i
+			return p.syntax("invalid %s in string literal", char(c))
+		default:
+			i++
+		}
+	}
+	return p.truncated()
+}
+
+// skip reads past any value, checking it.
+func (p *parser) skip() error {
+	var inline [32]byte
+	stack := inline[:0] // the '{' and '[' of the objects and arrays the value is in
+	for {
+		// A value.
+		p.ws()
+		if p.i >= len(p.data) {
+			return p.truncated()
+		}
+		switch c := p.data[p.i]; {
+		case c == '{' || c == '[':
+			if p.depth+len(stack) == maxDepth {
+				return p.syntax("nesting deeper than %d levels", maxDepth)
+			}
+			p.i++
+			p.ws()
+			if p.i < len(p.data) && p.data[p.i] == c+2 {
+				p.i++
+				break
+			}
+			stack = append(stack, c)
+			if c == '{' {
+				if err := p.memberKey(); err != nil {
+					return err
 				}
 			}
-			if p.i >= len(p.data) {
-				return nil, false
+			continue
+		case c == '"':
+			if err := p.skipString(); err != nil {
+				return err
 			}
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			if depth == 0 { // the end of the enclosing object
-				return p.rawEnd(start)
+		case c == '-' || '0' <= c && c <= '9':
+			if err := p.number(); err != nil {
+				return err
 			}
-			depth--
-		case depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r'):
-			return p.rawEnd(start)
+		case c == 't':
+			if err := p.literal("true"); err != nil {
+				return err
+			}
+		case c == 'f':
+			if err := p.literal("false"); err != nil {
+				return err
+			}
+		case c == 'n':
+			if err := p.literal("null"); err != nil {
+				return err
+			}
+		default:
+			return p.syntax("invalid %s looking for beginning of value", char(c))
 		}
-		p.i++
-		if depth == 0 && (c == '"' || c == '}' || c == ']') {
-			return p.rawEnd(start)
+		// What follows a value: another, or the end of what holds it.
+	after:
+		for {
+			if len(stack) == 0 {
+				return nil
+			}
+			top := stack[len(stack)-1]
+			p.ws()
+			switch {
+			case p.i < len(p.data) && p.data[p.i] == ',':
+				p.i++
+				if top == '{' {
+					if err := p.memberKey(); err != nil {
+						return err
+					}
+				}
+				break after
+			case p.i < len(p.data) && p.data[p.i] == top+2:
+				p.i++
+				stack = stack[:len(stack)-1]
+			case top == '{':
+				return p.syntax("invalid %s after object key:value pair", p.charAt())
+			default:
+				return p.syntax("invalid %s after array element", p.charAt())
+			}
 		}
 	}
-	return nil, false
 }
 
-func (p *parser) rawEnd(start int) ([]byte, bool) {
-	b := p.data[start:p.i]
-	return b, len(b) > 0
-}
-
-func (p *parser) interactions(w *wireFile) bool {
-	w.Interactions = make([]wireInteraction, 0, len(p.data)/1024+1)
-	return p.array(func() bool {
-		w.Interactions = append(w.Interactions, wireInteraction{})
-		return p.interaction(&w.Interactions[len(w.Interactions)-1])
-	})
-}
-
-func (p *parser) interaction(in *wireInteraction) bool {
-	var seen uint8
-	return p.object(func(key []byte) bool {
-		switch string(key) {
-		case "request":
-			in.Request = new(wireRequest)
-			return p.once(&seen, 1) && p.request(in.Request)
-		case "response":
-			in.Response = new(wireResponse)
-			return p.once(&seen, 2) && p.response(in.Response)
-		case "error":
-			in.Error = new(Error)
-			return p.once(&seen, 4) && p.error(in.Error)
-		case "duration":
-			var ok bool
-			in.Duration, ok = p.str(false)
-			return p.once(&seen, 8) && ok
-		}
-		return false
-	})
-}
-
-func (p *parser) request(r *wireRequest) bool {
-	var seen uint8
-	return p.object(func(key []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "method":
-			r.Method, ok = p.str(true)
-			return p.once(&seen, 1) && ok
-		case "url":
-			r.URL, ok = p.str(false)
-			return p.once(&seen, 2) && ok
-		case "headers":
-			r.Header, ok = p.header()
-			return p.once(&seen, 4) && ok
-		}
-		return p.body(&r.wireBody, key, &seen)
-	})
-}
-
-func (p *parser) response(r *wireResponse) bool {
-	var seen uint16
-	once := func(bit uint16) bool {
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+// memberKey reads past a member's key and its colon.
+func (p *parser) memberKey() error {
+	p.ws()
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return p.syntax("invalid %s looking for beginning of object key string", p.charAt())
 	}
-	var bodySeen uint8
-	return p.object(func(key []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "status":
-			r.Status, ok = p.str(true)
-			return once(1) && ok
-		case "code":
-			var n int64
-			n, ok = p.int()
-			r.Code = int(n)
-			return once(2) && ok
-		case "proto":
-			r.Proto, ok = p.str(true)
-			return once(4) && ok
-		case "headers":
-			r.Header, ok = p.header()
-			return once(8) && ok
-		case "trailers":
-			r.Trailer, ok = p.header()
-			return once(16) && ok
-		case "content_length":
-			var n int64
-			n, ok = p.int()
-			r.ContentLength = &n
-			return once(32) && ok
-		case "uncompressed":
-			r.Uncompressed, ok = p.bool()
-			return once(64) && ok
-		case "truncated":
-			r.Truncated, ok = p.bool()
-			return once(128) && ok
-		case "body_error":
-			r.BodyError = new(Error)
-			return once(256) && p.error(r.BodyError)
-		}
-		return p.body(&r.wireBody, key, &bodySeen)
-	})
+	if err := p.skipString(); err != nil {
+		return err
+	}
+	return p.colon()
 }
 
-// body reads the body member named key, using bits 16 to 64 of seen.
-func (p *parser) body(b *wireBody, key []byte, seen *uint8) bool {
-	switch string(key) {
-	case "body":
-		s, ok := p.str(false)
-		b.Body = &s
-		return p.once(seen, 16) && ok
-	case "body_base64":
-		s, ok := p.str(false)
-		b.BodyBase64 = &s
-		return p.once(seen, 32) && ok
-	case "body_json":
-		raw, ok := p.raw()
-		b.BodyJSON = raw
-		return p.once(seen, 64) && ok
+// header reads a header: an object of names to arrays of values. The
+// values of all names share one slice, capped for each name so that
+// appending to one never writes over the next.
+func (p *parser) header() (http.Header, error) {
+	more, err := p.open('{', "object")
+	if err != nil {
+		return nil, err
+	}
+	p.values, p.names = p.values[:0], p.names[:0]
+	for more {
+		at := p.i
+		b, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		name := p.share(b)
+		if err := p.colon(); err != nil {
+			return nil, err
+		}
+		if !p.null() {
+			more, err := p.open('[', "array")
+			if err != nil {
+				return nil, named(strconv.Quote(name), err)
+			}
+			for more {
+				v, err := p.text(true)
+				if err != nil {
+					return nil, named(strconv.Quote(name), err)
+				}
+				p.values = append(p.values, v)
+				if more, err = p.more(']'); err != nil {
+					return nil, err
+				}
+			}
+		}
+		p.names = append(p.names, headerName{name: name, at: at, to: len(p.values)})
+		if more, err = p.more('}'); err != nil {
+			return nil, err
+		}
+	}
+	values := make([]string, len(p.values))
+	copy(values, p.values)
+	h := make(http.Header, len(p.names))
+	from := 0
+	for _, n := range p.names {
+		h[n.name] = values[from:n.to:n.to]
+		from = n.to
+	}
+	if len(h) < len(p.names) {
+		return nil, p.repeatedName()
+	}
+	return h, nil
+}
+
+// repeatedName reports the first name of the header just read that
+// appears twice.
+func (p *parser) repeatedName() error {
+	seen := map[string]bool{}
+	for _, n := range p.names {
+		if seen[n.name] {
+			return p.errorAt(n.at, fmt.Errorf("%q appears twice", n.name))
+		}
+		seen[n.name] = true
+	}
+	return nil
+}
+
+// body reads a body in the given form: text, base64 or JSON.
+func (p *parser) body(form int) ([]byte, error) {
+	start := p.i
+	if form == bodyJSON {
+		if err := p.skip(); err != nil {
+			return nil, err
+		}
+		return compact(p.data[start:p.i]), nil
+	}
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return nil, p.kindError("string")
+	}
+	b, err := p.stringBytes()
+	if err != nil {
+		return nil, err
+	}
+	if form == bodyText {
+		return bytes.Clone(b), nil
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
+	n, err := base64.StdEncoding.Decode(out, b)
+	if err != nil {
+		return nil, p.errorAt(start, err)
+	}
+	return out[:n], nil
+}
+
+// compact returns a copy of the JSON b without its spacing.
+func compact(b []byte) []byte {
+	if !spacedJSON(b) {
+		return bytes.Clone(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			end := stringEnd(b, i)
+			out = append(out, b[i:end]...)
+			i = end - 1
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// spacedJSON reports whether the JSON b has spacing outside its strings.
+func spacedJSON(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			return true
+		case '"':
+			i = stringEnd(b, i) - 1
+		}
 	}
 	return false
 }
 
-// header reads a header object: names to arrays of values.
-func (p *parser) header() (http.Header, bool) {
-	if !p.consume('{') {
-		return nil, false
-	}
-	h := http.Header{}
-	if p.consume('}') {
-		return h, true
-	}
-	for {
-		k, ok := p.str(true)
-		if !ok || !p.consume(':') {
-			return nil, false
-		}
-		if _, dup := h[k]; dup {
-			return nil, false
-		}
-		vs := []string{}
-		if !p.array(func() bool {
-			v, ok := p.str(true)
-			vs = append(vs, v)
-			return ok
-		}) {
-			return nil, false
-		}
-		h[k] = vs
-		if !p.consume(',') {
-			return h, p.consume('}')
+// stringEnd returns the offset just past the string of the JSON b that
+// starts at i.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
 		}
 	}
-}
-
-func (p *parser) error(e *Error) bool {
-	var seen uint16
-	return p.object(func(key []byte) bool {
-		var s *string
-		var b *bool
-		var bit uint16
-		switch string(key) {
-		case "kind":
-			s, bit = &e.Kind, 1
-		case "message":
-			s, bit = &e.Message, 2
-		case "op":
-			s, bit = &e.Op, 4
-		case "net":
-			s, bit = &e.Net, 8
-		case "addr":
-			s, bit = &e.Addr, 16
-		case "detail":
-			s, bit = &e.Detail, 32
-		case "name":
-			s, bit = &e.Name, 64
-		case "server":
-			s, bit = &e.Server, 128
-		case "not_found":
-			b, bit = &e.NotFound, 256
-		case "temporary":
-			b, bit = &e.Temporary, 512
-		case "timeout":
-			b, bit = &e.Timeout, 1024
-		case "alert":
-			if seen&2048 != 0 {
-				return false
-			}
-			seen |= 2048
-			return p.uint8(&e.Alert)
-		case "record_header":
-			if seen&4096 != 0 {
-				return false
-			}
-			seen |= 4096
-			s, ok := p.str(false)
-			if !ok {
-				return false
-			}
-			var err error
-			e.RecordHeader, err = base64.StdEncoding.DecodeString(s)
-			return err == nil
-		default:
-			return false
-		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		var ok bool
-		if s != nil {
-			*s, ok = p.str(true)
-		} else {
-			*b, ok = p.bool()
-		}
-		return ok
-	})
+	return len(b)
 }

@@ -4,20 +4,22 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
-// marshal returns the uncompressed JSON of f. The output depends only on f:
-// header names are sorted, and the same file always gives the same bytes.
-// A zero Version is written as [Version].
-func marshal(f *file) []byte {
+// marshal returns the uncompressed JSON of f, or an error naming what
+// Unmarshal would refuse in it. The output depends only on f: header names
+// are sorted, and the same file always gives the same bytes.
+func marshal(f *file) ([]byte, error) {
 	w := writer{buf: make([]byte, 0, 256+estimate(f))}
-	w.file(f)
-	return w.buf
+	if err := fileFormat.write(&w, f); err != nil {
+		return nil, err
+	}
+	w.buf = append(w.buf, '\n')
+	return w.buf, nil
 }
 
 // estimate guesses the encoded size, so the buffer grows at most once or
@@ -46,256 +48,142 @@ func headerSize(h http.Header) int {
 	return n
 }
 
+// A writer appends the file to buf, two spaces of indentation per level.
 type writer struct {
 	buf     []byte
-	scratch bytes.Buffer
+	depth   int          // the level of the members being written
+	names   []string     // scratch for sorting header names
+	scratch bytes.Buffer // scratch for indenting JSON bodies
 }
 
-func (w *writer) nl(depth int) {
+// nl starts a line at the current depth.
+func (w *writer) nl() {
 	w.buf = append(w.buf, '\n')
-	for range depth {
+	for range w.depth {
 		w.buf = append(w.buf, ' ', ' ')
 	}
 }
 
-// member starts a member of an object at depth; first says whether it is the
-// object's first.
-func (w *writer) member(depth int, first bool) {
-	if !first {
-		w.buf = append(w.buf, ',')
-	}
-	w.nl(depth)
-}
-
-// key starts a member whose name needs no escaping.
-func (w *writer) key(depth int, first bool, name string) {
-	w.member(depth, first)
+// key writes a member's key, which needs no escaping.
+func (w *writer) key(name string) {
 	w.buf = append(w.buf, '"')
 	w.buf = append(w.buf, name...)
 	w.buf = append(w.buf, '"', ':', ' ')
 }
 
-func (w *writer) file(f *file) {
-	v := f.Version
-	if v == 0 {
-		v = Version
+// text writes s as a JSON string when it is valid UTF-8, and as
+// {"latin1": "…"} otherwise, so that any bytes read back as they were.
+func (w *writer) text(s string) {
+	mark := len(w.buf)
+	if !w.str(s) {
+		w.buf = w.buf[:mark]
+		w.latin1(s)
 	}
-	w.buf = append(w.buf, '{')
-	w.key(1, true, "version")
-	w.buf = strconv.AppendInt(w.buf, int64(v), 10)
-	if !f.RecordedAt.IsZero() {
-		w.key(1, false, "recorded_at")
-		w.buf = append(w.buf, '"')
-		w.buf = f.RecordedAt.UTC().Truncate(time.Second).AppendFormat(w.buf, time.RFC3339)
-		w.buf = append(w.buf, '"')
-	}
-	w.key(1, false, "interactions")
-	if len(f.Interactions) == 0 {
-		w.buf = append(w.buf, "[]\n}\n"...)
-		return
-	}
-	w.buf = append(w.buf, '[')
-	for i := range f.Interactions {
-		if i > 0 {
-			w.buf = append(w.buf, ',')
-		}
-		w.nl(2)
-		w.interaction(&f.Interactions[i], 2)
-	}
-	w.nl(1)
-	w.buf = append(w.buf, "]\n}\n"...)
 }
 
-func (w *writer) interaction(in *Interaction, d int) {
-	w.buf = append(w.buf, '{')
-	w.key(d+1, true, "request")
-	w.request(&in.Request, d+1)
-	if in.Response != nil {
-		w.key(d+1, false, "response")
-		w.response(in.Response, d+1)
-	}
-	if in.Error != nil {
-		w.key(d+1, false, "error")
-		w.error(in.Error, d+1)
-	}
-	if in.Duration != 0 {
-		w.key(d+1, false, "duration")
-		w.str(in.Duration.String())
-	}
-	w.nl(d)
-	w.buf = append(w.buf, '}')
-}
-
-func (w *writer) request(r *Request, d int) {
-	w.buf = append(w.buf, '{')
-	w.key(d+1, true, "method")
-	w.str(r.Method)
-	w.key(d+1, false, "url")
-	w.str(r.URL)
-	w.header(d+1, "headers", r.Header)
-	w.body(d+1, r.Body)
-	w.nl(d)
-	w.buf = append(w.buf, '}')
-}
-
-func (w *writer) response(r *Response, d int) {
-	w.buf = append(w.buf, '{')
-	// What the reader can derive is left out: the usual status text,
-	// HTTP/1.1, a content length equal to the body's.
-	w.key(d+1, true, "code")
-	w.buf = strconv.AppendInt(w.buf, int64(r.StatusCode), 10)
-	if r.Status != "" && r.Status != statusLine(r.StatusCode) {
-		w.key(d+1, false, "status")
-		w.str(r.Status)
-	}
-	if r.Proto != "" && r.Proto != defaultProto {
-		w.key(d+1, false, "proto")
-		w.str(r.Proto)
-	}
-	w.header(d+1, "headers", r.Header)
-	w.header(d+1, "trailers", r.Trailer)
-	if r.ContentLength != int64(len(r.Body)) {
-		w.key(d+1, false, "content_length")
-		w.buf = strconv.AppendInt(w.buf, r.ContentLength, 10)
-	}
-	if r.Uncompressed {
-		w.key(d+1, false, "uncompressed")
-		w.buf = append(w.buf, "true"...)
-	}
-	w.body(d+1, r.Body)
-	if r.Truncated {
-		w.key(d+1, false, "truncated")
-		w.buf = append(w.buf, "true"...)
-	}
-	if r.BodyError != nil {
-		w.key(d+1, false, "body_error")
-		w.error(r.BodyError, d+1)
-	}
-	w.nl(d)
-	w.buf = append(w.buf, '}')
-}
-
-func (w *writer) error(e *Error, d int) {
-	w.buf = append(w.buf, '{')
-	w.key(d+1, true, "kind")
-	w.str(e.Kind)
-	w.key(d+1, false, "message")
-	w.str(e.Message)
-	for _, f := range [...]struct{ name, v string }{
-		{"op", e.Op}, {"net", e.Net}, {"addr", e.Addr}, {"detail", e.Detail}, {"name", e.Name}, {"server", e.Server},
-	} {
-		if f.v != "" {
-			w.key(d+1, false, f.name)
-			w.str(f.v)
+// latin1 writes {"latin1": "…"} where each character, U+0000 to U+00FF,
+// stands for one byte of s: lossless for any bytes, and readable when they
+// are ISO 8859-1 text, as HTTP headers used to be. Control characters, the
+// no-break space and the soft hyphen are escaped, so that none hides in the
+// file.
+func (w *writer) latin1(s string) {
+	w.buf = append(w.buf, `{"latin1": "`...)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			w.buf = append(w.buf, '\\', c)
+		case c < 0x20 || 0x7f <= c && c <= 0xa0 || c == 0xad:
+			w.buf = append(w.buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			w.buf = utf8.AppendRune(w.buf, rune(c))
 		}
 	}
-	if e.Alert != 0 {
-		w.key(d+1, false, "alert")
-		w.buf = strconv.AppendUint(w.buf, uint64(e.Alert), 10)
-	}
-	if len(e.RecordHeader) > 0 {
-		w.key(d+1, false, "record_header")
-		w.buf = append(w.buf, '"')
-		w.buf = base64.StdEncoding.AppendEncode(w.buf, e.RecordHeader)
-		w.buf = append(w.buf, '"')
-	}
-	for _, f := range [...]struct {
-		name string
-		v    bool
-	}{{"not_found", e.NotFound}, {"temporary", e.Temporary}, {"timeout", e.Timeout}} {
-		if f.v {
-			w.key(d+1, false, f.name)
-			w.buf = append(w.buf, "true"...)
-		}
-	}
-	w.nl(d)
-	w.buf = append(w.buf, '}')
-}
-
-// defaultProto is the protocol of a response that names none.
-const defaultProto = "HTTP/1.1"
-
-// statusLine returns the usual status text of a code, "200 OK", as a
-// response without a "status" has.
-func statusLine(code int) string {
-	if text := http.StatusText(code); text != "" {
-		return strconv.Itoa(code) + " " + text
-	}
-	return strconv.Itoa(code)
+	w.buf = append(w.buf, `"}`...)
 }
 
 // header writes h with its names sorted and each name's values in order.
-func (w *writer) header(d int, name string, h http.Header) {
-	if len(h) == 0 {
-		return
-	}
-	w.key(d, false, name)
-	keys := make([]string, 0, len(h))
+func (w *writer) header(h http.Header) error {
+	names := w.names[:0]
 	for k := range h {
-		keys = append(keys, k)
+		names = append(names, k)
 	}
-	slices.Sort(keys)
+	slices.Sort(names)
+	w.names = names[:0]
 	w.buf = append(w.buf, '{')
-	for i, k := range keys {
-		w.member(d+1, i == 0)
-		w.str(k)
+	w.depth++
+	for i, k := range names {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.nl()
+		if !w.str(k) {
+			return fmt.Errorf("header name %q is not valid UTF-8: rename it", k)
+		}
 		w.buf = append(w.buf, ':', ' ', '[')
 		for j, v := range h[k] {
 			if j > 0 {
 				w.buf = append(w.buf, ',', ' ')
 			}
-			w.str(v)
+			w.text(v)
 		}
 		w.buf = append(w.buf, ']')
 	}
-	w.nl(d)
+	w.depth--
+	w.nl()
 	w.buf = append(w.buf, '}')
+	return nil
 }
 
-// body writes a body as text when it is text, as JSON when it is compact
-// JSON (indented when it is long, so that compacting it again gives the
-// same bytes), and as base64 otherwise.
-func (w *writer) body(d int, b []byte) {
+// classify returns how a body is stored: as text when it is text, as JSON
+// when it is compact JSON (an object or array with no spacing outside
+// strings: only then does indenting and compacting again give the same
+// bytes), as base64 otherwise; -1 when it is empty.
+func classify(b []byte) int {
 	switch {
 	case len(b) == 0:
-	case len(b) <= oneLineJSON && isCompactJSON(b, &w.scratch):
-		w.key(d, false, "body_json")
-		w.buf = append(w.buf, b...)
-	case isCompactJSON(b, &w.scratch):
-		w.key(d, false, "body_json")
-		w.scratch.Reset()
-		indent := make([]byte, 0, 2*d)
-		for range d {
-			indent = append(indent, ' ', ' ')
-		}
-		_ = json.Indent(&w.scratch, b, string(indent), "  ")
-		w.buf = append(w.buf, w.scratch.Bytes()...)
+		return -1
+	case isCompactJSON(b):
+		return bodyJSON
 	case isText(b):
-		w.key(d, false, "body")
-		w.str(string(b))
-	default:
-		w.key(d, false, "body_base64")
-		w.buf = append(w.buf, '"')
-		w.buf = base64.StdEncoding.AppendEncode(w.buf, b)
-		w.buf = append(w.buf, '"')
+		return bodyText
 	}
+	return bodyBase64
+}
+
+func isCompactJSON(b []byte) bool {
+	if b[0] != '{' && b[0] != '[' {
+		return false
+	}
+	p := parser{data: b}
+	return p.skip() == nil && p.i == len(b) && !spacedJSON(b) && isText(b)
 }
 
 // oneLineJSON is the size up to which a JSON body stays on one line, as
 // compact as it came: short bodies read best that way.
 const oneLineJSON = 80
 
-// isCompactJSON reports whether b is an object or array with no spacing
-// outside strings: only then does indenting and compacting again give b back.
-func isCompactJSON(b []byte, scratch *bytes.Buffer) bool {
-	if b[0] != '{' && b[0] != '[' {
-		return false
+// body writes the value of a body in the given form, one of classify's.
+// Long JSON is indented, so that its diffs are readable; compacting it
+// again gives the same bytes.
+func (w *writer) body(b []byte, form int) {
+	switch {
+	case form == bodyJSON && len(b) <= oneLineJSON:
+		w.buf = append(w.buf, b...)
+	case form == bodyJSON:
+		w.scratch.Reset()
+		indent := make([]byte, 0, 2*w.depth)
+		for range w.depth {
+			indent = append(indent, ' ', ' ')
+		}
+		_ = json.Indent(&w.scratch, b, string(indent), "  ")
+		w.buf = append(w.buf, w.scratch.Bytes()...)
+	case form == bodyText:
+		w.str(string(b))
+	default:
+		w.buf = append(w.buf, '"')
+		w.buf = base64.StdEncoding.AppendEncode(w.buf, b)
+		w.buf = append(w.buf, '"')
 	}
-	scratch.Reset()
-	if err := json.Compact(scratch, b); err != nil {
-		return false
-	}
-	return bytes.Equal(scratch.Bytes(), b) && isText(b)
 }
 
 // isText reports whether b is UTF-8 without control characters other than
@@ -321,9 +209,9 @@ func isText(b []byte) bool {
 
 const hexDigits = "0123456789abcdef"
 
-// str writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as in
-// encoding/json; bodies never reach here unless they are valid.
-func (w *writer) str(s string) {
+// str writes s as a JSON string, and reports false, having written part of
+// it, when s is not valid UTF-8.
+func (w *writer) str(s string) bool {
 	w.buf = append(w.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -352,11 +240,7 @@ func (w *writer) str(s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			w.buf = append(w.buf, s[start:i]...)
-			w.buf = append(w.buf, `\ufffd`...)
-			i++
-			start = i
-			continue
+			return false
 		}
 		if r == '\u2028' || r == '\u2029' {
 			w.buf = append(w.buf, s[start:i]...)
@@ -369,4 +253,5 @@ func (w *writer) str(s string) {
 	}
 	w.buf = append(w.buf, s[start:]...)
 	w.buf = append(w.buf, '"')
+	return true
 }

@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 	}
 	want := readBytes(t, goldenPath)
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("Marshal(fullFile()) mismatch (-want +got):\n%s\nYou can run 'go test ./codec -run TestGolden -update' to automatically update %s", diff, goldenPath)
+		t.Errorf("Marshal(fullFile()) mismatch (-want +got):\n%s\nYou can run 'go test ./cassette -run TestGolden -update' to automatically update %s", diff, goldenPath)
 	}
 
 	f, err := readFile(goldenPath)

@@ -87,7 +87,7 @@ func fullFile() *File {
 					Kind:         cassette.KindTLS,
 					Message:      "tls: first record does not look like a TLS handshake",
 					Detail:       "first record does not look like a TLS handshake",
-					RecordHeader: []byte("HTTP/"),
+					RecordHeader: "HTTP/",
 				},
 				Duration: 2 * time.Millisecond,
 			},
@@ -238,4 +238,18 @@ func readFile(path string) (*File, error) {
 		return nil, err
 	}
 	return fileOf(c), nil
+}
+
+// dirNames returns the names in dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

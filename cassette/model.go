@@ -45,28 +45,28 @@ type Response struct {
 // so that replay can return a value of the same type; the other fields keep
 // what that type carries.
 type Error struct {
-	Kind    string `json:"kind"`    // see the Kind constants
-	Message string `json:"message"` // the error's text when it was recorded
+	Kind    string // see the Kind constants
+	Message string // the error's text when it was recorded
 
-	Op   string `json:"op"`   // net.OpError: "dial", "read", …
-	Net  string `json:"net"`  // net.OpError: "tcp", …
-	Addr string `json:"addr"` // net.OpError: the remote address
+	Op   string // net.OpError: "dial", "read", …
+	Net  string // net.OpError: "tcp", …
+	Addr string // net.OpError: the remote address
 
-	Detail    string `json:"detail"`    // the inner error's own text: DNS: the resolver's, e.g. "no such host"; TLS: a tls.RecordHeaderError's Msg
-	Name      string `json:"name"`      // DNS: the name looked up
-	Server    string `json:"server"`    // DNS: the server used
-	NotFound  bool   `json:"not_found"` // DNS: the name does not exist
-	Temporary bool   `json:"temporary"` // DNS: the failure is temporary
-	Timeout   bool   `json:"timeout"`   // the error is a timeout
+	Detail    string // the inner error's own text: DNS: the resolver's, e.g. "no such host"; TLS: a tls.RecordHeaderError's Msg
+	Name      string // DNS: the name looked up
+	Server    string // DNS: the server used
+	NotFound  bool   // DNS: the name does not exist
+	Temporary bool   // DNS: the failure is temporary
+	Timeout   bool   // the error is a timeout
 
 	// Alert is the TLS alert sent or received, as numbered by RFC 8446
 	// (40 handshake_failure, 116 certificate_required, …); 0 when the
 	// failure was no alert (0, close_notify, is never an error).
-	Alert uint8 `json:"alert"`
+	Alert uint8
 	// RecordHeader holds the bytes of the record header that a
 	// tls.RecordHeaderError rejected: "HTTP/" when a plain HTTP server
 	// answered a TLS client.
-	RecordHeader []byte `json:"record_header"`
+	RecordHeader string
 }
 
 // The kinds of [Error].

@@ -182,7 +182,7 @@ func (r *jsonRules) mayHold(b []byte) bool {
 			return false
 		}
 		k += i
-		if end := stringEnd(b, k, 256); end > 0 && colonAfter(b, end) {
+		if end := stringEndWithin(b, k, 256); end > 0 && colonAfter(b, end) {
 			return true
 		}
 		i = k + 2
@@ -206,9 +206,9 @@ func keyAround(b []byte, i int) ([]byte, bool) {
 	return b[start:end], true
 }
 
-// stringEnd returns the index after the closing quote of the string that
+// stringEndWithin returns the index after the closing quote of the string that
 // b[i] is in, looking at most n bytes ahead, or -1.
-func stringEnd(b []byte, i, n int) int {
+func stringEndWithin(b []byte, i, n int) int {
 	for j := i; j < len(b) && j-i < n; j++ {
 		switch b[j] {
 		case '\\':
