@@ -4,6 +4,7 @@ package cassette_test
 // loopback.
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -425,5 +426,26 @@ func TestFaithfulErrorTLS(t *testing.T) {
 				t.Errorf("errors.Is(replayed, tls.AlertError(%d)) is false", uint8(tc.alert))
 			}
 		})
+	}
+}
+
+// TestGettersChangeNothing: asking a cassette for its file, or a recorder
+// for its cassette, leaves both as they were (the cassette's getter used to
+// stamp the current time into a cassette that had none).
+func TestGettersChangeNothing(t *testing.T) {
+	c := cassette.New(cassette.Interaction{
+		Request:  cassette.Request{Method: "GET", URL: "http://x/"},
+		Response: &cassette.Response{StatusCode: 204, Status: "204 No Content"},
+	})
+	first, err := cassette.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.RecordedAt().IsZero() {
+		t.Errorf("Marshal stamped the cassette with %v", c.RecordedAt())
+	}
+	time.Sleep(1100 * time.Millisecond) // a stamp to the second would differ now
+	if again, _ := cassette.Marshal(c); !bytes.Equal(first, again) {
+		t.Errorf("Marshal gave another file the second time:\n%s\n%s", first, again)
 	}
 }
