@@ -135,13 +135,15 @@ func Extra(f ...match.Func) Option {
 }
 
 // Upstream sets the transport that reaches the real server while
-// recording and in passthrough mode. The default is a clone of
-// http.DefaultTransport, whose idle connections are closed when the test
-// ends. Upstream given twice fails Use: give one transport.
+// recording and in passthrough mode. The default is a transport of dvd's
+// own with net/http's default settings, built without reading
+// http.DefaultTransport (so a test that replaced it still records the real
+// server), whose idle connections are closed when the test ends. Upstream
+// given twice fails Use: give one transport.
 func Upstream(rt http.RoundTripper) Option {
 	return optionFunc(func(c *config) {
 		if rt == nil {
-			c.fail("Upstream(nil): give the transport that reaches the server, or leave Upstream out to use a clone of http.DefaultTransport")
+			c.fail("Upstream(nil): give the transport that reaches the server, or leave Upstream out to use dvd's default transport")
 			return
 		}
 		if c.upstreamSet {

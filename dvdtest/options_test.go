@@ -102,7 +102,7 @@ func TestOptionErrorsOfDvdtest(t *testing.T) {
 			want: "dvdtest: MatchOn() needs at least one matcher: name the features, such as MatchOn(match.Method, match.Path), or leave MatchOn out to use the default ones"},
 		{name: "nil upstream", reason: "a nil transport is usually a variable never set",
 			opts: []dvdtest.Option{dvdtest.Upstream(nil)},
-			want: "dvdtest: Upstream(nil): give the transport that reaches the server, or leave Upstream out to use a clone of http.DefaultTransport"},
+			want: "dvdtest: Upstream(nil): give the transport that reaches the server, or leave Upstream out to use dvd's default transport"},
 		{name: "bad compression", reason: "only None, Zstd and Gzip exist",
 			opts: []dvdtest.Option{dvdtest.Compress(codec.Compression(9))},
 			want: "dvdtest: Compress(Compression(9)): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON"},
