@@ -43,7 +43,7 @@ func TestAbandonedBodyReservesWhatWasRead(t *testing.T) {
 				<-r.Context().Done() // the rest never comes: the client closes first
 			}))
 			defer srv.Close()
-			r := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+			r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 			req := newReq(t, "GET", srv.URL+"/huge", nil)
 			buf := make([]byte, tc.read)
 			runtime.GC()

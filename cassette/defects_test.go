@@ -60,7 +60,7 @@ func TestDefaultUpstreamIgnoresDefaultTransport(t *testing.T) {
 		for _, mode := range []cassette.Mode{cassette.ModeRecord, cassette.ModePassthrough} {
 			t.Run(tc.name+"/"+mode.String(), func(t *testing.T) {
 				swapDefaultTransport(t, tc.replaced)
-				r := newRec(t, nil, cassette.Config{Mode: mode})
+				r := mustRecorder(t, nil, cassette.Config{Mode: mode})
 				got, err := get(t, r, "GET", srv.URL+"/x", "")
 				if err != nil || got != "from the server" {
 					t.Errorf("got %q, %v; want the server's answer (%s)", got, err, tc.reason)
@@ -79,7 +79,7 @@ func TestReplayBodyCloseWhileReading(t *testing.T) {
 		io.WriteString(w, payload)
 	}))
 	defer srv.Close()
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	if got, err := get(t, rec, "GET", srv.URL+"/stream", ""); err != nil || got != payload {
 		t.Fatalf("recording: %d bytes, %v", len(got), err)
 	}
@@ -193,7 +193,7 @@ func TestCassetteWhileABodyIsRead(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, release := halfServer(t, first, second)
-			r := newRec(t, nil, cassette.Config{Mode: cassette.ModeAppend})
+			r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeAppend})
 			resp := mustDo(t, r, newReq(t, "GET", srv.URL+"/half", nil))
 			buf := make([]byte, len(first))
 			if _, err := io.ReadFull(resp.Body, buf); err != nil {
@@ -256,7 +256,7 @@ func TestRoundTripMalformedRequest(t *testing.T) {
 			}},
 		} {
 			t.Run(mode.String()+"/"+tc.name, func(t *testing.T) {
-				r := newRec(t, recorded, cassette.Config{Mode: mode})
+				r := mustRecorder(t, recorded, cassette.Config{Mode: mode})
 				before := r.Cassette().Len()
 				req, body := tc.req()
 				resp, err := r.RoundTrip(req)
@@ -293,7 +293,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 		req.Header = nil
 		return req
 	}
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	resp := mustDo(t, rec, nilHeader("/x"))
 	if s := look(t, resp); string(s.Body) != "ok /x" {
 		t.Fatalf("recording got %q", s.Body)
@@ -301,7 +301,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 	cas := rec.Cassette()
 	for _, mode := range []cassette.Mode{cassette.ModeOnce, cassette.ModeReplay, cassette.ModeAppend, cassette.ModeRecord, cassette.ModePassthrough} {
 		t.Run(mode.String(), func(t *testing.T) {
-			r := newRec(t, viaFile(t, cas), cassette.Config{Mode: mode, Matchers: append(match.Default(), match.Header("Accept"))})
+			r := mustRecorder(t, viaFile(t, cas), cassette.Config{Mode: mode, Matchers: append(match.Default(), match.Header("Accept"))})
 			req := nilHeader("/x")
 			resp, err := r.RoundTrip(req)
 			if err != nil {
@@ -405,7 +405,7 @@ func TestFaithfulErrorTLS(t *testing.T) {
 				}
 				// http.Client turns the error into ErrSchemeMismatch when
 				// the header is "HTTP/": it must on replay as it did.
-				_, recClient := (&http.Client{Transport: newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})}).Get(url)
+				_, recClient := (&http.Client{Transport: mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})}).Get(url)
 				_, repClient := (&http.Client{Transport: replayer(t, cas, cassette.Config{AllowRepeats: true})}).Get(url + "/secure")
 				if !errors.Is(recClient, http.ErrSchemeMismatch) || !errors.Is(repClient, http.ErrSchemeMismatch) {
 					t.Errorf("through an http.Client: recorded %v, replayed %v; want http.ErrSchemeMismatch both times", recClient, repClient)

@@ -34,17 +34,6 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
-// newRec returns a recorder over c that is closed when the test ends.
-func newRec(t testing.TB, c *cassette.Cassette, cfg cassette.Config) *cassette.Recorder {
-	t.Helper()
-	r, err := cassette.NewRecorder(c, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	return r
-}
-
 // viaFile returns c as it comes back from a cassette file, once plain and
 // once through zstd: whatever replay does next, the file format kept it.
 func viaFile(t testing.TB, c *cassette.Cassette) *cassette.Cassette {
@@ -79,7 +68,7 @@ func viaFile(t testing.TB, c *cassette.Cassette) *cassette.Cassette {
 func replayer(t testing.TB, c *cassette.Cassette, cfg cassette.Config) *cassette.Recorder {
 	t.Helper()
 	cfg.Mode = cassette.ModeReplay
-	return newRec(t, viaFile(t, c), cfg)
+	return mustRecorder(t, viaFile(t, c), cfg)
 }
 
 // seen is what a client can observe of a response.
@@ -170,7 +159,7 @@ func TestFaithfulStreamingSSE(t *testing.T) {
 	defer srv.Close()
 	const want = "event: tick\ndata: 1\n\nevent: tick\ndata: 2\n\nevent: done\ndata: {\"n\":3}\n\n"
 
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	req := newReq(t, "GET", srv.URL+"/events", nil)
 	type first struct {
 		resp  *http.Response
@@ -277,7 +266,7 @@ func TestFaithfulStreamClosedEarly(t *testing.T) {
 		<-r.Context().Done() // an endless stream
 	}))
 	defer srv.Close()
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	resp := mustDo(t, rec, newReq(t, "GET", srv.URL, nil))
 	ev, err := readEvent(bufio.NewReader(resp.Body))
 	if err != nil || ev != "data: 1\n\n" {
@@ -347,7 +336,7 @@ func TestFaithfulRequestBodies(t *testing.T) {
 		{"application/json", spacedJSON},
 		{"application/x-www-form-urlencoded", form},
 	}
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	client := &http.Client{Transport: rec}
 	var want []string
 	for _, b := range bodies {
@@ -395,7 +384,7 @@ func TestFaithfulRequestBodies(t *testing.T) {
 func TestFaithfulRedirectResendsBody(t *testing.T) {
 	srv, got := bodyServer(t)
 	const payload = `{"order":42,"items":["x","y"]}`
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	do := func(rt http.RoundTripper) seen {
 		req := newReq(t, "POST", srv.URL+"/307", strings.NewReader(payload))
 		req.Header.Set("Content-Type", "application/json")
@@ -449,7 +438,7 @@ func TestFaithfulRedirectResendsBody(t *testing.T) {
 func recordErr(t *testing.T, cfg cassette.Config, req *http.Request) (*cassette.Cassette, error) {
 	t.Helper()
 	cfg.Mode = cassette.ModeRecord
-	rec := newRec(t, nil, cfg)
+	rec := mustRecorder(t, nil, cfg)
 	resp, err := rec.RoundTrip(req)
 	if err == nil {
 		resp.Body.Close()
@@ -748,7 +737,7 @@ func TestFaithfulErrorMidBody(t *testing.T) {
 				conn.Close()
 			}))
 			defer srv.Close()
-			rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 			resp := mustDo(t, rec, newReq(t, "GET", srv.URL+"/download", nil))
 			if resp.ContentLength != 1000 {
 				t.Errorf("ContentLength %d", resp.ContentLength)
@@ -833,7 +822,7 @@ func TestFaithfulRedirectCookieLogin(t *testing.T) {
 		}
 		return look(t, resp), jar
 	}
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	recorded, _ := login(rec)
 	if recorded.StatusCode != 200 || string(recorded.Body) != "welcome, alice" {
 		t.Fatalf("recording: %d %q", recorded.StatusCode, recorded.Body)
@@ -1029,7 +1018,7 @@ func TestFaithfulExactResponses(t *testing.T) {
 			for k, v := range c.header {
 				req.Header[k] = v
 			}
-			rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: c.upstream})
+			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: c.upstream})
 			resp := mustDo(t, rec, req)
 			var cas *cassette.Cassette
 			if c.leaveOpen {
@@ -1070,11 +1059,11 @@ func TestFaithfulFreshResponses(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	recorded := look(t, mustDo(t, rec, newReq(t, "GET", srv.URL, nil)))
 	cas := viaFile(t, rec.Cassette())
 	srv.Close()
-	rep := newRec(t, cas, cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
+	rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
 	for i := range 3 {
 		resp := mustDo(t, rep, newReq(t, "GET", srv.URL, nil))
 		if d := cmp.Diff(recorded, look(t, resp)); d != "" {
@@ -1119,7 +1108,7 @@ func TestFaithfulBodyReadToLengthThenClosed(t *testing.T) {
 	h2.StartTLS()
 	defer h2.Close()
 	for _, srv := range []*httptest.Server{h1, h2} {
-		rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: srv.Client().Transport})
+		rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: srv.Client().Transport})
 		resp := mustDo(t, rec, newReq(t, "GET", srv.URL, nil))
 		buf := make([]byte, resp.ContentLength)
 		if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != body {
@@ -1188,7 +1177,7 @@ func TestFaithfulConcurrentRecordReplay(t *testing.T) {
 		slices.Sort(same)
 		return same, own
 	}
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	recSame, recOwn := run(rec)
 	cas := rec.Cassette()
 	if cas.Len() != 2*n {

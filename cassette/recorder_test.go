@@ -60,7 +60,8 @@ func get(t *testing.T, rt http.RoundTripper, method, url, body string) (string, 
 	return string(b), nil
 }
 
-func mustRecorder(t *testing.T, c *cassette.Cassette, cfg cassette.Config) *cassette.Recorder {
+// mustRecorder returns a recorder over c that is closed when the test ends.
+func mustRecorder(t testing.TB, c *cassette.Cassette, cfg cassette.Config) *cassette.Recorder {
 	t.Helper()
 	r, err := cassette.NewRecorder(c, cfg)
 	if err != nil {
