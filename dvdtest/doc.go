@@ -94,7 +94,8 @@
 // never half-written, and a cassette that cannot be read is never
 // overwritten except by a passing re-record. The test log says what
 // happened. A cassette is open in one DVD at a time, so parallel
-// tests need a name each.
+// tests need a name each; the name is what counts, not the file, for a
+// save under one compression removes the file of another.
 //
 // A recording in which a request could not connect to its server is not
 // saved: the connection was refused, the name did not resolve, the host

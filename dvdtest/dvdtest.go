@@ -18,9 +18,17 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
-// inUse holds the cassettes that a DVD has open, by absolute path, with the
-// name of the test that opened each.
+// inUse holds the cassettes that a DVD has open, by absolute path without
+// the file's extension, so that one name is one cassette whatever its
+// compression: a save removes the file of the other compressions. Each
+// value is the user that opened it.
 var inUse sync.Map
+
+// A user is the test that has a cassette open, and the file it has it as.
+type user struct {
+	test string
+	path string
+}
 
 // A DVD is the cassette of one test, playing as an http.RoundTripper. Hand
 // [DVD.Client] to the code under test, or the DVD itself to anything that
@@ -70,7 +78,8 @@ var _ http.RoundTripper = (*DVD)(nil)
 //
 // Use fails the test at once on a bad name or option, a cassette that
 // cannot be read, a missing cassette in replay mode, or a cassette that
-// another DVD has open (parallel tests need a name each).
+// another DVD has open: parallel tests need a name each, and a name is one
+// cassette whatever the compression ([Compress]) each asks for.
 func Use(t testing.TB, name string, opts ...Option) *DVD {
 	t.Helper()
 	cfg := configure(opts)
@@ -93,10 +102,16 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		t.Fatalf("dvdtest: %v", err)
 	}
 	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
-	if other, busy := inUse.LoadOrStore(abs, t.Name()); busy {
-		t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other)
+	key := strings.TrimSuffix(abs, cassette.Ext+cfg.codec.Ext())
+	if v, busy := inUse.LoadOrStore(key, user{test: t.Name(), path: rel}); busy {
+		if other := v.(user); other.path != rel {
+			t.Fatalf("dvdtest: %s is in use by %s already, as %s: a name is one cassette whatever its compression, "+
+				"and two DVDs on it would overwrite each other's recordings, or one's save would remove the other's file. Give each its own name.", rel, other.test, other.path)
+		} else {
+			t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other.test)
+		}
 	}
-	t.Cleanup(func() { inUse.Delete(abs) }) // registered first, so it runs after the save
+	t.Cleanup(func() { inUse.Delete(key) }) // registered first, so it runs after the save
 
 	var c *cassette.Cassette
 	from := abs
