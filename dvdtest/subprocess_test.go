@@ -48,6 +48,8 @@ func TestSubprocess(t *testing.T) {
 		{"CorruptCassette", "a corrupt cassette fails the test, names the file and is replaced only by a passing re-record", subprocessCorruptCassette},
 		{"SharedName", "two parallel tests that use one name under two compressions: one is refused, and the other's cassette is saved alone", subprocessSharedName},
 		{"CheckOrder", "without dvdtest.Main, a check registered after Use keeps a good cassette from a failed re-record, and one registered before Use cannot", subprocessCheckOrder},
+		{"Main", "with dvdtest.Main, a check that fails a re-record keeps the good cassette byte for byte, wherever it was registered", subprocessMain},
+		{"MainCount", "with dvdtest.Main, a later test reads the cassette held for an earlier one", subprocessMainCount},
 		{"RunCommandQuoting", "the command that re-records a test works in a POSIX shell and runs that test alone, whatever its name", subprocessRunCommandQuoting},
 	}
 	for _, tc := range cases {
