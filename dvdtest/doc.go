@@ -125,16 +125,19 @@
 // the test function, its deferred calls, its subtests, and the cleanups
 // registered after Use, and nothing that runs after it: a check registered
 // with t.Cleanup before Use. Mock controllers register such checks when
-// they are made (gomock.NewController(t) registers Finish), and so do leak
-// checks run in t.Cleanup. Registered before Use, such a check fails the
-// test after its cassette is saved, in record mode over a good one. So
-// call Use first:
+// they are made (gomock.NewController(t) registers Finish). Registered
+// before Use, such a check fails the test after its cassette is saved, in
+// record mode over a good one. So call Use first:
 //
 //	d := dvdtest.Use(t, "users")    // its cleanup runs last
 //	ctrl := gomock.NewController(t) // Finish runs before it
 //
 // Where that order cannot be kept, as when a helper that the test calls
-// first makes the mocks, run the package's tests through [Main]:
+// first makes the mocks, or must not be, run the package's tests through
+// [Main]. A leak check, such as goleak.VerifyNone in t.Cleanup, must not:
+// the DVD's cleanup closes the idle connections of the transport that
+// recorded, and a leak check that runs before it reports their goroutines.
+// Register it before Use, and use Main:
 //
 //	func TestMain(m *testing.M) {
 //		os.Exit(dvdtest.Main(m))

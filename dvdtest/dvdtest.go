@@ -81,10 +81,12 @@ var _ http.RoundTripper = (*DVD)(nil)
 // first: it sees a failure in the test, its deferred calls, its subtests
 // and the cleanups registered after Use, but not in one registered before.
 // So call Use before what registers a check for the end of the test, such
-// as gomock.NewController(t) or t.Cleanup(func() { goleak.VerifyNone(t) }).
-// A check registered before Use fails the test after its cassette is
-// saved, in record mode over a good one, unless the tests run through
-// [Main], which writes cassettes only once every test has ended.
+// as gomock.NewController(t). A check registered before Use fails the test
+// after its cassette is saved, in record mode over a good one, unless the
+// tests run through [Main], which writes cassettes only once every test
+// has ended. A leak check belongs before Use, with Main: the DVD's cleanup
+// closes the idle connections of the transport that recorded, whose
+// goroutines a leak check run before it would report.
 //
 // Use fails the test at once on a bad name or option, a cassette that
 // cannot be read, a missing cassette in replay mode, or a cassette that
