@@ -88,13 +88,15 @@
 //
 // # Saving
 //
-// The cassette is written when the test ends (from t.Cleanup), only if the
-// test passed (not failed, panicked or skipped) and something changed. The
+// The cassette is written when the test ends (from t.Cleanup; with [Main],
+// once every test has ended), only if the test passed (not failed,
+// panicked or skipped) and something changed. The
 // write goes to a temporary file renamed over the cassette, so a cassette is
 // never half-written, and a cassette that cannot be read is never
 // overwritten except by a passing re-record. The test log says what
 // happened. A cassette is open in one DVD at a time, so parallel
-// tests need a name each.
+// tests need a name each; the name is what counts, not the file, for a
+// save under one compression removes the file of another.
 //
 // A recording in which a request could not connect to its server is not
 // saved: the connection was refused, the name did not resolve, the host
@@ -114,6 +116,54 @@
 //
 // [Compress] stores the cassette compressed with zstd or gzip (codec.Zstd,
 // codec.Gzip); reading recognises the compression by its content.
+//
+// # Checks at the end of a test
+//
+// The testing package runs a test's cleanups after the test function and
+// its subtests have returned, last registered first. The cleanup that Use
+// registers, which decides whether to save, therefore sees a failure in
+// the test function, its deferred calls, its subtests, and the cleanups
+// registered after Use, and nothing that runs after it: a check registered
+// with t.Cleanup before Use. Mock controllers register such checks when
+// they are made (gomock.NewController(t) registers Finish). Registered
+// before Use, such a check fails the test after its cassette is saved, in
+// record mode over a good one. So call Use first:
+//
+//	d := dvdtest.Use(t, "users")    // its cleanup runs last
+//	ctrl := gomock.NewController(t) // Finish runs before it
+//
+// Where that order cannot be kept, as when a helper that the test calls
+// first makes the mocks, or must not be, run the package's tests through
+// [Main]. A leak check, such as goleak.VerifyNone in t.Cleanup, must not:
+// the DVD's cleanup closes the idle connections of the transport that
+// recorded, and a leak check that runs before it reports their goroutines.
+// Register it before Use, and use Main:
+//
+//	func TestMain(m *testing.M) {
+//		os.Exit(dvdtest.Main(m))
+//	}
+//
+// With Main, the cleanup decides as before, but a cassette it would save
+// is held in memory, and written once every test has ended, and all their
+// cleanups have run, only if its test still passed. The log of the test
+// says that the recording is held; Main prints, after the tests, each
+// cassette written or kept. A later test that uses the same name reads the
+// held cassette, as it would read the file without Main. Main cannot help
+// when:
+//
+//   - the check belongs to a parent test (made with the parent's t) and
+//     fails it once a subtest has ended: the subtest passed, and its
+//     cassette is saved. Make the check with the t that uses the DVD.
+//   - the test binary dies before the tests have all ended (a panic, a
+//     -timeout, os.Exit): no held cassette is written, and the files stay
+//     as they were.
+//   - the check runs after all the tests, as goleak.VerifyTestMain does:
+//     it fails the run, not a test, and Main has written by then.
+//
+// A package without a TestMain of its own cannot defer its saves further
+// than the cleanup: a cleanup registered while the cleanups run runs
+// next, before those registered earlier, and a testing.TB tells nothing of
+// its parent test or of when it has completed.
 //
 // # Secrets
 //

@@ -18,9 +18,17 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
-// inUse holds the cassettes that a DVD has open, by absolute path, with the
-// name of the test that opened each.
+// inUse holds the cassettes that a DVD has open, by absolute path without
+// the file's extension, so that one name is one cassette whatever its
+// compression: a save removes the file of the other compressions. Each
+// value is the user that opened it.
 var inUse sync.Map
+
+// A user is the test that has a cassette open, and the file it has it as.
+type user struct {
+	test string
+	path string
+}
 
 // A DVD is the cassette of one test, playing as an http.RoundTripper. Hand
 // [DVD.Client] to the code under test, or the DVD itself to anything that
@@ -36,6 +44,7 @@ type DVD struct {
 	client *http.Client
 	cfg    config
 
+	key     string // the cassette whatever its compression: inUse's and held's key
 	variant string // the cassette as saved with another compression, if only that exists
 	loaded  int    // the interactions read from the cassette, which a save writes first
 
@@ -68,9 +77,21 @@ var _ http.RoundTripper = (*DVD)(nil)
 // saved, unless [RecordFailures] says to: see Saving in the package
 // documentation.
 //
+// Use registers the cleanup that saves, and cleanups run last registered
+// first: it sees a failure in the test, its deferred calls, its subtests
+// and the cleanups registered after Use, but not in one registered before.
+// So call Use before what registers a check for the end of the test, such
+// as gomock.NewController(t). A check registered before Use fails the test
+// after its cassette is saved, in record mode over a good one, unless the
+// tests run through [Main], which writes cassettes only once every test
+// has ended. A leak check belongs before Use, with Main: the DVD's cleanup
+// closes the idle connections of the transport that recorded, whose
+// goroutines a leak check run before it would report.
+//
 // Use fails the test at once on a bad name or option, a cassette that
 // cannot be read, a missing cassette in replay mode, or a cassette that
-// another DVD has open (parallel tests need a name each).
+// another DVD has open: parallel tests need a name each, and a name is one
+// cassette whatever the compression ([Compress]) each asks for.
 func Use(t testing.TB, name string, opts ...Option) *DVD {
 	t.Helper()
 	cfg := configure(opts)
@@ -92,18 +113,35 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
-	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, mode: mode, source: source, cfg: cfg}
-	if other, busy := inUse.LoadOrStore(abs, t.Name()); busy {
-		t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other)
+	key := strings.TrimSuffix(abs, cassette.Ext+cfg.codec.Ext())
+	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, key: key, mode: mode, source: source, cfg: cfg}
+	if v, busy := inUse.LoadOrStore(key, user{test: t.Name(), path: rel}); busy {
+		if other := v.(user); other.path != rel {
+			t.Fatalf("dvdtest: %s is in use by %s already, as %s: a name is one cassette whatever its compression, "+
+				"and two DVDs on it would overwrite each other's recordings, or one's save would remove the other's file. Give each its own name.", rel, other.test, other.path)
+		} else {
+			t.Fatalf("dvdtest: %s is in use by %s already: two DVDs on one cassette would overwrite each other's recordings. Give each its own name.", rel, other.test)
+		}
 	}
-	t.Cleanup(func() { inUse.Delete(abs) }) // registered first, so it runs after the save
+	t.Cleanup(func() { inUse.Delete(key) }) // registered first, so it runs after the save
 
+	// A cassette that Main holds for an earlier test is read as Main will
+	// write it, as the file would be read without Main.
+	h := heldFor(key)
 	var c *cassette.Cassette
 	from := abs
-	if d.variant = otherVariant(abs, cfg.codec); d.variant != "" {
+	if h != nil {
+		d.variant = h.replaces(abs)
+	} else if d.variant = otherVariant(abs, cfg.codec); d.variant != "" {
 		from = d.variant // saved with another compression: read it, save as asked
 	}
-	if mode != cassette.ModeRecord && mode != cassette.ModePassthrough {
+	switch {
+	case mode == cassette.ModeRecord || mode == cassette.ModePassthrough:
+	case h != nil:
+		if c, err = h.cassette(); err != nil {
+			t.Fatalf("dvdtest: %s: reading the cassette that dvdtest.Main holds for %s: %v", rel, h.test, err)
+		}
+	default:
 		c, err = cassette.Load(from)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -220,6 +258,11 @@ func (d *DVD) cleanup() {
 	c := d.rec.Cassette()
 	if why := d.unreachable(c); why != "" {
 		t.Logf("%s", why)
+		return
+	}
+	if d.hold(c) {
+		t.Logf("dvdtest: recorded %s for %s (%s); dvdtest.Main writes it once every test has ended, if %s has not failed by then",
+			plural(c.Len(), "interaction"), d.path, d.source, d.test)
 		return
 	}
 	if err := c.Save(d.abs); err != nil {

@@ -437,6 +437,54 @@ func ExamplePassthroughHosts() {
 	// recorded: 0
 }
 
+// Main keeps a cassette from being saved when a check that runs after the
+// DVD's cleanup fails the test: a mock controller's Finish, say, which
+// gomock.NewController(t) registers with t.Cleanup, before Use here. In a
+// _test.go file, TestMain hands dvdtest.Main the *testing.M:
+//
+//	func TestMain(m *testing.M) {
+//		os.Exit(dvdtest.Main(m))
+//	}
+func ExampleMain() {
+	version := "v1"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, version)
+	}))
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	broken := false // the code under test, broken by the second change
+	TestUsers := func(t testing.TB) {
+		t.Cleanup(func() { // registered before Use: runs after the DVD's cleanup
+			if broken {
+				fmt.Println("check: missing call to Store.Save")
+				t.Fail()
+			}
+		})
+		d := dvdtest.Use(t, "users", dvdtest.WithMode(cassette.ModeRecord))
+		getBody(t, d.Client(), api.URL+"/users")
+	}
+	tests := exampleM{{"TestUsers", TestUsers}}
+
+	fmt.Println("exit code", dvdtest.Main(tests)) // records v1 and saves it
+	version, broken = "v2", true
+	fmt.Println("exit code", dvdtest.Main(tests)) // records v2, and the check fails the test
+
+	c, err := cassette.Load("testdata/users.dvd.json")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("the cassette holds %s\n", c.Interactions()[0].Response.Body)
+	// Output:
+	// dvdtest: recorded 1 interaction to testdata/users.dvd.json (dvdtest.WithMode), for TestUsers
+	// exit code 0
+	// check: missing call to Store.Save
+	// dvdtest: testdata/users.dvd.json not saved: TestUsers failed after dvdtest closed the cassette, in a cleanup that ran after dvdtest's (one registered before dvdtest.Use), so the cassette on disk is unchanged
+	// exit code 1
+	// the cassette holds v1
+}
+
 // getBody sends a GET request through client and returns the response body.
 func getBody(t testing.TB, client *http.Client, url string) string {
 	t.Helper()
@@ -471,29 +519,51 @@ func show(file, serverURL string, words ...string) {
 
 // runTest runs test as go test runs a test function named name: the test,
 // then its cleanups, last registered first. dvdtest saves the cassette in
-// one of them, if the test passed.
-func runTest(name string, test func(t testing.TB)) {
+// one of them, if the test passed. It reports whether the test passed.
+func runTest(name string, test func(t testing.TB)) bool {
 	t := &exampleT{name: name}
 	test(t)
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
 		t.cleanups[i]()
 	}
+	return !t.failed
+}
+
+// exampleM is as much of a *testing.M as dvdtest.Main uses: Run runs the
+// tests, in order, with runTest, and returns the exit code, 1 if a test
+// failed.
+type exampleM []struct {
+	name string
+	test func(t testing.TB)
+}
+
+func (m exampleM) Run() int {
+	code := 0
+	for _, tt := range m {
+		if !runTest(tt.name, tt.test) {
+			code = 1
+		}
+	}
+	return code
 }
 
 // exampleT is as much of a *testing.T as these tests and dvdtest use. Its
 // embedded testing.TB is nil, so any other method panics; so does a
-// failure, which fails the example. It drops the log, as go test does for
-// a test that passes, unless -v.
+// failure reported with Errorf or Fatal, which fails the example, while
+// Fail marks the test failed, as a check that fails on purpose does. It
+// drops the log, as go test does for a test that passes, unless -v.
 type exampleT struct {
 	testing.TB
 	name     string
 	cleanups []func()
+	failed   bool
 }
 
 func (t *exampleT) Name() string                    { return t.name }
 func (t *exampleT) Helper()                         {}
 func (t *exampleT) Cleanup(f func())                { t.cleanups = append(t.cleanups, f) }
-func (t *exampleT) Failed() bool                    { return false }
+func (t *exampleT) Fail()                           { t.failed = true }
+func (t *exampleT) Failed() bool                    { return t.failed }
 func (t *exampleT) Skipped() bool                   { return false }
 func (t *exampleT) Logf(format string, args ...any) {}
 

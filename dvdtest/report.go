@@ -85,12 +85,20 @@ func (d *DVD) requestLine(req *http.Request) string {
 }
 
 // onDisk reports whether the cassette exists, under any compression.
-func (d *DVD) onDisk() bool {
-	if d.variant != "" {
-		return true
+func (d *DVD) onDisk() bool { return onDisk(d.abs, d.variant) }
+
+// onDisk reports whether the cassette at abs exists, or the variant that a
+// save of it replaces.
+func onDisk(abs, variant string) bool {
+	for _, p := range []string{abs, variant} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
 	}
-	_, err := os.Stat(d.abs)
-	return err == nil
+	return false
 }
 
 // unchanged says what a cleanup that does not save leaves on disk.

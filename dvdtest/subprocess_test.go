@@ -46,6 +46,10 @@ func TestSubprocess(t *testing.T) {
 		{"SwallowedNoMatch", "an unmatched request fails the test even when the client ignores the error", subprocessSwallowedNoMatch},
 		{"LateGoroutine", "a request from a goroutine that outlived its test is refused, never reaches the server and never touches the finished test's t", subprocessLateGoroutine},
 		{"CorruptCassette", "a corrupt cassette fails the test, names the file and is replaced only by a passing re-record", subprocessCorruptCassette},
+		{"SharedName", "two parallel tests that use one name under two compressions: one is refused, and the other's cassette is saved alone", subprocessSharedName},
+		{"CheckOrder", "without dvdtest.Main, a check registered after Use keeps a good cassette from a failed re-record, and one registered before Use cannot", subprocessCheckOrder},
+		{"Main", "with dvdtest.Main, a check that fails a re-record keeps the good cassette byte for byte, wherever it was registered", subprocessMain},
+		{"MainCount", "with dvdtest.Main, a later test reads the cassette held for an earlier one", subprocessMainCount},
 		{"RunCommandQuoting", "the command that re-records a test works in a POSIX shell and runs that test alone, whatever its name", subprocessRunCommandQuoting},
 	}
 	for _, tc := range cases {
