@@ -3,6 +3,7 @@ package cassette
 import (
 	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"slices"
 	"strings"
@@ -41,13 +42,14 @@ type Config struct {
 	Redact Redaction
 	// BeforeSave funcs edit each recorded interaction before it is
 	// redacted and stored. They run in order, each on what the one before
-	// it left.
+	// it left. They see bodies decoded, as they are stored (see
+	// Response.Encoded).
 	BeforeSave []func(*Interaction)
 	// RecordIf funcs decide which recorded interactions are kept: one is
 	// stored only if every func returns true; the others are passed to the
 	// client but not stored. They run in order, up to the first that
 	// returns false, and see the interaction before BeforeSave and
-	// redaction.
+	// redaction, with its bodies decoded.
 	RecordIf []func(*Interaction) bool
 	// Passthrough funcs pick requests that go upstream in every mode and
 	// are never recorded nor replayed: a request passes if any func
@@ -56,6 +58,12 @@ type Config struct {
 	// Latency makes replay wait for the recorded duration of each
 	// interaction before it answers, or until the request's context ends.
 	Latency bool
+	// Logf receives the warnings of the recorder: a recorded body that is
+	// stored as it came, not redacted, because dvd does not decode its
+	// Content-Encoding or it does not decode (see Response.Encoded). Each
+	// names the request, redacted, and the coding. Nil means the log
+	// package's standard logger; dvdtest passes the test's Logf.
+	Logf func(format string, args ...any)
 }
 
 // Validate reports what is wrong with c, as one error that joins every
@@ -150,6 +158,15 @@ func (c *Config) keeps(in *Interaction) bool {
 		}
 	}
 	return true
+}
+
+// logf reports a warning to Logf, or to the standard logger.
+func (c *Config) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
 }
 
 // beforeSave runs the BeforeSave funcs on in, in order.

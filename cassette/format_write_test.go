@@ -47,6 +47,8 @@ func TestMarshalRefusesWhatUnmarshalRefuses(t *testing.T) {
 			time.Time{}, `interaction 3 (GET): request: it needs a "url"`},
 		{"status code 0", "a Response built by hand may lack one", broken(func(in *cassette.Interaction) { in.Response.StatusCode = 0 }),
 			time.Time{}, `interaction 3 (GET https://api.example.com/broken): response: code: 0 is not an HTTP status code: they run from 100 to 999`},
+		{"encoded br", "a BeforeSave func may set what replay could not encode", broken(func(in *cassette.Interaction) { in.Response.Encoded = "br" }),
+			time.Time{}, `interaction 3 (GET https://api.example.com/broken): response: encoded: "br" is not a content coding dvd encodes`},
 		{"status code 1000", "", broken(func(in *cassette.Interaction) { in.Response.StatusCode = 1000 }),
 			time.Time{}, `interaction 3 (GET https://api.example.com/broken): response: code: 1000 is not an HTTP status code`},
 		{"header name not UTF-8", "a name is a JSON key, which holds only text: it would read back altered",

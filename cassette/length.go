@@ -12,7 +12,9 @@ import (
 // for bytes that never come, and a handler that proxies the response would
 // fail. It leaves alone what does not announce the body it carries: an
 // unknown length, a response to HEAD, a status without a body, a body the
-// transport decompressed, and a body that ends early (truncated or failed).
+// transport decompressed, a body stored decoded (Encoded), whose length
+// is its encoding's, set on replay once it is encoded again, and a body
+// that ends early (truncated or failed).
 // The header is changed in place, so clone it first where it is shared.
 func syncLength(method string, r *Response) {
 	if lengthAgrees(method, r) {
@@ -27,7 +29,7 @@ func syncLength(method string, r *Response) {
 
 // lengthAgrees reports whether syncLength would leave r as it is.
 func lengthAgrees(method string, r *Response) bool {
-	if r.ContentLength < 0 || r.Uncompressed || r.Truncated || r.BodyError != nil || method == http.MethodHead || !bodyAllowed(r.StatusCode) {
+	if r.ContentLength < 0 || r.Uncompressed || r.Encoded != "" || r.Truncated || r.BodyError != nil || method == http.MethodHead || !bodyAllowed(r.StatusCode) {
 		return true
 	}
 	if r.ContentLength != int64(len(r.Body)) {

@@ -20,6 +20,11 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// Encoded names the content coding the body was sent in when dvd
+	// decoded it to store it, as [Response.Encoded] does for a response.
+	// Matching decodes the body of an incoming request alike, so that
+	// bodies are compared by their content.
+	Encoded string
 }
 
 // A Response is a recorded response.
@@ -32,6 +37,18 @@ type Response struct {
 	Body          []byte
 	ContentLength int64 // -1 when unknown, as in http.Response
 	Uncompressed  bool  // the transport decompressed the body, as in http.Response
+
+	// Encoded names the content coding the body came in when dvd decoded it
+	// to store it: "gzip", "deflate" (wrapped in zlib, as RFC 9110 defines
+	// it), "deflate-raw" (bare deflate, which servers send as deflate too)
+	// or "zstd". Body then holds the decoded content, which redaction sees
+	// and a diff shows, and replay encodes it again; the Content-Encoding
+	// header and ContentLength stay as they came. It is empty when the body
+	// is stored as it came: with no content coding, one that the transport
+	// decoded (Uncompressed), one dvd does not decode (br, compress, a
+	// stack of codings), or a body that does not decode whole (corrupt,
+	// cut short, or more than 1 GiB decoded).
+	Encoded string
 
 	// BodyError is the error reading the body returned after Body, such as
 	// a connection reset in the middle of a download.

@@ -185,8 +185,9 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.url(req.URL.String()), err)
 	}
-	view, viewBody := r.redact.matchView(req, body)
 	if r.index != nil {
+		content, _, _ := decodeBody(req.Header, body) // matched by its content, as recorded bodies are stored
+		view, viewBody := r.redact.matchView(req, content)
 		if e := r.index.lookup(view, viewBody); e != nil {
 			if r.cfg.Latency {
 				if err := wait(req, e.in.Duration); err != nil {
@@ -237,26 +238,30 @@ func wait(req *http.Request, d time.Duration) error {
 }
 
 // restored returns the interactions as replay serves them: with the values
-// of placeholders put back, in headers, trailers and bodies, and lengths
-// that agree with the bodies. The cassette itself keeps the placeholders.
+// of placeholders put back, in headers, trailers and bodies, decoded
+// response bodies encoded again, and lengths that agree with the bodies.
+// Request bodies are matched decoded: one that a cassette of an older dvd
+// holds encoded is decoded. The cassette itself is not modified.
 func (r *Recorder) restored(ins []Interaction) []Interaction {
 	swap := len(r.redact.placeholders) > 0
 	var out []Interaction
 	for i := range ins {
 		rec := ins[i].Response
-		if !swap && (rec == nil || lengthAgrees(ins[i].Request.Method, rec)) {
+		if !swap && (rec == nil || rec.Encoded == "" && lengthAgrees(ins[i].Request.Method, rec)) && !storedEncoded(&ins[i].Request) {
 			continue
 		}
 		if out == nil {
 			out = slices.Clone(ins)
 		}
 		out[i] = r.redact.restored(out[i])
+		out[i].Request = decodedRequest(out[i].Request)
 		if rec := out[i].Response; rec != nil {
 			if rec == ins[i].Response {
 				cp := *rec
 				cp.Header = rec.Header.Clone()
 				out[i].Response = &cp
 			}
+			encodeAgain(out[i].Response)
 			syncLength(ins[i].Request.Method, out[i].Response)
 		}
 	}
@@ -333,14 +338,21 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 }
 
 // keep stores a finished interaction, if every RecordIf func lets it,
-// after the BeforeSave funcs and redaction.
+// after the BeforeSave funcs and redaction, with its bodies decoded first
+// (see Response.Encoded); it reports a body that stays encoded, which no
+// redaction could read.
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
+	undecoded := decodeBodies(&in)
 	store := r.cfg.keeps(&in)
 	if store {
 		r.cfg.beforeSave(&in)
 		r.redact.interaction(&in)
 		if in.Response != nil {
 			syncLength(in.Request.Method, in.Response)
+		}
+		for _, why := range undecoded {
+			r.cfg.logf("cassette: %s %s: %s; it is stored as it came, and not redacted: "+
+				"check the cassette for secrets before you commit it, or redact the body in a BeforeSave func", in.Request.Method, in.Request.URL, why)
 		}
 	}
 	r.mu.Lock()

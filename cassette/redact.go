@@ -68,10 +68,13 @@ const Redacted = "REDACTED"
 // (a client id, an account id, a user name or an email, a request
 // signature's inputs); the body of a response or a request that is neither
 // JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
-// plain text, a file part); a body stored compressed, with the
-// Content-Encoding (gzip, br) of a client that asked for it itself; JSON
-// held as a string inside JSON; the path and host of a URL, and a host or
-// address in an error.
+// plain text, a file part); a body whose Content-Encoding dvd does not
+// decode (br, compress, a stack such as "gzip, br") or that does not
+// decode (corrupt, cut short, more than 1 GiB), which is stored as it came
+// and reported through Config.Logf; JSON held as a string inside JSON;
+// the path and host of a URL, and a host or address in an error.
+// (A body in gzip, deflate or zstd is decoded first, and redacted like any
+// other: see Response.Encoded.)
 // Name them with the fields below, or hide a known value everywhere with a
 // placeholder.
 //

@@ -177,7 +177,11 @@
 // gives the value back on replay; [BeforeSave] edits an interaction before
 // it is stored. Both sides of a match, the incoming request and the
 // recorded one, are redacted the same way before they are compared, so a
-// redacted token still matches on replay.
+// redacted token still matches on replay. A body sent in gzip, deflate or
+// zstd (a client that sets Accept-Encoding itself gets the response so) is
+// stored decoded, redacted like any other, and encoded again on replay; a
+// body dvd cannot decode (br, a stack of codings, a corrupt stream) is
+// stored as it came, and the test log says that it was not redacted.
 //
 // [RecordIf] stores only some interactions, [Passthrough] and
 // [PassthroughHosts] send some requests to the network in every mode,

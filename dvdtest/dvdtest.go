@@ -50,6 +50,7 @@ type DVD struct {
 
 	mu     sync.Mutex
 	ended  bool   // the test is over: t must not be used any more
+	gone   bool   // the cleanup has returned: not even t.Logf may be called
 	misses []miss // the different misses, in the order they first came
 }
 
@@ -170,6 +171,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		d.loaded = c.Len()
 	}
 	cfg.rec.Mode = mode
+	cfg.rec.Logf = d.logf
 	rec, err := cassette.NewRecorder(c, cfg.rec)
 	if err != nil {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
@@ -230,10 +232,26 @@ func (d *DVD) errorf(format string, args ...any) {
 	}
 }
 
+// logf logs what the recorder reports, such as a body it could not
+// redact, until the test is gone: the bodies that cleanup closes are
+// stored, and reported, while it runs.
+func (d *DVD) logf(format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.gone {
+		d.t.Logf(format, args...)
+	}
+}
+
 func (d *DVD) cleanup() {
 	d.mu.Lock()
 	d.ended = true
 	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.gone = true
+		d.mu.Unlock()
+	}()
 	// Close first: it stores the response bodies still open, so that
 	// Changed and Cassette below see everything that was recorded.
 	d.rec.Close()

@@ -252,7 +252,8 @@ func Placeholder(name, value string) Option {
 // BeforeSave runs f on each recorded interaction before it is redacted and
 // stored, to edit it: drop a volatile header, shorten a body, rename a host.
 // Given more than once, the funcs run in the order given, each on what the
-// one before it left.
+// one before it left. f sees bodies decoded, as they are stored (see
+// cassette.Response.Encoded).
 func BeforeSave(f func(*cassette.Interaction)) Option {
 	return optionFunc(func(c *config) { c.rec.BeforeSave = append(c.rec.BeforeSave, f) })
 }
@@ -261,8 +262,8 @@ func BeforeSave(f func(*cassette.Interaction)) Option {
 // others reach the client but are not stored, so a later replay-only run
 // has no answer for them. Given more than once, an interaction is kept only
 // if every keep func returns true, so each RecordIf can only narrow what is
-// stored. keep sees the interaction before BeforeSave and redaction. For
-// example, only GET requests, or no 5xx:
+// stored. keep sees the interaction before BeforeSave and redaction, with
+// its bodies decoded. For example, only GET requests, or no 5xx:
 //
 //	dvdtest.RecordIf(func(in *cassette.Interaction) bool {
 //		return in.Response != nil && in.Response.StatusCode < 500
