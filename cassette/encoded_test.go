@@ -154,7 +154,7 @@ func TestEncodedTokenResponse(t *testing.T) {
 		return req
 	}
 
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Redact: red, Logf: warned.logf})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Redact: red, Logf: warned.logf})
 	resp, err := (&http.Client{Transport: rec}).Do(tokenRequest())
 	if err != nil {
 		t.Fatal(err)
@@ -230,7 +230,7 @@ func TestEncodedRequestBody(t *testing.T) {
 	}
 	matchers := append(match.Default(), match.Body)
 
-	rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers})
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers})
 	resp := mustDo(t, rec, login(form, gzip.BestCompression))
 	look(t, resp)
 	if gotByServer != form {
@@ -303,7 +303,7 @@ func TestEncodedCodings(t *testing.T) {
 			}
 			matchers := append(match.Default(), match.JSONBody)
 			var warned warnings
-			rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers, Logf: warned.logf})
+			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers, Logf: warned.logf})
 			if s := look(t, mustDo(t, rec, send(9, reqDoc))); s.StatusCode != 200 || !bytes.Equal(s.Body, body) {
 				t.Fatalf("while recording: %d %q; want 200 and the server's bytes", s.StatusCode, s.Body)
 			}
@@ -366,7 +366,7 @@ func TestEncodedStoredAsItCame(t *testing.T) {
 				return req
 			}
 			var warned warnings
-			rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Logf: warned.logf})
+			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Logf: warned.logf})
 			look(t, mustDo(t, rec, send()))
 			rec.Close()
 			in := rec.Cassette().Interactions()[0]
@@ -419,7 +419,7 @@ func TestEncodedTruncated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var warned warnings
-			rec := newRec(t, nil, cassette.Config{Mode: cassette.ModeRecord, Logf: warned.logf})
+			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Logf: warned.logf})
 			req := newReq(t, "GET", srv.URL+"/events", nil)
 			req.Header.Set("Accept-Encoding", "gzip")
 			resp := mustDo(t, rec, req)
