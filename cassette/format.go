@@ -9,12 +9,16 @@ import (
 	"time"
 )
 
-// Version is the cassette format version this package writes. It reads files
-// of this version and refuses newer ones with an error that says to upgrade.
-// A key added to the format raises it: a reader refuses the keys it does not
-// know, so an older dvd says to upgrade rather than drop what it cannot
-// read.
-const Version = 1
+// Version is the newest cassette format version this package writes. It
+// reads files of this version and the older ones, and refuses newer ones
+// with an error that says to upgrade. A key added to the format raises it:
+// a reader refuses the keys it does not know, so an older dvd says to
+// upgrade rather than drop what it cannot read. A file is written with the
+// oldest version that holds what it has, so that a cassette that uses no
+// new key stays as it was, and older dvds still read it.
+//
+// Version 2 added the "clock" section (see [Clock]).
+const Version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -24,6 +28,7 @@ const Ext = ".dvd.json"
 type file struct {
 	Version      int
 	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
+	Clock        *Clock    // nil when the test took nothing from time or chance
 	Interactions []Interaction
 }
 
@@ -38,6 +43,7 @@ var (
 	fileFormat = newObject[file]("a cassette", nil,
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
+		optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat),
 		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
 	)
 
