@@ -234,7 +234,7 @@ func TestValueErrors(t *testing.T) {
 		want   string
 	}{
 		{name: "missing", reason: "a name the recording never asked for cannot replay", value: "region", gen: gen, is: cassette.ErrNoValue,
-			want: `the test asks for "region", and the cassette holds only "bucket", "key": the test did not ask for it when the cassette was recorded; record it again`},
+			want: `cassette: the cassette holds no value "region": it holds only "bucket", "key"; the test did not ask for it when the cassette was recorded: record it again`},
 		{name: "empty name", reason: "a value needs a name the file can write", value: "", gen: gen,
 			want: `cassette: Value(""): a value's name must be UTF-8 text, not empty`},
 		{name: "not UTF-8", reason: "the file writes names as JSON keys", value: "caf\xe9", gen: gen,

@@ -19,6 +19,34 @@ import (
 // on replay, for a value that the cassette does not hold.
 var ErrNoValue = errors.New("cassette: the cassette holds no value of that name")
 
+// A NoValueError reports a value that the test asks for on replay and the
+// cassette does not hold: the test did not ask for it when the cassette
+// was recorded. It wraps [ErrNoValue].
+type NoValueError struct {
+	Name string   // the name asked for
+	Held []string // the names the cassette holds, sorted
+}
+
+func (e *NoValueError) Error() string {
+	return "cassette: the cassette holds no value " + strconv.Quote(e.Name) + ": " + e.Explain()
+}
+
+// Explain says what the cassette holds instead, and what to do.
+func (e *NoValueError) Explain() string {
+	held := "it holds no values"
+	if len(e.Held) > 0 {
+		quoted := make([]string, len(e.Held))
+		for i, n := range e.Held {
+			quoted[i] = strconv.Quote(n)
+		}
+		held = "it holds only " + strings.Join(quoted, ", ")
+	}
+	return held + "; the test did not ask for it when the cassette was recorded: record it again"
+}
+
+// Unwrap returns [ErrNoValue].
+func (e *NoValueError) Unwrap() error { return ErrNoValue }
+
 // A timeline is a recorder's side of the clock: what replays, what is new,
 // and what a save writes.
 type timeline struct {
@@ -31,7 +59,7 @@ type timeline struct {
 
 	mu       sync.Mutex
 	next     int       // the next of recorded.Readings to give
-	lastAt   time.Time // when the last recorded reading was given (monotonic)
+	lastAt   time.Time // when the last recorded reading was given, or start (monotonic)
 	added    []time.Time
 	rnd      *rand.Rand
 	seed     [32]byte          // the seed of rnd
@@ -64,10 +92,11 @@ func (tl *timeline) now() time.Time {
 		tl.added = append(tl.added, t)
 		return t
 	}
-	if tl.next < len(tl.recorded.Readings) {
+	if n := len(tl.recorded.Readings); tl.next < n {
 		t := tl.recorded.Readings[tl.next]
-		tl.next++
-		tl.lastAt = time.Now()
+		if tl.next++; tl.next == n {
+			tl.lastAt = time.Now() // the clock runs on from here
+		}
 		return t
 	}
 	t := tl.base().Add(time.Since(tl.lastAt))
@@ -212,7 +241,7 @@ func (s *lockedSource) Uint64() uint64 {
 //
 //   - while recording, gen runs, and its result is given and stored;
 //   - on replay, the stored value is given and gen does not run; a name the
-//     cassette does not hold is an error that wraps [ErrNoValue];
+//     cassette does not hold is an error, a *[NoValueError];
 //   - in ModeAppend over a cassette, the stored value if there is one, else
 //     gen's, stored;
 //   - in ModePassthrough, gen's, stored nowhere.
@@ -220,7 +249,7 @@ func (s *lockedSource) Uint64() uint64 {
 // Later calls with the same name give the same value, and gen does not run
 // again. It is for what the test makes up and must make up the same on
 // replay: generated resource names, idempotency keys, UUIDs, and values of
-// the environment.
+// the environment. A value missing on replay is a *[NoValueError].
 //
 // A value is stored as the recorder stores free text, such as an error
 // message: the URLs in it lose their user information and secret query
@@ -275,15 +304,7 @@ func (tl *timeline) give(name, v string) string {
 }
 
 func (tl *timeline) noValue(name string) error {
-	held := "no values"
-	if names := slices.Sorted(maps.Keys(tl.recorded.Values)); len(names) > 0 {
-		quoted := make([]string, len(names))
-		for i, n := range names {
-			quoted[i] = strconv.Quote(n)
-		}
-		held = "only " + strings.Join(quoted, ", ")
-	}
-	return fmt.Errorf("%w: the test asks for %q, and the cassette holds %s: the test did not ask for it when the cassette was recorded; record it again", ErrNoValue, name, held)
+	return &NoValueError{Name: name, Held: slices.Sorted(maps.Keys(tl.recorded.Values))}
 }
 
 // UnusedValues returns the names of the stored values that this run has
