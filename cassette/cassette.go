@@ -170,11 +170,12 @@ func (c *Cassette) Add(in ...Interaction) {
 func (c *Cassette) file() *file {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f := &file{Version: 1, RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
+	f := &file{RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
 	if !c.clock.empty() {
 		k := c.clock.clone()
-		f.Clock, f.Version = &k, max(f.Version, clockVersion)
+		f.Clock = &k
 	}
+	f.Version = f.version()
 	return f
 }
 

@@ -17,8 +17,22 @@ import (
 // oldest version that holds what it has, so that a cassette that uses no
 // new key stays as it was, and older dvds still read it.
 //
-// Version 2 added the "clock" section (see [Clock]).
+// Version 2 added the "clock" section (see [Clock]) and the "times" of an
+// interaction (see [Interaction]).
 const Version = 2
+
+// version returns the oldest format version that holds f.
+func (f *file) version() int {
+	if f.Clock != nil {
+		return 2
+	}
+	for i := range f.Interactions {
+		if f.Interactions[i].Times > 1 {
+			return 2
+		}
+	}
+	return 1
+}
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -52,6 +66,7 @@ var (
 		optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
 		optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
 		duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
+		integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes),
 	)
 
 	requestFormat = newObject[Request]("a request", nil,
@@ -111,6 +126,22 @@ func versionError(v int) error {
 func checkYear(t time.Time) error {
 	if y := t.UTC().Year(); y < 0 || y > 9999 {
 		return fmt.Errorf("%s is outside the years 0000 to 9999", t.UTC().Truncate(time.Second))
+	}
+	return nil
+}
+
+// once is what Times stands for when "times" is left out: the writer
+// leaves out 0 and 1, which both mean once, and the reader reads 0.
+func once(in *Interaction) int {
+	if in.Times == 1 {
+		return 1
+	}
+	return 0
+}
+
+func checkTimes(n int) error {
+	if n < 2 {
+		return fmt.Errorf("%d is not a number of repeats: it is 2 or more; leave it out for once", n)
 	}
 	return nil
 }

@@ -28,10 +28,6 @@ var clockFormat = newObject[Clock]("the clock", nil,
 	readings("readings", func(k *Clock) *[]time.Time { return &k.Readings }),
 )
 
-// clockVersion is the format version that added the "clock" section. A
-// file without it is written as version 1.
-const clockVersion = 2
-
 // A seed is written as 64 lower-case hexadecimal digits, left out when it
 // is zero.
 var seedKind = &kind[[32]byte]{

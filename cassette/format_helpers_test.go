@@ -80,6 +80,7 @@ func fullFile() *File {
 					Body:          []byte("saved:\n\t\"blob\" ✓\r\n"),
 				},
 				Duration: 3 * time.Millisecond,
+				Times:    3,
 			},
 			{
 				Request: cassette.Request{Method: "GET", URL: "https://nowhere.invalid/"},

@@ -357,7 +357,11 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the
-// recorded ones in the order their requests were sent. It is a snapshot of
+// recorded ones in the order their requests were sent, a run of polls
+// stored once (see [Interaction.Times]: the same request answered the same
+// several times in a row, but for headers that change with every request
+// and response, such as Date, request ids and rate-limit counters; the
+// first of the run is kept, with its headers and duration). It is a snapshot of
 // what was stored so far, and changes nothing: a response body still being
 // read is stored once it ends or is closed, and [Recorder.Close] stores
 // those still open, as far as they were read. Close the recorder first to
@@ -366,9 +370,7 @@ func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.saved()}
-	for _, rec := range inSaveOrder(r.recorded) {
-		c.interactions = append(c.interactions, rec.in)
-	}
+	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
 	}
