@@ -114,6 +114,13 @@ func TestPollingReplaysAtFullSpeed(t *testing.T) {
 	if recPolls != pending+1 || rec.sleeps != pending {
 		t.Fatalf("recording polled %d times and slept %d, want %d and %d", recPolls, rec.sleeps, pending+1, pending)
 	}
+	c, err := cassette.Load(filepath.Join("testdata", "poll.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins := c.Interactions(); len(ins) != 2 || ins[0].Times != pending {
+		t.Errorf("the cassette holds %d interactions; want the pending poll once, %d times, then ready", len(ins), pending)
+	}
 	if recElapsed < rec.asked {
 		t.Fatalf("recording took %v, less than the %v it slept: Sleep did not wait", recElapsed, rec.asked)
 	}

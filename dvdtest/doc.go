@@ -239,6 +239,18 @@
 // Requests that overlap in time are saved sorted by method and URL, so the
 // file does not depend on goroutine scheduling.
 //
+// A run of polls is stored once: the same request answered the same
+// several times in a row is one interaction with its count ("times": 40),
+// which replay serves that many times, in place, so that a re-record of
+// the same polling changes only the count. The same request has the same
+// method, URL and body, and the same headers; the same answer has the same
+// status, body and trailers, and the same headers. Headers that change
+// with every request and response do not count: Date, Age, Expires,
+// X-Amz-Date, SDK invocation ids, request and correlation ids, trace and
+// span ids, timings (Server-Timing, X-Runtime, X-Response-Time, Cf-Ray)
+// and rate-limit counters. The first poll of the run is kept, with its
+// headers and duration. Transport errors are stored each time.
+//
 // # Packages
 //
 // dvdtest is the testing front of three packages that work without package
