@@ -357,15 +357,15 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the
-// recorded ones in the order their requests were sent, a run of polls
-// stored once (see [Interaction.Times]: the same request answered the same
-// several times in a row, but for headers that change with every request
-// and response, such as Date, request ids and rate-limit counters; the
-// first of the run is kept, with its headers and duration). It is a snapshot of
-// what was stored so far, and changes nothing: a response body still being
-// read is stored once it ends or is closed, and [Recorder.Close] stores
-// those still open, as far as they were read. Close the recorder first to
-// save everything it recorded.
+// recorded ones in the order their requests were sent, with a run of polls
+// stored once (see [Interaction.Times]): the same request answered the
+// same several times in a row, but for headers that change with every
+// request and response, such as Date, request ids and rate-limit counters;
+// the first of the run is kept, with its headers and duration. It is a
+// snapshot of what was stored so far, and changes nothing: a response body
+// still being read is stored once it ends or is closed, and
+// [Recorder.Close] stores those still open, as far as they were read.
+// Close the recorder first to save everything it recorded.
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -57,16 +58,17 @@ type timeline struct {
 	recordedAt time.Time // when the replayed cassette was recorded
 	start      time.Time // when the recorder was made, with its monotonic reading
 
-	mu       sync.Mutex
-	next     int       // the next of recorded.Readings to give
-	lastAt   time.Time // when the last recorded reading was given, or start (monotonic)
-	added    []time.Time
-	rnd      *rand.Rand
-	seed     [32]byte          // the seed of rnd
-	seedNew  bool              // seed is new, and stored
-	given    map[string]string // the values given in this run, by name, as given
-	newVals  map[string]string // the values recorded in this run, as stored
-	upstream bool              // a request went upstream in this run
+	upstream atomic.Bool // a request went upstream in this run
+
+	mu      sync.Mutex
+	next    int       // the next of recorded.Readings to give
+	lastAt  time.Time // when the last recorded reading was given, or start (monotonic)
+	added   []time.Time
+	rnd     *rand.Rand
+	seed    [32]byte          // the seed of rnd
+	seedNew bool              // seed is new, and stored
+	given   map[string]string // the values given in this run, by name, as given
+	newVals map[string]string // the values recorded in this run, as stored
 }
 
 // newTimeline returns the timeline of a recorder that replays from (nil
@@ -170,20 +172,12 @@ func (r *Recorder) waits() bool {
 		return true
 	case !r.recording:
 		return false
-	case r.index == nil:
-		return true
 	}
-	r.clock.mu.Lock()
-	defer r.clock.mu.Unlock()
-	return r.clock.upstream
+	return r.index == nil || r.clock.upstream.Load()
 }
 
 // wentUpstream notes that a request of this run went upstream.
-func (tl *timeline) wentUpstream() {
-	tl.mu.Lock()
-	tl.upstream = true
-	tl.mu.Unlock()
-}
+func (tl *timeline) wentUpstream() { tl.upstream.Store(true) }
 
 // Rand returns the random generator of the test: a math/rand/v2 ChaCha8
 // generator seeded from the cassette, so that the test draws the same
