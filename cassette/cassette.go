@@ -23,6 +23,11 @@
 //     and "body_json").
 //   - null stands for a key left out.
 //
+// What the test took from time and chance, its clock readings, random seed
+// and named values (see [Clock]), is in a section of its own, "clock",
+// before the interactions; a cassette without it is written as format
+// version 1, as before there was one.
+//
 // Header values and other texts that are not valid UTF-8, such as a Latin-1
 // file name in a Content-Disposition, are written as {"latin1": "…"}, each
 // character U+0000 to U+00FF standing for one byte, so that they replay byte
@@ -46,6 +51,7 @@ type Cassette struct {
 	mu           sync.Mutex
 	interactions []Interaction
 	recordedAt   time.Time
+	clock        Clock // see clock.go
 }
 
 // New returns a cassette holding the given interactions, in order; with
@@ -81,8 +87,9 @@ func (c *Cassette) Save(path string) error {
 }
 
 // Marshal returns the cassette file of c, as uncompressed JSON. The output
-// depends only on the interactions and the recording time: header names are
-// sorted, and the same cassette always gives the same bytes.
+// depends only on the interactions, the recording time and the [Clock]:
+// header names and value names are sorted, and the same cassette always
+// gives the same bytes.
 //
 // Marshal writes only what [Unmarshal] reads back: an interaction that
 // breaks a rule of the format (it needs a method, a URL, and exactly one of
@@ -121,7 +128,11 @@ func unmarshal(data []byte) (*Cassette, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt}, nil
+	c := &Cassette{interactions: f.Interactions, recordedAt: f.RecordedAt}
+	if f.Clock != nil {
+		c.clock = *f.Clock
+	}
+	return c, nil
 }
 
 // Len returns the number of interactions.
@@ -159,7 +170,13 @@ func (c *Cassette) Add(in ...Interaction) {
 func (c *Cassette) file() *file {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return &file{Version: Version, RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
+	f := &file{RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
+	if !c.clock.empty() {
+		k := c.clock.clone()
+		f.Clock = &k
+	}
+	f.Version = f.version()
+	return f
 }
 
 // ErrNoMatch is wrapped by every error that reports a request the cassette

@@ -56,7 +56,8 @@ type Config struct {
 	// returns true. They run in order, up to the first that returns true.
 	Passthrough []func(*http.Request) bool
 	// Latency makes replay wait for the recorded duration of each
-	// interaction before it answers, or until the request's context ends.
+	// interaction before it answers, or until the request's context ends,
+	// and makes [Recorder.Sleep] wait on replay too.
 	Latency bool
 	// Logf receives the warnings of the recorder: a recorded body that is
 	// stored as it came, not redacted, because dvd does not decode its

@@ -9,12 +9,32 @@ import (
 	"time"
 )
 
-// Version is the cassette format version this package writes. It reads files
-// of this version and refuses newer ones with an error that says to upgrade.
-// A key added to the format raises it: a reader refuses the keys it does not
-// know, so an older dvd says to upgrade rather than drop what it cannot
-// read.
-const Version = 1
+// Version is the newest cassette format version this package writes. It
+// reads files of this version and the older ones, and refuses newer ones
+// with an error that says to upgrade. A key added to the format raises it:
+// a reader refuses the keys it does not know, so an older dvd says to
+// upgrade rather than drop what it cannot read. A file is written with the
+// oldest version that holds what it has, so that a cassette that uses no
+// new key stays as it was, and older dvds still read it.
+//
+// Version 2 added the "clock" section (see [Clock]) and the "times" of an
+// interaction (see [Interaction]), and the "encoded" coding of a body
+// stored decoded (see [Request.Encoded]).
+const Version = 2
+
+// version returns the oldest format version that holds f.
+func (f *file) version() int {
+	if f.Clock != nil {
+		return 2
+	}
+	for i := range f.Interactions {
+		in := &f.Interactions[i]
+		if in.Times > 1 || in.Request.Encoded != "" || in.Response != nil && in.Response.Encoded != "" {
+			return 2
+		}
+	}
+	return 1
+}
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -24,6 +44,7 @@ const Ext = ".dvd.json"
 type file struct {
 	Version      int
 	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
+	Clock        *Clock    // nil when the test took nothing from time or chance
 	Interactions []Interaction
 }
 
@@ -38,6 +59,7 @@ var (
 	fileFormat = newObject[file]("a cassette", nil,
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
+		optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat),
 		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
 	)
 
@@ -46,6 +68,7 @@ var (
 		optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
 		optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
 		duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
+		integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes),
 	)
 
 	requestFormat = newObject[Request]("a request", nil,
@@ -107,6 +130,22 @@ func versionError(v int) error {
 func checkYear(t time.Time) error {
 	if y := t.UTC().Year(); y < 0 || y > 9999 {
 		return fmt.Errorf("%s is outside the years 0000 to 9999", t.UTC().Truncate(time.Second))
+	}
+	return nil
+}
+
+// once is what Times stands for when "times" is left out: the writer
+// leaves out 0 and 1, which both mean once, and the reader reads 0.
+func once(in *Interaction) int {
+	if in.Times == 1 {
+		return 1
+	}
+	return 0
+}
+
+func checkTimes(n int) error {
+	if n < 2 {
+		return fmt.Errorf("%d is not a number of repeats: it is 2 or more; leave it out for once", n)
 	}
 	return nil
 }

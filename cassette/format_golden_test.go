@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dvdrw/dvd/cassette"
 )
 
 // The -update flag may be owned by another package linked into the test;
@@ -44,5 +46,33 @@ func TestGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(fullFile(), f); diff != "" {
 		t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", goldenPath, diff)
+	}
+}
+
+// goldenV1Path is the golden file as version 1 wrote it, before the
+// "clock" section, "times" and "encoded": it must still read as fullFile without
+// them, and a cassette without them is still written as version 1, byte
+// for byte.
+const goldenV1Path = "testdata/golden-v1.dvd.json"
+
+func TestGoldenVersion1(t *testing.T) {
+	want := fullFile()
+	want.Clock = cassette.Clock{}
+	for i := range want.Interactions {
+		in := &want.Interactions[i]
+		in.Times, in.Request.Encoded = 0, ""
+		if in.Response != nil {
+			in.Response.Encoded = ""
+		}
+	}
+	f, err := readFile(goldenV1Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, f); diff != "" {
+		t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", goldenV1Path, diff)
+	}
+	if diff := cmp.Diff(string(readBytes(t, goldenV1Path)), string(marshal(want))); diff != "" {
+		t.Errorf("Marshal(fullFile() without its clock) mismatch (-%s +got):\n%s", goldenV1Path, diff)
 	}
 }

@@ -19,6 +19,20 @@ func fullFile() *File {
 	return &File{
 		Version:    cassette.Version,
 		RecordedAt: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC),
+		Clock: cassette.Clock{
+			Readings: []time.Time{
+				time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC),
+				time.Date(2024, 5, 6, 7, 8, 39, 0, time.UTC),
+				time.Date(2024, 5, 6, 7, 9, 9, 500000000, time.UTC),
+			},
+			Seed: [32]byte{0x8f, 0x3a, 0x01, 31: 0xff},
+			Values: map[string]string{
+				"bucket":  "tf-acc-8f3a2c",
+				"token":   "<API_TOKEN>",
+				"ünïcode": "caf\xe9 \"quoted\"",
+				"empty":   "",
+			},
+		},
 		Interactions: []cassette.Interaction{
 			{
 				Request: cassette.Request{
@@ -69,6 +83,7 @@ func fullFile() *File {
 					Body:          []byte("saved:\n\t\"blob\" ✓\r\n"),
 				},
 				Duration: 3 * time.Millisecond,
+				Times:    3,
 			},
 			{
 				Request: cassette.Request{Method: "GET", URL: "https://nowhere.invalid/"},
@@ -202,17 +217,19 @@ func mustEncode(t testing.TB, f *File, c codec.Compression) []byte {
 type File struct {
 	Version      int
 	RecordedAt   time.Time
+	Clock        cassette.Clock
 	Interactions []cassette.Interaction
 }
 
 func (f *File) cassette() *cassette.Cassette {
 	c := cassette.New(f.Interactions...)
 	cassette.SetRecordedAt(c, f.RecordedAt)
+	c.SetClock(f.Clock)
 	return c
 }
 
 func fileOf(c *cassette.Cassette) *File {
-	return &File{Version: cassette.Version, RecordedAt: c.RecordedAt(), Interactions: c.Interactions()}
+	return &File{Version: cassette.Version, RecordedAt: c.RecordedAt(), Clock: c.Clock(), Interactions: c.Interactions()}
 }
 
 func marshal(f *File) []byte {

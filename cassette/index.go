@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sync"
@@ -21,10 +22,10 @@ import (
 // interactions with that hash, in recorded order.
 //
 // The map is built once and only read afterwards, so lookups take no global
-// lock. An interaction is claimed with a compare-and-swap on its used flag,
-// and each group keeps a cursor past its used interactions, so repeated
-// identical requests cost O(1) each, not a scan over those already
-// replayed. The data a lookup touches sits in few, contiguous places
+// lock. An interaction is claimed with a compare-and-swap on the count of
+// replays it has left (one, or its Times), and each group keeps a cursor
+// past its used interactions, so repeated identical requests cost O(1)
+// each, not a scan over those already replayed. The data a lookup touches sits in few, contiguous places
 // (groups, entries, one buffer of all canonical features, flat copies of
 // the response headers), so that a lookup in 100,000 interactions misses
 // the cache about as often as one in 100.
@@ -60,9 +61,9 @@ func (g *group) member(i int) int32 {
 }
 
 type entry struct {
-	used  atomic.Bool
-	short int8 // the length of the canonical features in inline, or -1
-	n     int  // position in the cassette
+	left  atomic.Int32 // the replays left: Times, or 1
+	short int8         // the length of the canonical features in inline, or -1
+	n     int          // position in the cassette
 	// The canonical features: inline, next to the rest of the entry, when
 	// they are short, as they usually are, and always in canon, a slice of
 	// one shared buffer, for the rare uses.
@@ -76,6 +77,23 @@ type entry struct {
 
 // inlineCanon is how long canonical features may be to sit in the entry.
 const inlineCanon = 64
+
+// claim takes one of the entry's replays, and reports false when none is
+// left.
+func (e *entry) claim() bool {
+	for {
+		n := e.left.Load()
+		if n <= 0 {
+			return false
+		}
+		if e.left.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
+// used reports whether every replay of the entry was taken.
+func (e *entry) used() bool { return e.left.Load() <= 0 }
 
 // same reports whether the entry's canonical features are canon.
 func (e *entry) same(canon []byte) bool {
@@ -118,6 +136,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		ends[i] = len(all)
 		e := &ix.entries[i]
 		e.n, e.in = i, in
+		e.left.Store(int32(min(max(in.Times, 1), math.MaxInt32)))
 		if len(extra) > 0 {
 			e.req = req
 		}
@@ -250,9 +269,11 @@ func readPrefixed(s string) (string, string) {
 	return s[k : k+int(n)], s[k+int(n):]
 }
 
-// lookup returns the first unused recorded interaction that matches req, and
-// marks it used. With repeats allowed, once every match was used it returns
-// the last one again. It returns nil when nothing matches.
+// lookup returns the first unused recorded interaction that matches req,
+// and takes one of its replays: it has one, or as many as its Times, which
+// serve a recorded run of polls in place. With repeats allowed, once every
+// match was used it returns the last one again. It returns nil when
+// nothing matches.
 func (ix *index) lookup(req *http.Request, body []byte) *entry {
 	bp := canonPool.Get().(*[]byte)
 	canon := canonical((*bp)[:0], ix.matchers, req, body)
@@ -281,7 +302,7 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 		if !single.same(canon) || !ix.extraMatch(single, req, body) {
 			return nil
 		}
-		if single.used.CompareAndSwap(false, true) || ix.repeats {
+		if single.claim() || ix.repeats {
 			return single
 		}
 		return nil
@@ -300,7 +321,7 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 		var first *entry
 		for i := int(g.next.Load()); i < g.size(); i++ {
 			e := &ix.entries[g.member(i)]
-			if e.used.Load() || !e.same(canon) || !ix.extraMatch(e, req, body) {
+			if e.used() || !e.same(canon) || !ix.extraMatch(e, req, body) {
 				continue
 			}
 			if !exact || e.whole == whole {
@@ -314,7 +335,7 @@ func (ix *index) find(canon []byte, req *http.Request, body []byte) *entry {
 		if first == nil {
 			break
 		}
-		if first.used.CompareAndSwap(false, true) {
+		if first.claim() {
 			ix.advance(g)
 			return first
 		}
@@ -344,7 +365,7 @@ func (ix *index) advance(g *group) {
 	for {
 		next := g.next.Load()
 		n := next
-		for int(n) < g.size() && ix.entries[g.member(int(n))].used.Load() {
+		for int(n) < g.size() && ix.entries[g.member(int(n))].used() {
 			n++
 		}
 		if n == next || g.next.CompareAndSwap(next, n) {
@@ -372,7 +393,7 @@ func (ix *index) extraMatch(e *entry, req *http.Request, body []byte) bool {
 func (ix *index) usedMatch(canon []byte) *entry {
 	single, g := ix.members(canon)
 	if single != nil {
-		if single.same(canon) && single.used.Load() {
+		if single.same(canon) && single.used() {
 			return single
 		}
 		return nil
@@ -381,18 +402,19 @@ func (ix *index) usedMatch(canon []byte) *entry {
 		return nil
 	}
 	for i := g.size() - 1; i >= 0; i-- {
-		if e := &ix.entries[g.member(i)]; e.same(canon) && e.used.Load() {
+		if e := &ix.entries[g.member(i)]; e.same(canon) && e.used() {
 			return e
 		}
 	}
 	return nil
 }
 
-// unused returns the interactions never replayed, in recorded order.
+// unused returns the interactions never replayed, or replayed fewer times
+// than they were recorded, in recorded order.
 func (ix *index) unused() []*entry {
 	var out []*entry
 	for i := range ix.entries {
-		if e := &ix.entries[i]; !e.used.Load() {
+		if e := &ix.entries[i]; !e.used() {
 			out = append(out, e)
 		}
 	}

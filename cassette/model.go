@@ -12,6 +12,12 @@ type Interaction struct {
 	Response *Response     // nil when the round trip failed
 	Error    *Error        // the transport error, when Response is nil
 	Duration time.Duration // from sending the request to the response headers
+
+	// Times is how many times in a row the request was sent and got this
+	// answer, as a poll does: the recorder stores such a run once (see
+	// [Recorder.Cassette] for what counts as the same), and replay serves
+	// it that many times, in place. 0 and 1 both mean once.
+	Times int
 }
 
 // A Request is a recorded request.

@@ -32,6 +32,7 @@ type Recorder struct {
 	out *Cassette // what a save writes: the replayed cassette plus what was recorded
 
 	recordedAt time.Time // the time a new recording is stamped with
+	clock      *timeline // Now, Sleep, Rand and Value: see timeline.go
 
 	closed atomic.Bool // set by Close: every request is refused
 
@@ -86,6 +87,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
 	}
 	r.out = New()
+	r.clock = newTimeline(replayFrom, r.recording)
 	if replayFrom != nil {
 		ins := replayFrom.Interactions()
 		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
@@ -128,7 +130,8 @@ func (r *Recorder) Mode() Mode { return r.cfg.Mode }
 func (r *Recorder) Recording() bool { return r.recording }
 
 // Changed reports whether the cassette that [Recorder.Cassette] returns
-// should be saved if the test passes: something new was stored, or the
+// should be saved if the test passes: something new was stored (an
+// interaction, or a clock reading, seed or value: see [Clock]), or the
 // mode records a whole new cassette (an empty one too). Like Cassette, it
 // sees only what was stored: a response body still open is stored when
 // it ends or is closed, or by [Recorder.Close].
@@ -138,7 +141,7 @@ func (r *Recorder) Changed() bool {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.recorded) > 0
+	return len(r.recorded) > 0 || r.clock.changed()
 }
 
 // Replayed reports whether resp was served from the cassette. It recognises
@@ -304,6 +307,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	seq := r.seq
 	r.seq++
 	r.mu.Unlock()
+	r.clock.wentUpstream()
 	start := time.Now()
 
 	in := Interaction{Request: Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}}
@@ -365,18 +369,20 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the
-// recorded ones in the order their requests were sent. It is a snapshot of
-// what was stored so far, and changes nothing: a response body still being
-// read is stored once it ends or is closed, and [Recorder.Close] stores
-// those still open, as far as they were read. Close the recorder first to
-// save everything it recorded.
+// recorded ones in the order their requests were sent, with a run of polls
+// stored once (see [Interaction.Times]): the same request answered the
+// same several times in a row, but for headers that change with every
+// request and response, such as Date, request ids and rate-limit counters;
+// the first of the run is kept, with its headers and duration. It is a
+// snapshot of what was stored so far, and changes nothing: a response body
+// still being read is stored once it ends or is closed, and
+// [Recorder.Close] stores those still open, as far as they were read.
+// Close the recorder first to save everything it recorded.
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions)}
-	for _, rec := range inSaveOrder(r.recorded) {
-		c.interactions = append(c.interactions, rec.in)
-	}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.saved()}
+	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
 	}

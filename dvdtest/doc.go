@@ -86,6 +86,48 @@
 // the closest recorded request with a (-recorded +incoming) diff of the
 // features that differ, and ends with the command that re-records the test.
 //
+// # Time and chance
+//
+// A cassette replays the HTTP traffic, but the code under test also
+// waits, reads the clock and makes things up, and those would differ on
+// replay: a poller would wait through its polls again, a request would
+// carry another time or another random name and miss. The DVD replaces
+// them, and the cassette remembers what they gave, in a section of its
+// own ("clock"):
+//
+//	d.Sleep(ctx, 30*time.Second) // waits while recording; returns at once on replay
+//	d.Now()                      // the real time while recording; the same readings on replay
+//	d.Rand()                     // *rand.Rand seeded from the cassette: the same numbers on replay
+//	d.Value("bucket", gen)       // gen runs while recording; its result replays
+//
+// The code under test rarely sees the DVD, so give it a way in: a small
+// interface in the code's own package, which a *DVD satisfies in tests,
+// and the time package in production:
+//
+//	type Clock interface {
+//		Now() time.Time
+//		Sleep(ctx context.Context, d time.Duration) error
+//	}
+//
+// Pollers, retry loops with back-off and waiters such as the
+// StateChangeConf of Terraform providers then take a Clock where they
+// called time.Sleep and time.Now, and a test hands them the DVD: a test
+// whose poller waits 30 seconds between polls while recording replays in
+// milliseconds, polling as many times. The examples of [DVD.Sleep] show
+// a poller, a retry loop and a StateChangeConf, whole.
+//
+// On replay, Sleep returns at once ([ReplayLatency] makes it wait), and
+// Now, Rand and Value give what they gave while recording; Now runs on
+// with the real time past the recorded readings. In append mode the
+// recorded readings and values replay and new ones are recorded, and
+// Sleep waits once a request of the run has gone to the network; in
+// record mode everything is new; in passthrough mode everything is real
+// and nothing is stored. A value the test no longer asks for keeps
+// working, and [FailOnUnused] reports it; a value asked for on replay
+// that the cassette lacks fails the test with the command that records it
+// again. A value is redacted as the rest of the cassette: keep a secret
+// in it out of the file with a [Placeholder].
+//
 // # Saving
 //
 // The cassette is written when the test ends (from t.Cleanup; with [Main],
@@ -201,11 +243,24 @@
 // Requests that overlap in time are saved sorted by method and URL, so the
 // file does not depend on goroutine scheduling.
 //
+// A run of polls is stored once: the same request answered the same
+// several times in a row is one interaction with its count ("times": 40),
+// which replay serves that many times, in place, so that a re-record of
+// the same polling changes only the count. The same request has the same
+// method, URL and body, and the same headers; the same answer has the same
+// status, body and trailers, and the same headers. Headers that change
+// with every request and response do not count: Date, Age, Expires,
+// X-Amz-Date, SDK invocation ids, request and correlation ids, trace and
+// span ids, timings (Server-Timing, X-Runtime, X-Response-Time, Cf-Ray)
+// and rate-limit counters. The first poll of the run is kept, with its
+// headers and duration. Transport errors are stored each time.
+//
 // # Packages
 //
 // dvdtest is the testing front of three packages that work without package
 // testing. Package cassette holds what is recorded (cassette.Interaction,
-// with its Request, Response and Error), the cassette file format
+// with its Request, Response and Error, and cassette.Clock, what the test
+// took from time and chance), the cassette file format
 // (cassette.Load, Save, Marshal, Unmarshal), the in-memory cassette with its
 // index, and the Recorder, the http.RoundTripper that records and replays.
 // Package match holds the matchers. Package codec holds the bytes of a

@@ -52,6 +52,8 @@ type DVD struct {
 	ended  bool   // the test is over: t must not be used any more
 	gone   bool   // the cleanup has returned: not even t.Logf may be called
 	misses []miss // the different misses, in the order they first came
+
+	seedOnce sync.Once // logs that the cassette holds no seed for Rand
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -260,6 +262,7 @@ func (d *DVD) cleanup() {
 	failed := t.Failed() || panicking()
 	if !failed && !t.Skipped() {
 		d.logReplay()
+		d.logUnusedValues()
 		failed = t.Failed() // FailOnUnused may have failed it
 	}
 	if !d.rec.Changed() {

@@ -13,13 +13,17 @@ package dvdtest_test
 // test that has not recorded its cassette yet fails there.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
@@ -483,6 +487,359 @@ func ExampleMain() {
 	// dvdtest: testdata/users.dvd.json not saved: TestUsers failed after dvdtest closed the cassette, in a cleanup that ran after dvdtest's (one registered before dvdtest.Use), so the cassette on disk is unchanged
 	// exit code 1
 	// the cassette holds v1
+}
+
+// Clock is what code under test takes in place of the time package,
+// wherever it waits or reads the time: a small interface declared in the
+// code's own package, which a *dvdtest.DVD satisfies in tests and
+// RealClock in production. Production code should not import dvdtest,
+// which imports testing: it declares the interface, and its tests pass
+// the DVD.
+type Clock interface {
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// RealClock is the Clock of production: the time package.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep waits for d, or until ctx is done.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var (
+	_ Clock = (*dvdtest.DVD)(nil)
+	_ Clock = RealClock{}
+)
+
+// waitReady polls url every interval until it answers "ready", or until
+// timeout has passed on clock. It returns how many times it polled.
+func waitReady(ctx context.Context, clock Clock, client *http.Client, url string, interval, timeout time.Duration) (int, error) {
+	deadline := clock.Now().Add(timeout)
+	for polls := 1; ; polls++ {
+		state, err := getState(ctx, client, url)
+		if err != nil || state == "ready" {
+			return polls, err
+		}
+		if clock.Now().After(deadline) {
+			return polls, fmt.Errorf("%s: not ready after %v", url, timeout)
+		}
+		if err := clock.Sleep(ctx, interval); err != nil {
+			return polls, err
+		}
+	}
+}
+
+// getState returns the body of url, or an error for a status other than
+// 200 OK.
+func getState(ctx context.Context, client *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return string(body), err
+}
+
+// A poller that waits between polls records at the pace of the real
+// server and replays without waiting: the DVD's Sleep returns at once on
+// replay. The cassette does not store the sleeps, so here the recording
+// waits 50 ms between polls, and the replay, whose poller waits 30 s
+// between polls as in production, ends long before its 10 s deadline.
+func ExampleDVD_Sleep() {
+	var polls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if polls.Add(1) < 3 {
+			fmt.Fprint(w, "pending")
+			return
+		}
+		fmt.Fprint(w, "ready")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	TestCreateCluster := func(interval time.Duration) func(t testing.TB) {
+		return func(t testing.TB) {
+			d := dvdtest.Use(t, "cluster", dvdtest.WithMode(cassette.ModeOnce))
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			n, err := waitReady(ctx, d, d.Client(), api.URL+"/clusters/c1", interval, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Printf("ready after %d polls (recording: %v)\n", n, d.Recording())
+		}
+	}
+
+	runTest("TestCreateCluster", TestCreateCluster(50*time.Millisecond))
+	api.Close()
+	runTest("TestCreateCluster", TestCreateCluster(30*time.Second))
+	// Output:
+	// ready after 3 polls (recording: true)
+	// ready after 3 polls (recording: false)
+}
+
+// getWithRetry gets url, and retries a 503 Service Unavailable up to
+// attempts times in all, waiting base, then twice as long each time, on
+// clock. It returns the body and the number of attempts.
+func getWithRetry(ctx context.Context, clock Clock, client *http.Client, url string, attempts int, base time.Duration) (string, int, error) {
+	wait := base
+	for n := 1; ; n++ {
+		body, err := getState(ctx, client, url)
+		if err == nil || n == attempts || !strings.Contains(err.Error(), "503") {
+			return body, n, err
+		}
+		if err := clock.Sleep(ctx, wait); err != nil {
+			return "", n, err
+		}
+		wait *= 2
+	}
+}
+
+// A retry loop with back-off waits on the clock it is given: on replay the
+// back-off costs nothing, and the retries replay in the order recorded.
+func Example_retry() {
+	var failures atomic.Int32
+	failures.Store(2)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failures.Add(-1) >= 0 {
+			http.Error(w, "try later", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	TestFetch := func(t testing.TB) {
+		d := dvdtest.Use(t, "retry", dvdtest.WithMode(cassette.ModeOnce))
+		body, attempts, err := getWithRetry(context.Background(), d, d.Client(), api.URL+"/report", 5, 20*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("%s after %d attempts (recording: %v)\n", body, attempts, d.Recording())
+	}
+
+	runTest("TestFetch", TestFetch)
+	api.Close()
+	runTest("TestFetch", TestFetch)
+	// Output:
+	// ok after 3 attempts (recording: true)
+	// ok after 3 attempts (recording: false)
+}
+
+// StateChangeConf has the shape of the waiter of Terraform providers
+// (retry.StateChangeConf of terraform-plugin-sdk): it refreshes a
+// resource's state until it reaches a target, waiting between refreshes.
+// What makes it replay at full speed is its Clock: the provider keeps one
+// in the meta it gives every resource, RealClock in production and the
+// DVD in acceptance tests.
+type StateChangeConf struct {
+	Pending      []string
+	Target       []string
+	Refresh      func(ctx context.Context) (state string, err error)
+	Timeout      time.Duration
+	PollInterval time.Duration
+	Clock        Clock // nil means RealClock
+}
+
+// WaitForStateContext refreshes until the state is a target one, and
+// fails on a state that is neither pending nor a target, or on timeout.
+func (c *StateChangeConf) WaitForStateContext(ctx context.Context) (string, error) {
+	clock := c.Clock
+	if clock == nil {
+		clock = RealClock{}
+	}
+	deadline := clock.Now().Add(c.Timeout)
+	for {
+		state, err := c.Refresh(ctx)
+		switch {
+		case err != nil:
+			return "", err
+		case slices.Contains(c.Target, state):
+			return state, nil
+		case !slices.Contains(c.Pending, state):
+			return state, fmt.Errorf("unexpected state %q, wanted one of %q", state, c.Target)
+		case clock.Now().After(deadline):
+			return state, fmt.Errorf("timeout while waiting for state to become %q (last state: %q)", c.Target, state)
+		}
+		if err := clock.Sleep(ctx, c.PollInterval); err != nil {
+			return state, err
+		}
+	}
+}
+
+// A Terraform provider's resource waits for the cloud with a
+// StateChangeConf. Its acceptance test configures the provider with the
+// DVD as both the HTTP transport and the clock, so the waits replay at
+// full speed.
+func Example_stateChangeConf() {
+	var refreshes atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refreshes.Add(1) < 4 {
+			fmt.Fprint(w, "creating")
+			return
+		}
+		fmt.Fprint(w, "available")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	// meta is what the provider's ConfigureContextFunc returns to every
+	// resource: in production {http.DefaultClient, RealClock{}}; in
+	// acceptance tests, the ProviderFactories configure it with the DVD.
+	type meta struct {
+		client *http.Client
+		clock  Clock
+	}
+	// createInstance is the resource's CreateContext, after the create
+	// call: it waits for the instance to be available.
+	createInstance := func(ctx context.Context, m *meta, id string) (string, error) {
+		conf := &StateChangeConf{
+			Pending: []string{"creating"},
+			Target:  []string{"available"},
+			Refresh: func(ctx context.Context) (string, error) {
+				return getState(ctx, m.client, api.URL+"/instances/"+id)
+			},
+			Timeout:      40 * time.Minute,
+			PollInterval: 20 * time.Millisecond, // 10 s in a real provider: the recording waits for real
+			Clock:        m.clock,
+		}
+		return conf.WaitForStateContext(ctx)
+	}
+
+	TestAccInstance_basic := func(t testing.TB) {
+		d := dvdtest.Use(t, "instance", dvdtest.WithMode(cassette.ModeOnce))
+		m := &meta{client: d.Client(), clock: d}
+		state, err := createInstance(context.Background(), m, "i-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("%s (recording: %v)\n", state, d.Recording())
+	}
+
+	runTest("TestAccInstance_basic", TestAccInstance_basic)
+	api.Close()
+	runTest("TestAccInstance_basic", TestAccInstance_basic)
+	// Output:
+	// available (recording: true)
+	// available (recording: false)
+}
+
+// Now gives on replay the readings it gave while recording, in the same
+// order, so a request that carries a time (here, events of the last day)
+// matches its recording.
+func ExampleDVD_Now() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "3 events")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	var readings []time.Time
+	TestRecentEvents := func(t testing.TB) {
+		d := dvdtest.Use(t, "events", dvdtest.WithMode(cassette.ModeOnce))
+		now := d.Now()
+		readings = append(readings, now)
+		since := now.Add(-24 * time.Hour).Format(time.RFC3339)
+		fmt.Println(getBody(t, d.Client(), api.URL+"/events?since="+since))
+	}
+
+	runTest("TestRecentEvents", TestRecentEvents)
+	api.Close()
+	runTest("TestRecentEvents", TestRecentEvents)
+	fmt.Println("the same reading on replay:", readings[0] == readings[1])
+	// Output:
+	// 3 events
+	// 3 events
+	// the same reading on replay: true
+}
+
+// Rand draws the same numbers on replay as while recording, so a request
+// made of random numbers (here, an id) matches its recording.
+func ExampleDVD_Rand() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "created")
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	var ids []int
+	TestUpload := func(t testing.TB) {
+		d := dvdtest.Use(t, "upload", dvdtest.WithMode(cassette.ModeOnce))
+		id := d.Rand().IntN(1_000_000)
+		ids = append(ids, id)
+		resp, err := d.Client().Post(fmt.Sprintf("%s/items/%d", api.URL, id), "text/plain", strings.NewReader("data"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		fmt.Println("replayed:", d.Replayed(resp))
+	}
+
+	runTest("TestUpload", TestUpload)
+	api.Close()
+	runTest("TestUpload", TestUpload)
+	fmt.Println("the same id on replay:", ids[0] == ids[1])
+	// Output:
+	// replayed: false
+	// replayed: true
+	// the same id on replay: true
+}
+
+// Value makes a value up while recording and gives the same on replay:
+// here a bucket name, and an account id of the environment that is set
+// where the test records but not in CI. A Placeholder keeps the account
+// id out of the cassette, in the value and in the requests alike.
+func ExampleDVD_Value() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "created "+r.URL.Path)
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	env := map[string]string{"ACCOUNT_ID": "123456789012"} // os.Getenv in a real test
+	made := 0
+	TestCreateBucket := func(t testing.TB) {
+		d := dvdtest.Use(t, "bucket", dvdtest.WithMode(cassette.ModeOnce),
+			dvdtest.Placeholder("ACCOUNT_ID", env["ACCOUNT_ID"]))
+		account := d.Value("account", func() string { return env["ACCOUNT_ID"] })
+		bucket := d.Value("bucket", func() string { made++; return fmt.Sprintf("tf-acc-%d", made) })
+		fmt.Println(getBody(t, d.Client(), api.URL+"/"+account+"/buckets/"+bucket))
+	}
+
+	runTest("TestCreateBucket", TestCreateBucket)
+	api.Close()
+	env = nil // as in CI
+	runTest("TestCreateBucket", TestCreateBucket)
+	fmt.Println("bucket names made:", made)
+	show("testdata/bucket.dvd.json", api.URL, `"account"`, `"bucket"`, `"url"`)
+	// Output:
+	// created /123456789012/buckets/tf-acc-1
+	// created /<ACCOUNT_ID>/buckets/tf-acc-1
+	// bucket names made: 1
+	// "account": "<ACCOUNT_ID>",
+	// "bucket": "tf-acc-1"
+	// "url": "http://api/<ACCOUNT_ID>/buckets/tf-acc-1"
 }
 
 // getBody sends a GET request through client and returns the response body.

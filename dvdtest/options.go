@@ -317,8 +317,10 @@ func notAHost(h string) string {
 }
 
 // FailOnUnused fails the test when recorded interactions were never
-// replayed. With it or without, the test log names them, the first five
-// by position and request. Giving it more than once changes nothing.
+// replayed, or recorded values (see [DVD.Value]) never asked for. With it
+// or without, the test log names them: the first five interactions by
+// position and request, and the values by name. Giving it more than once
+// changes nothing.
 func FailOnUnused() Option {
 	return optionFunc(func(c *config) { c.failUnused = true })
 }
@@ -355,7 +357,8 @@ func MaxAge(age time.Duration) Option {
 }
 
 // ReplayLatency makes replay wait as long as each interaction took when it
-// was recorded, or until the request's context is done. Replay does not
+// was recorded, or until the request's context is done, and makes
+// [DVD.Sleep] wait on replay as it did while recording. Replay does not
 // wait without it. Giving it more than once changes nothing.
 func ReplayLatency() Option {
 	return optionFunc(func(c *config) { c.rec.Latency = true })
