@@ -72,7 +72,7 @@ func TestNoMatchDiffByPart(t *testing.T) {
 			matchers: []match.Matcher{match.QueryIgnoring("ts")},
 			recorded: Request{Method: "GET", URL: "https://x.example/a?page=1&ts=100"},
 			incoming: Request{Method: "GET", URL: "https://x.example/a?page=2&ts=200"},
-			want:     []string{`- "QueryIgnoring(ts)[page]": "1"`, `+ "QueryIgnoring(ts)[page]": "2"`},
+			want:     []string{"- `QueryIgnoring(\"ts\")[page]`: \"1\"", "+ `QueryIgnoring(\"ts\")[page]`: \"2\""},
 			notWant:  []string{"ts]"},
 		},
 		{

@@ -33,3 +33,29 @@ func BenchmarkQuery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkJSONBodyIgnoring measures the JSON body feature of a request
+// without its timestamp and request ids, beside JSONBody of the same body.
+func BenchmarkJSONBodyIgnoring(b *testing.B) {
+	body := []byte(`{"event":"order.created","sent_at":"2026-11-22T09:30:00Z","order":{"id":"o_123","total":4200,"currency":"EUR"},` +
+		`"items":[{"sku":"A-1","qty":2,"request_id":"9f0c"},{"sku":"B-7","qty":1,"request_id":"77ab"}]}`)
+	req, err := http.NewRequest(http.MethodPost, "https://api.example.com/events", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		m    match.Matcher
+	}{
+		{"JSONBody", match.JSONBody},
+		{"ignoring", match.JSONBodyIgnoring("sent_at", "items.*.request_id")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				bc.m(req, body)
+			}
+		})
+	}
+}

@@ -84,6 +84,22 @@ func TestMatchers(t *testing.T) {
 		{"json not json", "a body that is not JSON is compared as bytes", match.JSONBody, side{url: "http://x/", body: `a=1`}, side{url: "http://x/", body: `a=1`}, true},
 		{"json vs not json", "", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `a=1`}, false},
 		{"json big ints", "large integers are not rounded through float64", match.JSONBody, side{url: "http://x/", body: `{"id":12345678901234567890}`}, side{url: "http://x/", body: `{"id":12345678901234567891}`}, false},
+		{"json ignoring", "the ignored field does not count", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1,"sent_at":"09:30"}`}, side{url: "http://x/", body: `{"sent_at":"09:31","a":1}`}, true},
+		{"json ignoring absent", "a missing ignored field is like any other value of it", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `{"a":1,"sent_at":"09:31"}`}, true},
+		{"json ignoring others count", "", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1,"sent_at":"09:30"}`}, side{url: "http://x/", body: `{"a":2,"sent_at":"09:30"}`}, false},
+		{"json ignoring top only", "a path names a field from the top, not at any depth", match.JSONBodyIgnoring("id"), side{url: "http://x/", body: `{"id":1,"user":{"id":1}}`}, side{url: "http://x/", body: `{"id":2,"user":{"id":2}}`}, false},
+		{"json ignoring nested", "", match.JSONBodyIgnoring("meta.trace"), side{url: "http://x/", body: `{"meta":{"trace":"a","v":1}}`}, side{url: "http://x/", body: `{"meta":{"trace":"b","v":1}}`}, true},
+		{"json ignoring in every element", "* is any array element", match.JSONBodyIgnoring("items.*.request_id"),
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r1"},{"sku":"b","request_id":"r2"}]}`},
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r3"},{"request_id":"r4","sku":"b"}]}`}, true},
+		{"json ignoring element keeps the rest", "", match.JSONBodyIgnoring("items.*.request_id"),
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r1"}]}`},
+			side{url: "http://x/", body: `{"items":[{"sku":"c","request_id":"r1"}]}`}, false},
+		{"json ignoring any member", "* is any object member", match.JSONBodyIgnoring("*.ts"), side{url: "http://x/", body: `{"a":{"ts":1,"v":1},"b":{"ts":2}}`}, side{url: "http://x/", body: `{"a":{"ts":3,"v":1},"b":{"ts":4}}`}, true},
+		{"json ignoring a whole array", "a path ending in * leaves every element out", match.JSONBodyIgnoring("nonces.*"), side{url: "http://x/", body: `{"nonces":[1,2],"a":1}`}, side{url: "http://x/", body: `{"nonces":[3],"a":1}`}, true},
+		{"json ignoring no index", "a name does not pick an array element", match.JSONBodyIgnoring("items.0"), side{url: "http://x/", body: `{"items":[1]}`}, side{url: "http://x/", body: `{"items":[2]}`}, false},
+		{"json ignoring top array", "", match.JSONBodyIgnoring("*.id"), side{url: "http://x/", body: `[{"id":1,"v":1}]`}, side{url: "http://x/", body: `[{"id":2,"v":1}]`}, true},
+		{"json ignoring not json", "a body that is not JSON is compared as bytes", match.JSONBodyIgnoring("a"), side{url: "http://x/", body: `a=1`}, side{url: "http://x/", body: `a=2`}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
