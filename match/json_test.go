@@ -19,6 +19,7 @@ func TestIgnoringNames(t *testing.T) {
 		{match.QueryIgnoring(), `QueryIgnoring()`},
 		{match.JSONBodyIgnoring("sent_at", "items.*.request_id"), `JSONBodyIgnoring("sent_at", "items.*.request_id")`},
 		{match.JSONBodyIgnoring(`a"b`), `JSONBodyIgnoring("a\"b")`},
+		{match.Form, "Form"},
 	} {
 		if got := tt.m(r, nil).Name; got != tt.want {
 			t.Errorf("name = %s, want %s", got, tt.want)
