@@ -37,6 +37,11 @@ func FuzzForm(f *testing.F) {
 			if again := canonicalForm(contentType, []byte(a.Value)); again != a.Value {
 				t.Errorf("canonicalForm(%q) = %q, but canonicalForm of that = %q", body, a.Value, again)
 			}
+			fields := strings.Split(string(body), "&")
+			slices.Reverse(fields)
+			if b := canonicalForm(contentType, []byte(strings.Join(fields, "&"))); b != a.Value && !repeats(string(body)) && len(fields) <= maxFormFields {
+				t.Errorf("the order of fields changed the form %q: %q vs %q", body, a.Value, b)
+			}
 		}
 	})
 }
