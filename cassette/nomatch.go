@@ -20,9 +20,10 @@ type NoMatchError struct {
 	// Diff shows the features that differ between Closest and the incoming
 	// request, as cmp.Diff output (-recorded +incoming) of a map from
 	// feature to value. A query is compared parameter by parameter, keyed
-	// Query[name], and a match.Header feature header by header, keyed
-	// Header[Name], so that only the parameters and headers that differ
-	// show.
+	// Query[name], a match.Header feature header by header, keyed
+	// Header[Name], and a match.Form feature field by field, keyed
+	// Form[name], so that only the parameters, headers and fields that
+	// differ show.
 	Diff string
 	// Used reports that the request did match a recorded interaction, but
 	// every such interaction was already replayed.
