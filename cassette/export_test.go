@@ -18,5 +18,8 @@ func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index,
 
 func (x Index) Lookup(req *http.Request) bool { return x.ix.lookup(req, nil) != nil }
 
+// LookupBody looks up a request with a body.
+func (x Index) LookupBody(req *http.Request, body []byte) bool { return x.ix.lookup(req, body) != nil }
+
 // SetRecordedAt sets when c was recorded, as a file read from disk says.
 func SetRecordedAt(c *Cassette, t time.Time) { c.recordedAt = t }

@@ -20,9 +20,10 @@ type NoMatchError struct {
 	// Diff shows the features that differ between Closest and the incoming
 	// request, as cmp.Diff output (-recorded +incoming) of a map from
 	// feature to value. A query is compared parameter by parameter, keyed
-	// Query[name], and a match.Header feature header by header, keyed
-	// Header[Name], so that only the parameters and headers that differ
-	// show.
+	// Query[name], a match.Header feature header by header, keyed
+	// Header[Name], and a match.Form feature field by field, keyed
+	// Form[name], so that only the parameters, headers and fields that
+	// differ show.
 	Diff string
 	// Used reports that the request did match a recorded interaction, but
 	// every such interaction was already replayed.
@@ -30,6 +31,17 @@ type NoMatchError struct {
 	// Position is the number, from 1, of the closest or used interaction in
 	// the cassette.
 	Position int
+	// Only, when the closest recorded request differs from the incoming one
+	// only in query parameters and JSON body fields, names them:
+	// `the query parameter "since"`. It is empty otherwise.
+	Only string
+	// Fix, set with Only, is the option under which the request would
+	// have matched, ready to paste, built from the matchers in use:
+	// `dvdtest.MatchOn(match.Method, match.Scheme, match.Host, match.Path,
+	// match.QueryIgnoring("since"))`. When a matcher in use is a func of
+	// the test's own, which cannot be written as code here, Fix says which
+	// matchers to replace instead.
+	Fix string
 }
 
 func (e *NoMatchError) Error() string {
@@ -50,7 +62,11 @@ func (e *NoMatchError) Explain() string {
 	case e.Closest == "":
 		return "The cassette has no interactions."
 	}
-	return fmt.Sprintf("Closest recorded request, #%d: %s\ndiff (-recorded +incoming):\n%s", e.Position, e.Closest, e.Diff)
+	s := fmt.Sprintf("Closest recorded request, #%d: %s\ndiff (-recorded +incoming):\n%s", e.Position, e.Closest, e.Diff)
+	if e.Only != "" {
+		s += "It differs only in " + e.Only + ". For values that change on every run, match without them:\n\t" + e.Fix + "\n"
+	}
+	return s
 }
 
 // noMatch explains why req found no interaction, with the secrets that rd
@@ -99,9 +115,10 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 	}
 	if len(rec) == 0 {
 		err.Diff = "  (the features are equal: an extra match.Func rejected it)\n"
-	} else {
-		err.Diff = cmp.Diff(rec, inc)
+		return err
 	}
+	err.Diff = cmp.Diff(rec, inc)
+	ix.suggest(err, e, values(e.canon), incoming, req, body, rd)
 	return err
 }
 

@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -72,8 +73,26 @@ func TestNoMatchDiffByPart(t *testing.T) {
 			matchers: []match.Matcher{match.QueryIgnoring("ts")},
 			recorded: Request{Method: "GET", URL: "https://x.example/a?page=1&ts=100"},
 			incoming: Request{Method: "GET", URL: "https://x.example/a?page=2&ts=200"},
-			want:     []string{`- "QueryIgnoring(ts)[page]": "1"`, `+ "QueryIgnoring(ts)[page]": "2"`},
+			want:     []string{"- `QueryIgnoring(\"ts\")[page]`: \"1\"", "+ `QueryIgnoring(\"ts\")[page]`: \"2\""},
 			notWant:  []string{"ts]"},
+		},
+		{
+			name: "form field", reason: "a form is diffed field by field",
+			matchers: []match.Matcher{match.Method, match.Form},
+			recorded: Request{Method: "POST", URL: "https://x.example/a", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("a=1&b=2&password=s3cr3t-rec")},
+			incoming: Request{Method: "POST", URL: "https://x.example/a", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("password=s3cr3t-inc&b=hello+world&a=1")},
+			want:     []string{`- "Form[b]": "2"`, `+ "Form[b]": "hello world"`},
+			notWant:  []string{"Form[a]", "password"},
+		},
+		{
+			name: "multipart file", reason: "a file shows its name and type, then its content",
+			matchers: []match.Matcher{match.Method, match.Form},
+			recorded: Request{Method: "POST", URL: "https://x.example/a", Header: http.Header{"Content-Type": {"multipart/form-data; boundary=AAA"}},
+				Body: []byte("--AAA\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n--AAA\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--AAA--\r\n")},
+			incoming: Request{Method: "POST", URL: "https://x.example/a", Header: http.Header{"Content-Type": {"multipart/form-data; boundary=BBB"}},
+				Body: []byte("--BBB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhellO\r\n--BBB\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n--BBB--\r\n")},
+			want:    []string{`- "Form[file]": "a.txt (text/plain): hello"`, `+ "Form[file]": "a.txt (text/plain): hellO"`},
+			notWant: []string{"Form[title]", "boundary"},
 		},
 		{
 			name: "query and path", reason: "other features stay whole",
@@ -109,7 +128,7 @@ func TestNoMatchDiffByPart(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
-			req, err := http.NewRequest(tt.incoming.Method, tt.incoming.URL, nil)
+			req, err := http.NewRequest(tt.incoming.Method, tt.incoming.URL, bytes.NewReader(tt.incoming.Body))
 			if err != nil {
 				t.Fatal(err)
 			}

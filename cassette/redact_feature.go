@@ -54,8 +54,89 @@ func (rd *redactor) parts(f match.Feature) []diffPart {
 		return rd.queryParts(f)
 	case strings.HasPrefix(f.Name, "Header("):
 		return rd.headerParts(f)
+	case f.Name == "Form" && isFormFeature(f.Value):
+		return rd.formParts(f)
 	}
 	return []diffPart{rd.whole(f)}
+}
+
+// formParts returns a part per field name of a match.Form feature, keyed
+// Form[name], whose value shows the values of that name, in order,
+// separated by ", ". A file shows as its name and type, then its content:
+// report.csv (text/csv): a,b. Field values are redacted as the fields of a
+// multipart body are: by name, or as JSON; files are kept.
+func (rd *redactor) formParts(f match.Feature) []diffPart {
+	var ps []diffPart
+	at := map[string]int{}
+	for pair := range strings.SplitSeq(f.Value, "&") {
+		if pair == "" {
+			continue
+		}
+		key, raw, _ := strings.Cut(pair, "=")
+		name, file, typ, typed := splitFormKey(key)
+		value := queryUnescape(raw)
+		switch {
+		case file != "":
+			label := file
+			if typ != "" {
+				label += " (" + typ + ")"
+			}
+			value = rd.text(label+": ") + rd.text(value)
+		case rd.query[strings.ToLower(name)] && value != Redacted:
+			value = Redacted
+		default:
+			if red, ok := redactJSON([]byte(value), rd.json); ok {
+				value = string(red)
+			}
+			value = rd.message(value)
+			if typed {
+				value = "(" + typ + "): " + value
+			}
+		}
+		key = "Form[" + rd.text(name) + "]"
+		if i, ok := at[key]; ok {
+			ps[i].raw += "&" + pair
+			ps[i].shown += ", " + value
+			continue
+		}
+		at[key] = len(ps)
+		ps = append(ps, diffPart{key: key, raw: pair, shown: value})
+	}
+	return ps
+}
+
+// splitFormKey reads the key of a field of a match.Form feature: an escaped
+// name, or for a part with a file name or a type, name;file;type.
+func splitFormKey(key string) (name, file, typ string, typed bool) {
+	name, rest, typed := strings.Cut(key, ";")
+	file, typ, _ = strings.Cut(rest, ";")
+	return queryUnescape(name), queryUnescape(file), queryUnescape(typ), typed
+}
+
+// isFormFeature reports whether the value of a match.Form feature is a
+// form as match.Form writes it, name=value pairs of escaped text, not a
+// body of another kind that it compares as bytes.
+func isFormFeature(v string) bool {
+	for pair := range strings.SplitSeq(v, "&") {
+		key, value, ok := strings.Cut(pair, "=")
+		if !ok || !escapedText(value) || strings.Count(key, ";") != 0 && strings.Count(key, ";") != 2 ||
+			!escapedText(strings.ReplaceAll(key, ";", "")) {
+			return false
+		}
+	}
+	return true
+}
+
+// escapedText reports whether s holds only what url.QueryEscape writes.
+func escapedText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-_.~%+", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // whole returns a feature as one part.

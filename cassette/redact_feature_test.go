@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -36,6 +38,7 @@ func TestFeatureRedaction(t *testing.T) {
 		{"header harmless", "no URL header: ? # @ are text", match.Feature{Name: "Header(From, X-Note)", Value: "From: a@b.example\nX-Note: why?token=1#x"}, "From: a@b.example\nX-Note: why?token=1#x"},
 		{"json body", "a default field and an option's", match.Feature{Name: "JSONBody", Value: `{"password":"s3cr3t","user":{"name":"ada","token":"s3cr3t"}}`}, `{"password":"REDACTED","user":{"name":"ada","token":"REDACTED"}}`},
 		{"form body", "a form by its fields", match.Feature{Name: "Body", Value: "client_secret=s3cr3t&grant_type=client_credentials"}, "client_secret=REDACTED&grant_type=client_credentials"},
+		{"form feature", "a Form feature by its fields", match.Feature{Name: "Form", Value: "client_secret=s3cr3t&grant_type=client_credentials"}, "client_secret=REDACTED&grant_type=client_credentials"},
 		{"body placeholder", "", match.Feature{Name: "Body", Value: `{"account":"acct-s3cr3t"}`}, `{"account":"<ACCT>"}`},
 		{"body harmless", "a URL in a JSON value is not the body's", match.Feature{Name: "Body", Value: `{"url":"https://x.example/a?b=1#c","email":"a@b.example"}`}, `{"url":"https://x.example/a?b=1#c","email":"a@b.example"}`},
 		{"text body harmless", "", match.Feature{Name: "Body", Value: "what? who@where #1"}, "what? who@where #1"},
@@ -53,6 +56,39 @@ func TestFeatureRedaction(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := rd.feature(tt.feature); got != tt.want {
 				t.Errorf("feature(%s %q) = %q, want %q (%s)", tt.feature.Name, tt.feature.Value, got, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+// A Form feature is diffed field by field, each redacted as the fields of
+// a multipart body are; a Form feature of a body that is no form is one
+// part.
+func TestFormParts(t *testing.T) {
+	rd := newRedactor(featureRedaction)
+	tests := []struct {
+		name, reason string
+		value        string
+		want         map[string]string
+	}{
+		{"fields", "", "a=1&b=x+y", map[string]string{"Form[a]": "1", "Form[b]": "x y"}},
+		{"repeated", "the values of one name, in order", "a=1&a=2", map[string]string{"Form[a]": "1, 2"}},
+		{"secret", "a default name and an option's", "password=s3cr3t&SessionID=s3cr3t", map[string]string{"Form[password]": "REDACTED", "Form[SessionID]": "REDACTED"}},
+		{"json field", "a field that holds JSON is redacted as JSON", "meta=%7B%22user%22%3A%7B%22token%22%3A%22s3cr3t%22%7D%7D", map[string]string{"Form[meta]": `{"user":{"token":"REDACTED"}}`}},
+		{"file", "a file shows its name and type; files are kept, as in the file", "f;a.txt;text%2Fplain=password%3Dx", map[string]string{"Form[f]": "a.txt (text/plain): password=x"}},
+		{"typed field", "a part with a type and no file is a field", "password;;text%2Fplain=s3cr3t&m;;application%2Fjson=1", map[string]string{"Form[password]": "REDACTED", "Form[m]": "(application/json): 1"}},
+		{"placeholder", "", "acct=acct-s3cr3t&f;acct-s3cr3t.txt;text%2Fplain=acct-s3cr3t", map[string]string{"Form[acct]": "<ACCT>", "Form[f]": "<ACCT>.txt (text/plain): <ACCT>"}},
+		{"not a form", "a JSON body compared as bytes", `{"password":"s3cr3t"}`, map[string]string{"Form": `{"password":"REDACTED"}`}},
+		{"raw semicolons", "a text with semicolons is no form", "a=1;b=2", map[string]string{"Form": "a=1;b=2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, p := range rd.parts(match.Feature{Name: "Form", Value: tt.value}) {
+				got[p.key] = p.shown
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("parts of %q mismatch (-want +got) (%s):\n%s", tt.value, tt.reason, diff)
 			}
 		})
 	}
@@ -104,6 +140,15 @@ func TestNoMatchErrorHidesSecrets(t *testing.T) {
 			recorded: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=s3cr3t-rec&scope=read")},
 			incoming: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte("client_secret=s3cr3t-inc&scope=write")},
 			kept:     []string{"client_secret=REDACTED&scope="}, // go-cmp diffs the rest by letter
+		},
+		{
+			name: "multipart form", reason: "match.Form by field: a secret field is redacted, a file is shown",
+			matchers: []match.Matcher{match.Form},
+			recorded: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"multipart/form-data; boundary=AAA"}},
+				Body: []byte("--AAA\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\ns3cr3t-rec\r\n--AAA\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nv1\r\n--AAA--\r\n")},
+			incoming: Request{Method: "POST", URL: "https://x.example/", Header: http.Header{"Content-Type": {"multipart/form-data; boundary=BBB"}},
+				Body: []byte("--BBB\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\ns3cr3t-inc\r\n--BBB\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nv2\r\n--BBB--\r\n")},
+			kept: []string{`"Form[f]"`, `"a.txt: v1"`, `"a.txt: v2"`},
 		},
 	}
 	for _, tt := range tests {

@@ -13,9 +13,11 @@ package dvdtest_test
 // test that has not recorded its cassette yet fails there.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -148,6 +150,57 @@ func ExampleMatchOn() {
 	// Output:
 	// created {"name":"bob","admin":true}
 	// created {"name":"ada","admin":false}
+}
+
+// A multipart upload gets a new random boundary on every run, so its body
+// is never the same twice; match.Form compares its fields and files
+// instead, and the upload replays.
+func ExampleMatchOn_upload() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, h, err := r.FormFile("file")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "stored %s, %d bytes", h.Filename, h.Size)
+	}))
+	restore := chdirTemp()
+	defer restore()
+
+	// upload sends a file as a browser form does, with mime/multipart.
+	upload := func(t testing.TB, c *http.Client, name, content string) string {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body) // a new random boundary each time
+		w.WriteField("title", "Quarterly report")
+		f, err := w.CreateFormFile("file", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, content)
+		w.Close()
+		resp, err := c.Post(api.URL+"/upload", w.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	TestUpload := func(t testing.TB) {
+		d := dvdtest.Use(t, "upload", dvdtest.WithMode(cassette.ModeOnce),
+			dvdtest.MatchOn(match.Method, match.Path, match.Form))
+		fmt.Println(upload(t, d.Client(), "report.csv", "a,b\n1,2\n"), "- recording:", d.Recording())
+	}
+	runTest("TestUpload", TestUpload) // records
+	api.Close()
+	runTest("TestUpload", TestUpload) // replays, with another boundary
+	// Output:
+	// stored report.csv, 8 bytes - recording: true
+	// stored report.csv, 8 bytes - recording: false
 }
 
 // Compress stores the cassette compressed; loading recognises the

@@ -108,6 +108,17 @@ func (c *config) err() error {
 // Requests that agree on every feature are the same request; the features
 // are hashed into the cassette's index, so matching stays O(1).
 //
+// For requests that carry values that change on every run, match.Form
+// compares form and multipart bodies whatever their boundary and field
+// order, and match.QueryIgnoring and match.JSONBodyIgnoring leave named
+// query parameters and JSON fields out:
+//
+//	dvdtest.MatchOn(match.Method, match.Path, match.JSONBodyIgnoring("sent_at", "items.*.request_id"))
+//
+// A request that misses, and differs from the closest recording only in
+// query parameters or JSON fields, is reported with the MatchOn option
+// that would have matched it.
+//
 // MatchOn given twice fails Use, rather than add to or replace the first:
 // give it once, with every feature. Keep it out of [Options] that tests
 // share if they need different features.

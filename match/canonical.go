@@ -1,8 +1,6 @@
 package match
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -100,27 +98,4 @@ func unescape(s string) string {
 		return s
 	}
 	return u
-}
-
-// canonicalJSON re-encodes a JSON document with sorted object keys and no
-// spacing. Numbers keep their text, so 1.0 and 1 stay different.
-func canonicalJSON(body []byte) (string, bool) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || !json.Valid(body) {
-		return "", false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "", false
-	}
-	// encoding/json writes map keys sorted and json.Number verbatim.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", false
-	}
-	return strings.TrimSuffix(buf.String(), "\n"), true
 }

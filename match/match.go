@@ -92,7 +92,8 @@ func Query(r *http.Request, _ []byte) Feature {
 // Names are compared as written, after unescaping.
 func QueryIgnoring(names ...string) Matcher {
 	ignore := slices.Clone(names)
-	name := "QueryIgnoring(" + strings.Join(names, ", ") + ")"
+	// The name is Go code, so that a miss can print the matcher.
+	name := "QueryIgnoring(" + quoteList(names) + ")"
 	return func(r *http.Request, _ []byte) Feature {
 		return Feature{Name: name, Value: canonicalQuery(r.URL.RawQuery, ignore)}
 	}

@@ -1,7 +1,10 @@
 package match_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -26,6 +29,41 @@ type side struct {
 	method, url string
 	header      http.Header
 	body        string
+}
+
+// urlencoded is a POST of a url-encoded form.
+func urlencoded(body string) side {
+	return side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, body: body}
+}
+
+// multipartSide is a POST of a multipart form, written with the boundary.
+// Each part is four strings: name, file name, type and content; a part
+// without file name nor type is a field.
+func multipartSide(boundary string, parts ...string) side {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	if err := w.SetBoundary(boundary); err != nil {
+		panic(err)
+	}
+	for i := 0; i+3 < len(parts); i += 4 {
+		name, file, typ, content := parts[i], parts[i+1], parts[i+2], parts[i+3]
+		h := textproto.MIMEHeader{}
+		disposition := `form-data; name="` + name + `"`
+		if file != "" {
+			disposition += `; filename="` + file + `"`
+		}
+		h.Set("Content-Disposition", disposition)
+		if typ != "" {
+			h.Set("Content-Type", typ)
+		}
+		pw, err := w.CreatePart(h)
+		if err != nil {
+			panic(err)
+		}
+		pw.Write([]byte(content))
+	}
+	w.Close()
+	return side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {w.FormDataContentType()}}, body: b.String()}
 }
 
 func TestMatchers(t *testing.T) {
@@ -84,6 +122,71 @@ func TestMatchers(t *testing.T) {
 		{"json not json", "a body that is not JSON is compared as bytes", match.JSONBody, side{url: "http://x/", body: `a=1`}, side{url: "http://x/", body: `a=1`}, true},
 		{"json vs not json", "", match.JSONBody, side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `a=1`}, false},
 		{"json big ints", "large integers are not rounded through float64", match.JSONBody, side{url: "http://x/", body: `{"id":12345678901234567890}`}, side{url: "http://x/", body: `{"id":12345678901234567891}`}, false},
+		{"json ignoring", "the ignored field does not count", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1,"sent_at":"09:30"}`}, side{url: "http://x/", body: `{"sent_at":"09:31","a":1}`}, true},
+		{"json ignoring absent", "a missing ignored field is like any other value of it", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1}`}, side{url: "http://x/", body: `{"a":1,"sent_at":"09:31"}`}, true},
+		{"json ignoring others count", "", match.JSONBodyIgnoring("sent_at"), side{url: "http://x/", body: `{"a":1,"sent_at":"09:30"}`}, side{url: "http://x/", body: `{"a":2,"sent_at":"09:30"}`}, false},
+		{"json ignoring top only", "a path names a field from the top, not at any depth", match.JSONBodyIgnoring("id"), side{url: "http://x/", body: `{"id":1,"user":{"id":1}}`}, side{url: "http://x/", body: `{"id":2,"user":{"id":2}}`}, false},
+		{"json ignoring nested", "", match.JSONBodyIgnoring("meta.trace"), side{url: "http://x/", body: `{"meta":{"trace":"a","v":1}}`}, side{url: "http://x/", body: `{"meta":{"trace":"b","v":1}}`}, true},
+		{"json ignoring in every element", "* is any array element", match.JSONBodyIgnoring("items.*.request_id"),
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r1"},{"sku":"b","request_id":"r2"}]}`},
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r3"},{"request_id":"r4","sku":"b"}]}`}, true},
+		{"json ignoring element keeps the rest", "", match.JSONBodyIgnoring("items.*.request_id"),
+			side{url: "http://x/", body: `{"items":[{"sku":"a","request_id":"r1"}]}`},
+			side{url: "http://x/", body: `{"items":[{"sku":"c","request_id":"r1"}]}`}, false},
+		{"json ignoring any member", "* is any object member", match.JSONBodyIgnoring("*.ts"), side{url: "http://x/", body: `{"a":{"ts":1,"v":1},"b":{"ts":2}}`}, side{url: "http://x/", body: `{"a":{"ts":3,"v":1},"b":{"ts":4}}`}, true},
+		{"json ignoring a whole array", "a path ending in * leaves every element out", match.JSONBodyIgnoring("nonces.*"), side{url: "http://x/", body: `{"nonces":[1,2],"a":1}`}, side{url: "http://x/", body: `{"nonces":[3],"a":1}`}, true},
+		{"json ignoring no index", "a name does not pick an array element", match.JSONBodyIgnoring("items.0"), side{url: "http://x/", body: `{"items":[1]}`}, side{url: "http://x/", body: `{"items":[2]}`}, false},
+		{"json ignoring top array", "", match.JSONBodyIgnoring("*.id"), side{url: "http://x/", body: `[{"id":1,"v":1}]`}, side{url: "http://x/", body: `[{"id":2,"v":1}]`}, true},
+		{"json ignoring not json", "a body that is not JSON is compared as bytes", match.JSONBodyIgnoring("a"), side{url: "http://x/", body: `a=1`}, side{url: "http://x/", body: `a=2`}, false},
+		{"form order", "url-encoded fields in map order", match.Form, urlencoded("b=2&a=1"), urlencoded("a=1&b=2"), true},
+		{"form escaping", "%20 and + are both a space", match.Form, urlencoded("q=a%20b"), urlencoded("q=a+b"), true},
+		{"form value", "", match.Form, urlencoded("a=1"), urlencoded("a=2"), false},
+		{"form repeated order", "the values of one field keep their order", match.Form, urlencoded("a=1&a=2"), urlencoded("a=2&a=1"), false},
+		{"form content type parameters", "a charset does not make it another form", match.Form,
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"Application/X-WWW-Form-Urlencoded; charset=utf-8"}}, body: "b=2&a=1"}, urlencoded("a=1&b=2"), true},
+		{"form not a form", "a body of another type is compared as bytes", match.Form,
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"text/plain"}}, body: "b=2&a=1"},
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"text/plain"}}, body: "a=1&b=2"}, false},
+		{"form type prefix", "application/x-www-form-urlencodedx is another type", match.Form,
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"application/x-www-form-urlencodedx"}}, body: "b=2&a=1"}, urlencoded("a=1&b=2"), false},
+		{"multipart boundary", "the boundary is drawn at random on every run", match.Form,
+			multipartSide("AAA", "a", "", "", "1", "f", "a.txt", "text/plain", "hello"),
+			multipartSide("BBB", "a", "", "", "1", "f", "a.txt", "text/plain", "hello"), true},
+		{"multipart order", "the order of fields does not count", match.Form,
+			multipartSide("AAA", "a", "", "", "1", "f", "a.txt", "text/plain", "hello"),
+			multipartSide("BBB", "f", "a.txt", "text/plain", "hello", "a", "", "", "1"), true},
+		{"multipart file content", "", match.Form,
+			multipartSide("AAA", "f", "a.txt", "text/plain", "hello"),
+			multipartSide("AAA", "f", "a.txt", "text/plain", "hellO"), false},
+		{"multipart file name", "", match.Form,
+			multipartSide("AAA", "f", "a.txt", "text/plain", "hello"),
+			multipartSide("AAA", "f", "b.txt", "text/plain", "hello"), false},
+		{"multipart file type", "", match.Form,
+			multipartSide("AAA", "f", "a.txt", "text/plain", "hello"),
+			multipartSide("AAA", "f", "a.txt", "application/octet-stream", "hello"), false},
+		{"multipart type spelling", "a media type's case and parameter order do not count", match.Form,
+			multipartSide("AAA", "f", "a.txt", "Text/Plain; charset=utf-8; format=flowed", "hello"),
+			multipartSide("AAA", "f", "a.txt", "text/plain; format=flowed; charset=utf-8", "hello"), true},
+		{"multipart field name", "", match.Form,
+			multipartSide("AAA", "a", "", "", "1"),
+			multipartSide("AAA", "b", "", "", "1"), false},
+		{"multipart field or file", "a file is not a field of the same content", match.Form,
+			multipartSide("AAA", "a", "", "", "1"),
+			multipartSide("AAA", "a", "a", "", "1"), false},
+		{"multipart repeated files", "files of one field keep their order", match.Form,
+			multipartSide("AAA", "f", "1.txt", "text/plain", "1", "f", "2.txt", "text/plain", "2"),
+			multipartSide("AAA", "f", "2.txt", "text/plain", "2", "f", "1.txt", "text/plain", "1"), false},
+		{"multipart semicolon in a name", "a name cannot pass for a file", match.Form,
+			multipartSide("AAA", "a;;text/plain", "", "", "1"),
+			multipartSide("AAA", "a", "", "text/plain", "1"), false},
+		{"multipart and url-encoded", "the same fields without files are the same form", match.Form,
+			multipartSide("AAA", "b", "", "", "2", "a", "", "", "1 2"), urlencoded("a=1+2&b=2"), true},
+		{"multipart broken", "a body that does not parse is compared as bytes", match.Form,
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"multipart/form-data; boundary=AAA"}}, body: "--AAA\r\nbroken"},
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"multipart/form-data; boundary=BBB"}}, body: "--AAA\r\nbroken"}, true},
+		{"multipart without boundary", "", match.Form,
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"multipart/form-data"}}, body: "x"},
+			side{method: "POST", url: "http://x/", header: http.Header{"Content-Type": {"multipart/form-data"}}, body: "y"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
