@@ -9,12 +9,17 @@ import (
 	"time"
 )
 
-// Version is the cassette format version this package writes. It reads files
-// of this version and refuses newer ones with an error that says to upgrade.
-// A key added to the format raises it: a reader refuses the keys it does not
-// know, so an older dvd says to upgrade rather than drop what it cannot
-// read.
-const Version = 1
+// Version is the newest cassette format version this package reads and
+// writes. It reads files of every version up to this one, and refuses newer
+// ones with an error that says to upgrade. A key added to the format raises
+// it: a reader refuses the keys it does not know, so an older dvd says to
+// upgrade rather than drop what it cannot read. A file says the oldest
+// version that holds it, so that a cassette that uses no newer key still
+// reads with an older dvd.
+//
+// Version 2 added the members that say how a JSON body was spaced
+// ("body_json_trailing" and the like).
+const Version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -33,7 +38,7 @@ type file struct {
 // pointer, an empty header), unless it is Always written; Or gives what a
 // left-out field stands for when that is not the zero value; Required
 // fields must be there, and a Rule is checked both ways. Adding a field to
-// the model means adding a line here (and raising Version).
+// the model means adding a line here, marked since the next Version.
 var (
 	fileFormat = newObject[file]("a cassette", nil,
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
@@ -86,6 +91,14 @@ var (
 		text("record_header", func(e *Error) *string { return &e.RecordHeader }),
 	)
 )
+
+// jsonSpacingFormat lists the members that say how a JSON body was spaced
+// (see [jsonSpacing]), written after "body_json" in this order.
+var jsonSpacingFormat = []spacingMember{
+	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t", since: 2},
+	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t", since: 2},
+	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n", since: 2},
+}
 
 func checkVersion(v int) error {
 	switch {

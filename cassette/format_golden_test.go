@@ -3,6 +3,7 @@ package cassette_test
 import (
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -44,5 +45,41 @@ func TestGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(fullFile(), f); diff != "" {
 		t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", goldenPath, diff)
+	}
+}
+
+// goldenV1Path is a cassette of format version 1, as dvd wrote it before
+// version 2: it reads, and writes back, unchanged.
+const goldenV1Path = "testdata/golden-v1.dvd.json"
+
+func TestGoldenVersion1(t *testing.T) {
+	want := readBytes(t, goldenV1Path)
+	f, err := readFile(goldenV1Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(marshal(f))); diff != "" {
+		t.Errorf("Marshal(ReadFile(%s)) mismatch (-want +got):\n%s", goldenV1Path, diff)
+	}
+}
+
+// TestVersionWritten checks that a file says the oldest version that holds
+// it, so that an older dvd reads what it can.
+func TestVersionWritten(t *testing.T) {
+	for _, tt := range []struct {
+		name, reason string
+		body         string
+		version      string
+	}{
+		{"compact JSON", "version 1 stores it", `{"a":1}`, `"version": 1,`},
+		{"text", "", "{\"a\": 1}\n", `"version": 1,`},
+		{"spaced JSON", "its spacing members came with version 2", "{\"a\":1}\n", `"version": 2,`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := marshal(oneInteraction([]byte(tt.body)))
+			if !strings.HasPrefix(string(data), "{\n  "+tt.version+"\n") {
+				t.Errorf("the file does not start with %s (%s):\n%s", tt.version, tt.reason, data)
+			}
+		})
 	}
 }

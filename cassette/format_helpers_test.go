@@ -37,8 +37,8 @@ func fullFile() *File {
 					Proto:         "HTTP/2.0",
 					Header:        http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"b=2", "a=1"}},
 					Trailer:       http.Header{"X-Checksum": {"abc123"}},
-					Body:          []byte("{\"id\": 7}\n"),
-					ContentLength: 10,
+					Body:          []byte("{\n  \"id\": 7\n}\n"),
+					ContentLength: 14,
 					Uncompressed:  true,
 					Truncated:     true,
 					BodyError: &cassette.Error{
