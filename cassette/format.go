@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,7 +19,8 @@ import (
 // reads with an older dvd.
 //
 // Version 2 added the members that say how a JSON body was spaced
-// ("body_json_trailing" and the like).
+// ("body_json_trailing" and the like), a response's "transfer_encoding"
+// and "tls", and the file's "certificates".
 const Version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
@@ -44,6 +46,7 @@ var (
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
 		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
+		since(2, certificateTable("certificates")),
 	)
 
 	interactionFormat = newObject[Interaction]("an interaction", checkOutcome,
@@ -66,6 +69,7 @@ var (
 		integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
 		word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
 		word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
+		since(2, words("transfer_encoding", func(r *Response) *[]string { return &r.TransferEncoding })),
 		headers("headers", func(r *Response) *http.Header { return &r.Header }),
 		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
 		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
@@ -73,6 +77,15 @@ var (
 		body(func(r *Response) *[]byte { return &r.Body }),
 		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
+		since(2, optional("tls", func(r *Response) **TLSState { return &r.TLS }, tlsFormat)),
+	)
+
+	tlsFormat = newObject[TLSState]("a TLS state", nil,
+		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, parseTLSVersion),
+		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
+		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
+		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
+		peerCertificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
 	)
 
 	errorFormat = newObject[Error]("an error", nil,

@@ -202,6 +202,9 @@ type parser struct {
 	values  []string          // the values of the header being read
 	names   []headerName      // the names of the header being read
 	spacing spacingRead       // of the JSON body of the request or response being read
+
+	certRefs []certRef         // the certificates the TLS states name
+	certs    map[string][]byte // the file's certificates, by name
 }
 
 type headerName struct {

@@ -65,6 +65,9 @@ type writer struct {
 	depth   int      // the level of the members being written
 	names   []string // scratch for sorting header names
 	indent  []byte   // scratch: the indentation of long JSON bodies
+
+	certIDs map[certID]string // the names of the certificates written, by where their bytes are
+	certs   map[string][]byte // the certificates written, by name
 }
 
 // nl starts a line at the current depth.

@@ -50,8 +50,10 @@ type companioned[T any] interface {
 	companions() []field[T]
 }
 
-// A versioned field was added to the format in version since: a file that
-// uses it is written as that version at least.
+// since marks a field added to the format in the given version: a file
+// that uses it is written as that version at least.
+func since[T any](version int, f field[T]) field[T] { return versioned[T]{f, version} }
+
 type versioned[T any] struct {
 	field[T]
 	since int
@@ -488,6 +490,74 @@ func duration[T any](name string, at func(*T) *time.Duration) *scalar[T, time.Du
 func timestamp[T any](name string, at func(*T) *time.Time) *scalar[T, time.Time] {
 	return newScalar(name, at, timeKind)
 }
+
+// tlsName is a member holding a number that crypto/tls names, such as a
+// TLS version: written as its name, format's, and read by parse.
+func tlsName[T any](name string, at func(*T) *uint16, format func(uint16) string, parse func(string) (uint16, error)) *scalar[T, uint16] {
+	return newScalar(name, at, &kind[uint16]{
+		write: func(w *writer, n uint16) { w.str(format(n)) },
+		read: func(p *parser) (uint16, error) {
+			s, err := p.str(true)
+			if err != nil {
+				return 0, err
+			}
+			return parse(s)
+		},
+		omitZero: true,
+	})
+}
+
+// words is a member holding a list of words, written on one line, left
+// out when it is empty.
+func words[T any](name string, at func(*T) *[]string) field[T] {
+	return &wordsField[T]{name: []string{name}, at: at}
+}
+
+type wordsField[T any] struct {
+	name []string
+	at   func(*T) *[]string
+}
+
+func (l *wordsField[T]) keys() []string { return l.name }
+func (l *wordsField[T]) form(v *T) int {
+	if len(*l.at(v)) == 0 {
+		return -1
+	}
+	return 0
+}
+func (l *wordsField[T]) write(w *writer, v *T, _ int) error {
+	w.buf = append(w.buf, '[')
+	for i, s := range *l.at(v) {
+		if i > 0 {
+			w.buf = append(w.buf, ',', ' ')
+		}
+		w.text(s)
+	}
+	w.buf = append(w.buf, ']')
+	return nil
+}
+func (l *wordsField[T]) read(p *parser, v *T, _ int) error {
+	more, err := p.open('[', "array")
+	if err != nil {
+		return named(l.name[0], err)
+	}
+	var list []string
+	for more {
+		s, err := p.text(true)
+		if err != nil {
+			return named(l.name[0], err)
+		}
+		list = append(list, s)
+		if more, err = p.more(']'); err != nil {
+			return err
+		}
+	}
+	*l.at(v) = list
+	return nil
+}
+func (l *wordsField[T]) check(*T) error  { return nil }
+func (l *wordsField[T]) settle(*T, bool) {}
+func (l *wordsField[T]) traits() traits  { return traits{} }
 
 // headers is a member holding an http.Header, left out when it is empty.
 func headers[T any](name string, at func(*T) *http.Header) field[T] {
