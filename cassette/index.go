@@ -104,6 +104,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 	var all []byte
 	ends := make([]int, len(ins))
 	kv := headerPairs(ins)
+	var states tlsStates
 	for i := range ins {
 		in := &ins[i]
 		req, err := recordedRequest(&in.Request)
@@ -123,6 +124,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		}
 		if in.Response != nil {
 			e.hot = newHotResponse(in.Response, kv.add(in.Response.Header))
+			e.hot.transferEncoding, e.hot.tls = in.Response.TransferEncoding, states.of(in.Response.TLS)
 		} else {
 			e.hot.failed = true
 		}
