@@ -199,6 +199,18 @@ func (w *writer) body(b []byte, form int) (s jsonSpacing) {
 	return s
 }
 
+// spacing writes the members that say how a JSON body was spaced, after
+// it. (The caller leaves out the zero jsonSpacing: s escapes, and costs an
+// allocation.)
+func (w *writer) spacing(s jsonSpacing) {
+	for _, m := range jsonSpacingFormat {
+		if x := *m.at(&s); x != "" {
+			w.member(m.name, m.since)
+			w.str(x)
+		}
+	}
+}
+
 // member starts a member that a field writes after its own, added to the
 // format in version since.
 func (w *writer) member(key string, since int) {

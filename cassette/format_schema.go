@@ -617,12 +617,8 @@ var bodyKeys = []string{"body", "body_base64", "body_json"}
 func (b *bodyField[T]) keys() []string { return bodyKeys }
 func (b *bodyField[T]) form(v *T) int  { return classify(*b.at(v)) }
 func (b *bodyField[T]) write(w *writer, v *T, form int) error {
-	s := w.body(*b.at(v), form)
-	for _, m := range jsonSpacingFormat {
-		if x := *m.at(&s); x != "" {
-			w.member(m.name, m.since)
-			w.str(x)
-		}
+	if s := w.body(*b.at(v), form); s != (jsonSpacing{}) {
+		w.spacing(s)
 	}
 	return nil
 }
