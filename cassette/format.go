@@ -108,6 +108,7 @@ var (
 // jsonSpacingFormat lists the members that say how a JSON body was spaced
 // (see [jsonSpacing]), written after "body_json" in this order.
 var jsonSpacingFormat = []spacingMember{
+	{name: "body_json_leading", at: func(s *jsonSpacing) *string { return &s.leading }, allowed: " \t\r\n", since: 2},
 	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t", since: 2},
 	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t", since: 2},
 	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n", since: 2},

@@ -155,7 +155,7 @@ func classify(b []byte) int {
 	switch {
 	case len(b) == 0:
 		return -1
-	case (b[0] == '{' || b[0] == '[') && isJSONBody(b):
+	case isJSONBody(b):
 		return bodyJSON
 	case isText(b):
 		return bodyText

@@ -5,16 +5,18 @@ import "bytes"
 // JSON bodies are stored as JSON, whatever their spacing, and replay byte
 // for byte. The file holds the value, compact or indented as the writer
 // indents, and a jsonSpacing says how to space it again: the members
-// "body_json_prefix", "body_json_indent" and "body_json_trailing" after
-// "body_json". They cover how JSON is written in practice: compact, as
-// json.Marshal writes it; indented, as json.MarshalIndent does (JSON.stringify,
-// serde_json's pretty printer and most others indent the same way); either
-// followed by spacing, as json.Encoder ends each value with a newline. A body
-// spaced otherwise is stored as text.
+// "body_json_leading", "body_json_prefix", "body_json_indent" and
+// "body_json_trailing" after "body_json". They cover how JSON is written in
+// practice: compact, as json.Marshal writes it; indented, as
+// json.MarshalIndent does (JSON.stringify, serde_json's pretty printer and
+// most others indent the same way); either with spacing around it, as
+// json.Encoder ends each value with a newline. A body spaced otherwise is
+// stored as text.
 
 // jsonSpacing is how a JSON body was spaced. The zero jsonSpacing is compact
 // JSON with nothing after it.
 type jsonSpacing struct {
+	leading        string // the spacing before the value
 	prefix, indent string // as json.MarshalIndent's; indent is empty when the value is compact
 	trailing       string // the spacing after the value
 }
@@ -22,18 +24,27 @@ type jsonSpacing struct {
 // apply returns the compact JSON value spaced as s says. It may reuse
 // value's array.
 func (s jsonSpacing) apply(value []byte) []byte {
-	if s.indent != "" {
-		value = indentJSON(make([]byte, 0, len(value)+len(value)/2+len(s.trailing)), value, s.prefix, s.indent)
+	if s.indent != "" || s.leading != "" {
+		out := make([]byte, 0, len(s.leading)+len(value)+len(value)/2+len(s.trailing))
+		out = append(out, s.leading...)
+		if s.indent != "" {
+			value = indentJSON(out, value, s.prefix, s.indent)
+		} else {
+			value = append(out, value...)
+		}
 	}
 	return append(value, s.trailing...)
 }
 
 // jsonBody reports whether b is a JSON object or array the file holds as
 // JSON: valid UTF-8 without control characters (as text is), compact or
-// indented as json.MarshalIndent indents, then any spacing. It returns the
-// compact value, a part of b when b is compact, and its spacing.
+// indented as json.MarshalIndent indents, with any spacing around it. It
+// returns the compact value, a part of b when b is compact, and its
+// spacing.
 func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
-	t := bytes.TrimRight(b, " \t\r\n")
+	t := bytes.TrimLeft(b, " \t\r\n")
+	lead := len(b) - len(t)
+	t = bytes.TrimRight(t, " \t\r\n")
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
 		return nil, s, false
 	}
@@ -41,8 +52,11 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	if p.skip() != nil || p.i != len(t) || !isText(b) {
 		return nil, s, false
 	}
-	if len(t) < len(b) {
-		s.trailing = string(b[len(t):])
+	if lead > 0 {
+		s.leading = string(b[:lead])
+	}
+	if end := lead + len(t); end < len(b) {
+		s.trailing = string(b[end:])
 	}
 	if !spacedJSON(t) {
 		return t, s, true

@@ -7,9 +7,9 @@ import (
 )
 
 // FuzzJSONSpacing checks indentJSON against json.Indent, the reference, and
-// that a JSON object or array spaced as json.Indent spaces it, then followed
-// by any spacing, is stored as JSON and spaced again to the byte; and that
-// whatever jsonBody accepts, it gives back as it was.
+// that a JSON object or array spaced as json.Indent spaces it, with any
+// spacing around it, is stored as JSON and spaced again to the byte; and
+// that whatever jsonBody accepts, it gives back as it was.
 func FuzzJSONSpacing(f *testing.F) {
 	for _, s := range []string{
 		`{"a":1,"b":[true,null,"x\"]"],"c":{},"d":[]}`,
@@ -45,7 +45,8 @@ func FuzzJSONSpacing(f *testing.F) {
 		if got := indentJSON(nil, c, p, in); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("indentJSON(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
 		}
-		body := append(want.Bytes(), tr...)
+		lead := trailings[int(trailing/4)%len(trailings)]
+		body := append(append([]byte(lead), want.Bytes()...), tr...)
 		value, s, ok := jsonBody(body)
 		if !ok {
 			if (c[0] == '{' || c[0] == '[') && isText(body) {

@@ -653,7 +653,7 @@ func (b *bodyField[T]) finish(p *parser, v *T) error {
 	case !r.json:
 		return p.errorAt(r.at, fmt.Errorf(`%q goes only with "body_json": it says how a JSON body was spaced`, r.first))
 	case r.prefix != "" && r.indent == "":
-		return p.errorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, jsonSpacingFormat[0].name, jsonSpacingFormat[1].name))
+		return p.errorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, "body_json_prefix", "body_json_indent"))
 	}
 	*b.at(v) = r.jsonSpacing.apply(*b.at(v))
 	return nil
