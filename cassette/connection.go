@@ -50,10 +50,11 @@ func (h *hotResponse) connection(resp *http.Response) {
 
 // tlsStates builds the connection states that replay copies, once per
 // index: each certificate is parsed once, however many interactions hold
-// it, and interactions recorded over one connection share one state.
+// it, and the responses that hold one TLS state share one connection
+// state, as do those recorded one after another over one connection.
 type tlsStates struct {
+	byState map[*TLSState]*tls.ConnectionState
 	last    *TLSState
-	state   *tls.ConnectionState
 	byBytes map[string]*x509.Certificate
 }
 
@@ -63,8 +64,11 @@ func (s *tlsStates) of(t *TLSState) *tls.ConnectionState {
 	if t == nil {
 		return nil
 	}
+	if cs, ok := s.byState[t]; ok {
+		return cs
+	}
 	if s.last != nil && sameTLS(s.last, t) {
-		return s.state
+		return s.byState[s.last]
 	}
 	cs := &tls.ConnectionState{
 		Version:            t.Version,
@@ -76,7 +80,10 @@ func (s *tlsStates) of(t *TLSState) *tls.ConnectionState {
 	for _, der := range t.PeerCertificates {
 		cs.PeerCertificates = append(cs.PeerCertificates, s.certificate(der))
 	}
-	s.last, s.state = t, cs
+	if s.byState == nil {
+		s.byState = map[*TLSState]*tls.ConnectionState{}
+	}
+	s.byState[t], s.last = cs, t
 	return cs
 }
 
@@ -98,9 +105,9 @@ func (s *tlsStates) certificate(der []byte) *x509.Certificate {
 	return c
 }
 
-// sameTLS reports whether a and b record the same state. Certificates read
-// from one file share their bytes, so most compare by their first byte's
-// address.
+// sameTLS reports whether a and b record the same state. The certificates
+// of one connection share their bytes, so most compare by their first
+// byte's address.
 func sameTLS(a, b *TLSState) bool {
 	if a == b {
 		return true

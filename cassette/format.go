@@ -20,7 +20,8 @@ import (
 //
 // Version 2 added the members that say how a JSON body was spaced
 // ("body_json_trailing" and the like), a response's "transfer_encoding"
-// and "tls", and the file's "certificates".
+// and "tls", and the file's "tls", which holds the TLS states the
+// responses name.
 const Version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
@@ -46,7 +47,7 @@ var (
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
 		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
-		since(2, certificateTable("certificates")),
+		since(2, tlsTable("tls", tlsFormat)),
 	)
 
 	interactionFormat = newObject[Interaction]("an interaction", checkOutcome,
@@ -77,7 +78,7 @@ var (
 		body(func(r *Response) *[]byte { return &r.Body }),
 		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
-		since(2, optional("tls", func(r *Response) **TLSState { return &r.TLS }, tlsFormat)),
+		since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
 	)
 
 	tlsFormat = newObject[TLSState]("a TLS state", nil,
@@ -85,7 +86,7 @@ var (
 		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
 		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
 		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
-		peerCertificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
+		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
 	)
 
 	errorFormat = newObject[Error]("an error", nil,

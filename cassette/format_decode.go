@@ -203,8 +203,8 @@ type parser struct {
 	names   []headerName      // the names of the header being read
 	spacing spacingRead       // of the JSON body of the request or response being read
 
-	certRefs []certRef         // the certificates the TLS states name
-	certs    map[string][]byte // the file's certificates, by name
+	tlsRefs   []namedTLS           // the TLS states the responses name
+	tlsStates map[string]*TLSState // the file's TLS states, by name
 }
 
 type headerName struct {

@@ -21,6 +21,7 @@ func marshal(f *file) ([]byte, error) {
 	oldest := *f
 	oldest.Version = 1
 	w := writer{buf: make([]byte, 0, 256+estimate(f)), version: 1}
+	w.nameTLSStates(f)
 	if err := fileFormat.write(&w, &oldest); err != nil {
 		return nil, err
 	}
@@ -66,8 +67,9 @@ type writer struct {
 	names   []string // scratch for sorting header names
 	indent  []byte   // scratch: the indentation of long JSON bodies
 
-	certIDs map[certID]string // the names of the certificates written, by where their bytes are
-	certs   map[string][]byte // the certificates written, by name
+	tlsIndex map[*TLSState]int // which of the distinct TLS states each response's is
+	tlsNames []string          // the names of the distinct states
+	tlsTable []*TLSState       // the distinct states, by name
 }
 
 // nl starts a line at the current depth.

@@ -99,7 +99,7 @@ func badInputs(t *testing.T) []struct {
 		{"status code too big", "", interaction(`{` + okRequest + `, "response": {"code": 1000}}`), "code: 1000 is not an HTTP status code"},
 		{"unknown key", "a typo must not drop what it names: unknown keys are refused", interaction(`{"request": {"method": "GET", "url": "/", "heders": {}}, "error": {}}`),
 			`line 1, column 75: interaction 0 (GET /): request: unknown key "heders": a request has only "method", "url", "headers", "body", "body_base64", "body_json", "body_json_leading", "body_json_prefix", "body_json_indent" and "body_json_trailing"`},
-		{"unknown top-level key", "", []byte(`{"version": 1, "interactions": [], "comment": "x"}`), `line 1, column 36: unknown key "comment": a cassette has only "version", "recorded_at", "interactions" and "certificates"`},
+		{"unknown top-level key", "", []byte(`{"version": 1, "interactions": [], "comment": "x"}`), `line 1, column 36: unknown key "comment": a cassette has only "version", "recorded_at", "interactions" and "tls"`},
 		{"key in another case", "keys are matched exactly, as they are written", interaction(`{"request": {"Method": "GET", "url": "/"}, "error": {}}`), `unknown key "Method"`},
 		{"repeated key", "encoding/json would keep the last: which one the user meant is unknown", interaction(`{"request": {"method": "GET", "method": "PUT", "url": "/"}, "error": {}}`), `line 1, column 63: interaction 0 (GET): request: "method" appears twice`},
 		{"repeated header", "", interaction(`{"request": {"method": "GET", "url": "/", "headers": {"A": ["1"], "A": ["2"]}}, "error": {}}`), `line 1, column 99: interaction 0 (GET /): request: headers: "A" appears twice`},
