@@ -181,7 +181,7 @@ func (w *writer) body(b []byte, form int) (s jsonSpacing) {
 	switch form {
 	case bodyJSON:
 		var value []byte
-		value, s, _ = jsonBody(b)
+		value, s, _ = splitJSON(b)
 		if len(value) <= oneLineJSON {
 			w.buf = append(w.buf, value...)
 		} else {

@@ -42,9 +42,7 @@ func (s jsonSpacing) apply(value []byte) []byte {
 // returns the compact value, a part of b when b is compact, and its
 // spacing.
 func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
-	t := bytes.TrimLeft(b, " \t\r\n")
-	lead := len(b) - len(t)
-	t = bytes.TrimRight(t, " \t\r\n")
+	t := trimSpacing(b)
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
 		return nil, s, false
 	}
@@ -52,25 +50,38 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	if p.skip() != nil || p.i != len(t) || !isText(b) {
 		return nil, s, false
 	}
-	if lead > 0 {
-		s.leading = string(b[:lead])
+	value, s, ok = splitJSON(b)
+	if ok && s.indent != "" {
+		ok = bytes.Equal(indentJSON(make([]byte, 0, len(t)), value, s.prefix, s.indent), t)
 	}
-	if end := lead + len(t); end < len(b) {
+	return value, s, ok
+}
+
+// splitJSON splits the JSON body b, which jsonBody accepts, into its
+// compact value and its spacing, without checking it again.
+func splitJSON(b []byte) (value []byte, s jsonSpacing, ok bool) {
+	t := trimSpacing(b)
+	start := len(b) - len(bytes.TrimLeft(b, spacing))
+	if start > 0 {
+		s.leading = string(b[:start])
+	}
+	if end := start + len(t); end < len(b) {
 		s.trailing = string(b[end:])
 	}
 	if !spacedJSON(t) {
 		return t, s, true
 	}
-	s.prefix, s.indent, ok = indentation(t)
-	if !ok {
+	if s.prefix, s.indent, ok = indentation(t); !ok {
 		return nil, s, false
 	}
-	value = compact(t)
-	if !bytes.Equal(indentJSON(make([]byte, 0, len(t)), value, s.prefix, s.indent), t) {
-		return nil, s, false
-	}
-	return value, s, true
+	return compact(t), s, true
 }
+
+// trimSpacing returns b without the spacing around it.
+func trimSpacing(b []byte) []byte { return bytes.Trim(b, spacing) }
+
+// spacing is what JSON takes for spacing.
+const spacing = " \t\r\n"
 
 // indentation returns the prefix and indent that json.MarshalIndent would
 // have been given to write the spaced JSON object or array t, if any: the
