@@ -2,6 +2,7 @@ package cassette
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -216,6 +217,7 @@ func replay(req *http.Request, e *entry) (*http.Response, error) {
 		Uncompressed:  h.uncompressed,
 		Request:       req,
 	}
+	h.connection(resp)
 	body := &replayBody{data: h.body}
 	resp.Body = body
 	if h.code == http.StatusSwitchingProtocols {
@@ -255,6 +257,9 @@ type hotResponse struct {
 	body          []byte
 	pairs         []string // the header: name, value, name, value…; a name repeats for each of its values
 	empty         []string // names of header keys with no values, rare
+
+	transferEncoding []string
+	tls              *tls.ConnectionState // what each replay copies (see connection)
 }
 
 func newHotResponse(rec *Response, kv []string) hotResponse {

@@ -175,7 +175,6 @@ func (c *Cassette) file() *file {
 		k := c.clock.clone()
 		f.Clock = &k
 	}
-	f.Version = f.version()
 	return f
 }
 

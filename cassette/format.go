@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,32 +10,21 @@ import (
 	"time"
 )
 
-// Version is the newest cassette format version this package writes. It
-// reads files of this version and the older ones, and refuses newer ones
-// with an error that says to upgrade. A key added to the format raises it:
-// a reader refuses the keys it does not know, so an older dvd says to
-// upgrade rather than drop what it cannot read. A file is written with the
-// oldest version that holds what it has, so that a cassette that uses no
-// new key stays as it was, and older dvds still read it.
+// Version is the newest cassette format version this package reads and
+// writes. It reads files of every version up to this one, and refuses newer
+// ones with an error that says to upgrade. A key added to the format raises
+// it: a reader refuses the keys it does not know, so an older dvd says to
+// upgrade rather than drop what it cannot read. A file says the oldest
+// version that holds it, so that a cassette that uses no newer key stays as
+// it was and still reads with an older dvd.
 //
-// Version 2 added the "clock" section (see [Clock]) and the "times" of an
-// interaction (see [Interaction]), and the "encoded" coding of a body
-// stored decoded (see [Request.Encoded]).
+// Version 2 added the "clock" section (see [Clock]), the "times" of an
+// interaction (see [Interaction]), the "encoded" coding of a body stored
+// decoded (see [Request.Encoded]), the members that say how a JSON body was
+// spaced ("body_json_trailing" and the like), a response's
+// "transfer_encoding" and "tls", and the file's "tls", which holds the TLS
+// states the responses name.
 const Version = 2
-
-// version returns the oldest format version that holds f.
-func (f *file) version() int {
-	if f.Clock != nil {
-		return 2
-	}
-	for i := range f.Interactions {
-		in := &f.Interactions[i]
-		if in.Times > 1 || in.Request.Encoded != "" || in.Response != nil && in.Response.Encoded != "" {
-			return 2
-		}
-	}
-	return 1
-}
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -54,13 +44,14 @@ type file struct {
 // pointer, an empty header), unless it is Always written; Or gives what a
 // left-out field stands for when that is not the zero value; Required
 // fields must be there, and a Rule is checked both ways. Adding a field to
-// the model means adding a line here (and raising Version).
+// the model means adding a line here, marked since the next Version.
 var (
 	fileFormat = newObject[file]("a cassette", nil,
 		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
-		optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat),
+		since(2, optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
 		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
+		since(2, tlsTable("tls", tlsFormat)),
 	)
 
 	interactionFormat = newObject[Interaction]("an interaction", checkOutcome,
@@ -68,14 +59,14 @@ var (
 		optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
 		optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
 		duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
-		integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes),
+		since(2, integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes)),
 	)
 
 	requestFormat = newObject[Request]("a request", nil,
 		word("method", func(r *Request) *string { return &r.Method }).Required(),
 		text("url", func(r *Request) *string { return &r.URL }).Required(),
 		headers("headers", func(r *Request) *http.Header { return &r.Header }),
-		word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(checkEncoded),
+		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(checkEncoded)),
 		body(func(r *Request) *[]byte { return &r.Body }),
 	)
 
@@ -85,14 +76,24 @@ var (
 		integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
 		word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
 		word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
+		since(2, words("transfer_encoding", func(r *Response) *[]string { return &r.TransferEncoding })),
 		headers("headers", func(r *Response) *http.Header { return &r.Header }),
 		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
 		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
 		flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
-		word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(checkEncoded),
+		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(checkEncoded)),
 		body(func(r *Response) *[]byte { return &r.Body }),
 		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
+		since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
+	)
+
+	tlsFormat = newObject[TLSState]("a TLS state", nil,
+		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, parseTLSVersion),
+		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
+		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
+		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
+		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
 	)
 
 	errorFormat = newObject[Error]("an error", nil,
@@ -111,6 +112,15 @@ var (
 		text("record_header", func(e *Error) *string { return &e.RecordHeader }),
 	)
 )
+
+// jsonSpacingFormat lists the members that say how a JSON body was spaced
+// (see [jsonSpacing]), written after "body_json" in this order.
+var jsonSpacingFormat = []spacingMember{
+	{name: "body_json_leading", at: func(s *jsonSpacing) *string { return &s.leading }, allowed: " \t\r\n", since: 2},
+	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t", since: 2},
+	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t", since: 2},
+	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n", since: 2},
+}
 
 func checkVersion(v int) error {
 	switch {

@@ -201,6 +201,10 @@ type parser struct {
 	scratch []byte            // strings with escapes, unescaped
 	values  []string          // the values of the header being read
 	names   []headerName      // the names of the header being read
+	spacing spacingRead       // of the JSON body of the request or response being read
+
+	tlsRefs   []namedTLS           // the TLS states the responses name
+	tlsStates map[string]*TLSState // the file's TLS states, by name
 }
 
 type headerName struct {

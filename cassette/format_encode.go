@@ -1,24 +1,35 @@
 package cassette
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 )
 
 // marshal returns the uncompressed JSON of f, or an error naming what
 // Unmarshal would refuse in it. The output depends only on f: header names
 // are sorted, and the same file always gives the same bytes.
+//
+// The file says the oldest version that holds it, so that a cassette that
+// needs nothing newer still reads with an older dvd. That version is known
+// once the file is written: the writer starts at 1 and puts the version it
+// reached in place of the 1 at the end.
 func marshal(f *file) ([]byte, error) {
-	w := writer{buf: make([]byte, 0, 256+estimate(f))}
-	if err := fileFormat.write(&w, f); err != nil {
+	oldest := *f
+	oldest.Version = 1
+	w := writer{buf: make([]byte, 0, 256+estimate(f)), version: 1}
+	w.nameTLSStates(f)
+	if err := fileFormat.write(&w, &oldest); err != nil {
 		return nil, err
 	}
 	w.buf = append(w.buf, '\n')
+	if w.version > 1 {
+		at := len("{\n  \"version\": ")
+		w.buf = slices.Replace(w.buf, at, at+1, strconv.AppendInt(nil, int64(w.version), 10)...)
+	}
 	return w.buf, nil
 }
 
@@ -51,9 +62,14 @@ func headerSize(h http.Header) int {
 // A writer appends the file to buf, two spaces of indentation per level.
 type writer struct {
 	buf     []byte
-	depth   int          // the level of the members being written
-	names   []string     // scratch for sorting header names
-	scratch bytes.Buffer // scratch for indenting JSON bodies
+	version int      // the oldest format version that holds what was written
+	depth   int      // the level of the members being written
+	names   []string // scratch for sorting header names
+	indent  []byte   // scratch: the indentation of long JSON bodies
+
+	tlsIndex map[*TLSState]int // which of the distinct TLS states each response's is
+	tlsNames []string          // the names of the distinct states
+	tlsTable []*TLSState       // the distinct states, by name
 }
 
 // nl starts a line at the current depth.
@@ -134,15 +150,14 @@ func (w *writer) header(h http.Header) error {
 	return nil
 }
 
-// classify returns how a body is stored: as text when it is text, as JSON
-// when it is compact JSON (an object or array with no spacing outside
-// strings: only then does indenting and compacting again give the same
-// bytes), as base64 otherwise; -1 when it is empty.
+// classify returns how a body is stored: as JSON when it is a JSON object
+// or array spaced as [jsonBody] knows, as text when it is text, as base64
+// otherwise; -1 when it is empty.
 func classify(b []byte) int {
 	switch {
 	case len(b) == 0:
 		return -1
-	case isCompactJSON(b):
+	case isJSONBody(b):
 		return bodyJSON
 	case isText(b):
 		return bodyText
@@ -150,12 +165,9 @@ func classify(b []byte) int {
 	return bodyBase64
 }
 
-func isCompactJSON(b []byte) bool {
-	if b[0] != '{' && b[0] != '[' {
-		return false
-	}
-	p := parser{data: b}
-	return p.skip() == nil && p.i == len(b) && !spacedJSON(b) && isText(b)
+func isJSONBody(b []byte) bool {
+	_, _, ok := jsonBody(b)
+	return ok
 }
 
 // oneLineJSON is the size up to which a JSON body stays on one line, as
@@ -164,26 +176,50 @@ const oneLineJSON = 80
 
 // body writes the value of a body in the given form, one of classify's.
 // Long JSON is indented, so that its diffs are readable; compacting it
-// again gives the same bytes.
-func (w *writer) body(b []byte, form int) {
-	switch {
-	case form == bodyJSON && len(b) <= oneLineJSON:
-		w.buf = append(w.buf, b...)
-	case form == bodyJSON:
-		w.scratch.Reset()
-		indent := make([]byte, 0, 2*w.depth)
-		for range w.depth {
-			indent = append(indent, ' ', ' ')
+// again gives the same bytes. It returns how a JSON body was spaced.
+func (w *writer) body(b []byte, form int) (s jsonSpacing) {
+	switch form {
+	case bodyJSON:
+		var value []byte
+		value, s, _ = splitJSON(b)
+		if len(value) <= oneLineJSON {
+			w.buf = append(w.buf, value...)
+		} else {
+			w.indent = w.indent[:0]
+			for range w.depth {
+				w.indent = append(w.indent, "  "...)
+			}
+			w.buf = indentJSON(w.buf, value, string(w.indent), "  ")
 		}
-		_ = json.Indent(&w.scratch, b, string(indent), "  ")
-		w.buf = append(w.buf, w.scratch.Bytes()...)
-	case form == bodyText:
+	case bodyText:
 		w.str(string(b))
 	default:
 		w.buf = append(w.buf, '"')
 		w.buf = base64.StdEncoding.AppendEncode(w.buf, b)
 		w.buf = append(w.buf, '"')
 	}
+	return s
+}
+
+// spacing writes the members that say how a JSON body was spaced, after
+// it. (The caller leaves out the zero jsonSpacing: s escapes, and costs an
+// allocation.)
+func (w *writer) spacing(s jsonSpacing) {
+	for _, m := range jsonSpacingFormat {
+		if x := *m.at(&s); x != "" {
+			w.member(m.name, m.since)
+			w.str(x)
+		}
+	}
+}
+
+// member starts a member that a field writes after its own, added to the
+// format in version since.
+func (w *writer) member(key string, since int) {
+	w.buf = append(w.buf, ',')
+	w.nl()
+	w.key(key)
+	w.version = max(w.version, since)
 }
 
 // isText reports whether b is UTF-8 without control characters other than

@@ -1,6 +1,12 @@
 package cassette_test
 
 import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -52,10 +58,17 @@ func fullFile() *File {
 					Proto:         "HTTP/2.0",
 					Header:        http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"b=2", "a=1"}},
 					Trailer:       http.Header{"X-Checksum": {"abc123"}},
-					Body:          []byte("{\"id\": 7}\n"),
-					ContentLength: 10,
+					Body:          []byte("{\n  \"id\": 7\n}\n"),
+					ContentLength: 14,
 					Uncompressed:  true,
 					Truncated:     true,
+					TLS: &cassette.TLSState{
+						Version:            tls.VersionTLS13,
+						CipherSuite:        tls.TLS_AES_128_GCM_SHA256,
+						ServerName:         "api.example.com",
+						NegotiatedProtocol: "h2",
+						PeerCertificates:   [][]byte{testCertificate("api.example.com"), testCertificate("Example CA")},
+					},
 					BodyError: &cassette.Error{
 						Kind:    cassette.KindReset,
 						Message: "read tcp 10.0.0.1:50000->93.184.216.34:443: read: connection reset by peer",
@@ -74,13 +87,21 @@ func fullFile() *File {
 					Body:   []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0x00, 0xff},
 				},
 				Response: &cassette.Response{
-					Status:        "200 OK",
-					StatusCode:    200,
-					Proto:         "HTTP/1.1",
-					Header:        http.Header{"Content-Encoding": {"deflate"}},
-					ContentLength: -1,
-					Encoded:       "deflate-raw",
-					Body:          []byte("saved:\n\t\"blob\" ✓\r\n"),
+					Status:           "200 OK",
+					StatusCode:       200,
+					Proto:            "HTTP/1.1",
+					Header:           http.Header{"Content-Encoding": {"deflate"}},
+					ContentLength:    -1,
+					Encoded:          "deflate-raw",
+					TransferEncoding: []string{"chunked"},
+					Body:             []byte("saved:\n\t\"blob\" ✓\r\n"),
+					TLS: &cassette.TLSState{
+						Version:            tls.VersionTLS12,
+						CipherSuite:        tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+						ServerName:         "upload.example.com",
+						NegotiatedProtocol: "http/1.1",
+						PeerCertificates:   [][]byte{testCertificate("upload.example.com"), testCertificate("Example CA")},
+					},
 				},
 				Duration: 3 * time.Millisecond,
 				Times:    3,
@@ -121,6 +142,26 @@ func fullFile() *File {
 			},
 		},
 	}
+}
+
+// testCertificate returns a self-signed certificate for name, the same
+// bytes on every call: its key is derived from the name, and Ed25519
+// signatures take no randomness.
+func testCertificate(name string) []byte {
+	seed := sha256.Sum256([]byte(name))
+	key := ed25519.NewKeyFromSeed(seed[:])
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: name},
+		DNSNames:     []string{name},
+		NotBefore:    time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:     time.Date(2034, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	der, err := x509.CreateCertificate(nil, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		panic(err)
+	}
+	return der
 }
 
 // unsetFields returns the fields of the types reachable from v that are zero

@@ -156,10 +156,10 @@ func TestBodies(t *testing.T) {
 		{"json big number", "numbers keep their text", `{"n":12345678901234567890123,"f":1.50e+10,"z":-0}`, "body_json", `{"n":12345678901234567890123,"f":1.50e+10`},
 		{"json duplicate keys", "duplicates are kept, not merged", `{"a":1,"a":2}`, "body_json", `"body_json": {"a":1,"a":2}`},
 		{"json raw line separator", "", "[\"\u2028\"]", "body_json", "\"body_json\": [\"\u2028\"]"},
-		{"spaced json", "indenting and compacting would change it", `{"a": 1}`, "body", `"{\"a\": 1}"`},
-		{"indented json", "", "{\n  \"a\": 1\n}\n", "body", ""},
-		{"json with trailing newline", "", "{\"a\":1}\n", "body", ""},
-		{"json string", "only objects and arrays are stored as JSON", `"just a string"`, "body", ""},
+		{"spaced json", "spacing that no indentation explains is kept as text", `{"a": 1}`, "body", `"{\"a\": 1}"`},
+		{"indented json", "json.Encoder with SetIndent: JSON, and how it was spaced", "{\n  \"a\": 1\n}\n", "body_json", `"body_json_indent": "  ",`},
+		{"json with trailing newline", "json.Encoder: JSON, and the newline after it", "{\"a\":1}\n", "body_json", `"body_json_trailing": "\n"`},
+		{"json string", "only objects and arrays are stored as JSON: a string as body_json would read as the text without its quotes", `"just a string"`, "body", ""},
 		{"json number", "", `42`, "body", ""},
 		{"json null", "", `null`, "body", ""},
 		{"broken json", "", `{"a":`, "body", ""},
@@ -190,8 +190,12 @@ func TestBodies(t *testing.T) {
 			if tt.shown != "" && !bytes.Contains(data, []byte(tt.shown)) {
 				t.Errorf("the file does not show the body as %s:\n%s", tt.shown, data)
 			}
-			if stored := storedBody(t, data, tt.key); !bytes.Equal(stored, body) {
-				t.Errorf("%q holds %q, want %q", tt.key, stored, body)
+			want := body
+			if tt.key == "body_json" {
+				want = compactJSON(t, body)
+			}
+			if stored := storedBody(t, data, tt.key); !bytes.Equal(stored, want) {
+				t.Errorf("%q holds %q, want %q", tt.key, stored, want)
 			}
 
 			got, err := unmarshal(data)
@@ -295,6 +299,16 @@ func TestHeaderValueOrder(t *testing.T) {
 	}
 }
 
+// compactJSON returns the JSON b without its spacing.
+func compactJSON(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		t.Fatalf("json.Compact(%q): %v", b, err)
+	}
+	return buf.Bytes()
+}
+
 // storedBody reads the first request's body as a plain JSON reader sees it
 // under key: the text itself for "body", the compacted JSON for "body_json",
 // the decoded bytes for "body_base64".
@@ -311,11 +325,7 @@ func storedBody(t *testing.T, data []byte, key string) []byte {
 	raw := doc.Interactions[0].Request[key]
 	switch key {
 	case "body_json":
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, raw); err != nil {
-			t.Fatalf("body_json: %v", err)
-		}
-		return buf.Bytes()
+		return compactJSON(t, raw)
 	case "body":
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {

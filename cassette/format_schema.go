@@ -36,6 +36,29 @@ type field[T any] interface {
 	traits() traits
 }
 
+// A finisher is a field that completes its value once every member of the
+// object was read, as when the value is spread over several members that
+// may come in any order: a JSON body and the members that say how it was
+// spaced, certificates named in one place and held in another.
+type finisher[T any] interface {
+	finish(p *parser, v *T) error
+}
+
+// A companioned field brings along fields that read members of its own,
+// which the object lists right after it.
+type companioned[T any] interface {
+	companions() []field[T]
+}
+
+// since marks a field added to the format in the given version: a file
+// that uses it is written as that version at least.
+func since[T any](version int, f field[T]) field[T] { return versioned[T]{f, version} }
+
+type versioned[T any] struct {
+	field[T]
+	since int
+}
+
 // traits are what an object needs to know of its fields beyond reading
 // and writing them.
 type traits struct {
@@ -51,9 +74,11 @@ type object[T any] struct {
 	// writing.
 	rule func(v *T) error
 
-	keys     []objectKey // every key of every field, in order
-	required []int       // the fields with traits.required
-	settling []int       // the fields with traits.settles
+	since     []int       // the version that added each field, 0 for the first
+	keys      []objectKey // every key of every field, in order
+	required  []int       // the fields with traits.required
+	settling  []int       // the fields with traits.settles
+	finishers []finisher[T]
 }
 
 // An objectKey is one key of an object: the field it belongs to, and the
@@ -63,12 +88,28 @@ type objectKey struct {
 	field, form int
 }
 
-func newObject[T any](what string, rule func(*T) error, fields ...field[T]) *object[T] {
+func newObject[T any](what string, rule func(*T) error, listed ...field[T]) *object[T] {
+	o := &object[T]{what: what, rule: rule}
+	for _, f := range listed {
+		version := 0
+		if v, ok := f.(versioned[T]); ok {
+			f, version = v.field, v.since
+		}
+		o.fields, o.since = append(o.fields, f), append(o.since, version)
+		if c, ok := f.(companioned[T]); ok {
+			for _, c := range c.companions() {
+				o.fields, o.since = append(o.fields, c), append(o.since, version)
+			}
+		}
+	}
+	fields := o.fields
 	if len(fields) > 64 {
 		panic("cassette: an object has at most 64 fields: the reader keeps one bit per field")
 	}
-	o := &object[T]{what: what, fields: fields, rule: rule}
 	for i, f := range fields {
+		if fin, ok := f.(finisher[T]); ok {
+			o.finishers = append(o.finishers, fin)
+		}
 		for form, name := range f.keys() {
 			o.keys = append(o.keys, objectKey{name: name, field: i, form: form})
 		}
@@ -104,7 +145,7 @@ func (o *object[T]) write(w *writer, v *T) error {
 	w.buf = append(w.buf, '{')
 	w.depth++
 	first := true
-	for _, f := range o.fields {
+	for i, f := range o.fields {
 		form := f.form(v)
 		if form < 0 {
 			if f.traits().required {
@@ -112,6 +153,7 @@ func (o *object[T]) write(w *writer, v *T) error {
 			}
 			continue
 		}
+		w.version = max(w.version, o.since[i])
 		if err := f.check(v); err != nil {
 			return err
 		}
@@ -183,6 +225,13 @@ func (o *object[T]) read(p *parser, v *T) error {
 			if more, err = p.more('}'); err != nil {
 				return err
 			}
+		}
+	}
+	// Finished first: what a member left out stands for may depend on the
+	// finished value, as a content length does on the body.
+	for _, f := range o.finishers {
+		if err := f.finish(p, v); err != nil {
+			return p.errorAt(start, err)
 		}
 	}
 	for _, i := range o.settling {
@@ -442,6 +491,74 @@ func timestamp[T any](name string, at func(*T) *time.Time) *scalar[T, time.Time]
 	return newScalar(name, at, timeKind)
 }
 
+// tlsName is a member holding a number that crypto/tls names, such as a
+// TLS version: written as its name, format's, and read by parse.
+func tlsName[T any](name string, at func(*T) *uint16, format func(uint16) string, parse func(string) (uint16, error)) *scalar[T, uint16] {
+	return newScalar(name, at, &kind[uint16]{
+		write: func(w *writer, n uint16) { w.str(format(n)) },
+		read: func(p *parser) (uint16, error) {
+			s, err := p.str(true)
+			if err != nil {
+				return 0, err
+			}
+			return parse(s)
+		},
+		omitZero: true,
+	})
+}
+
+// words is a member holding a list of words, written on one line, left
+// out when it is empty.
+func words[T any](name string, at func(*T) *[]string) field[T] {
+	return &wordsField[T]{name: []string{name}, at: at}
+}
+
+type wordsField[T any] struct {
+	name []string
+	at   func(*T) *[]string
+}
+
+func (l *wordsField[T]) keys() []string { return l.name }
+func (l *wordsField[T]) form(v *T) int {
+	if len(*l.at(v)) == 0 {
+		return -1
+	}
+	return 0
+}
+func (l *wordsField[T]) write(w *writer, v *T, _ int) error {
+	w.buf = append(w.buf, '[')
+	for i, s := range *l.at(v) {
+		if i > 0 {
+			w.buf = append(w.buf, ',', ' ')
+		}
+		w.text(s)
+	}
+	w.buf = append(w.buf, ']')
+	return nil
+}
+func (l *wordsField[T]) read(p *parser, v *T, _ int) error {
+	more, err := p.open('[', "array")
+	if err != nil {
+		return named(l.name[0], err)
+	}
+	var list []string
+	for more {
+		s, err := p.text(true)
+		if err != nil {
+			return named(l.name[0], err)
+		}
+		list = append(list, s)
+		if more, err = p.more(']'); err != nil {
+			return err
+		}
+	}
+	*l.at(v) = list
+	return nil
+}
+func (l *wordsField[T]) check(*T) error  { return nil }
+func (l *wordsField[T]) settle(*T, bool) {}
+func (l *wordsField[T]) traits() traits  { return traits{} }
+
 // headers is a member holding an http.Header, left out when it is empty.
 func headers[T any](name string, at func(*T) *http.Header) field[T] {
 	return &headerField[T]{name: []string{name}, at: at}
@@ -475,8 +592,11 @@ func (h *headerField[T]) settle(*T, bool) {}
 func (h *headerField[T]) traits() traits  { return traits{} }
 
 // body is the member holding a body, under one of three keys: "body" for
-// text, "body_base64" for bytes, "body_json" for compact JSON (see
-// [classify]). It is left out when the body is empty.
+// text, "body_base64" for bytes, "body_json" for a JSON object or array
+// (see [classify]). It is left out when the body is empty. A JSON body that
+// was not compact brings the members that say how it was spaced (see
+// [jsonSpacing]): the body writes them after its own, and spaces the JSON
+// again once the object is read.
 func body[T any](at func(*T) *[]byte) field[T] {
 	return &bodyField[T]{at: at}
 }
@@ -497,7 +617,9 @@ var bodyKeys = []string{"body", "body_base64", "body_json"}
 func (b *bodyField[T]) keys() []string { return bodyKeys }
 func (b *bodyField[T]) form(v *T) int  { return classify(*b.at(v)) }
 func (b *bodyField[T]) write(w *writer, v *T, form int) error {
-	w.body(*b.at(v), form)
+	if s := w.body(*b.at(v), form); s != (jsonSpacing{}) {
+		w.spacing(s)
+	}
 	return nil
 }
 func (b *bodyField[T]) read(p *parser, v *T, form int) error {
@@ -506,11 +628,90 @@ func (b *bodyField[T]) read(p *parser, v *T, form int) error {
 		return named(bodyKeys[form], err)
 	}
 	*b.at(v) = body
+	p.spacing.json = form == bodyJSON
 	return nil
 }
 func (b *bodyField[T]) check(*T) error  { return nil }
 func (b *bodyField[T]) settle(*T, bool) {}
 func (b *bodyField[T]) traits() traits  { return traits{} }
+
+func (b *bodyField[T]) companions() []field[T] {
+	var fields []field[T]
+	for _, m := range jsonSpacingFormat {
+		fields = append(fields, &spacingField[T]{m})
+	}
+	return fields
+}
+
+// finish spaces a JSON body as its spacing members say.
+func (b *bodyField[T]) finish(p *parser, v *T) error {
+	r := p.spacing
+	p.spacing = spacingRead{}
+	switch {
+	case r.first == "":
+		return nil
+	case !r.json:
+		return p.errorAt(r.at, fmt.Errorf(`%q goes only with "body_json": it says how a JSON body was spaced`, r.first))
+	case r.prefix != "" && r.indent == "":
+		return p.errorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, "body_json_prefix", "body_json_indent"))
+	}
+	*b.at(v) = r.jsonSpacing.apply(*b.at(v))
+	return nil
+}
+
+// spacingRead is what the reader knows of the body of the request or
+// response it is reading, until the object ends.
+type spacingRead struct {
+	jsonSpacing
+	json  bool   // the body was read from "body_json"
+	first string // the first spacing member read, for errors
+	at    int    // the offset of its value
+}
+
+// A spacingMember is one of the members that say how a JSON body was
+// spaced.
+type spacingMember struct {
+	name    string
+	at      func(*jsonSpacing) *string
+	allowed string // the characters it may hold
+	since   int
+}
+
+// A spacingField reads a spacingMember: it notes its value for the body's
+// finish. The body writes it.
+type spacingField[T any] struct{ spacingMember }
+
+func (s *spacingField[T]) keys() []string { return []string{s.name} }
+func (s *spacingField[T]) form(*T) int    { return -1 } // written by the body
+func (s *spacingField[T]) write(*writer, *T, int) error {
+	return nil
+}
+func (s *spacingField[T]) read(p *parser, _ *T, _ int) error {
+	at := p.i
+	x, err := p.str(true)
+	if err != nil {
+		return named(s.name, err)
+	}
+	if x == "" || strings.Trim(x, s.allowed) != "" {
+		return fmt.Errorf("%s: %q is not spacing: it holds only %s", s.name, x, spacingChars(s.allowed))
+	}
+	*s.at(&p.spacing.jsonSpacing) = x
+	if p.spacing.first == "" {
+		p.spacing.first, p.spacing.at = s.name, at
+	}
+	return nil
+}
+func (s *spacingField[T]) check(*T) error  { return nil }
+func (s *spacingField[T]) settle(*T, bool) {}
+func (s *spacingField[T]) traits() traits  { return traits{} }
+
+// spacingChars names the characters of set for an error.
+func spacingChars(set string) string {
+	if strings.ContainsRune(set, '\n') {
+		return "spaces, tabs, carriage returns and newlines"
+	}
+	return "spaces and tabs"
+}
 
 // nested is a member holding a struct of its own, always written.
 func nested[T, C any](name string, at func(*T) *C, o *object[C]) *nestedField[T, C] {

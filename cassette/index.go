@@ -122,6 +122,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 	var all []byte
 	ends := make([]int, len(ins))
 	kv := headerPairs(ins)
+	var states tlsStates
 	for i := range ins {
 		in := &ins[i]
 		req, err := recordedRequest(&in.Request)
@@ -142,6 +143,7 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		}
 		if in.Response != nil {
 			e.hot = newHotResponse(in.Response, kv.add(in.Response.Header))
+			e.hot.transferEncoding, e.hot.tls = in.Response.TransferEncoding, states.of(in.Response.TLS)
 		} else {
 			e.hot.failed = true
 		}

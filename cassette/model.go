@@ -62,6 +62,25 @@ type Response struct {
 	// Truncated reports that the client closed the body before its end while
 	// recording, so Body holds only what the client read.
 	Truncated bool
+
+	// TransferEncoding lists the transfer codings of the response,
+	// outermost first, as in http.Response: ["chunked"] for a chunked
+	// HTTP/1.1 body.
+	TransferEncoding []string
+	// TLS is the state of the TLS connection the response came over; nil
+	// over plain HTTP.
+	TLS *TLSState
+}
+
+// A TLSState is what is recorded of a response's TLS connection: enough for
+// code that inspects http.Response.TLS to see on replay what it saw while
+// recording.
+type TLSState struct {
+	Version            uint16   // tls.VersionTLS13, …
+	CipherSuite        uint16   // tls.TLS_AES_128_GCM_SHA256, …
+	ServerName         string   // the server name the client asked for (SNI)
+	NegotiatedProtocol string   // the protocol ALPN negotiated: "h2", "http/1.1", or empty
+	PeerCertificates   [][]byte // the server's certificates, DER-encoded, its own first
 }
 
 // An Error is a recorded transport error. Kind says what sort of error it was,

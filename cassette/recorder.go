@@ -325,6 +325,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
 	}
+	in.Response.TransferEncoding, in.Response.TLS = slices.Clone(resp.TransferEncoding), recordTLS(resp.TLS)
 	if resp.StatusCode == http.StatusSwitchingProtocols {
 		// The body is the connection itself, now speaking a protocol dvd
 		// does not record (a WebSocket's frames): the caller gets it as the

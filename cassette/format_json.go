@@ -1,0 +1,147 @@
+package cassette
+
+import "bytes"
+
+// JSON bodies are stored as JSON, whatever their spacing, and replay byte
+// for byte. The file holds the value, compact or indented as the writer
+// indents, and a jsonSpacing says how to space it again: the members
+// "body_json_leading", "body_json_prefix", "body_json_indent" and
+// "body_json_trailing" after "body_json". They cover how JSON is written in
+// practice: compact, as json.Marshal writes it; indented, as
+// json.MarshalIndent does (JSON.stringify, serde_json's pretty printer and
+// most others indent the same way); either with spacing around it, as
+// json.Encoder ends each value with a newline. A body spaced otherwise is
+// stored as text.
+
+// jsonSpacing is how a JSON body was spaced. The zero jsonSpacing is compact
+// JSON with nothing after it.
+type jsonSpacing struct {
+	leading        string // the spacing before the value
+	prefix, indent string // as json.MarshalIndent's; indent is empty when the value is compact
+	trailing       string // the spacing after the value
+}
+
+// apply returns the compact JSON value spaced as s says. It may reuse
+// value's array.
+func (s jsonSpacing) apply(value []byte) []byte {
+	if s.indent != "" || s.leading != "" {
+		out := make([]byte, 0, len(s.leading)+len(value)+len(value)/2+len(s.trailing))
+		out = append(out, s.leading...)
+		if s.indent != "" {
+			value = indentJSON(out, value, s.prefix, s.indent)
+		} else {
+			value = append(out, value...)
+		}
+	}
+	return append(value, s.trailing...)
+}
+
+// jsonBody reports whether b is a JSON object or array the file holds as
+// JSON: valid UTF-8 without control characters (as text is), compact or
+// indented as json.MarshalIndent indents, with any spacing around it. It
+// returns the compact value, a part of b when b is compact, and its
+// spacing.
+func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
+	t := trimSpacing(b)
+	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
+		return nil, s, false
+	}
+	p := parser{data: t}
+	if p.skip() != nil || p.i != len(t) || !isText(b) {
+		return nil, s, false
+	}
+	value, s, ok = splitJSON(b)
+	if ok && s.indent != "" {
+		ok = bytes.Equal(indentJSON(make([]byte, 0, len(t)), value, s.prefix, s.indent), t)
+	}
+	return value, s, ok
+}
+
+// splitJSON splits the JSON body b, which jsonBody accepts, into its
+// compact value and its spacing, without checking it again.
+func splitJSON(b []byte) (value []byte, s jsonSpacing, ok bool) {
+	t := trimSpacing(b)
+	start := len(b) - len(bytes.TrimLeft(b, spacing))
+	if start > 0 {
+		s.leading = string(b[:start])
+	}
+	if end := start + len(t); end < len(b) {
+		s.trailing = string(b[end:])
+	}
+	if !spacedJSON(t) {
+		return t, s, true
+	}
+	if s.prefix, s.indent, ok = indentation(t); !ok {
+		return nil, s, false
+	}
+	return compact(t), s, true
+}
+
+// trimSpacing returns b without the spacing around it.
+func trimSpacing(b []byte) []byte { return bytes.Trim(b, spacing) }
+
+// spacing is what JSON takes for spacing.
+const spacing = " \t\r\n"
+
+// indentation returns the prefix and indent that json.MarshalIndent would
+// have been given to write the spaced JSON object or array t, if any: the
+// second line starts with both, the last line with the prefix.
+func indentation(t []byte) (prefix, indent string, ok bool) {
+	if len(t) < 2 || t[1] != '\n' {
+		return "", "", false
+	}
+	second := t[2:]
+	lead := second[:len(second)-len(bytes.TrimLeft(second, " \t"))]
+	last := t[bytes.LastIndexByte(t, '\n')+1 : len(t)-1]
+	if !bytes.HasPrefix(lead, last) || len(lead) == len(last) || len(bytes.TrimLeft(last, " \t")) > 0 {
+		return "", "", false
+	}
+	return string(last), string(lead[len(last):]), true
+}
+
+// indentJSON appends the compact JSON value to dst as json.Indent would,
+// without checking it again: each element on a line of its own that starts
+// with prefix and one indent per level, a space after each colon, empty
+// objects and arrays as they are.
+func indentJSON(dst, value []byte, prefix, indent string) []byte {
+	depth := 0
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case '"':
+			end := stringEnd(value, i)
+			dst = append(dst, value[i:end]...)
+			i = end - 1
+		case '{', '[':
+			dst = append(dst, c)
+			if i+1 < len(value) && value[i+1] == c+2 { // '}' or ']'
+				dst = append(dst, c+2)
+				i++
+				continue
+			}
+			depth++
+			dst = jsonLine(dst, prefix, indent, depth)
+		case '}', ']':
+			depth--
+			dst = jsonLine(dst, prefix, indent, depth)
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			dst = jsonLine(dst, prefix, indent, depth)
+		case ':':
+			dst = append(dst, ':', ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// jsonLine starts a line of indented JSON at depth.
+func jsonLine(dst []byte, prefix, indent string, depth int) []byte {
+	dst = append(dst, '\n')
+	dst = append(dst, prefix...)
+	for range depth {
+		dst = append(dst, indent...)
+	}
+	return dst
+}
