@@ -88,6 +88,8 @@ var (
 		since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
 	)
 
+	// A TLS state is held once, in the file's "tls", under a name that
+	// the responses that came over it give (see format_tls.go).
 	tlsFormat = newObject[TLSState]("a TLS state", nil,
 		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, parseTLSVersion),
 		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
