@@ -56,52 +56,20 @@ var seedKind = &kind[[32]byte]{
 // readings is a member holding clock readings: an array of RFC 3339 times
 // in UTC, to the nanosecond, one per line, left out when there are none.
 func readings[T any](name string, at func(*T) *[]time.Time) field[T] {
-	return &readingsField[T]{name: []string{name}, at: at}
-}
-
-type readingsField[T any] struct {
-	name []string
-	at   func(*T) *[]time.Time
-}
-
-func (f *readingsField[T]) keys() []string { return f.name }
-func (f *readingsField[T]) form(v *T) int {
-	if len(*f.at(v)) == 0 {
-		return -1
-	}
-	return 0
-}
-func (f *readingsField[T]) write(w *writer, v *T, _ int) error {
-	w.buf = append(w.buf, '[')
-	w.depth++
-	for i, t := range *f.at(v) {
+	put := func(w *writer, i int, t time.Time) error {
 		if err := checkYear(t); err != nil {
-			return fmt.Errorf("%s: reading %d: %w", f.name[0], i+1, err)
+			return fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
-		if i > 0 {
-			w.buf = append(w.buf, ',')
-		}
-		w.nl()
 		w.buf = append(w.buf, '"')
 		w.buf = t.UTC().AppendFormat(w.buf, time.RFC3339Nano)
 		w.buf = append(w.buf, '"')
+		return nil
 	}
-	w.depth--
-	w.nl()
-	w.buf = append(w.buf, ']')
-	return nil
-}
-func (f *readingsField[T]) read(p *parser, v *T, _ int) error {
-	more, err := p.open('[', "array")
-	if err != nil {
-		return named(f.name[0], err)
-	}
-	var ts []time.Time
-	for more {
+	get := func(p *parser, i int) (time.Time, error) {
 		at := p.i
 		s, err := p.str(false)
 		if err != nil {
-			return fmt.Errorf("%s: reading %d: %w", f.name[0], len(ts)+1, err)
+			return time.Time{}, fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
@@ -110,19 +78,12 @@ func (f *readingsField[T]) read(p *parser, v *T, _ int) error {
 			err = checkYear(t)
 		}
 		if err != nil {
-			return p.errorAt(at, fmt.Errorf("%s: reading %d: %w", f.name[0], len(ts)+1, err))
+			return time.Time{}, p.errorAt(at, fmt.Errorf("%s: reading %d: %w", name, i+1, err))
 		}
-		ts = append(ts, t)
-		if more, err = p.more(']'); err != nil {
-			return err
-		}
+		return t, nil
 	}
-	*f.at(v) = ts
-	return nil
+	return lines(name, at, put, get)
 }
-func (f *readingsField[T]) check(*T) error  { return nil }
-func (f *readingsField[T]) settle(*T, bool) {}
-func (f *readingsField[T]) traits() traits  { return traits{} }
 
 // namedTexts is a member holding named texts: an object of names, sorted, to
 // texts, left out when it is empty. A name is UTF-8 text, not empty.

@@ -835,3 +835,65 @@ func (l *listField[T, E]) read(p *parser, v *T, _ int) error {
 func (l *listField[T, E]) check(*T) error  { return nil }
 func (l *listField[T, E]) settle(*T, bool) {}
 func (l *listField[T, E]) traits() traits  { return traits{} }
+
+// lines is a member holding an array written one element a line, left out
+// when it is empty, such as clock readings or certificates. put writes
+// element i as a JSON value and get reads it; each names the member in its
+// errors.
+func lines[T, E any](name string, at func(*T) *[]E, put func(w *writer, i int, e E) error, get func(p *parser, i int) (E, error)) field[T] {
+	return &linesField[T, E]{name: []string{name}, at: at, put: put, get: get}
+}
+
+type linesField[T, E any] struct {
+	name []string
+	at   func(*T) *[]E
+	put  func(w *writer, i int, e E) error
+	get  func(p *parser, i int) (E, error)
+}
+
+func (f *linesField[T, E]) keys() []string { return f.name }
+func (f *linesField[T, E]) form(v *T) int {
+	if len(*f.at(v)) == 0 {
+		return -1
+	}
+	return 0
+}
+func (f *linesField[T, E]) write(w *writer, v *T, _ int) error {
+	w.buf = append(w.buf, '[')
+	w.depth++
+	for i, e := range *f.at(v) {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.nl()
+		if err := f.put(w, i, e); err != nil {
+			return err
+		}
+	}
+	w.depth--
+	w.nl()
+	w.buf = append(w.buf, ']')
+	return nil
+}
+func (f *linesField[T, E]) read(p *parser, v *T, _ int) error {
+	more, err := p.open('[', "array")
+	if err != nil {
+		return named(f.name[0], err)
+	}
+	var es []E
+	for more {
+		e, err := f.get(p, len(es))
+		if err != nil {
+			return err
+		}
+		es = append(es, e)
+		if more, err = p.more(']'); err != nil {
+			return err
+		}
+	}
+	*f.at(v) = es
+	return nil
+}
+func (f *linesField[T, E]) check(*T) error  { return nil }
+func (f *linesField[T, E]) settle(*T, bool) {}
+func (f *linesField[T, E]) traits() traits  { return traits{} }

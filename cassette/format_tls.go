@@ -230,57 +230,18 @@ func (f *tlsTableField) traits() traits     { return traits{} }
 // certificates is the member of a TLS state that holds its certificates,
 // DER in base64, one a line.
 func certificates[T any](name string, at func(*T) *[][]byte) field[T] {
-	return &certificatesField[T]{name: []string{name}, at: at}
-}
-
-type certificatesField[T any] struct {
-	name []string
-	at   func(*T) *[][]byte
-}
-
-func (c *certificatesField[T]) keys() []string { return c.name }
-func (c *certificatesField[T]) form(v *T) int {
-	if len(*c.at(v)) == 0 {
-		return -1
-	}
-	return 0
-}
-func (c *certificatesField[T]) write(w *writer, v *T, _ int) error {
-	w.buf = append(w.buf, '[')
-	w.depth++
-	for i, der := range *c.at(v) {
-		if i > 0 {
-			w.buf = append(w.buf, ',')
-		}
-		w.nl()
+	put := func(w *writer, _ int, der []byte) error {
 		w.buf = append(w.buf, '"')
 		w.buf = base64.StdEncoding.AppendEncode(w.buf, der)
 		w.buf = append(w.buf, '"')
+		return nil
 	}
-	w.depth--
-	w.nl()
-	w.buf = append(w.buf, ']')
-	return nil
-}
-func (c *certificatesField[T]) read(p *parser, v *T, _ int) error {
-	more, err := p.open('[', "array")
-	if err != nil {
-		return named(c.name[0], err)
-	}
-	var certs [][]byte
-	for more {
+	get := func(p *parser, _ int) ([]byte, error) {
 		der, err := p.body(bodyBase64)
 		if err != nil {
-			return named(c.name[0], err)
+			return nil, named(name, err)
 		}
-		certs = append(certs, der)
-		if more, err = p.more(']'); err != nil {
-			return err
-		}
+		return der, nil
 	}
-	*c.at(v) = certs
-	return nil
+	return lines(name, at, put, get)
 }
-func (c *certificatesField[T]) check(*T) error  { return nil }
-func (c *certificatesField[T]) settle(*T, bool) {}
-func (c *certificatesField[T]) traits() traits  { return traits{} }
