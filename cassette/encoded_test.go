@@ -30,29 +30,21 @@ type coding struct {
 	decode  func(body []byte) ([]byte, error)
 }
 
+func gzipEncode(b []byte, level int) []byte {
+	return compressWith(func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, level) }, b)
+}
+
+func gzipDecode(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
 var codings = []coding{
-	{"gzip", "gzip",
-		func(b []byte, level int) []byte {
-			return compressWith(func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, level) }, b)
-		},
-		func(b []byte) ([]byte, error) {
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return nil, err
-			}
-			return io.ReadAll(zr)
-		}},
-	{"x-gzip", "gzip",
-		func(b []byte, level int) []byte {
-			return compressWith(func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, level) }, b)
-		},
-		func(b []byte) ([]byte, error) {
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return nil, err
-			}
-			return io.ReadAll(zr)
-		}},
+	{"gzip", "gzip", gzipEncode, gzipDecode},
+	{"x-gzip", "gzip", gzipEncode, gzipDecode},
 	{"deflate", "deflate",
 		func(b []byte, level int) []byte {
 			return compressWith(func(w io.Writer) (io.WriteCloser, error) { return zlib.NewWriterLevel(w, level) }, b)
