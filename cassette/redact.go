@@ -122,6 +122,16 @@ func newRedactor(r Redaction) *redactor {
 	return rd
 }
 
+// Apply redacts in with the default redaction and r, in place, as a
+// recorder does before it stores an interaction: for interactions that did
+// not come through a recorder, such as those of a cassette written by an
+// older dvd, imported from another tool or edited by hand. Placeholders
+// replace the values they name. Applying a redaction twice changes
+// nothing more than applying it once.
+func (r Redaction) Apply(in *Interaction) {
+	newRedactor(r).interaction(in)
+}
+
 // interaction redacts a whole interaction in place, before it is stored.
 func (rd *redactor) interaction(in *Interaction) {
 	in.Request.URL = rd.url(in.Request.URL)

@@ -227,3 +227,42 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(rest, end)
 	return v
 }
+
+func TestRedactionApply(t *testing.T) {
+	in := Interaction{
+		Request: Request{
+			Method: "POST",
+			URL:    "https://api.example/login?access_token=tok-123&page=2",
+			Header: http.Header{"Authorization": {"Bearer tok-123"}, "Content-Type": {"application/json"}},
+			Body:   []byte(`{"user":"ada","password":"hunter2"}`),
+		},
+		Response: &Response{
+			StatusCode: 200,
+			Header:     http.Header{"Set-Cookie": {"session=s3cr3t; Path=/"}, "X-Account": {"acct-9"}},
+			Body:       []byte(`{"token":"tok-456","id":7}`),
+		},
+	}
+	Redaction{Headers: []string{"X-Account"}}.Apply(&in)
+	show := func() string {
+		b, err := Marshal(New(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	once := show()
+	for _, secret := range []string{"tok-123", "hunter2", "s3cr3t", "tok-456", "acct-9"} {
+		if strings.Contains(once, secret) {
+			t.Errorf("Apply left %q in %s", secret, once)
+		}
+	}
+	for _, kept := range []string{"page=2", `"user":"ada"`, `"id":7`, "Path=/"} {
+		if !strings.Contains(once, kept) {
+			t.Errorf("Apply removed %q, which is no secret: %s", kept, once)
+		}
+	}
+	Redaction{Headers: []string{"X-Account"}}.Apply(&in)
+	if twice := show(); twice != once {
+		t.Errorf("a second Apply changed the interaction:\nonce:  %s\ntwice: %s", once, twice)
+	}
+}
