@@ -30,6 +30,8 @@ per finding, "FILE: #N: what" for interaction N of FILE, and finds:
     tool or by an older dvd. The line says where ("request header
     Authorization", "response body field $.token", "request URL query
     access_token"), never the value. "dvd scrub FILE" removes them.
+    -header, -query and -json name more credentials to look for, as they
+    name more to redact for dvd scrub and dvdtest's Redact options.
   - truncated response bodies: the client closed the body before its end
     while recording, so replay gives only what it read.
   - recorded failures to connect: connection refused, a name that did not
@@ -60,14 +62,21 @@ Exit status: 0 when there is nothing to report (or only warnings, without
 cassette, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		var used repeatedFlag
+		var r cassette.Redaction
 		fs.Var(&used, "used", "a `LIST` of used cassettes written by DVD_USED=LIST go test; report the cassettes not in it (repeatable)")
 		strict := fs.Bool("strict", false, "exit 1 on warnings (5xx responses) too")
 		failures := fs.Bool("failures", true, "report recorded failures to connect")
+		fs.Var((*repeatedFlag)(&r.Headers), "header", "also report the header `NAME` as a credential (repeatable)")
+		fs.Var((*repeatedFlag)(&r.Query), "query", "also report the query and form parameter `NAME` (repeatable)")
+		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
 		return func(args []string) error {
 			if len(args) == 0 {
 				return usagef("lint takes at least one cassette file or folder")
 			}
-			l := &linter{w: e.stdout, strict: *strict, failures: *failures}
+			if err := (cassette.Config{Redact: r}).Validate(); err != nil {
+				return usagef("%s", err)
+			}
+			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r}
 			return l.run(e.stderr, args, used)
 		}
 	},
@@ -77,6 +86,7 @@ cassette, 2 for a usage error.`,
 type linter struct {
 	w                io.Writer
 	strict, failures bool
+	redact           cassette.Redaction // the names to look for beyond the defaults
 	errors, warnings int
 	secrets          []string // the files that hold credentials
 }
@@ -96,7 +106,7 @@ func (l *linter) run(stderr io.Writer, paths, lists []string) error {
 		}
 	}
 	if len(l.secrets) > 0 {
-		fmt.Fprintf(stderr, "dvd lint: to redact the credentials, run:\n\tdvd scrub %s\n", strings.Join(l.secrets, " "))
+		fmt.Fprintf(stderr, "dvd lint: to redact the credentials, run:\n\tdvd scrub %s%s\n", l.redactFlags(), quoteAll(l.secrets))
 	}
 	if findErr != nil {
 		for _, e := range strings.Split(findErr.Error(), "\n") {
@@ -108,6 +118,40 @@ func (l *linter) run(stderr io.Writer, paths, lists []string) error {
 		return errFindings
 	}
 	return nil
+}
+
+// redactFlags returns the flags of scrub that redact what lint was told
+// to look for, each followed by a space.
+func (l *linter) redactFlags() string {
+	var b strings.Builder
+	for _, f := range []struct {
+		flag  string
+		names []string
+	}{{"-header", l.redact.Headers}, {"-query", l.redact.Query}, {"-json", l.redact.JSONFields}} {
+		for _, n := range f.names {
+			fmt.Fprintf(&b, "%s %s ", f.flag, shellQuote(n))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// quoteAll quotes each of s for a shell and joins them with spaces.
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = shellQuote(v)
+	}
+	return strings.Join(q, " ")
 }
 
 func (l *linter) errorf(format string, args ...any) {
@@ -130,7 +174,7 @@ func (l *linter) file(path string) {
 	hasSecret := false
 	for i, in := range c.Interactions() {
 		n := i + 1
-		red := redacted(in, cassette.Redaction{})
+		red := redacted(in, l.redact)
 		for _, place := range secretPlaces(in, red) {
 			hasSecret = true
 			l.errorf("%s: #%d: credential left in %s", path, n, place)
