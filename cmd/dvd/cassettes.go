@@ -156,8 +156,10 @@ func sameInteraction(a, b cassette.Interaction) bool {
 // repeatedFlag is a flag that may be given more than once.
 type repeatedFlag []string
 
+// String returns the values given, joined by commas.
 func (l *repeatedFlag) String() string { return strings.Join(*l, ",") }
 
+// Set adds a value; an empty one is an error.
 func (l *repeatedFlag) Set(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errors.New("an empty name")

@@ -154,11 +154,14 @@ func quoteAll(s []string) string {
 	return strings.Join(q, " ")
 }
 
+// errorf prints a finding that sets the exit status to 1.
 func (l *linter) errorf(format string, args ...any) {
 	l.errors++
 	fmt.Fprintf(l.w, format+"\n", args...)
 }
 
+// warnf prints a warning, which sets the exit status to 1 only with
+// -strict.
 func (l *linter) warnf(format string, args ...any) {
 	l.warnings++
 	fmt.Fprintf(l.w, format+"\n", args...)

@@ -227,6 +227,8 @@ func multipartPlaces(orig, red []byte, boundary string) []string {
 // part is one part of a multipart body, as far as comparing goes.
 type part struct{ name, header, content string }
 
+// readParts reads the parts of a multipart body, or reports that it does
+// not parse.
 func readParts(body []byte, boundary string) ([]part, bool) {
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	var parts []part
@@ -259,6 +261,7 @@ func safeName(s string) string {
 	return oneLine(s)
 }
 
+// prefixed returns each of s with prefix before it.
 func prefixed(prefix string, s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
@@ -267,6 +270,7 @@ func prefixed(prefix string, s []string) []string {
 	return out
 }
 
+// sortedKeys returns the keys of m in order.
 func sortedKeys[M ~map[string]V, V any](m M) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
