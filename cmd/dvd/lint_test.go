@@ -140,6 +140,13 @@ func TestLintFindings(t *testing.T) {
 			},
 		},
 		{
+			name: "a URL quoted in a recorded error",
+			in: []cassette.Interaction{{Request: cassette.Request{Method: "GET", URL: "http://api.test/x"},
+				Error: &cassette.Error{Kind: cassette.KindEOF, Message: `Get "http://api.test/x?token=s3cret-query-2": EOF`}}},
+			code: exitFailure,
+			want: []string{"#1: credential left in error message"},
+		},
+		{
 			name:  "failures to connect, left out",
 			in:    []cassette.Interaction{failed(cassette.Error{Kind: cassette.KindRefused, Message: "connection refused", Op: "dial"})},
 			flags: []string{"-failures=false"},
