@@ -159,6 +159,15 @@ func (c *Cassette) RecordedAt() time.Time {
 	return c.recordedAt
 }
 
+// SetRecordedAt sets when the cassette was recorded, in UTC to the second,
+// as the file stores it: a tool that rewrites a loaded cassette through
+// [New] keeps the file's time with it, for dvdtest.MaxAge reads it.
+func (c *Cassette) SetRecordedAt(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.recordedAt = t.UTC().Truncate(time.Second)
+}
+
 // Add appends interactions to the cassette.
 func (c *Cassette) Add(in ...Interaction) {
 	c.mu.Lock()

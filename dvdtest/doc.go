@@ -44,6 +44,23 @@
 // The person running the tests speaks first, then the code, then the
 // machine.
 //
+// # Cassettes that no test uses
+//
+// When the DVD_USED environment variable ([EnvUsed]) names a file, every
+// Use appends to it the absolute path of its cassette, one a line, whatever
+// the mode and whether the file exists. The test binaries that go test ./...
+// runs at once append to the same file; each line is written whole, in one
+// O_APPEND write, so lines do not interleave on a local file system. The
+// dvd command reads the list back and names the cassettes that no test
+// used, which a renamed or deleted test leaves behind:
+//
+//	DVD_USED=$PWD/used.txt go test ./...
+//	dvd lint -used used.txt .
+//
+// Give DVD_USED an absolute path: go test runs each package's tests in the
+// package's own folder. Remove the file before a run, or it keeps the
+// paths of the runs before.
+//
 // # -update and packages with their own -update flag
 //
 // dvdtest registers -update only when it is on the command line and no

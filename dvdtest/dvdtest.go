@@ -112,6 +112,9 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
+	if err := noteUsed(abs); err != nil {
+		t.Errorf("dvdtest: %v", err) // the test goes on: only the list is wrong
+	}
 	mode, source, err := resolveMode(&cfg)
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)

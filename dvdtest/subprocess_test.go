@@ -50,6 +50,7 @@ func TestSubprocess(t *testing.T) {
 		{"CheckOrder", "without dvdtest.Main, a check registered after Use keeps a good cassette from a failed re-record, and one registered before Use cannot", subprocessCheckOrder},
 		{"Main", "with dvdtest.Main, a check that fails a re-record keeps the good cassette byte for byte, wherever it was registered", subprocessMain},
 		{"MainCount", "with dvdtest.Main, a later test reads the cassette held for an earlier one", subprocessMainCount},
+		{"Used", "four test binaries at once append every Use to one DVD_USED list, each line whole", subprocessUsed},
 		{"RunCommandQuoting", "the command that re-records a test works in a POSIX shell and runs that test alone, whatever its name", subprocessRunCommandQuoting},
 	}
 	for _, tc := range cases {

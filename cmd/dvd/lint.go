@@ -1,16 +1,278 @@
 package main
 
 import (
-	"errors"
+	"bufio"
 	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dvdrw/dvd/cassette"
 )
 
+// lintCommand finds what should not be in a cassette, and cassettes no
+// test uses.
 var lintCommand = &command{
 	name:  "lint",
-	args:  "FILE...",
-	short: "TODO",
-	long:  "TODO",
+	args:  "PATH...",
+	short: "find credentials, failures and unused cassettes",
+	long: `
+Lint checks cassette files: each PATH is a cassette file, or a folder that
+lint searches, with its subfolders (but for those whose name starts with a
+dot), for *.dvd.json, *.dvd.json.zst and *.dvd.json.gz. It prints one line
+per finding, "FILE: #N: what" for interaction N of FILE, and finds:
+
+  - credentials left in the file: any value that the default redaction
+    would remove (see cassette.Redaction) still there, in a header, a URL,
+    a form or a JSON body, as in a cassette written by hand, by another
+    tool or by an older dvd. The line says where ("request header
+    Authorization", "response body field $.token", "request URL query
+    access_token"), never the value. "dvd scrub FILE" removes them.
+    -header, -query and -json name more credentials to look for, as they
+    name more to redact for dvd scrub and dvdtest's Redact options.
+  - truncated response bodies: the client closed the body before its end
+    while recording, so replay gives only what it read.
+  - recorded failures to connect: connection refused, a name that did not
+    resolve, an unreachable network, a failed dial, TLS handshake or
+    certificate: the server was likely down when the cassette was
+    recorded. -failures=false leaves them out, for a suite that records
+    them on purpose (dvdtest.RecordFailures).
+  - a file that cannot be read: corrupt, cut short, or of a newer format.
+  - with -used: cassettes that no test used. Run the tests with DVD_USED
+    naming a file, and every dvdtest.Use appends its cassette to it; then
+    every cassette under PATH that is not in the list is reported as "FILE:
+    not used by any test in LIST". A cassette is one whatever its
+    compression, as for dvdtest: x.dvd.json is used when the list holds
+    x.dvd.json.zst. -used may be given more than once, for the lists of
+    several runs (different build tags, operating systems).
+
+Responses with a 5xx status are warnings, marked "warning:": a server
+error may be what the test is about. Warnings alone leave the exit status
+0, unless -strict is given.
+
+Example:
+
+	DVD_USED=$PWD/used.txt go test ./...
+	dvd lint -used used.txt .
+
+Exit status: 0 when there is nothing to report (or only warnings, without
+-strict), 1 when there is a finding or a PATH does not exist or holds no
+cassette, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
-		return func(args []string) error { return errors.New("not built yet") }
+		var used repeatedFlag
+		var r cassette.Redaction
+		fs.Var(&used, "used", "a `LIST` of used cassettes written by DVD_USED=LIST go test; report the cassettes not in it (repeatable)")
+		strict := fs.Bool("strict", false, "exit 1 on warnings (5xx responses) too")
+		failures := fs.Bool("failures", true, "report recorded failures to connect")
+		fs.Var((*repeatedFlag)(&r.Headers), "header", "also report the header `NAME` as a credential (repeatable)")
+		fs.Var((*repeatedFlag)(&r.Query), "query", "also report the query and form parameter `NAME` (repeatable)")
+		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
+		return func(args []string) error {
+			if len(args) == 0 {
+				return usagef("lint takes at least one cassette file or folder")
+			}
+			if err := (cassette.Config{Redact: r}).Validate(); err != nil {
+				return usagef("%s", err)
+			}
+			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r}
+			return l.run(e.stderr, args, used)
+		}
 	},
+}
+
+// linter holds the options and the count of what one run of lint found.
+type linter struct {
+	w                io.Writer
+	strict, failures bool
+	redact           cassette.Redaction // the names to look for beyond the defaults
+	errors, warnings int
+	secrets          []string // the files that hold credentials
+}
+
+// run lints the cassettes under paths, against the used lists, and
+// returns errFindings when the exit status must be 1.
+func (l *linter) run(stderr io.Writer, paths, lists []string) error {
+	used, listName, err := readUsed(lists)
+	if err != nil {
+		return err
+	}
+	files, findErr := findCassettes(paths)
+	for _, f := range files {
+		l.file(f)
+		if used != nil && !used.has(f) {
+			l.errorf("%s: not used by any test in %s", f, listName)
+		}
+	}
+	if len(l.secrets) > 0 {
+		fmt.Fprintf(stderr, "dvd lint: to redact the credentials, run:\n\tdvd scrub %s%s\n", l.redactFlags(), quoteAll(l.secrets))
+	}
+	if findErr != nil {
+		for _, e := range strings.Split(findErr.Error(), "\n") {
+			fmt.Fprintf(stderr, "dvd lint: %s\n", e)
+		}
+		return errFindings
+	}
+	if l.errors > 0 || (l.strict && l.warnings > 0) {
+		return errFindings
+	}
+	return nil
+}
+
+// redactFlags returns the flags of scrub that redact what lint was told
+// to look for, each followed by a space.
+func (l *linter) redactFlags() string {
+	var b strings.Builder
+	for _, f := range []struct {
+		flag  string
+		names []string
+	}{{"-header", l.redact.Headers}, {"-query", l.redact.Query}, {"-json", l.redact.JSONFields}} {
+		for _, n := range f.names {
+			fmt.Fprintf(&b, "%s %s ", f.flag, shellQuote(n))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// quoteAll quotes each of s for a shell and joins them with spaces.
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = shellQuote(v)
+	}
+	return strings.Join(q, " ")
+}
+
+// errorf prints a finding that sets the exit status to 1.
+func (l *linter) errorf(format string, args ...any) {
+	l.errors++
+	fmt.Fprintf(l.w, format+"\n", args...)
+}
+
+// warnf prints a warning, which sets the exit status to 1 only with
+// -strict.
+func (l *linter) warnf(format string, args ...any) {
+	l.warnings++
+	fmt.Fprintf(l.w, format+"\n", args...)
+}
+
+// file lints one cassette file.
+func (l *linter) file(path string) {
+	c, err := cassette.Load(path)
+	if err != nil {
+		l.errorf("%s: cannot be read: %s", path, oneLine(loadReason(err)))
+		return
+	}
+	hasSecret := false
+	for i, in := range c.Interactions() {
+		n := i + 1
+		red := redacted(in, l.redact)
+		for _, place := range secretPlaces(in, red) {
+			hasSecret = true
+			l.errorf("%s: #%d: credential left in %s", path, n, place)
+		}
+		// Describe the request by the redacted copy, never the original.
+		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
+		if e := red.Error; e != nil && l.failures && couldNotConnect(e) {
+			l.errorf("%s: #%d: %s could not connect (%s): the server was likely unreachable while recording; record it again where it is reachable", path, n, req, oneLine(e.Kind))
+		}
+		if r := red.Response; r != nil {
+			if r.Truncated {
+				l.errorf("%s: #%d: %s: the response body is truncated: the client closed it after %s while recording, and replay gives no more", path, n, req, countNoun(len(r.Body), "byte"))
+			}
+			if r.StatusCode >= 500 && r.StatusCode <= 599 {
+				l.warnf("%s: #%d: warning: %s answered %d: a server error, recorded as it was", path, n, req, r.StatusCode)
+			}
+		}
+	}
+	if hasSecret {
+		l.secrets = append(l.secrets, path)
+	}
+}
+
+// couldNotConnect reports whether a recorded transport error says that the
+// request never reached its server, as dvdtest decides it before a save:
+// the connection was refused, the name did not resolve, the dial failed
+// (host or network unreachable, timed out), a proxy could not be reached,
+// or the TLS handshake or the server's certificate failed.
+func couldNotConnect(e *cassette.Error) bool {
+	switch e.Kind {
+	case cassette.KindRefused, cassette.KindDNS, cassette.KindTLS, cassette.KindCertificate:
+		return true
+	}
+	return e.Op == "dial" || e.Op == "proxyconnect"
+}
+
+// usedSet is the cassettes of the used lists, by cassetteKey of their
+// real path.
+type usedSet map[string]bool
+
+// has reports whether the cassette file at path is in the set.
+func (u usedSet) has(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	return u[cassetteKey(realPath(abs))]
+}
+
+// readUsed reads the lists that DVD_USED wrote, one absolute path a line,
+// duplicates and blank lines ignored; a relative path is taken relative to
+// the list's folder. It returns a nil set when there is no list, and the
+// lists' names for messages.
+func readUsed(lists []string) (usedSet, string, error) {
+	if len(lists) == 0 {
+		return nil, "", nil
+	}
+	set := usedSet{}
+	for _, list := range lists {
+		f, err := os.Open(list)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test ./... -count=1", list, pathErr(err), filepath.Base(list))
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" {
+				continue
+			}
+			if !filepath.IsAbs(line) {
+				line = filepath.Join(filepath.Dir(list), line)
+			}
+			if abs, err := filepath.Abs(line); err == nil {
+				line = abs
+			}
+			set[cassetteKey(realPath(line))] = true
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %w", list, err)
+		}
+	}
+	return set, strings.Join(lists, ", "), nil
+}
+
+// realPath returns abs with the symbolic links of its folder resolved (the
+// file itself may not exist), so that a path seen through a link compares
+// equal to the same path seen without it; abs as it is when its folder
+// does not exist either.
+func realPath(abs string) string {
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil {
+		return abs
+	}
+	return filepath.Join(dir, filepath.Base(abs))
 }
