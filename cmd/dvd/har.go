@@ -237,6 +237,8 @@ func jsonError(data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case strings.Contains(err.Error(), "unexpected end of JSON input"):
+		return errors.New("the JSON ends early: is the file cut short?")
 	case errors.As(err, &se):
 		line, col := lineCol(data, se.Offset)
 		return fmt.Errorf("line %d, column %d: not JSON: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
@@ -247,8 +249,6 @@ func jsonError(data []byte, err error) error {
 			field = "the file"
 		}
 		return fmt.Errorf("line %d, column %d: %s is a JSON %s, not what HAR has there", line, col, field, te.Value)
-	case strings.Contains(err.Error(), "unexpected end of JSON input"):
-		return errors.New("the JSON ends early: is the file cut short?")
 	}
 	return fmt.Errorf("not JSON: %v", err)
 }

@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dvdrw/dvd/cassette"
 	cas1 "github.com/dnaeon/go-vcr/cassette"
 	vcr1 "github.com/dnaeon/go-vcr/recorder"
 	cas2 "github.com/dnaeon/go-vcr/v2/cassette"
 	vcr2 "github.com/dnaeon/go-vcr/v2/recorder"
+	"github.com/dvdrw/dvd/cassette"
 	cas3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	vcr3 "gopkg.in/dnaeon/go-vcr.v3/recorder"
 	cas4 "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -515,4 +515,262 @@ func hostOf(t *testing.T, data []byte) string {
 		t.Fatal(err)
 	}
 	return u.Host
+}
+
+// validGoVCR is a small go-vcr cassette of format version 2.
+const validGoVCR = `---
+version: 2
+interactions:
+- id: 0
+  request:
+    headers:
+      Authorization:
+      - Bearer ` + secretBearer + `
+    url: http://127.0.0.1:9/ok
+    method: GET
+  response:
+    proto: HTTP/1.1
+    content_length: 2
+    body: ok
+    headers:
+      Content-Length:
+      - "2"
+    status: 200 OK
+    code: 200
+    duration: 1ms
+`
+
+// TestImportErrors checks that a file dvd cannot import gets an error that
+// names it and says why, and that no cassette is written for it, nor an
+// existing one replaced.
+func TestImportErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string // the input's name; "" for none
+		content string
+		want    string // in the error
+	}{
+		{name: "bad YAML", file: "bad.yaml", content: "version: 2\ninteractions:\n- request: {\n  url: [\n", want: "bad.yaml: not YAML: line"},
+		{name: "unknown version", file: "v3.yaml", content: "version: 3\ninteractions: []\n", want: "v3.yaml: line 1: version 3: dvd reads the go-vcr cassette format versions 1 (go-vcr v1 and v2) and 2 (go-vcr v3 and v4)"},
+		{name: "no version", file: "nover.yaml", content: "interactions: []\n", want: `nover.yaml: line 1: no "version"`},
+		{name: "not a mapping", file: "list.yml", content: "- a\n- b\n", want: "list.yml: line 1: the file is not a mapping"},
+		{name: "empty", file: "empty.yaml", content: "", want: "empty.yaml: the file is empty"},
+		{name: "no url", file: "nourl.yaml", content: "version: 1\ninteractions:\n- request:\n    method: GET\n  response:\n    code: 200\n", want: "nourl.yaml: line 4: interaction 1: request has no url"},
+		{name: "no response", file: "noresp.yaml", content: "version: 1\ninteractions:\n- request:\n    method: GET\n    url: http://x/\n", want: "noresp.yaml: line 3: interaction 1 has no response"},
+		{name: "a secret where a number belongs is not quoted", file: "secret.yaml",
+			content: "version: 2\ninteractions:\n- request:\n    method: GET\n    url: http://x/\n  response:\n    code: Bearer " + secretBearer + "\n",
+			want:    "secret.yaml: line 7: interaction 1: response code is not an integer"},
+		{name: "bad status code", file: "code.yaml", content: "version: 2\ninteractions:\n- request:\n    method: GET\n    url: http://x/\n  response:\n    code: 42\n", want: "line 7: interaction 1: response code 42 is not an HTTP status code"},
+		{name: "bad duration", file: "dur.yaml", content: "version: 1\ninteractions:\n- request:\n    method: GET\n    url: http://x/\n  response:\n    code: 200\n    duration: soon\n", want: "line 8: interaction 1: response duration is not a duration such as 1.5ms"},
+		{name: "bad binary", file: "bin.yaml", content: "version: 1\ninteractions:\n- request:\n    method: GET\n    url: http://x/\n  response:\n    code: 200\n    body: !!binary '%%%'\n", want: "line 8: interaction 1: response body is !!binary, but not base64"},
+		{name: "HAR that is not HAR", file: "nothar.har", content: `{"logs": {"entries": []}}`, want: `nothar.har: not a HAR file: a HAR file is a JSON object with "log", which has "entries"`},
+		{name: "HAR that is not JSON", file: "broken.har", content: "{\n  \"log\": {\n    \"entries\": [}\n", want: "broken.har: line 3, column 17: not JSON: invalid character '}'"},
+		{name: "HAR cut short", file: "short.har", content: `{"log": {"entries": [`, want: "short.har: the JSON ends early"},
+		{name: "HAR with a wrong type", file: "type.har", content: "{\"log\": {\"entries\": [{\"request\": {\"method\": 7}}]}}", want: "type.har: line 1, column 45: log.entries.request.method is a JSON number, not what HAR has there"},
+		{name: "HAR entry without url", file: "nourl.har", content: `{"log": {"entries": [{"request": {"method": "GET"}, "response": {"status": 200}}]}}`, want: "nourl.har: entry 1: the request has no url"},
+		{name: "HAR bad base64", file: "b64.har", content: `{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, "response": {"status": 200, "content": {"text": "%%", "encoding": "base64"}}}]}}`, want: `b64.har: entry 1: the response content: its encoding is "base64", but the text is not base64`},
+		{name: "missing file", file: "", want: "missing.yaml: no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "missing.yaml")
+			if tt.file != "" {
+				in = filepath.Join(dir, tt.file)
+				if err := os.WriteFile(in, []byte(tt.content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// An output from before must survive a failed import.
+			out := importOutput(in, "", 0)
+			before := []byte("an earlier cassette")
+			if err := os.WriteFile(out, before, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runDVD("import", in)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1", code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if want := "dvd import: " + filepath.Join(dir, tt.want); !strings.Contains(stderr, want) && !strings.Contains(stderr, "dvd import: "+in+": ") {
+				t.Errorf("stderr:\n%s\nwant it to hold\n%s", stderr, want)
+			}
+			if !strings.Contains(stderr, strings.TrimPrefix(tt.want, tt.file+": ")) {
+				t.Errorf("stderr:\n%s\nwant it to say\n%s", stderr, tt.want)
+			}
+			assertNoSecrets(t, "the error", []byte(stderr))
+			if got, _ := os.ReadFile(out); !bytes.Equal(got, before) {
+				t.Errorf("%s was replaced by a failed import", out)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1+btoi(tt.file != "") {
+				t.Errorf("%d files in the folder, want only the input and the earlier output", len(entries))
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestImportGoesOn checks that import goes on past a file that fails,
+// writes the others, and exits 1.
+func TestImportGoesOn(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.cassette.yaml")
+	bad := filepath.Join(dir, "bad.yml")
+	har := filepath.Join(dir, "session.har")
+	os.WriteFile(good, []byte(validGoVCR), 0o644)
+	os.WriteFile(bad, []byte("version: [\n"), 0o644)
+	os.WriteFile(har, []byte(`{"log":{"version":"1.2","creator":{"name":"test","version":"1"},"entries":[]}}`), 0o644)
+	outDir := filepath.Join(dir, "out", "new")
+	code, stdout, stderr := runDVD("import", "-o", outDir, "-compress", "zstd", good, bad, har)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	wantOut := good + " → " + filepath.Join(outDir, "good.cassette.dvd.json.zst") + ": 1 interaction\n" +
+		har + " → " + filepath.Join(outDir, "session.dvd.json.zst") + ": 0 interactions\n"
+	if stdout != wantOut {
+		t.Errorf("stdout:\n%s\nwant\n%s", stdout, wantOut)
+	}
+	if !strings.HasPrefix(stderr, "dvd import: "+bad+": not YAML: line") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr:\n%s\nwant one line about %s", stderr, bad)
+	}
+	c, err := cassette.Load(filepath.Join(outDir, "good.cassette.dvd.json.zst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := c.Interactions()[0]
+	if in.Duration != time.Millisecond || string(in.Response.Body) != "ok" || in.Request.Header.Get("Authorization") != "Bearer REDACTED" {
+		t.Errorf("imported %+v", in)
+	}
+	if _, err := os.Stat(filepath.Join(outDir, "bad.dvd.json.zst")); err == nil {
+		t.Errorf("a cassette was written for the file that failed")
+	}
+}
+
+// TestImportReplacesOutput checks that a successful import replaces a
+// cassette that exists.
+func TestImportReplacesOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.yaml")
+	os.WriteFile(in, []byte(validGoVCR), 0o644)
+	out := filepath.Join(dir, "x.dvd.json")
+	os.WriteFile(out, []byte("old"), 0o644)
+	if code, _, stderr := runDVD("import", in); code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	if c, err := cassette.Load(out); err != nil || c.Len() != 1 {
+		t.Errorf("the cassette was not replaced: %v", err)
+	}
+}
+
+// TestImportWarnings checks that what go-vcr does not write is reported,
+// without its value, and the rest imported.
+func TestImportWarnings(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.yaml")
+	src := strings.Replace(validGoVCR, "    method: GET\n", "    method: GET\n    note: "+secretKey+"\n", 1)
+	src = strings.Replace(src, "    body: ok\n", "    body: ok\n    extra: 1\n", 1)
+	os.WriteFile(in, []byte(src), 0o644)
+	code, _, stderr := runDVD("import", in)
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		`dvd import: ` + in + `: warning: line 11: the request key "note" is not one go-vcr writes: ignored`,
+		`warning: line 16: the response key "extra" is not one go-vcr writes: ignored`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr:\n%s\nwant\n%s", stderr, want)
+		}
+	}
+	assertNoSecrets(t, "the warnings", []byte(stderr))
+}
+
+// TestImportHARFromABrowser imports a HAR file as browsers write it:
+// lower-case HTTP/2 header names and pseudo-headers, "h2", a body decoded
+// although its Content-Encoding says gzip, a body in base64, a failed
+// request, and cookies.
+func TestImportHARFromABrowser(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "browser.har")
+	har := `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [], "entries": [
+	{"startedDateTime": "2024-05-01T10:00:00.000Z", "time": 120.5, "_initiator": {"type": "script"},
+	 "request": {"method": "POST", "url": "https://api.example.com/v1/login?client=web", "httpVersion": "h2",
+	   "headers": [{"name": ":authority", "value": "api.example.com"}, {"name": "content-type", "value": "application/json"}, {"name": "authorization", "value": "Bearer ` + secretBearer + `"}],
+	   "queryString": [{"name": "client", "value": "web"}], "cookies": [{"name": "sid", "value": "` + secretCookie + `", "expires": null}],
+	   "postData": {"mimeType": "application/json", "text": "{\"user\":\"ada\",\"password\":\"` + secretForm + `\"}"}, "headersSize": -1, "bodySize": 40},
+	 "response": {"status": 200, "statusText": "", "httpVersion": "h2",
+	   "headers": [{"name": "content-type", "value": "application/json"}, {"name": "content-encoding", "value": "gzip"}, {"name": "set-cookie", "value": "sid=` + secretCookie + `; Path=/"}],
+	   "cookies": [], "content": {"size": 30, "mimeType": "application/json", "text": "{\"access_token\":\"` + secretJSON + `\"}"},
+	   "redirectURL": "", "headersSize": -1, "bodySize": 20, "_transferSize": 200},
+	 "cache": {}, "timings": {"blocked": 1, "dns": -1, "ssl": -1, "connect": -1, "send": 0.5, "wait": 100, "receive": 20}},
+	{"startedDateTime": "2024-05-01T10:00:01.000Z", "time": 3,
+	 "request": {"method": "GET", "url": "https://cdn.example.com/logo.png", "httpVersion": "http/1.1", "headers": [], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+	 "response": {"status": 200, "statusText": "OK", "httpVersion": "http/1.1", "headers": [{"name": "Content-Type", "value": "image/png"}, {"name": "Content-Encoding", "value": "br"}],
+	   "cookies": [], "content": {"size": 4, "mimeType": "image/png", "text": "iVBORw==", "encoding": "base64"}, "redirectURL": "", "headersSize": -1, "bodySize": -1},
+	 "cache": {}, "timings": {"send": 0, "wait": 3, "receive": 0}},
+	{"startedDateTime": "2024-05-01T10:00:02.000Z", "time": 0,
+	 "request": {"method": "GET", "url": "https://down.example.com/", "httpVersion": "", "headers": [], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+	 "response": {"status": 0, "statusText": "", "httpVersion": "", "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "x-unknown"}, "redirectURL": "", "headersSize": -1, "bodySize": -1, "_error": "net::ERR_CONNECTION_REFUSED"},
+	 "cache": {}, "timings": {"send": -1, "wait": -1, "receive": -1}}
+	]}}`
+	os.WriteFile(in, []byte(har), 0o644)
+	code, stdout, stderr := runDVD("import", in)
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "browser.dvd.json")
+	data, _ := os.ReadFile(out)
+	assertNoSecrets(t, "the cassette", data)
+	assertNoSecrets(t, "the output", []byte(stdout+stderr))
+	c, err := cassette.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := c.Interactions()
+	if len(ins) != 3 {
+		t.Fatalf("%d interactions, want 3", len(ins))
+	}
+	login := ins[0]
+	if login.Duration != 100500*time.Microsecond {
+		t.Errorf("duration %v, want send+wait, 100.5ms", login.Duration)
+	}
+	if _, ok := login.Request.Header[":authority"]; ok || login.Request.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("request header %v: want names canonical, without pseudo-headers", login.Request.Header)
+	}
+	if r := login.Response; r.Proto != "HTTP/2.0" || r.Encoded != "gzip" || string(r.Body) != `{"access_token":"REDACTED"}` {
+		t.Errorf("response: proto %q, encoded %q, body %s", r.Proto, r.Encoded, r.Body)
+	}
+	if r := ins[1].Response; !bytes.Equal(r.Body, []byte{0x89, 'P', 'N', 'G'}) || r.Header.Get("Content-Encoding") != "" || !r.Uncompressed {
+		t.Errorf("a br body HAR holds decoded: body %q, Content-Encoding %q, uncompressed %v; want it as the transport decoded it", r.Body, r.Header.Get("Content-Encoding"), r.Uncompressed)
+	}
+	if e := ins[2].Error; e == nil || e.Message != "net::ERR_CONNECTION_REFUSED" {
+		t.Errorf("the failed request: %+v, want its error", ins[2].Error)
+	}
+
+	// Replay: the client that asked for gzip gets gzip of the content.
+	rec, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	req := mustRequest("POST", "https://api.example.com/v1/login?client=web", strings.NewReader(`{"user":"ada","password":"`+secretForm+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Transport: rec}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := gunzip(t, body); string(got) != `{"access_token":"REDACTED"}` || resp.Proto != "HTTP/2.0" {
+		t.Errorf("replayed %s %q", resp.Proto, got)
+	}
 }
