@@ -226,7 +226,7 @@ func (g *govcrReader) interaction(node *yaml.Node, n int) (cassette.Interaction,
 func derivedContentLength(method string, r *cassette.Response) int64 {
 	if vs := r.Header["Content-Length"]; len(vs) == 1 {
 		if n, err := strconv.ParseInt(strings.TrimSpace(vs[0]), 10, 64); err == nil && n >= 0 {
-			if method == http.MethodHead || r.Encoded != "" {
+			if method == http.MethodHead || r.Encoded != "" || r.Truncated || r.BodyError != nil {
 				return n
 			}
 			return int64(len(r.Body))

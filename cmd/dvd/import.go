@@ -269,9 +269,10 @@ func contentCodingOf(h http.Header) string {
 // ContentLength and Content-Length, the length of its body, after
 // redaction changed the body, as dvd's recorder does; but not when the
 // length is unknown or not the body's (HEAD, a status without a body, a
-// body decoded by the transport or stored decoded).
+// body decoded by the transport or stored decoded, a body that ended
+// early).
 func syncImportedLength(method string, r *cassette.Response) {
-	if r.ContentLength < 0 || r.Uncompressed || r.Encoded != "" || method == http.MethodHead || !bodyAllowedFor(r.StatusCode) {
+	if r.ContentLength < 0 || r.Uncompressed || r.Encoded != "" || r.Truncated || r.BodyError != nil || method == http.MethodHead || !bodyAllowedFor(r.StatusCode) {
 		return
 	}
 	n := int64(len(r.Body))
