@@ -31,7 +31,7 @@ import (
 // The secrets the test server and client exchange: none may reach an
 // imported cassette, nor what dvd import prints.
 const (
-	secretBearer = "sk-live-bearer-4f1c9a"
+	secretBearer = "fake-bearer-4f1c9a"
 	secretKey    = "qk-query-key-77d2e0"
 	secretCookie = "cookie-session-5b8e31"
 	secretJSON   = "json-access-token-c0ffee"
