@@ -41,8 +41,10 @@ decoded, as dvd's recorder stores it, and encoded again on replay.
 
 A cassette is written only when its whole input was read: a file that
 cannot be read gets an error that names it and says why, and no output.
-An output that exists is replaced, atomically, by a successful import only.
-Import goes on past a file that fails, and exits 1 at the end.
+An output that exists is replaced, atomically, by a successful import only;
+two inputs of one run that would make the same output (x.yaml and x.har)
+make the first, and an error for the second. Import goes on past a file
+that fails, and exits 1 at the end.
 
 It prints one line per file imported:
 
@@ -64,14 +66,21 @@ Example:
 				return usagef("no file to import")
 			}
 			failed := false
+			written := map[string]string{} // output → the input it came from
 			for _, in := range args {
 				out := importOutput(in, *dir, c)
+				if from, ok := written[filepath.Clean(out)]; ok {
+					fmt.Fprintf(e.stderr, "dvd import: %s: its cassette would be %s, which was just imported from %s; import it on its own, with -o into another folder\n", in, out, from)
+					failed = true
+					continue
+				}
 				n, err := importFile(in, out, e.stderr)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "dvd import: %s: %v\n", in, err)
 					failed = true
 					continue
 				}
+				written[filepath.Clean(out)] = in
 				fmt.Fprintf(e.stdout, "%s → %s: %d %s\n", in, out, n, plural(n, "interaction"))
 			}
 			if failed {

@@ -774,3 +774,27 @@ func TestImportHARFromABrowser(t *testing.T) {
 		t.Errorf("replayed %s %q", resp.Proto, got)
 	}
 }
+
+// TestImportSameOutput checks that two inputs that would make the same
+// cassette do not overwrite each other.
+func TestImportSameOutput(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "x.yaml")
+	b := filepath.Join(dir, "x.har")
+	os.WriteFile(a, []byte(validGoVCR), 0o644)
+	os.WriteFile(b, []byte(`{"log":{"entries":[]}}`), 0o644)
+	code, stdout, stderr := runDVD("import", a, b)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	out := filepath.Join(dir, "x.dvd.json")
+	if want := a + " → " + out + ": 1 interaction\n"; stdout != want {
+		t.Errorf("stdout %q, want %q", stdout, want)
+	}
+	if want := "dvd import: " + b + ": its cassette would be " + out + ", which was just imported from " + a; !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	if c, err := cassette.Load(out); err != nil || c.Len() != 1 {
+		t.Errorf("the first import was overwritten (%v)", err)
+	}
+}
