@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -42,12 +43,14 @@ Example:
 			if err != nil {
 				return loadError(args[0], err)
 			}
-			out, err := json.MarshalIndent(buildHAR(c), "", "  ")
-			if err != nil {
+			var out bytes.Buffer
+			enc := json.NewEncoder(&out)
+			enc.SetEscapeHTML(false) // bodies and URLs stay readable: <, > and & as they are
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(buildHAR(c)); err != nil {
 				return fmt.Errorf("%s: %v", args[0], err)
 			}
-			out = append(out, '\n')
-			if _, err := e.stdout.Write(out); err != nil {
+			if _, err := e.stdout.Write(out.Bytes()); err != nil {
 				return fmt.Errorf("%s: writing the HAR: %v", args[0], err)
 			}
 			return nil

@@ -306,14 +306,29 @@ func (g *govcrReader) mapping(node *yaml.Node, kind, what string) (map[string]*y
 		m[k.Value] = n.Content[i+1]
 		if known := govcrKeys[kind]; known != nil && !contains(known, k.Value) && !g.unknown[kind+"."+k.Value] {
 			g.unknown[kind+"."+k.Value] = true
-			g.warn("line %d: the %s key %q is not one go-vcr writes: ignored", k.Line, kind, printableKey(k.Value))
+			g.warn("line %d: the %s key %s is not one go-vcr writes: ignored", k.Line, kind, quoteKey(k.Value))
 		}
 	}
 	return m, nil
 }
 
-// printableKey shortens a key for a message.
+// quoteKey quotes a key for a message, if it may be quoted (printableKey).
+func quoteKey(k string) string {
+	if p := printableKey(k); p != k {
+		return p
+	}
+	return strconv.Quote(k)
+}
+
+// printableKey returns a key as a message may quote it: a name of letters,
+// digits, '_' and '-', shortened. Anything else might be a value written
+// where a key belongs, a secret perhaps, and is not quoted.
 func printableKey(k string) string {
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return "(a key that is not a name)"
+		}
+	}
 	if len(k) > 40 {
 		return k[:40] + "…"
 	}

@@ -798,3 +798,20 @@ func TestImportSameOutput(t *testing.T) {
 		t.Errorf("the first import was overwritten (%v)", err)
 	}
 }
+
+// TestImportWarningQuotesNoValue checks that a key that is not a name,
+// perhaps a secret written where a key belongs, is not quoted.
+func TestImportWarningQuotesNoValue(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.yaml")
+	src := strings.Replace(validGoVCR, "    method: GET\n", "    method: GET\n    Bearer "+secretBearer+": 1\n", 1)
+	os.WriteFile(in, []byte(src), 0o644)
+	code, _, stderr := runDVD("import", in)
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	if want := "warning: line 11: the request key (a key that is not a name) is not one go-vcr writes: ignored"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	assertNoSecrets(t, "the warning", []byte(stderr))
+}
