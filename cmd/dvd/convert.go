@@ -13,6 +13,7 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
+// convertCommand is "dvd convert": cassettes in another compression.
 var convertCommand = &command{
 	name:  "convert",
 	args:  "FILE...",

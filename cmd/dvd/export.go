@@ -11,6 +11,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 )
 
+// exportCommand is "dvd export": a cassette as a HAR file.
 var exportCommand = &command{
 	name:  "export",
 	args:  "FILE",

@@ -335,6 +335,7 @@ func printableKey(k string) string {
 	return k
 }
 
+// contains reports whether list holds s.
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

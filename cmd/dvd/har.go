@@ -198,6 +198,7 @@ type harTLS struct {
 	PeerCertificates   [][]byte `json:"peer_certificates,omitempty"`
 }
 
+// toHARError returns e as the "_dvd" field holds it.
 func toHARError(e *cassette.Error) *harError {
 	if e == nil {
 		return nil
@@ -206,6 +207,8 @@ func toHARError(e *cassette.Error) *harError {
 	return &h
 }
 
+// fromHARError returns the cassette.Error of e; an error without a kind
+// is of KindOther.
 func fromHARError(e *harError) *cassette.Error {
 	if e == nil {
 		return nil

@@ -19,6 +19,8 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
+// importCommand is "dvd import": go-vcr cassettes and HAR files become
+// dvd cassettes.
 var importCommand = &command{
 	name:  "import",
 	args:  "FILE...",

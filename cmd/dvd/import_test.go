@@ -129,6 +129,7 @@ type exchange struct {
 	req  func(base string) *http.Request
 }
 
+// mustRequest returns a new request, or panics.
 func mustRequest(method, u string, body io.Reader) *http.Request {
 	r, err := http.NewRequest(method, u, body)
 	if err != nil {
@@ -612,6 +613,7 @@ func TestImportErrors(t *testing.T) {
 	}
 }
 
+// btoi returns 1 for true, 0 for false.
 func btoi(b bool) int {
 	if b {
 		return 1
