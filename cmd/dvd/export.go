@@ -1,16 +1,72 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"io/fs"
+
+	"github.com/dvdrw/dvd/cassette"
 )
 
+// exportCommand is "dvd export": a cassette as a HAR file.
 var exportCommand = &command{
 	name:  "export",
-	args:  "FILE...",
-	short: "TODO",
-	long:  "TODO",
+	args:  "FILE",
+	short: "write a cassette as a HAR file, for devtools and HAR viewers",
+	long: `
+Export writes the cassette FILE as HAR 1.2 (JSON) on the standard output, so
+that browser devtools, Charles, Fiddler and HAR viewers open it. The
+cassette is read as it is, redacted as it was saved.
+
+Each interaction is an entry, with its request (method, URL, headers, query,
+body), its response (status, headers, content: text, or base64 when it is
+not UTF-8) and its duration, as the time spent waiting for the response.
+The entries start one after the other from the time the cassette was
+recorded. What HAR has no place for, such as a transport error, the coding
+a body was stored without, trailers or a TLS state, goes in a field "_dvd"
+of the entry, which other tools ignore; a transport error is also an entry
+with status 0 and the error in "_error", as browsers write a request that
+failed. dvd import of the HAR file gives back the same cassette.
+
+Example:
+
+	dvd export testdata/github/list_repos.dvd.json > list_repos.har
+`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
-		return func(args []string) error { return errors.New("not built yet") }
+		return func(args []string) error {
+			if len(args) != 1 {
+				return usagef("want one cassette to export, got %d arguments", len(args))
+			}
+			c, err := cassette.Load(args[0])
+			if err != nil {
+				return loadError(args[0], err)
+			}
+			var out bytes.Buffer
+			enc := json.NewEncoder(&out)
+			enc.SetEscapeHTML(false) // bodies and URLs stay readable: <, > and & as they are
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(buildHAR(c)); err != nil {
+				return fmt.Errorf("%s: %v", args[0], err)
+			}
+			if _, err := e.stdout.Write(out.Bytes()); err != nil {
+				return fmt.Errorf("%s: writing the HAR: %v", args[0], err)
+			}
+			return nil
+		}
 	},
+}
+
+// loadError says why the cassette at path did not load, naming it once.
+func loadError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: no such file", path)
+	}
+	var fe *cassette.FormatError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s: %v", path, fe.Err)
+	}
+	return err
 }

@@ -1,16 +1,294 @@
 package main
 
 import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/codec"
 )
 
+// importCommand is "dvd import": go-vcr cassettes and HAR files become
+// dvd cassettes.
 var importCommand = &command{
 	name:  "import",
 	args:  "FILE...",
-	short: "TODO",
-	long:  "TODO",
+	short: "turn go-vcr cassettes and HAR files into dvd cassettes",
+	long: `
+Import reads go-vcr cassettes (YAML, format version 1 as go-vcr v1 and v2
+write it, and version 2 as go-vcr v3 and v4 write it) and HAR 1.2 files,
+and writes each as a dvd cassette named after it, its extension replaced:
+x.cassette.yaml becomes x.cassette.dvd.json, x.yml and x.har become
+x.dvd.json. A file whose name ends neither in .yaml, .yml nor .har is read
+as a HAR file when it is a JSON object with a "log", as a go-vcr cassette
+otherwise.
+
+Every interaction replays from the new cassette with the default matchers,
+in the recorded order, with its status, headers, body, duration and
+protocol. The default redaction applies before anything is written:
+Authorization, cookies, tokens in URLs and JSON bodies and the rest (see
+"Secrets" in dvd's README). A body in gzip, deflate or zstd is stored
+decoded, as dvd's recorder stores it, and encoded again on replay.
+
+A cassette is written only when its whole input was read: a file that
+cannot be read gets an error that names it and says why, and no output.
+An output that exists is replaced, atomically, by a successful import only;
+two inputs of one run that would make the same output (x.yaml and x.har)
+make the first, and an error for the second. Import goes on past a file
+that fails, and exits 1 at the end.
+
+It prints one line per file imported:
+
+	x.yaml → x.dvd.json: 12 interactions
+
+Example:
+
+	dvd import -o testdata testdata/fixtures/*.yaml
+`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
-		return func(args []string) error { return errors.New("not built yet") }
+		dir := fs.String("o", "", "write the cassettes in `DIR` (created if missing) instead of beside their inputs")
+		comp := fs.String("compress", "none", "compress the cassettes: `zstd`, gzip or none")
+		return func(args []string) error {
+			c, err := parseCompression(*comp)
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				return usagef("no file to import")
+			}
+			failed := false
+			written := map[string]string{} // output → the input it came from
+			for _, in := range args {
+				out := importOutput(in, *dir, c)
+				if from, ok := written[filepath.Clean(out)]; ok {
+					fmt.Fprintf(e.stderr, "dvd import: %s: its cassette would be %s, which was just imported from %s; import it on its own, with -o into another folder\n", in, out, from)
+					failed = true
+					continue
+				}
+				n, err := importFile(in, out, e.stderr)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "dvd import: %s: %v\n", in, err)
+					failed = true
+					continue
+				}
+				written[filepath.Clean(out)] = in
+				fmt.Fprintf(e.stdout, "%s → %s: %d %s\n", in, out, n, plural(n, "interaction"))
+			}
+			if failed {
+				return errFindings
+			}
+			return nil
+		}
 	},
+}
+
+// parseCompression reads the value of a -compress flag.
+func parseCompression(s string) (codec.Compression, error) {
+	for _, c := range []codec.Compression{codec.None, codec.Zstd, codec.Gzip} {
+		if s == c.String() {
+			return c, nil
+		}
+	}
+	return 0, usagef("-compress %q: want zstd, gzip or none", s)
+}
+
+// plural returns n's noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
+}
+
+// importOutput returns the name of the cassette imported from in: in's
+// name with its extension replaced by the cassette's, in dir if it is
+// not empty.
+func importOutput(in, dir string, c codec.Compression) string {
+	base := filepath.Base(in)
+	if ext := filepath.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	base += cassette.Ext + c.Ext()
+	if dir == "" {
+		dir = filepath.Dir(in)
+	}
+	return filepath.Join(dir, base)
+}
+
+// importFile imports the file in to the cassette out and returns how many
+// interactions it holds. Nothing is written unless all of in was read.
+func importFile(in, out string, stderr io.Writer) (int, error) {
+	data, err := os.ReadFile(in)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, errors.New("no such file")
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return 0, fmt.Errorf("cannot read it: %v", err)
+	}
+	warn := func(format string, args ...any) {
+		fmt.Fprintf(stderr, "dvd import: %s: warning: %s\n", in, fmt.Sprintf(format, args...))
+	}
+	ins, err := parseImport(in, data, warn)
+	if err != nil {
+		return 0, err
+	}
+	c := cassette.New(ins...)
+	if err := c.Save(out); err != nil {
+		var fe *cassette.FormatError
+		if errors.As(err, &fe) {
+			return 0, fmt.Errorf("it holds what a dvd cassette cannot: %v", fe.Err)
+		}
+		return 0, fmt.Errorf("cannot write %s: %v", out, err)
+	}
+	return len(ins), nil
+}
+
+// parseImport reads a go-vcr cassette or a HAR file, as its name and its
+// first bytes say, and returns its interactions ready to store: decoded
+// and redacted.
+func parseImport(name string, data []byte, warn func(format string, args ...any)) ([]cassette.Interaction, error) {
+	var ins []cassette.Interaction
+	var err error
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case ext == ".har" || ext != ".yaml" && ext != ".yml" && looksLikeHAR(data):
+		ins, err = parseHAR(data)
+	default:
+		ins, err = parseGoVCR(data, warn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range ins {
+		importClean(&ins[i], i+1, warn)
+	}
+	return ins, nil
+}
+
+// importClean makes an imported interaction what dvd's recorder would have
+// stored: bodies in a coding dvd decodes stored decoded, the default
+// redaction applied, and the length the response announces its body's.
+func importClean(in *cassette.Interaction, n int, warn func(format string, args ...any)) {
+	if in.Request.Encoded == "" {
+		var why string
+		in.Request.Body, in.Request.Encoded, why = importDecode(in.Request.Header, in.Request.Body)
+		if why != "" {
+			warn("interaction %d: the request body is %s; it is stored as it came, and not redacted: check it for secrets", n, why)
+		}
+	}
+	if r := in.Response; r != nil && r.Encoded == "" && !r.Uncompressed {
+		var why string
+		r.Body, r.Encoded, why = importDecode(r.Header, r.Body)
+		if why != "" {
+			warn("interaction %d: the response body is %s; it is stored as it came, and not redacted: check it for secrets", n, why)
+		}
+	}
+	cassette.Redaction{}.Apply(in)
+	if r := in.Response; r != nil {
+		syncImportedLength(in.Request.Method, r)
+	}
+}
+
+// maxImportDecoded bounds the content decoded from one body, as dvd's
+// recorder bounds it.
+var maxImportDecoded int64 = 1 << 30
+
+// importDecode returns the content of body, sent with the Content-Encoding
+// of h, and the coding it was in, named as cassette.Response.Encoded names
+// it. A body with no coding, or one dvd does not decode, is returned as it
+// is, with "" and, for the latter, why.
+func importDecode(h http.Header, body []byte) (content []byte, encoded, why string) {
+	coding := contentCodingOf(h)
+	if len(body) == 0 || coding == "" {
+		return body, "", ""
+	}
+	var r io.Reader
+	switch coding {
+	case "gzip", "x-gzip":
+		if codec.Detect(body) != codec.Gzip {
+			return body, "", "in gzip, but does not start as gzip does"
+		}
+		encoded = "gzip"
+	case "zstd":
+		if codec.Detect(body) != codec.Zstd {
+			return body, "", "in zstd, but does not start as zstd does"
+		}
+		encoded = "zstd"
+	case "deflate":
+		if len(body) >= 2 && body[0]&0x0f == 8 && (uint16(body[0])<<8|uint16(body[1]))%31 == 0 {
+			zr, err := zlib.NewReader(bytes.NewReader(body))
+			if err != nil {
+				return body, "", "in deflate, which does not decode"
+			}
+			r, encoded = zr, "deflate"
+		} else {
+			r, encoded = flate.NewReader(bytes.NewReader(body)), "deflate-raw"
+		}
+	default:
+		return body, "", "encoded with " + coding + ", which dvd does not decode"
+	}
+	if r == nil {
+		out, err := codec.Decompress(body)
+		if err != nil {
+			return body, "", "in " + coding + ", which does not decode"
+		}
+		return out, encoded, ""
+	}
+	out, err := io.ReadAll(io.LimitReader(r, maxImportDecoded+1))
+	if err != nil || int64(len(out)) > maxImportDecoded {
+		return body, "", "in " + coding + ", which does not decode"
+	}
+	return out, encoded, ""
+}
+
+// contentCodingOf returns the content coding h names, in lower case, ""
+// for none or identity, and the list as given for a stack of codings.
+func contentCodingOf(h http.Header) string {
+	var codings []string
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
+				codings = append(codings, c)
+			}
+		}
+	}
+	if len(codings) > 1 {
+		return "a stack of codings (" + strings.Join(codings, ", ") + ")"
+	}
+	if len(codings) == 1 {
+		return codings[0]
+	}
+	return ""
+}
+
+// syncImportedLength makes the length a response announces, in
+// ContentLength and Content-Length, the length of its body, after
+// redaction changed the body, as dvd's recorder does; but not when the
+// length is unknown or not the body's (HEAD, a status without a body, a
+// body decoded by the transport or stored decoded, a body that ended
+// early).
+func syncImportedLength(method string, r *cassette.Response) {
+	if r.ContentLength < 0 || r.Uncompressed || r.Encoded != "" || r.Truncated || r.BodyError != nil || method == http.MethodHead || !bodyAllowedFor(r.StatusCode) {
+		return
+	}
+	n := int64(len(r.Body))
+	r.ContentLength = n
+	if _, ok := r.Header["Content-Length"]; ok {
+		r.Header["Content-Length"] = []string{strconv.FormatInt(n, 10)}
+	}
 }

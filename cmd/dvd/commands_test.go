@@ -1,0 +1,68 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestUsageErrors checks that a wrong command line of import, export and
+// convert exits 2 with the command's usage.
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "import without files", args: []string{"import"}, want: "dvd import: no file to import"},
+		{name: "import with a wrong compression", args: []string{"import", "-compress", "lz4", "x.yaml"}, want: `dvd import: -compress "lz4": want zstd, gzip or none`},
+		{name: "import with an unknown flag", args: []string{"import", "-f", "x.yaml"}, want: "dvd import: flag provided but not defined: -f"},
+		{name: "export without a file", args: []string{"export"}, want: "dvd export: want one cassette to export, got 0 arguments"},
+		{name: "export with two files", args: []string{"export", "a.dvd.json", "b.dvd.json"}, want: "dvd export: want one cassette to export, got 2 arguments"},
+		{name: "convert without -compress", args: []string{"convert", "a.dvd.json"}, want: "dvd convert: -compress is required: zstd, gzip or none"},
+		{name: "convert with a wrong compression", args: []string{"convert", "-compress", "zip", "a.dvd.json"}, want: `dvd convert: -compress "zip": want zstd, gzip or none`},
+		{name: "convert without files", args: []string{"convert", "-compress", "zstd"}, want: "dvd convert: no cassette to convert"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := invoke(tt.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if !strings.HasPrefix(stderr, tt.want+"\n") || !strings.Contains(stderr, "usage: dvd "+tt.args[0]) {
+				t.Errorf("stderr:\n%s\nwant %q and the usage", stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestHelp checks that each command's help says what it does, its flags
+// and an example.
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{name: "import", want: []string{"usage: dvd import [flags] FILE...", "go-vcr", "HAR", "-o DIR", "-compress zstd", "Example:", "dvd import -o"}},
+		{name: "export", want: []string{"usage: dvd export FILE", "HAR 1.2", "Example:", "dvd export "}},
+		{name: "convert", want: []string{"usage: dvd convert [flags] FILE...", "-compress zstd", "Example:", "dvd convert -compress zstd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := invoke("help", tt.name)
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("help lacks %q:\n%s", w, stdout)
+				}
+			}
+			if strings.Contains(stdout, "TODO") {
+				t.Errorf("help says TODO")
+			}
+		})
+	}
+}
