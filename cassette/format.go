@@ -176,10 +176,18 @@ func checkOutcome(in *Interaction) error {
 	return nil
 }
 
-// describe names interaction i in an error: "interaction 3 (GET https://x/)".
+// describe names interaction i in an error, counting from 1 as dvd's
+// reports and commands do: "interaction 3 (GET https://x/)". The request is
+// shown as the default redaction leaves it, for the error of a file that
+// was never redacted (written by hand or by another tool) would otherwise
+// quote its tokens in a test log.
 func describe(i int, in *Interaction) string {
-	s := "interaction " + strconv.Itoa(i)
-	if req := strings.TrimSpace(in.Request.Method + " " + in.Request.URL); req != "" {
+	s := "interaction " + strconv.Itoa(i+1)
+	u := in.Request.URL
+	if u != "" {
+		u = defaultRedactor().url(u)
+	}
+	if req := strings.TrimSpace(in.Request.Method + " " + u); req != "" {
 		s += " (" + req + ")"
 	}
 	return s

@@ -256,7 +256,28 @@ func (o *object[T]) unknown(name []byte) error {
 		known = append(known, strconv.Quote(k.name))
 	}
 	last := len(known) - 1
-	return fmt.Errorf("unknown key %q: %s has only %s and %s", name, o.what, strings.Join(known[:last], ", "), known[last])
+	shown := "a key that is not a name (not shown)"
+	if keyLike(name) {
+		shown = strconv.Quote(string(name))
+	}
+	return fmt.Errorf("unknown key %s: %s has only %s and %s", shown, o.what, strings.Join(known[:last], ", "), known[last])
+}
+
+// keyLike reports whether an unknown key looks like a misspelt key of the
+// format, short and made of letters and underscores ("heders", "Method"),
+// and so may be quoted in an error. Any
+// other key is left out of it: a file edited by hand can hold a token where
+// a key should be ("Bearer …": "x"), and the error goes to a test log.
+func keyLike(name []byte) bool {
+	if len(name) == 0 || len(name) > 24 {
+		return false
+	}
+	for _, c := range name {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func (o *object[T]) twice(k objectKey) error {

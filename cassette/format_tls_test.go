@@ -103,7 +103,7 @@ func TestTLSStateFields(t *testing.T) {
 		{name: "state twice", input: tlsFile(`"x"`, `{"x": {}, "x": {}}`), err: `tls: "x" appears twice`},
 		{name: "certificate not base64", input: tlsFile(`"x"`, `{"x": {"peer_certificates": ["#"]}}`), err: `tls: "x": peer_certificates: illegal base64 data`},
 		{name: "states not an object", input: tlsFile(`"x"`, `[]`), err: `tls should be a JSON object, not an array`},
-		{name: "state inline", reason: "a response names its state", input: tlsFile(`{"version": "TLS 1.3"}`, `{}`), err: `line 1, column 118: interaction 0 (GET https://x/): response: tls names a state of the file's "tls", as "tls": "api.example.com": the state itself is held there`},
+		{name: "state inline", reason: "a response names its state", input: tlsFile(`{"version": "TLS 1.3"}`, `{}`), err: `line 1, column 118: interaction 1 (GET https://x/): response: tls names a state of the file's "tls", as "tls": "api.example.com": the state itself is held there`},
 		{name: "unknown key", input: tlsFile(`"x"`, `{"x": {"alpn": "h2"}}`), err: `unknown key "alpn": a TLS state has only "version", "cipher_suite", "server_name", "protocol" and "peer_certificates"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a secret in a saved cassette.
@@ -107,6 +108,10 @@ type redactor struct {
 	json         jsonRules
 	placeholders []placeholder // longest value first, so that no value hides inside another
 }
+
+// defaultRedactor applies the default redaction alone. A redactor is only
+// read once built, so one serves every goroutine.
+var defaultRedactor = sync.OnceValue(func() *redactor { return newRedactor(Redaction{}) })
 
 func newRedactor(r Redaction) *redactor {
 	rd := &redactor{headers: map[string]bool{}, query: map[string]bool{}}

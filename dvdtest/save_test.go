@@ -23,7 +23,7 @@ func TestSaveRefusesBrokenInteraction(t *testing.T) {
 		name    string
 		reason  string
 		hook    func(*cassette.Interaction)
-		wantErr string // after "interaction 0 (GET <url>/x): "
+		wantErr string // after "interaction 1 (GET <url>/x): "
 	}{
 		{"response dropped", "an interaction needs a response or an error",
 			func(in *cassette.Interaction) { in.Response = nil }, `it needs exactly one of "response" and "error"`},
@@ -53,7 +53,7 @@ func TestSaveRefusesBrokenInteraction(t *testing.T) {
 			if got[0] != "fine" {
 				t.Errorf("the client got %q: the hook must change only what is saved", got[0])
 			}
-			want := "interaction 0 (GET " + srv.URL + "/x): " + tt.wantErr
+			want := "interaction 1 (GET " + srv.URL + "/x): " + tt.wantErr
 			if !tb.Failed() || !strings.Contains(tb.output(), "dvdtest: saving testdata/broken.dvd.json: ") || !strings.Contains(tb.output(), want) {
 				t.Errorf("the test should fail with a save error that contains %q; it logged:\n%s", want, tb.output())
 			}
