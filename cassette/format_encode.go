@@ -65,7 +65,6 @@ type writer struct {
 	version int      // the oldest format version that holds what was written
 	depth   int      // the level of the members being written
 	names   []string // scratch for sorting header names
-	indent  []byte   // scratch: the indentation of long JSON bodies
 
 	tlsIndex map[*TLSState]int // which of the distinct TLS states each response's is
 	tlsNames []string          // the names of the distinct states
@@ -171,12 +170,14 @@ func isJSONBody(b []byte) bool {
 }
 
 // oneLineJSON is the size up to which a JSON body stays on one line, as
-// compact as it came: short bodies read best that way.
+// compact as it came, and up to which an object or array in a longer body
+// stays on one line of its own: short ones read best that way.
 const oneLineJSON = 80
 
 // body writes the value of a body in the given form, one of classify's.
-// Long JSON is indented, so that its diffs are readable; compacting it
-// again gives the same bytes. It returns how a JSON body was spaced.
+// Long JSON is laid out one member or element a line (see layoutJSON), so
+// that its diffs are readable; compacting it again gives the same bytes. It
+// returns how a JSON body was spaced.
 func (w *writer) body(b []byte, form int) (s jsonSpacing) {
 	switch form {
 	case bodyJSON:
@@ -185,11 +186,7 @@ func (w *writer) body(b []byte, form int) (s jsonSpacing) {
 		if len(value) <= oneLineJSON {
 			w.buf = append(w.buf, value...)
 		} else {
-			w.indent = w.indent[:0]
-			for range w.depth {
-				w.indent = append(w.indent, "  "...)
-			}
-			w.buf = indentJSON(w.buf, value, string(w.indent), "  ")
+			w.buf = layoutJSON(w.buf, value, oneLineJSON)
 		}
 	case bodyText:
 		w.str(string(b))
