@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -142,6 +143,18 @@ func cloneInteraction(in cassette.Interaction) cassette.Interaction {
 func redacted(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
 	out := cloneInteraction(in)
 	r.Apply(&out)
+	return out
+}
+
+// redactedSynced returns a copy of in with the default redaction and r
+// applied and, when redaction changed the response body, the length the
+// response announces (ContentLength and Content-Length) made its new
+// body's, as import does: a length left as it was would tell a secret's.
+func redactedSynced(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
+	out := redacted(in, r)
+	if o, n := in.Response, out.Response; o != nil && n != nil && !bytes.Equal(o.Body, n.Body) {
+		syncImportedLength(out.Request.Method, n)
+	}
 	return out
 }
 

@@ -19,7 +19,9 @@ var exportCommand = &command{
 	long: `
 Export writes the cassette FILE as HAR 1.2 (JSON) on the standard output, so
 that browser devtools, Charles, Fiddler and HAR viewers open it. The
-cassette is read as it is, redacted as it was saved.
+default redaction of dvd applies to every interaction first, as dvd inspect
+shows it: a credential left in a cassette written by hand, by another tool
+or by an older dvd is written as REDACTED, never as it is in the file.
 
 Each interaction is an entry, with its request (method, URL, headers, query,
 body), its response (status, headers, content: text, or base64 when it is
@@ -48,7 +50,7 @@ Example:
 			enc := json.NewEncoder(&out)
 			enc.SetEscapeHTML(false) // bodies and URLs stay readable: <, > and & as they are
 			enc.SetIndent("", "  ")
-			if err := enc.Encode(buildHAR(c)); err != nil {
+			if err := enc.Encode(buildHAR(redactedCassette(c))); err != nil {
 				return fmt.Errorf("%s: %v", args[0], err)
 			}
 			if _, err := e.stdout.Write(out.Bytes()); err != nil {
@@ -69,4 +71,19 @@ func loadError(path string, err error) error {
 		return fmt.Errorf("%s: %v", path, fe.Err)
 	}
 	return err
+}
+
+// redactedCassette returns c with the default redaction applied to each
+// interaction, and each response's announced length its new body's, as
+// dvd's recorder would have saved it; its recording time and clock kept.
+func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
+	ins := c.Interactions()
+	out := make([]cassette.Interaction, len(ins))
+	for i, in := range ins {
+		out[i] = redactedSynced(in, cassette.Redaction{})
+	}
+	nc := cassette.New(out...)
+	nc.SetRecordedAt(c.RecordedAt())
+	nc.SetClock(c.Clock())
+	return nc
 }

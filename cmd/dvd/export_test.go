@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -228,5 +229,75 @@ func TestExportErrors(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, %q", code, stdout, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestExportRedacts exports a cassette written by hand with credentials in
+// it: the HAR holds none of them, a shortened body's length is its new
+// length, and the import of the HAR gives back the redacted cassette.
+func TestExportRedacts(t *testing.T) {
+	planted := []string{"PLANTEDAUTH1", "PLANTEDQUERY2", "PLANTEDJSON3", "PLANTEDCOOKIE4", "PLANTEDBODYTOKEN5"}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "planted.dvd.json")
+	body := `{"token":"PLANTEDBODYTOKEN5","ok":true}`
+	save(t, src,
+		cassette.Interaction{
+			Request: cassette.Request{Method: "POST", URL: "https://api.example.com/login?access_token=PLANTEDQUERY2",
+				Header: http.Header{"Authorization": {"Bearer PLANTEDAUTH1"}, "Content-Type": {"application/json"}},
+				Body:   []byte(`{"password":"PLANTEDJSON3"}`)},
+			Response: &cassette.Response{StatusCode: 200,
+				Header: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"session=PLANTEDCOOKIE4; Path=/"}, "Content-Length": {strconv.Itoa(len(body))}},
+				Body:   []byte(body), ContentLength: int64(len(body))},
+		})
+	r := runDVD(t, "export", src)
+	r.check(t, 0, []string{`"REDACTED`}, planted...)
+	harPath := filepath.Join(dir, "planted.har")
+	writeFile(t, harPath, []byte(r.stdout))
+	var h struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Headers []struct{ Name, Value string }
+					Content struct{ Size int }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || len(h.Log.Entries) != 1 {
+		t.Fatalf("not a HAR of one entry: %v", err)
+	}
+	loaded, err := cassette.Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := redactedSynced(loaded.Interactions()[0], cassette.Redaction{})
+	n := len(want.Response.Body)
+	if n == len(body) {
+		t.Fatalf("redaction left the body's length: %d", n)
+	}
+	for _, hd := range h.Log.Entries[0].Response.Headers {
+		if hd.Name == "Content-Length" && hd.Value != strconv.Itoa(n) {
+			t.Errorf("Content-Length %s in the HAR, want %d, the redacted body's", hd.Value, n)
+		}
+	}
+	out := filepath.Join(dir, "back")
+	runDVD(t, "import", "-o", out, harPath).check(t, 0, nil, planted...)
+	back, err := cassette.Load(filepath.Join(out, "planted.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, y := normalized(t, []cassette.Interaction{want}), normalized(t, back.Interactions()); !bytes.Equal(x, y) {
+		t.Errorf("back from HAR:\n%s\nwant:\n%s", y, x)
+	}
+	for _, f := range []string{harPath, filepath.Join(out, "planted.dvd.json")} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range planted {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds %s", f, s)
+			}
+		}
 	}
 }
