@@ -251,7 +251,10 @@ func jsonError(data []byte, err error) error {
 		if field == "" {
 			field = "the file"
 		}
-		return fmt.Errorf("line %d, column %d: %s is a JSON %s, not what HAR has there", line, col, field, te.Value)
+		// Value is the kind of JSON value, and for a number that does not
+		// fit, the number too: only the kind is said.
+		kind, _, _ := strings.Cut(te.Value, " ")
+		return fmt.Errorf("line %d, column %d: %s is a JSON %s, not what HAR has there", line, col, field, kind)
 	}
 	return fmt.Errorf("not JSON: %v", err)
 }
