@@ -87,7 +87,10 @@ func parseGoVCR(data []byte, warn func(format string, args ...any)) ([]cassette.
 		return nil, fmt.Errorf("line %d: version %d: dvd reads the go-vcr cassette format versions 1 (go-vcr v1 and v2) and 2 (go-vcr v3 and v4)", vn.Line, version)
 	}
 	in, ok := top["interactions"]
-	if !ok || isNull(in) {
+	if !ok {
+		return nil, fmt.Errorf("line %d: no \"interactions\": a go-vcr cassette lists its interactions; is this a go-vcr cassette?", doc.Content[0].Line)
+	}
+	if isNull(in) {
 		return nil, nil
 	}
 	items, err := g.sequence(in, "interactions")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,7 +33,10 @@ and writes each as a dvd cassette named after it, its extension replaced:
 x.cassette.yaml becomes x.cassette.dvd.json, x.yml and x.har become
 x.dvd.json. A file whose name ends neither in .yaml, .yml nor .har is read
 as a HAR file when it is a JSON object with a "log", as a go-vcr cassette
-otherwise.
+otherwise. A dvd cassette (named *.dvd.json, *.dvd.json.zst or
+*.dvd.json.gz, compressed, or a JSON object with "version" and
+"interactions") is refused: it needs no import, and dvd convert changes
+its compression.
 
 Every interaction replays from the new cassette with the default matchers,
 in the recorded order, with its status, headers, body, duration and
@@ -142,6 +146,9 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 	}
 	warn := func(format string, args ...any) {
 		fmt.Fprintf(stderr, "dvd import: %s: warning: %s\n", in, fmt.Sprintf(format, args...))
+	}
+	if why := dvdCassette(in, data); why != "" {
+		return 0, fmt.Errorf("already a dvd cassette (%s): dvd import reads go-vcr cassettes and HAR files; use it as it is, or dvd convert to change its compression", why)
 	}
 	ins, err := parseImport(in, data, warn)
 	if err != nil {
@@ -291,4 +298,27 @@ func syncImportedLength(method string, r *cassette.Response) {
 	if _, ok := r.Header["Content-Length"]; ok {
 		r.Header["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
+}
+
+// dvdCassette says why the file name, holding data, is a dvd cassette
+// already, or returns "" when it is not one: it is named as one, it is
+// compressed as a cassette file is (zstd, gzip), or it is a JSON object
+// with "version" and "interactions", as dvd writes a cassette. Imported
+// as a go-vcr cassette, which it would parse as, it would lose its bodies.
+func dvdCassette(name string, data []byte) string {
+	if isCassetteName(strings.ToLower(filepath.Base(name))) {
+		return "its name ends in " + cassette.Ext + ", " + cassette.Ext + ".zst or " + cassette.Ext + ".gz"
+	}
+	if c := codec.Detect(data); c != codec.None {
+		return "it is compressed with " + c.String()
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &probe) == nil {
+		_, v := probe["version"]
+		_, i := probe["interactions"]
+		if v && i {
+			return `a JSON object with "version" and "interactions"`
+		}
+	}
+	return ""
 }

@@ -817,3 +817,52 @@ func TestImportWarningQuotesNoValue(t *testing.T) {
 	}
 	assertNoSecrets(t, "the warning", []byte(stderr))
 }
+
+// TestImportRefusesDVDCassettes imports dvd cassettes, by their name and
+// by their content: each is an error that says it is a dvd cassette
+// already, and nothing is written. A YAML file that is no go-vcr cassette
+// is an error too.
+func TestImportRefusesDVDCassettes(t *testing.T) {
+	dir := t.TempDir()
+	c := cassette.New(get("https://api.example.com/x", 200, "the body"))
+	named := filepath.Join(dir, "x.dvd.json")
+	zst := filepath.Join(dir, "y.dvd.json.zst")
+	for _, p := range []string{named, zst} {
+		if err := c.Save(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := filepath.Join(dir, "renamed.json")
+	writeFile(t, renamed, data)
+	zdata, err := os.ReadFile(zst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := filepath.Join(dir, "compressed.yaml")
+	writeFile(t, compressed, zdata)
+	upper := filepath.Join(dir, "U.DVD.JSON")
+	writeFile(t, upper, data)
+	out := filepath.Join(dir, "out")
+	for _, in := range []string{named, zst, renamed, compressed, upper} {
+		runDVD(t, "import", "-o", out, in).check(t, 1, []string{in + ": already a dvd cassette", "dvd convert"}, "→")
+	}
+	for s, want := range map[string]string{
+		"foo: bar\n":                     "is this a go-vcr cassette",
+		"version: 1\nfoo: bar\n":         `no "interactions"`,
+		"version: 3\ninteractions: []\n": "version 3: dvd reads the go-vcr cassette format versions 1",
+	} {
+		p := filepath.Join(dir, "notvcr.yaml")
+		writeFile(t, p, []byte(s))
+		runDVD(t, "import", "-o", out, p).check(t, 1, []string{want, "notvcr.yaml: "}, "→")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("import wrote into %s: %v", out, err)
+	}
+	if got, err := os.ReadFile(named); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("the cassette changed: %v", err)
+	}
+}
