@@ -49,7 +49,10 @@ A cassette is written only when its whole input was read: a file that
 cannot be read gets an error that names it and says why, and no output.
 An output that exists is replaced, atomically, by a successful import only;
 two inputs of one run that would make the same output (x.yaml and x.har)
-make the first, and an error for the second. Import goes on past a file
+make the first, and an error for the second. A cassette of the same name in
+another compression (x.dvd.json when -compress zstd would write
+x.dvd.json.zst) is an error too, for dvdtest would find two: remove it, or
+import in its compression and change that with dvd convert. Import goes on past a file
 that fails, and exits 1 at the end.
 
 It prints one line per file imported:
@@ -77,6 +80,11 @@ Example:
 				out := importOutput(in, *dir, c)
 				if from, ok := written[filepath.Clean(out)]; ok {
 					fmt.Fprintf(e.stderr, "dvd import: %s: its cassette would be %s, which was just imported from %s; import it on its own, with -o into another folder\n", in, out, from)
+					failed = true
+					continue
+				}
+				if other := otherCompression(out); other != "" {
+					fmt.Fprintf(e.stderr, "dvd import: %s: %s exists, a cassette of the same name in another compression, and %s beside it would make two that dvdtest chooses between; remove %s and import again, or import with -compress %s and change the compression with dvd convert\n", in, other, filepath.Base(out), other, compressionOf(other))
 					failed = true
 					continue
 				}
@@ -321,4 +329,29 @@ func dvdCassette(name string, data []byte) string {
 		}
 	}
 	return ""
+}
+
+// otherCompression returns the name of a file that exists beside the
+// cassette out, of the same cassette name in another compression
+// (x.dvd.json for x.dvd.json.zst), or "" when there is none.
+func otherCompression(out string) string {
+	key := cassetteKey(out)
+	for _, ext := range cassetteExts {
+		if p := key + ext; p != out {
+			if _, err := os.Lstat(p); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// compressionOf returns the -compress value of a cassette's name.
+func compressionOf(name string) string {
+	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
+		if strings.HasSuffix(name, c.Ext()) {
+			return c.String()
+		}
+	}
+	return codec.None.String()
 }

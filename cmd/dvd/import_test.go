@@ -866,3 +866,27 @@ func TestImportRefusesDVDCassettes(t *testing.T) {
 		t.Errorf("the cassette changed: %v", err)
 	}
 }
+
+// TestImportOtherCompression imports next to a cassette of the same name
+// in another compression: an error that says what to do, and no second
+// cassette.
+func TestImportOtherCompression(t *testing.T) {
+	dir := t.TempDir()
+	yaml := filepath.Join(dir, "a.yaml")
+	writeFile(t, yaml, []byte("version: 2\ninteractions:\n    - request:\n        url: http://127.0.0.1:1/x\n        method: GET\n      response:\n        code: 200\n        body: new\n"))
+	existing := filepath.Join(dir, "a.dvd.json")
+	save(t, existing, get("http://127.0.0.1:1/x", 200, "old"))
+	before, err := os.ReadFile(existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDVD(t, "import", "-compress", "zstd", yaml).check(t, 1, []string{existing + " exists", "dvd convert", "remove"}, "→")
+	if _, err := os.Stat(existing + ".zst"); !os.IsNotExist(err) {
+		t.Errorf("import wrote %s.zst beside %s: %v", existing, existing, err)
+	}
+	if after, _ := os.ReadFile(existing); !bytes.Equal(after, before) {
+		t.Errorf("%s changed", existing)
+	}
+	// In its own compression the cassette is replaced, as before.
+	runDVD(t, "import", yaml).check(t, 0, []string{"→ " + existing})
+}
