@@ -20,7 +20,9 @@ headers, query parameters and JSON fields named with the flags, to every
 interaction of each cassette, and writes the file again in place: through a
 temporary file renamed over it, so that the file holds either the old
 cassette or the new one, with its compression (by its name: .zst, .gz), its
-permissions and its symbolic link kept. A PATH is a cassette file, or a
+permissions and its symbolic link kept. A response body that redaction
+shortened is announced with its new length (Content-Length and
+content_length), which would tell the secret's length otherwise. A PATH is a cassette file, or a
 folder searched for cassettes as dvd lint does.
 
 Use it on a cassette written by hand, by another tool or before a secret
@@ -97,7 +99,7 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 	out := make([]cassette.Interaction, len(ins))
 	changed := 0
 	for i, in := range ins {
-		out[i] = redacted(in, r)
+		out[i] = redactedSynced(in, r)
 		if !sameInteraction(in, out[i]) {
 			changed++
 		}
