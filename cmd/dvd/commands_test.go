@@ -48,6 +48,7 @@ func TestHelp(t *testing.T) {
 		{name: "import", want: []string{"usage: dvd import [flags] FILE...", "go-vcr", "HAR", "-o DIR", "-compress zstd", "Example:", "dvd import -o"}},
 		{name: "export", want: []string{"usage: dvd export FILE", "HAR 1.2", "Example:", "dvd export "}},
 		{name: "convert", want: []string{"usage: dvd convert [flags] FILE...", "-compress zstd", "Example:", "dvd convert -compress zstd"}},
+		{name: "lint", want: []string{"usage: dvd lint [flags] PATH...", "DVD_USED=$PWD/used.txt go test -count=1 ./...", "Exit status:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

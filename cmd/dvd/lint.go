@@ -65,8 +65,12 @@ error may be what the test is about. Warnings alone leave the exit status
 
 Example:
 
-	DVD_USED=$PWD/used.txt go test ./...
+	rm -f used.txt
+	DVD_USED=$PWD/used.txt go test -count=1 ./...
 	dvd lint -used used.txt .
+
+-count=1 runs every test: a test that go test takes from its cache does
+not run, and writes nothing to the list.
 
 Exit status: 0 when there is nothing to report (or only warnings, without
 -strict), 1 when there is a finding or a PATH does not exist or holds no
@@ -251,7 +255,7 @@ func readUsed(lists []string) (usedSet, string, error) {
 	for _, list := range lists {
 		f, err := os.Open(list)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test ./... -count=1", list, pathErr(err), filepath.Base(list))
+			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test -count=1 ./...", list, pathErr(err), filepath.Base(list))
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
