@@ -83,7 +83,7 @@ cassette, 2 for a usage error.`,
 		failures := fs.Bool("failures", true, "report recorded failures to connect")
 		fs.Var((*repeatedFlag)(&r.Headers), "header", "also report the header `NAME` as a credential (repeatable)")
 		fs.Var((*repeatedFlag)(&r.Query), "query", "also report the query and form parameter `NAME` (repeatable)")
-		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
+		fs.Var((*jsonPathFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret or $.items[*].secret (repeatable)")
 		return func(args []string) error {
 			if len(args) == 0 {
 				return usagef("lint takes at least one cassette file or folder")

@@ -411,3 +411,25 @@ func TestLintEncodedBodies(t *testing.T) {
 		path + ": #3: response body stored encoded (br): not checked for credentials",
 	}, secrets...)
 }
+
+// TestJSONPathFlag gives -json the path that lint prints: it matches, in
+// lint and in scrub. An invalid path is a usage error.
+func TestJSONPathFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pins.dvd.json")
+	save(t, path, get("http://127.0.0.1:1/p", 200, `{"items":[{"pin":"PINSECRET1"},{"pin":"PINSECRET2"}]}`, "Content-Type", "application/json"))
+	for _, p := range []string{"$.items[*].pin", "items.*.pin", "$.items.*.pin"} {
+		runDVD(t, "lint", "-json", p, path).check(t, 1, []string{"#1: credential left in response body field $.items[*].pin", "dvd scrub -json 'items.*.pin'"}, "PINSECRET")
+	}
+	for _, p := range []string{"$.bad[", "a..b", "$", "items[0].pin", `$["a"]`} {
+		runDVD(t, "lint", "-json", p, path).check(t, 2, []string{"not a JSON field path"}, "PINSECRET")
+		runDVD(t, "scrub", "-json", p, path).check(t, 2, []string{"not a JSON field path"}, "PINSECRET")
+	}
+	runDVD(t, "scrub", "-json", "$.items[*].pin", path).check(t, 0, []string{"scrubbed 1 interaction"}, "PINSECRET")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("PINSECRET")) {
+		t.Errorf("scrub left a pin:\n%s", data)
+	}
+}

@@ -47,7 +47,7 @@ a file could not be read or written, 2 for a usage error.`,
 		var r cassette.Redaction
 		fs.Var((*repeatedFlag)(&r.Headers), "header", "also redact the header `NAME`, in requests and responses (repeatable)")
 		fs.Var((*repeatedFlag)(&r.Query), "query", "also redact the query and form parameter `NAME` (repeatable)")
-		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also redact the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
+		fs.Var((*jsonPathFlag)(&r.JSONFields), "json", "also redact the JSON body field at `PATH`: token, user.token, items.*.secret or $.items[*].secret (repeatable)")
 		return func(args []string) error {
 			if len(args) == 0 {
 				return usagef("scrub takes at least one cassette file or folder")
