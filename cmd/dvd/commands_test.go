@@ -21,6 +21,8 @@ func TestUsageErrors(t *testing.T) {
 		{name: "convert without -compress", args: []string{"convert", "a.dvd.json"}, want: "dvd convert: -compress is required: zstd, gzip or none"},
 		{name: "convert with a wrong compression", args: []string{"convert", "-compress", "zip", "a.dvd.json"}, want: `dvd convert: -compress "zip": want zstd, gzip or none`},
 		{name: "convert without files", args: []string{"convert", "-compress", "zstd"}, want: "dvd convert: no cassette to convert"},
+		{name: "inspect -n 0", args: []string{"inspect", "-n", "0", "a.dvd.json"}, want: "dvd inspect: -n 0: interactions are numbered from 1; without -n, inspect shows the table"},
+		{name: "inspect -n -1", args: []string{"inspect", "-n", "-1", "a.dvd.json"}, want: "dvd inspect: -n -1: interactions are numbered from 1; without -n, inspect shows the table"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
