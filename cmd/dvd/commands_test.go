@@ -36,6 +36,11 @@ func TestUsageErrors(t *testing.T) {
 			if !strings.HasPrefix(stderr, tt.want+"\n") || !strings.Contains(stderr, "usage: dvd "+tt.args[0]) {
 				t.Errorf("stderr:\n%s\nwant %q and the usage", stderr, tt.want)
 			}
+			// The error, the usage line and where to read more: not the
+			// whole help.
+			if lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"); len(lines) != 3 || lines[2] != "Run 'dvd help "+tt.args[0]+"' for details." {
+				t.Errorf("stderr has %d lines, want the error, the usage line and \"Run 'dvd help %s' for details.\":\n%s", len(lines), tt.args[0], stderr)
+			}
 		})
 	}
 }
@@ -67,5 +72,16 @@ func TestHelp(t *testing.T) {
 				t.Errorf("help says TODO")
 			}
 		})
+	}
+}
+
+// TestHelpFlag checks that -h prints the whole help, on the standard
+// output, and exits 0.
+func TestHelpFlag(t *testing.T) {
+	for _, c := range commands {
+		code, stdout, stderr := invoke(c.name, "-h")
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "usage: dvd "+c.name) || !strings.Contains(stdout, strings.TrimSpace(c.long)) {
+			t.Errorf("dvd %s -h: exit %d, stderr %q, stdout:\n%s", c.name, code, stderr, stdout)
+		}
 	}
 }
