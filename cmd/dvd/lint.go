@@ -255,7 +255,7 @@ func readUsed(lists []string) (usedSet, string, error) {
 	for _, list := range lists {
 		f, err := os.Open(list)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test -count=1 ./...", list, pathErr(err), filepath.Base(list))
+			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test -count=1 ./... in the module, and run lint again", list, pathErr(err), filepath.Base(list))
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)

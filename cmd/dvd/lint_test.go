@@ -301,7 +301,7 @@ func TestLintBroken(t *testing.T) {
 		{"empty -header", []string{"lint", "-header", "", good}, exitUsage, []string{"an empty name"}, nil},
 		{"bad -json path", []string{"lint", "-json", "a..b", good}, exitUsage, []string{"a..b"}, nil},
 		{"missing used list", []string{"lint", "-used", filepath.Join(dir, "used.txt"), good}, exitFailure,
-			[]string{filepath.Join(dir, "used.txt") + ": cannot read the list of used cassettes: no such file or directory; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/used.txt go test -count=1 ./..."}, nil},
+			[]string{filepath.Join(dir, "used.txt") + ": cannot read the list of used cassettes: no such file or directory; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/used.txt go test -count=1 ./... in the module, and run lint again"}, nil},
 		{"help", []string{"help", "lint"}, exitOK, []string{"usage: dvd lint [flags] PATH...", "Example:", "Exit status:", "-strict", "-used LIST", "DVD_USED"}, nil},
 	}
 	for _, tc := range cases {
