@@ -52,9 +52,9 @@ func TestHelp(t *testing.T) {
 		name string
 		want []string
 	}{
-		{name: "import", want: []string{"usage: dvd import [flags] FILE...", "go-vcr", "HAR", "-o DIR", "-compress zstd", "Example:", "dvd import -o"}},
-		{name: "export", want: []string{"usage: dvd export FILE", "HAR 1.2", "Example:", "dvd export "}},
-		{name: "convert", want: []string{"usage: dvd convert [flags] FILE...", "-compress zstd", "Example:", "dvd convert -compress zstd"}},
+		{name: "import", want: []string{"usage: dvd import [flags] FILE...", "go-vcr", "HAR", "-o DIR", "-compress zstd", "Example:", "dvd import -o", "Exit status:"}},
+		{name: "export", want: []string{"usage: dvd export FILE", "HAR 1.2", "Example:", "dvd export ", "Exit status:"}},
+		{name: "convert", want: []string{"usage: dvd convert [flags] FILE...", "-compress zstd", "Example:", "dvd convert -compress zstd", "Exit status:"}},
 		{name: "lint", want: []string{"usage: dvd lint [flags] PATH...", "DVD_USED=$PWD/used.txt go test -count=1 ./...", "Exit status:"}},
 	}
 	for _, tt := range tests {

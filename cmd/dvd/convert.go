@@ -39,7 +39,9 @@ one line per file:
 Example:
 
 	dvd convert -compress zstd testdata/*.dvd.json
-`,
+
+Exit status: 0 when every cassette was converted or already in that
+compression, 1 when one could not be, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		comp := fs.String("compress", "", "the compression to write: `zstd`, gzip or none (required)")
 		return func(args []string) error {

@@ -36,7 +36,9 @@ failed. dvd import of the HAR file gives back the same cassette.
 Example:
 
 	dvd export testdata/github/list_repos.dvd.json > list_repos.har
-`,
+
+Exit status: 0 when the HAR was written, 1 when the cassette cannot be read
+or the HAR written, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		return func(args []string) error {
 			if len(args) != 1 {

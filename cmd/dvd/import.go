@@ -62,7 +62,9 @@ It prints one line per file imported:
 Example:
 
 	dvd import -o testdata testdata/fixtures/*.yaml
-`,
+
+Exit status: 0 when every file was imported, 1 when a file could not be
+read, imported or written, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		dir := fs.String("o", "", "write the cassettes in `DIR` (created if missing) instead of beside their inputs")
 		comp := fs.String("compress", "none", "compress the cassettes: `zstd`, gzip or none")
