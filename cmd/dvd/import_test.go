@@ -890,3 +890,34 @@ func TestImportOtherCompression(t *testing.T) {
 	// In its own compression the cassette is replaced, as before.
 	runDVD(t, "import", yaml).check(t, 0, []string{"→ " + existing})
 }
+
+// TestImportHARBrowserErrors imports a browser's HAR of requests that got
+// no response: a refused connection is of kind refused, so lint reports
+// it.
+func TestImportHARBrowserErrors(t *testing.T) {
+	dir := t.TempDir()
+	entry := func(url, e string) string {
+		return `{"startedDateTime":"2026-11-20T10:00:00.000Z","time":1,"request":{"method":"GET","url":"` + url + `","httpVersion":"","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
+			`"response":{"status":0,"statusText":"","httpVersion":"","headers":[],"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":-1,"_error":"` + e + `"},"cache":{},"timings":{"send":0,"wait":0,"receive":0}}`
+	}
+	har := filepath.Join(dir, "browser.har")
+	writeFile(t, har, []byte(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`+
+		entry("http://127.0.0.1:1/a", "net::ERR_CONNECTION_REFUSED")+","+entry("http://127.0.0.1:1/b", "net::ERR_NAME_NOT_RESOLVED")+","+entry("http://127.0.0.1:1/c", "net::ERR_ABORTED")+`]}}`))
+	runDVD(t, "import", har).check(t, 0, []string{"3 interactions"})
+	out := filepath.Join(dir, "browser.dvd.json")
+	c, err := cassette.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, in := range c.Interactions() {
+		if in.Error == nil {
+			t.Fatalf("no error recorded: %+v", in)
+		}
+		kinds = append(kinds, in.Error.Kind)
+	}
+	if want := []string{cassette.KindRefused, cassette.KindDNS, cassette.KindOther}; strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Errorf("kinds %v, want %v", kinds, want)
+	}
+	runDVD(t, "lint", out).check(t, 1, []string{"#1: GET http://127.0.0.1:1/a could not connect (refused)", "#2: GET http://127.0.0.1:1/b could not connect (dns)"})
+}
