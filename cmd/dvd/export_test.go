@@ -301,3 +301,30 @@ func TestExportRedacts(t *testing.T) {
 		}
 	}
 }
+
+// TestImportHARKeepsDates imports a HAR file: the cassette's recording
+// time is the first entry's start, so that its export starts there too.
+func TestImportHARKeepsDates(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "dated.dvd.json")
+	c := cassette.New(get("http://127.0.0.1:1/a", 200, "a"), get("http://127.0.0.1:1/b", 200, "b"))
+	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	c.SetRecordedAt(when)
+	if err := c.Save(src); err != nil {
+		t.Fatal(err)
+	}
+	r := runDVD(t, "export", src)
+	r.check(t, 0, []string{`"startedDateTime": "2024-05-06T07:08:09Z"`})
+	har := filepath.Join(dir, "dated.har")
+	writeFile(t, har, []byte(r.stdout))
+	out := filepath.Join(dir, "back")
+	runDVD(t, "import", "-o", out, har).check(t, 0, nil)
+	back, err := cassette.Load(filepath.Join(out, "dated.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.RecordedAt(); !got.Equal(when) {
+		t.Errorf("recorded at %v, want %v", got, when)
+	}
+	runDVD(t, "export", filepath.Join(out, "dated.dvd.json")).check(t, 0, []string{`"startedDateTime": "2024-05-06T07:08:09Z"`})
+}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
@@ -165,6 +166,11 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 		return 0, err
 	}
 	c := cassette.New(ins...)
+	if isHARInput(in, data) {
+		if t := harStart(data); !t.IsZero() {
+			c.SetRecordedAt(t) // so that export gives the entries their dates back
+		}
+	}
 	if err := c.Save(out); err != nil {
 		var fe *cassette.FormatError
 		if errors.As(err, &fe) {
@@ -181,9 +187,8 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 func parseImport(name string, data []byte, warn func(format string, args ...any)) ([]cassette.Interaction, error) {
 	var ins []cassette.Interaction
 	var err error
-	ext := strings.ToLower(filepath.Ext(name))
 	switch {
-	case ext == ".har" || ext != ".yaml" && ext != ".yml" && looksLikeHAR(data):
+	case isHARInput(name, data):
 		ins, err = parseHAR(data)
 	default:
 		ins, err = parseGoVCR(data, warn)
@@ -356,4 +361,32 @@ func compressionOf(name string) string {
 		}
 	}
 	return codec.None.String()
+}
+
+// isHARInput reports whether import reads the file name, holding data, as
+// a HAR file: by its name, or, when it is named neither .yaml nor .yml, by
+// its content.
+func isHARInput(name string, data []byte) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".har" || ext != ".yaml" && ext != ".yml" && looksLikeHAR(data)
+}
+
+// harStart returns the startedDateTime of the first entry of a HAR file,
+// or the zero time when it has none that parses.
+func harStart(data []byte) time.Time {
+	var f struct {
+		Log struct {
+			Entries []struct {
+				StartedDateTime string `json:"startedDateTime"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &f) != nil || len(f.Log.Entries) == 0 {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, f.Log.Entries[0].StartedDateTime)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
