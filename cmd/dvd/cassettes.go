@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -145,6 +146,18 @@ func redacted(in cassette.Interaction, r cassette.Redaction) cassette.Interactio
 	return out
 }
 
+// redactedSynced returns a copy of in with the default redaction and r
+// applied and, when redaction changed the response body, the length the
+// response announces (ContentLength and Content-Length) made its new
+// body's, as import does: a length left as it was would tell a secret's.
+func redactedSynced(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
+	out := redacted(in, r)
+	if o, n := in.Response, out.Response; o != nil && n != nil && !bytes.Equal(o.Body, n.Body) {
+		syncImportedLength(out.Request.Method, n)
+	}
+	return out
+}
+
 // sameInteraction reports whether a and b make the same cassette file.
 // Both come from a cassette that loaded, so both marshal.
 func sameInteraction(a, b cassette.Interaction) bool {
@@ -174,4 +187,44 @@ func countNoun(n int, noun string) string {
 		return fmt.Sprintf("%d %s", n, noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// jsonPathFlag is a -json flag: a JSON field path, as Redaction.JSONFields
+// takes it (user.token, items.*.pin), or as lint prints it
+// ($.items[*].pin), which it converts. Anything else is an error.
+type jsonPathFlag []string
+
+// String returns the paths given, joined by commas.
+func (l *jsonPathFlag) String() string { return strings.Join(*l, ",") }
+
+// Set converts and adds a path.
+func (l *jsonPathFlag) Set(s string) error {
+	p, err := jsonFieldPath(s)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, p)
+	return nil
+}
+
+// jsonFieldPath converts a path that lint prints, $.items[*].pin, to the
+// one Redaction.JSONFields takes, items.*.pin, and checks it: steps of
+// a name or *, separated by dots.
+func jsonFieldPath(s string) (string, error) {
+	p := strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(p, "$"); ok {
+		p = strings.TrimPrefix(rest, ".")
+	}
+	p = strings.ReplaceAll(p, "[*]", ".*")
+	p = strings.TrimPrefix(p, ".")
+	bad := errors.New("not a JSON field path: want names and * separated by dots, as user.token or items.*.pin, or as lint prints them, $.items[*].pin")
+	if p == "" {
+		return "", bad
+	}
+	for step := range strings.SplitSeq(p, ".") {
+		if step == "" || strings.ContainsAny(step, "[]$\"' \t*") && step != "*" {
+			return "", bad
+		}
+	}
+	return p, nil
 }

@@ -25,7 +25,9 @@ under the name that compression asks for: x.dvd.json, x.dvd.json.zst
 
 Nothing is lost: the new file is written atomically and read back, and the
 old one is removed only once the new one holds the same cassette. A
-cassette already in that compression is left as it is. If a file of the
+cassette already in that compression is left as it is. The new file has
+the old one's permissions. A symbolic link is refused: convert the file it
+points to, and point the link at the new name. If a file of the
 new name exists and holds another cassette, convert leaves both and says
 so; remove the one you do not want and run it again.
 
@@ -37,7 +39,9 @@ one line per file:
 Example:
 
 	dvd convert -compress zstd testdata/*.dvd.json
-`,
+
+Exit status: 0 when every cassette was converted or already in that
+compression, 1 when one could not be, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		comp := fs.String("compress", "", "the compression to write: `zstd`, gzip or none (required)")
 		return func(args []string) error {
@@ -84,11 +88,16 @@ func convertedName(path string, c codec.Compression) string {
 
 // convertFile rewrites the cassette at path in compression c, and returns
 // the line that reports it.
-func convertFile(path string, c codec.Compression) (string, error) {
+func convertFile(path string, c codec.Compression) (line string, err error) {
+	done := false // the new file holds the cassette: it stays
 	to := convertedName(path, c)
 	if to == "" {
 		return "", fmt.Errorf("%s: not the name of a dvd cassette, which ends in %s, %s%s or %s%s; for a go-vcr cassette or a HAR file, use dvd import",
 			path, cassette.Ext, cassette.Ext, codec.Zstd.Ext(), cassette.Ext, codec.Gzip.Ext())
+	}
+	info, err := os.Lstat(path)
+	if err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return "", fmt.Errorf("%s: a symbolic link: converting it would replace the link with a file and leave the file it points to; convert that file, and point the link at its new name", path)
 	}
 	old, err := os.ReadFile(path)
 	if err != nil {
@@ -126,6 +135,25 @@ func convertFile(path string, c codec.Compression) (string, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("%s: cannot read %s, which exists: %v", path, to, unwrapPath(err))
 	}
+	if to != path {
+		// Made first with the old file's permissions, which the save
+		// keeps: a cassette of mode 0600 is never readable by others.
+		if f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			err = f.Chmod(info.Mode().Perm())
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(to)
+				return "", fmt.Errorf("%s: cannot write %s: %v; %s is left as it is", path, to, unwrapPath(err), path)
+			}
+			defer func() {
+				if !done {
+					os.Remove(to)
+				}
+			}()
+		}
+	}
 	if err := cas.Save(to); err != nil {
 		return "", fmt.Errorf("%s: cannot write %s: %v; %s is left as it is", path, to, unwrapPath(err), path)
 	}
@@ -141,6 +169,7 @@ func convertFile(path string, c codec.Compression) (string, error) {
 	if got, err := cassette.Marshal(back); err != nil || !bytes.Equal(got, want) {
 		return "", fmt.Errorf("%s: %s does not read back as the same cassette; %s is left as it is", path, to, path)
 	}
+	done = true
 	if to != path {
 		if err := os.Remove(path); err != nil {
 			return "", fmt.Errorf("%s: %s is written, but the old file could not be removed: %v; remove it by hand", path, to, unwrapPath(err))

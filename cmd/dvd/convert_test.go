@@ -160,3 +160,42 @@ func TestConvertKeeps(t *testing.T) {
 		})
 	}
 }
+
+// TestConvertModeAndLinks converts a cassette of mode 0600: the new file
+// has mode 0600. A symbolic link is refused, and left as it was with the
+// file it points to.
+func TestConvertModeAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	private := filepath.Join(dir, "private.dvd.json")
+	save(t, private, get("http://127.0.0.1:1/x", 200, "private"))
+	if err := os.Chmod(private, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runDVD(t, "convert", "-compress", "zstd", private).check(t, 0, []string{"→ " + private + ".zst"})
+	info, err := os.Stat(private + ".zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := info.Mode().Perm(); m != 0o600 {
+		t.Errorf("the converted cassette has mode %v, want 0600", m)
+	}
+
+	target := filepath.Join(dir, "shared", "real.dvd.json")
+	save(t, target, get("http://127.0.0.1:1/y", 200, "shared"))
+	link := filepath.Join(dir, "link.dvd.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	runDVD(t, "convert", "-compress", "zstd", link).check(t, 1, []string{link + ": a symbolic link", "point the link"}, "→")
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is gone: %v", err)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the target is gone: %v", err)
+	}
+	for _, p := range []string{link + ".zst", target + ".zst"} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("convert wrote %s: %v", p, err)
+		}
+	}
+}

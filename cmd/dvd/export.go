@@ -19,7 +19,9 @@ var exportCommand = &command{
 	long: `
 Export writes the cassette FILE as HAR 1.2 (JSON) on the standard output, so
 that browser devtools, Charles, Fiddler and HAR viewers open it. The
-cassette is read as it is, redacted as it was saved.
+default redaction of dvd applies to every interaction first, as dvd inspect
+shows it: a credential left in a cassette written by hand, by another tool
+or by an older dvd is written as REDACTED, never as it is in the file.
 
 Each interaction is an entry, with its request (method, URL, headers, query,
 body), its response (status, headers, content: text, or base64 when it is
@@ -34,7 +36,9 @@ failed. dvd import of the HAR file gives back the same cassette.
 Example:
 
 	dvd export testdata/github/list_repos.dvd.json > list_repos.har
-`,
+
+Exit status: 0 when the HAR was written, 1 when the cassette cannot be read
+or the HAR written, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		return func(args []string) error {
 			if len(args) != 1 {
@@ -48,7 +52,7 @@ Example:
 			enc := json.NewEncoder(&out)
 			enc.SetEscapeHTML(false) // bodies and URLs stay readable: <, > and & as they are
 			enc.SetIndent("", "  ")
-			if err := enc.Encode(buildHAR(c)); err != nil {
+			if err := enc.Encode(buildHAR(redactedCassette(c))); err != nil {
 				return fmt.Errorf("%s: %v", args[0], err)
 			}
 			if _, err := e.stdout.Write(out.Bytes()); err != nil {
@@ -69,4 +73,19 @@ func loadError(path string, err error) error {
 		return fmt.Errorf("%s: %v", path, fe.Err)
 	}
 	return err
+}
+
+// redactedCassette returns c with the default redaction applied to each
+// interaction, and each response's announced length its new body's, as
+// dvd's recorder would have saved it; its recording time and clock kept.
+func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
+	ins := c.Interactions()
+	out := make([]cassette.Interaction, len(ins))
+	for i, in := range ins {
+		out[i] = redactedSynced(in, cassette.Redaction{})
+	}
+	nc := cassette.New(out...)
+	nc.SetRecordedAt(c.RecordedAt())
+	nc.SetClock(c.Clock())
+	return nc
 }

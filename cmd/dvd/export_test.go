@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -229,4 +230,101 @@ func TestExportErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExportRedacts exports a cassette written by hand with credentials in
+// it: the HAR holds none of them, a shortened body's length is its new
+// length, and the import of the HAR gives back the redacted cassette.
+func TestExportRedacts(t *testing.T) {
+	planted := []string{"PLANTEDAUTH1", "PLANTEDQUERY2", "PLANTEDJSON3", "PLANTEDCOOKIE4", "PLANTEDBODYTOKEN5"}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "planted.dvd.json")
+	body := `{"token":"PLANTEDBODYTOKEN5","ok":true}`
+	save(t, src,
+		cassette.Interaction{
+			Request: cassette.Request{Method: "POST", URL: "https://api.example.com/login?access_token=PLANTEDQUERY2",
+				Header: http.Header{"Authorization": {"Bearer PLANTEDAUTH1"}, "Content-Type": {"application/json"}},
+				Body:   []byte(`{"password":"PLANTEDJSON3"}`)},
+			Response: &cassette.Response{StatusCode: 200,
+				Header: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"session=PLANTEDCOOKIE4; Path=/"}, "Content-Length": {strconv.Itoa(len(body))}},
+				Body:   []byte(body), ContentLength: int64(len(body))},
+		})
+	r := runDVD(t, "export", src)
+	r.check(t, 0, []string{`"REDACTED`}, planted...)
+	harPath := filepath.Join(dir, "planted.har")
+	writeFile(t, harPath, []byte(r.stdout))
+	var h struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Headers []struct{ Name, Value string }
+					Content struct{ Size int }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || len(h.Log.Entries) != 1 {
+		t.Fatalf("not a HAR of one entry: %v", err)
+	}
+	loaded, err := cassette.Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := redactedSynced(loaded.Interactions()[0], cassette.Redaction{})
+	n := len(want.Response.Body)
+	if n == len(body) {
+		t.Fatalf("redaction left the body's length: %d", n)
+	}
+	for _, hd := range h.Log.Entries[0].Response.Headers {
+		if hd.Name == "Content-Length" && hd.Value != strconv.Itoa(n) {
+			t.Errorf("Content-Length %s in the HAR, want %d, the redacted body's", hd.Value, n)
+		}
+	}
+	out := filepath.Join(dir, "back")
+	runDVD(t, "import", "-o", out, harPath).check(t, 0, nil, planted...)
+	back, err := cassette.Load(filepath.Join(out, "planted.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, y := normalized(t, []cassette.Interaction{want}), normalized(t, back.Interactions()); !bytes.Equal(x, y) {
+		t.Errorf("back from HAR:\n%s\nwant:\n%s", y, x)
+	}
+	for _, f := range []string{harPath, filepath.Join(out, "planted.dvd.json")} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range planted {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds %s", f, s)
+			}
+		}
+	}
+}
+
+// TestImportHARKeepsDates imports a HAR file: the cassette's recording
+// time is the first entry's start, so that its export starts there too.
+func TestImportHARKeepsDates(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "dated.dvd.json")
+	c := cassette.New(get("http://127.0.0.1:1/a", 200, "a"), get("http://127.0.0.1:1/b", 200, "b"))
+	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	c.SetRecordedAt(when)
+	if err := c.Save(src); err != nil {
+		t.Fatal(err)
+	}
+	r := runDVD(t, "export", src)
+	r.check(t, 0, []string{`"startedDateTime": "2024-05-06T07:08:09Z"`})
+	har := filepath.Join(dir, "dated.har")
+	writeFile(t, har, []byte(r.stdout))
+	out := filepath.Join(dir, "back")
+	runDVD(t, "import", "-o", out, har).check(t, 0, nil)
+	back, err := cassette.Load(filepath.Join(out, "dated.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.RecordedAt(); !got.Equal(when) {
+		t.Errorf("recorded at %v, want %v", got, when)
+	}
+	runDVD(t, "export", filepath.Join(out, "dated.dvd.json")).check(t, 0, []string{`"startedDateTime": "2024-05-06T07:08:09Z"`})
 }

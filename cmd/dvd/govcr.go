@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/textproto"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dvdrw/dvd/cassette"
 	"go.yaml.in/yaml/v4"
@@ -85,7 +87,10 @@ func parseGoVCR(data []byte, warn func(format string, args ...any)) ([]cassette.
 		return nil, fmt.Errorf("line %d: version %d: dvd reads the go-vcr cassette format versions 1 (go-vcr v1 and v2) and 2 (go-vcr v3 and v4)", vn.Line, version)
 	}
 	in, ok := top["interactions"]
-	if !ok || isNull(in) {
+	if !ok {
+		return nil, fmt.Errorf("line %d: no \"interactions\": a go-vcr cassette lists its interactions; is this a go-vcr cassette?", doc.Content[0].Line)
+	}
+	if isNull(in) {
 		return nil, nil
 	}
 	items, err := g.sequence(in, "interactions")
@@ -105,18 +110,50 @@ func parseGoVCR(data []byte, warn func(format string, args ...any)) ([]cassette.
 
 // yamlError turns an error of the YAML parser into one that names the line
 // and quotes no value.
+//
+// The parser's messages may quote the document (an anchor's name in
+// "unknown anchor 'NAME' referenced", which may be a secret written where
+// a name belongs): a message that quotes anything but single punctuation
+// characters (did not find expected ',' or ']') is replaced by a generic
+// reason.
 func yamlError(err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	// The parser quotes a value only in construct errors, which reading
-	// into a Node does not make; cut any quote all the same.
-	if i := strings.IndexAny(msg, "`"); i >= 0 {
-		msg = strings.TrimSpace(msg[:i])
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		msg := le.Message
+		if quotesText(msg) {
+			msg = "not valid YAML here"
+		}
+		if le.Mark.Line > 0 {
+			return fmt.Errorf("not YAML: line %d: %s", le.Mark.Line, msg)
+		}
+		return fmt.Errorf("not YAML: %s", msg)
 	}
-	if i := strings.Index(msg, " (value: "); i >= 0 {
-		msg = msg[:i]
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if quotesText(msg) {
+		msg = "not valid YAML"
+		if m := yamlLine.FindString(err.Error()); m != "" {
+			msg = m + " " + msg
+		}
 	}
 	return fmt.Errorf("not YAML: %s", msg)
+}
+
+// yamlLine finds the line a YAML error names.
+var yamlLine = regexp.MustCompile(`line [0-9]+:`)
+
+// quoted finds the quoted spans of a message.
+var quoted = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
+
+// quotesText reports whether msg quotes anything but single punctuation
+// characters, or has a quote that does not close.
+func quotesText(msg string) bool {
+	rest := quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		if r := []rune(q[1 : len(q)-1]); len(r) == 1 && !unicode.IsLetter(r[0]) && !unicode.IsDigit(r[0]) {
+			return ""
+		}
+		return "'"
+	})
+	return strings.ContainsAny(rest, "'\"`")
 }
 
 // interaction reads the n-th interaction, counted from 1.
@@ -300,7 +337,7 @@ func (g *govcrReader) mapping(node *yaml.Node, kind, what string) (map[string]*y
 			return nil, fmt.Errorf("line %d: %s has a key that is not a string", n.Content[i].Line, what)
 		}
 		if _, dup := m[k.Value]; dup {
-			return nil, fmt.Errorf("line %d: %s has the key %q twice", k.Line, what, k.Value)
+			return nil, fmt.Errorf("line %d: %s has the key %s twice", k.Line, what, quoteKey(k.Value))
 		}
 		m[k.Value] = n.Content[i+1]
 		if known := govcrKeys[kind]; known != nil && !contains(known, k.Value) && !g.unknown[kind+"."+k.Value] {
@@ -309,29 +346,6 @@ func (g *govcrReader) mapping(node *yaml.Node, kind, what string) (map[string]*y
 		}
 	}
 	return m, nil
-}
-
-// quoteKey quotes a key for a message, if it may be quoted (printableKey).
-func quoteKey(k string) string {
-	if p := printableKey(k); p != k {
-		return p
-	}
-	return strconv.Quote(k)
-}
-
-// printableKey returns a key as a message may quote it: a name of letters,
-// digits, '_' and '-', shortened. Anything else might be a value written
-// where a key belongs, a secret perhaps, and is not quoted.
-func printableKey(k string) string {
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return "(a key that is not a name)"
-		}
-	}
-	if len(k) > 40 {
-		return k[:40] + "…"
-	}
-	return k
 }
 
 // contains reports whether list holds s.

@@ -251,7 +251,10 @@ func jsonError(data []byte, err error) error {
 		if field == "" {
 			field = "the file"
 		}
-		return fmt.Errorf("line %d, column %d: %s is a JSON %s, not what HAR has there", line, col, field, te.Value)
+		// Value is the kind of JSON value, and for a number that does not
+		// fit, the number too: only the kind is said.
+		kind, _, _ := strings.Cut(te.Value, " ")
+		return fmt.Errorf("line %d, column %d: %s is a JSON %s, not what HAR has there", line, col, field, kind)
 	}
 	return fmt.Errorf("not JSON: %v", err)
 }
@@ -352,7 +355,7 @@ func harInteraction(e *harEntry, ours bool) (cassette.Interaction, error) {
 			if msg == "" {
 				msg = "the HAR file records no response"
 			}
-			in.Error = &cassette.Error{Kind: cassette.KindOther, Message: msg}
+			in.Error = &cassette.Error{Kind: browserErrorKind(msg), Message: msg}
 		}
 		return in, nil
 	}
@@ -704,4 +707,26 @@ func harCookiesOf(cs []*http.Cookie) harCookies {
 		list = append(list, hc)
 	}
 	return list
+}
+
+// browserErrorKind returns the kind of the error a browser writes in
+// _error for a request that got no response: Chrome's net::ERR_… names
+// and Firefox's NS_ERROR_… names, KindOther for any other.
+func browserErrorKind(msg string) string {
+	m := strings.ToUpper(msg)
+	switch {
+	case strings.Contains(m, "ERR_CONNECTION_REFUSED"), strings.Contains(m, "NS_ERROR_CONNECTION_REFUSED"):
+		return cassette.KindRefused
+	case strings.Contains(m, "ERR_NAME_NOT_RESOLVED"), strings.Contains(m, "ERR_NAME_RESOLUTION_FAILED"), strings.Contains(m, "NS_ERROR_UNKNOWN_HOST"):
+		return cassette.KindDNS
+	case strings.Contains(m, "ERR_CONNECTION_RESET"), strings.Contains(m, "NS_ERROR_NET_RESET"):
+		return cassette.KindReset
+	case strings.Contains(m, "ERR_CONNECTION_TIMED_OUT"), strings.Contains(m, "ERR_TIMED_OUT"), strings.Contains(m, "NS_ERROR_NET_TIMEOUT"):
+		return cassette.KindTimeout
+	case strings.Contains(m, "ERR_CERT_"), strings.Contains(m, "SEC_ERROR_"):
+		return cassette.KindCertificate
+	case strings.Contains(m, "ERR_SSL_"):
+		return cassette.KindTLS
+	}
+	return cassette.KindOther
 }

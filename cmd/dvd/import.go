@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
@@ -32,7 +34,10 @@ and writes each as a dvd cassette named after it, its extension replaced:
 x.cassette.yaml becomes x.cassette.dvd.json, x.yml and x.har become
 x.dvd.json. A file whose name ends neither in .yaml, .yml nor .har is read
 as a HAR file when it is a JSON object with a "log", as a go-vcr cassette
-otherwise.
+otherwise. A dvd cassette (named *.dvd.json, *.dvd.json.zst or
+*.dvd.json.gz, compressed, or a JSON object with "version" and
+"interactions") is refused: it needs no import, and dvd convert changes
+its compression.
 
 Every interaction replays from the new cassette with the default matchers,
 in the recorded order, with its status, headers, body, duration and
@@ -45,7 +50,10 @@ A cassette is written only when its whole input was read: a file that
 cannot be read gets an error that names it and says why, and no output.
 An output that exists is replaced, atomically, by a successful import only;
 two inputs of one run that would make the same output (x.yaml and x.har)
-make the first, and an error for the second. Import goes on past a file
+make the first, and an error for the second. A cassette of the same name in
+another compression (x.dvd.json when -compress zstd would write
+x.dvd.json.zst) is an error too, for dvdtest would find two: remove it, or
+import in its compression and change that with dvd convert. Import goes on past a file
 that fails, and exits 1 at the end.
 
 It prints one line per file imported:
@@ -55,7 +63,9 @@ It prints one line per file imported:
 Example:
 
 	dvd import -o testdata testdata/fixtures/*.yaml
-`,
+
+Exit status: 0 when every file was imported, 1 when a file could not be
+read, imported or written, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		dir := fs.String("o", "", "write the cassettes in `DIR` (created if missing) instead of beside their inputs")
 		comp := fs.String("compress", "none", "compress the cassettes: `zstd`, gzip or none")
@@ -73,6 +83,11 @@ Example:
 				out := importOutput(in, *dir, c)
 				if from, ok := written[filepath.Clean(out)]; ok {
 					fmt.Fprintf(e.stderr, "dvd import: %s: its cassette would be %s, which was just imported from %s; import it on its own, with -o into another folder\n", in, out, from)
+					failed = true
+					continue
+				}
+				if other := otherCompression(out); other != "" {
+					fmt.Fprintf(e.stderr, "dvd import: %s: %s exists, a cassette of the same name in another compression, and %s beside it would make two that dvdtest chooses between; remove %s and import again, or import with -compress %s and change the compression with dvd convert\n", in, other, filepath.Base(out), other, compressionOf(other))
 					failed = true
 					continue
 				}
@@ -143,11 +158,19 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 	warn := func(format string, args ...any) {
 		fmt.Fprintf(stderr, "dvd import: %s: warning: %s\n", in, fmt.Sprintf(format, args...))
 	}
+	if why := dvdCassette(in, data); why != "" {
+		return 0, fmt.Errorf("already a dvd cassette (%s): dvd import reads go-vcr cassettes and HAR files; use it as it is, or dvd convert to change its compression", why)
+	}
 	ins, err := parseImport(in, data, warn)
 	if err != nil {
 		return 0, err
 	}
 	c := cassette.New(ins...)
+	if isHARInput(in, data) {
+		if t := harStart(data); !t.IsZero() {
+			c.SetRecordedAt(t) // so that export gives the entries their dates back
+		}
+	}
 	if err := c.Save(out); err != nil {
 		var fe *cassette.FormatError
 		if errors.As(err, &fe) {
@@ -164,9 +187,8 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 func parseImport(name string, data []byte, warn func(format string, args ...any)) ([]cassette.Interaction, error) {
 	var ins []cassette.Interaction
 	var err error
-	ext := strings.ToLower(filepath.Ext(name))
 	switch {
-	case ext == ".har" || ext != ".yaml" && ext != ".yml" && looksLikeHAR(data):
+	case isHARInput(name, data):
 		ins, err = parseHAR(data)
 	default:
 		ins, err = parseGoVCR(data, warn)
@@ -291,4 +313,80 @@ func syncImportedLength(method string, r *cassette.Response) {
 	if _, ok := r.Header["Content-Length"]; ok {
 		r.Header["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
+}
+
+// dvdCassette says why the file name, holding data, is a dvd cassette
+// already, or returns "" when it is not one: it is named as one, it is
+// compressed as a cassette file is (zstd, gzip), or it is a JSON object
+// with "version" and "interactions", as dvd writes a cassette. Imported
+// as a go-vcr cassette, which it would parse as, it would lose its bodies.
+func dvdCassette(name string, data []byte) string {
+	if isCassetteName(strings.ToLower(filepath.Base(name))) {
+		return "its name ends in " + cassette.Ext + ", " + cassette.Ext + ".zst or " + cassette.Ext + ".gz"
+	}
+	if c := codec.Detect(data); c != codec.None {
+		return "it is compressed with " + c.String()
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &probe) == nil {
+		_, v := probe["version"]
+		_, i := probe["interactions"]
+		if v && i {
+			return `a JSON object with "version" and "interactions"`
+		}
+	}
+	return ""
+}
+
+// otherCompression returns the name of a file that exists beside the
+// cassette out, of the same cassette name in another compression
+// (x.dvd.json for x.dvd.json.zst), or "" when there is none.
+func otherCompression(out string) string {
+	key := cassetteKey(out)
+	for _, ext := range cassetteExts {
+		if p := key + ext; p != out {
+			if _, err := os.Lstat(p); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// compressionOf returns the -compress value of a cassette's name.
+func compressionOf(name string) string {
+	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
+		if strings.HasSuffix(name, c.Ext()) {
+			return c.String()
+		}
+	}
+	return codec.None.String()
+}
+
+// isHARInput reports whether import reads the file name, holding data, as
+// a HAR file: by its name, or, when it is named neither .yaml nor .yml, by
+// its content.
+func isHARInput(name string, data []byte) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".har" || ext != ".yaml" && ext != ".yml" && looksLikeHAR(data)
+}
+
+// harStart returns the startedDateTime of the first entry of a HAR file,
+// or the zero time when it has none that parses.
+func harStart(data []byte) time.Time {
+	var f struct {
+		Log struct {
+			Entries []struct {
+				StartedDateTime string `json:"startedDateTime"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &f) != nil || len(f.Log.Entries) == 0 {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, f.Log.Entries[0].StartedDateTime)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }

@@ -817,3 +817,107 @@ func TestImportWarningQuotesNoValue(t *testing.T) {
 	}
 	assertNoSecrets(t, "the warning", []byte(stderr))
 }
+
+// TestImportRefusesDVDCassettes imports dvd cassettes, by their name and
+// by their content: each is an error that says it is a dvd cassette
+// already, and nothing is written. A YAML file that is no go-vcr cassette
+// is an error too.
+func TestImportRefusesDVDCassettes(t *testing.T) {
+	dir := t.TempDir()
+	c := cassette.New(get("https://api.example.com/x", 200, "the body"))
+	named := filepath.Join(dir, "x.dvd.json")
+	zst := filepath.Join(dir, "y.dvd.json.zst")
+	for _, p := range []string{named, zst} {
+		if err := c.Save(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := filepath.Join(dir, "renamed.json")
+	writeFile(t, renamed, data)
+	zdata, err := os.ReadFile(zst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := filepath.Join(dir, "compressed.yaml")
+	writeFile(t, compressed, zdata)
+	upper := filepath.Join(dir, "U.DVD.JSON")
+	writeFile(t, upper, data)
+	out := filepath.Join(dir, "out")
+	for _, in := range []string{named, zst, renamed, compressed, upper} {
+		runDVD(t, "import", "-o", out, in).check(t, 1, []string{in + ": already a dvd cassette", "dvd convert"}, "→")
+	}
+	for s, want := range map[string]string{
+		"foo: bar\n":                     "is this a go-vcr cassette",
+		"version: 1\nfoo: bar\n":         `no "interactions"`,
+		"version: 3\ninteractions: []\n": "version 3: dvd reads the go-vcr cassette format versions 1",
+	} {
+		p := filepath.Join(dir, "notvcr.yaml")
+		writeFile(t, p, []byte(s))
+		runDVD(t, "import", "-o", out, p).check(t, 1, []string{want, "notvcr.yaml: "}, "→")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("import wrote into %s: %v", out, err)
+	}
+	if got, err := os.ReadFile(named); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("the cassette changed: %v", err)
+	}
+}
+
+// TestImportOtherCompression imports next to a cassette of the same name
+// in another compression: an error that says what to do, and no second
+// cassette.
+func TestImportOtherCompression(t *testing.T) {
+	dir := t.TempDir()
+	yaml := filepath.Join(dir, "a.yaml")
+	writeFile(t, yaml, []byte("version: 2\ninteractions:\n    - request:\n        url: http://127.0.0.1:1/x\n        method: GET\n      response:\n        code: 200\n        body: new\n"))
+	existing := filepath.Join(dir, "a.dvd.json")
+	save(t, existing, get("http://127.0.0.1:1/x", 200, "old"))
+	before, err := os.ReadFile(existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDVD(t, "import", "-compress", "zstd", yaml).check(t, 1, []string{existing + " exists", "dvd convert", "remove"}, "→")
+	if _, err := os.Stat(existing + ".zst"); !os.IsNotExist(err) {
+		t.Errorf("import wrote %s.zst beside %s: %v", existing, existing, err)
+	}
+	if after, _ := os.ReadFile(existing); !bytes.Equal(after, before) {
+		t.Errorf("%s changed", existing)
+	}
+	// In its own compression the cassette is replaced, as before.
+	runDVD(t, "import", yaml).check(t, 0, []string{"→ " + existing})
+}
+
+// TestImportHARBrowserErrors imports a browser's HAR of requests that got
+// no response: a refused connection is of kind refused, so lint reports
+// it.
+func TestImportHARBrowserErrors(t *testing.T) {
+	dir := t.TempDir()
+	entry := func(url, e string) string {
+		return `{"startedDateTime":"2026-11-20T10:00:00.000Z","time":1,"request":{"method":"GET","url":"` + url + `","httpVersion":"","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
+			`"response":{"status":0,"statusText":"","httpVersion":"","headers":[],"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":-1,"_error":"` + e + `"},"cache":{},"timings":{"send":0,"wait":0,"receive":0}}`
+	}
+	har := filepath.Join(dir, "browser.har")
+	writeFile(t, har, []byte(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`+
+		entry("http://127.0.0.1:1/a", "net::ERR_CONNECTION_REFUSED")+","+entry("http://127.0.0.1:1/b", "net::ERR_NAME_NOT_RESOLVED")+","+entry("http://127.0.0.1:1/c", "net::ERR_ABORTED")+`]}}`))
+	runDVD(t, "import", har).check(t, 0, []string{"3 interactions"})
+	out := filepath.Join(dir, "browser.dvd.json")
+	c, err := cassette.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, in := range c.Interactions() {
+		if in.Error == nil {
+			t.Fatalf("no error recorded: %+v", in)
+		}
+		kinds = append(kinds, in.Error.Kind)
+	}
+	if want := []string{cassette.KindRefused, cassette.KindDNS, cassette.KindOther}; strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Errorf("kinds %v, want %v", kinds, want)
+	}
+	runDVD(t, "lint", out).check(t, 1, []string{"#1: GET http://127.0.0.1:1/a could not connect (refused)", "#2: GET http://127.0.0.1:1/b could not connect (dns)"})
+}

@@ -56,8 +56,10 @@ no interaction N, 2 for a usage error.`,
 			if len(args) != 1 {
 				return usagef("inspect takes one cassette file, got %d arguments", len(args))
 			}
-			if *n < 0 {
-				return usagef("-n %d: interactions are numbered from 1", *n)
+			given := false
+			fs.Visit(func(f *flag.Flag) { given = given || f.Name == "n" })
+			if given && *n < 1 {
+				return usagef("-n %d: interactions are numbered from 1; without -n, inspect shows the table", *n)
 			}
 			return inspect(e.stdout, args[0], *n)
 		}

@@ -2,9 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +37,12 @@ per finding, "FILE: #N: what" for interaction N of FILE, and finds:
     access_token"), never the value. "dvd scrub FILE" removes them.
     -header, -query and -json name more credentials to look for, as they
     name more to redact for dvd scrub and dvdtest's Redact options.
+  - bodies stored in a content coding (gzip, br…) rather than decoded, as
+    a hand, another tool or an import of a gzip body cut short leaves
+    them: redaction cannot see into them. Lint decodes what it can, even
+    a body cut short, and reports the credentials in it; a body that does
+    not decode is reported as "response body stored encoded (br): not
+    checked for credentials".
   - truncated response bodies: the client closed the body before its end
     while recording, so replay gives only what it read.
   - recorded failures to connect: connection refused, a name that did not
@@ -54,8 +65,12 @@ error may be what the test is about. Warnings alone leave the exit status
 
 Example:
 
-	DVD_USED=$PWD/used.txt go test ./...
+	rm -f used.txt
+	DVD_USED=$PWD/used.txt go test -count=1 ./...
 	dvd lint -used used.txt .
+
+-count=1 runs every test: a test that go test takes from its cache does
+not run, and writes nothing to the list.
 
 Exit status: 0 when there is nothing to report (or only warnings, without
 -strict), 1 when there is a finding or a PATH does not exist or holds no
@@ -68,7 +83,7 @@ cassette, 2 for a usage error.`,
 		failures := fs.Bool("failures", true, "report recorded failures to connect")
 		fs.Var((*repeatedFlag)(&r.Headers), "header", "also report the header `NAME` as a credential (repeatable)")
 		fs.Var((*repeatedFlag)(&r.Query), "query", "also report the query and form parameter `NAME` (repeatable)")
-		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
+		fs.Var((*jsonPathFlag)(&r.JSONFields), "json", "also report the JSON body field at `PATH`: token, user.token, items.*.secret or $.items[*].secret (repeatable)")
 		return func(args []string) error {
 			if len(args) == 0 {
 				return usagef("lint takes at least one cassette file or folder")
@@ -182,6 +197,7 @@ func (l *linter) file(path string) {
 			hasSecret = true
 			l.errorf("%s: #%d: credential left in %s", path, n, place)
 		}
+		l.encodedBodies(path, n, in)
 		// Describe the request by the redacted copy, never the original.
 		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
 		if e := red.Error; e != nil && l.failures && couldNotConnect(e) {
@@ -239,7 +255,7 @@ func readUsed(lists []string) (usedSet, string, error) {
 	for _, list := range lists {
 		f, err := os.Open(list)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test ./... -count=1", list, pathErr(err), filepath.Base(list))
+			return nil, "", fmt.Errorf("%s: cannot read the list of used cassettes: %v; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/%s go test -count=1 ./... in the module, and run lint again", list, pathErr(err), filepath.Base(list))
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
@@ -275,4 +291,96 @@ func realPath(abs string) string {
 		return abs
 	}
 	return filepath.Join(dir, filepath.Base(abs))
+}
+
+// encodedBodies reports the bodies of in stored in a content coding, not
+// decoded (no Encoded marker, not Uncompressed): as a hand, another tool
+// or an import of a body that does not decode whole leaves them. Redaction
+// cannot see into them; lint decodes what it can, even a body cut short,
+// and reports the credentials in it, or that it was not checked.
+func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
+	check := func(side string, h http.Header, body []byte, set func(*cassette.Interaction, []byte)) {
+		codings := contentCodings(h)
+		if len(codings) == 0 || len(body) == 0 {
+			return
+		}
+		name := strings.Join(codings, ", ")
+		content, ok := decodeLeniently(codings, body)
+		if !ok {
+			l.errorf("%s: #%d: %s body stored encoded (%s): not checked for credentials", path, n, side, name)
+			return
+		}
+		plain := cloneInteraction(in)
+		set(&plain, content)
+		red := redacted(plain, l.redact)
+		var redBody []byte
+		var hdr http.Header
+		if side == "request" {
+			redBody, hdr = red.Request.Body, plain.Request.Header
+		} else {
+			redBody, hdr = red.Response.Body, plain.Response.Header
+		}
+		for _, place := range bodyPlaces(side+" body", content, redBody, hdr) {
+			l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s), which dvd scrub cannot redact: record it again, or fix it by hand", path, n, place, name)
+		}
+	}
+	if in.Request.Encoded == "" {
+		check("request", in.Request.Header, in.Request.Body, func(x *cassette.Interaction, b []byte) {
+			x.Request.Body = b
+			x.Request.Header.Del("Content-Encoding")
+		})
+	}
+	if r := in.Response; r != nil && r.Encoded == "" && !r.Uncompressed {
+		check("response", r.Header, r.Body, func(x *cassette.Interaction, b []byte) {
+			x.Response.Body = b
+			x.Response.Header.Del("Content-Encoding")
+		})
+	}
+}
+
+// contentCodings returns the content codings h names, in lower case, but
+// identity.
+func contentCodings(h http.Header) []string {
+	var codings []string
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
+				codings = append(codings, c)
+			}
+		}
+	}
+	return codings
+}
+
+// decodeLeniently decodes a body in one content coding, as far as it
+// decodes: a gzip or deflate body cut short gives the content before the
+// cut. It reports false when nothing decodes, or the coding is one dvd
+// does not decode.
+func decodeLeniently(codings []string, body []byte) ([]byte, bool) {
+	if len(codings) != 1 {
+		return nil, false
+	}
+	h := http.Header{"Content-Encoding": codings}
+	if content, encoded, _ := importDecode(h, body); encoded != "" {
+		return content, true
+	}
+	var r io.Reader
+	switch codings[0] {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, false
+		}
+		r = zr
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			r = zr
+		} else {
+			r = flate.NewReader(bytes.NewReader(body))
+		}
+	default:
+		return nil, false
+	}
+	content, _ := io.ReadAll(io.LimitReader(r, maxImportDecoded))
+	return content, len(content) > 0
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -299,7 +301,7 @@ func TestLintBroken(t *testing.T) {
 		{"empty -header", []string{"lint", "-header", "", good}, exitUsage, []string{"an empty name"}, nil},
 		{"bad -json path", []string{"lint", "-json", "a..b", good}, exitUsage, []string{"a..b"}, nil},
 		{"missing used list", []string{"lint", "-used", filepath.Join(dir, "used.txt"), good}, exitFailure,
-			[]string{filepath.Join(dir, "used.txt") + ": cannot read the list of used cassettes: no such file or directory; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/used.txt go test ./... -count=1"}, nil},
+			[]string{filepath.Join(dir, "used.txt") + ": cannot read the list of used cassettes: no such file or directory; write it by running the tests with DVD_USED set, as in DVD_USED=$PWD/used.txt go test -count=1 ./... in the module, and run lint again"}, nil},
 		{"help", []string{"help", "lint"}, exitOK, []string{"usage: dvd lint [flags] PATH...", "Example:", "Exit status:", "-strict", "-used LIST", "DVD_USED"}, nil},
 	}
 	for _, tc := range cases {
@@ -376,4 +378,58 @@ func TestLintUsed(t *testing.T) {
 	writeFile(t, "none.txt", nil)
 	r = runDVD(t, "lint", "-used", "none.txt", "testdata")
 	r.check(t, exitFailure, []string{users + ": not used by any test in none.txt", orders + ": not used by any test in none.txt"})
+}
+
+// TestLintEncodedBodies lints bodies stored in a content coding, not
+// decoded: a gzip body cut short, whose start decodes and holds a token;
+// a whole gzip request body; a body in br, which dvd does not decode.
+func TestLintEncodedBodies(t *testing.T) {
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(s))
+		w.Close()
+		return b.Bytes()
+	}
+	cut := gz(`{"access_token":"GZCUTSECRET1","n":1}`)
+	cut = cut[:len(cut)-8] // no trailer: it does not decode whole
+	path := filepath.Join(t.TempDir(), "enc.dvd.json")
+	resp := get("http://127.0.0.1:1/a", 200, "", "Content-Encoding", "gzip", "Content-Type", "application/json")
+	resp.Response.Body = cut
+	req := get("http://127.0.0.1:1/b", 200, "ok")
+	req.Request.Method = "POST"
+	req.Request.Header = http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"application/x-www-form-urlencoded"}}
+	req.Request.Body = gz("password=GZFORMSECRET2&x=1")
+	br := get("http://127.0.0.1:1/c", 200, "", "Content-Encoding", "br")
+	br.Response.Body = []byte{0x1b, 0x2f, 0x00, 0xf8, 0x25, 0x00, 0x12, 0x42}
+	save(t, path, resp, req, br)
+	secrets := []string{"GZCUTSECRET1", "GZFORMSECRET2"}
+	r := runDVD(t, "lint", path)
+	r.check(t, 1, []string{
+		path + ": #1: credential left in response body field $.access_token, in the body stored encoded (gzip)",
+		path + ": #2: credential left in request body form field password, in the body stored encoded (gzip)",
+		path + ": #3: response body stored encoded (br): not checked for credentials",
+	}, secrets...)
+}
+
+// TestJSONPathFlag gives -json the path that lint prints: it matches, in
+// lint and in scrub. An invalid path is a usage error.
+func TestJSONPathFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pins.dvd.json")
+	save(t, path, get("http://127.0.0.1:1/p", 200, `{"items":[{"pin":"PINSECRET1"},{"pin":"PINSECRET2"}]}`, "Content-Type", "application/json"))
+	for _, p := range []string{"$.items[*].pin", "items.*.pin", "$.items.*.pin"} {
+		runDVD(t, "lint", "-json", p, path).check(t, 1, []string{"#1: credential left in response body field $.items[*].pin", "dvd scrub -json 'items.*.pin'"}, "PINSECRET")
+	}
+	for _, p := range []string{"$.bad[", "a..b", "$", "items[0].pin", `$["a"]`} {
+		runDVD(t, "lint", "-json", p, path).check(t, 2, []string{"not a JSON field path"}, "PINSECRET")
+		runDVD(t, "scrub", "-json", p, path).check(t, 2, []string{"not a JSON field path"}, "PINSECRET")
+	}
+	runDVD(t, "scrub", "-json", "$.items[*].pin", path).check(t, 0, []string{"scrubbed 1 interaction"}, "PINSECRET")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("PINSECRET")) {
+		t.Errorf("scrub left a pin:\n%s", data)
+	}
 }

@@ -105,8 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			c.usage(stdout, fs)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "dvd %s: %v\n", c.name, err)
-		c.usage(stderr, fs)
+		c.usageError(stderr, fs, err)
 		return exitUsage
 	}
 	err := runner(fs.Args())
@@ -115,8 +114,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "dvd %s: %v\n", c.name, err)
-		c.usage(stderr, fs)
+		c.usageError(stderr, fs, err)
 		return exitUsage
 	case errors.Is(err, errFindings):
 		return exitFailure
@@ -162,8 +160,16 @@ func help(e *env, args []string) int {
 	}
 }
 
-// usage prints the command's usage line, its help and its flags.
-func (c *command) usage(w io.Writer, fs *flag.FlagSet) {
+// usageError prints a wrong command line's error, the command's usage
+// line and where to read more, as the go command does: not the whole help.
+func (c *command) usageError(w io.Writer, fs *flag.FlagSet, err error) {
+	fmt.Fprintf(w, "dvd %s: %v\n", c.name, err)
+	c.usageLine(w, fs)
+	fmt.Fprintf(w, "Run 'dvd help %s' for details.\n", c.name)
+}
+
+// usageLine prints the command's usage line.
+func (c *command) usageLine(w io.Writer, fs *flag.FlagSet) bool {
 	fmt.Fprintf(w, "usage: dvd %s", c.name)
 	hasFlags := false
 	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
@@ -173,7 +179,14 @@ func (c *command) usage(w io.Writer, fs *flag.FlagSet) {
 	if c.args != "" {
 		fmt.Fprint(w, " "+c.args)
 	}
-	fmt.Fprintf(w, "\n\n%s\n", strings.TrimSpace(c.long))
+	fmt.Fprintln(w)
+	return hasFlags
+}
+
+// usage prints the command's usage line, its help and its flags.
+func (c *command) usage(w io.Writer, fs *flag.FlagSet) {
+	hasFlags := c.usageLine(w, fs)
+	fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.long))
 	if hasFlags {
 		fmt.Fprintln(w, "\nFlags:")
 		fs.SetOutput(w)

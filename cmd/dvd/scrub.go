@@ -20,7 +20,9 @@ headers, query parameters and JSON fields named with the flags, to every
 interaction of each cassette, and writes the file again in place: through a
 temporary file renamed over it, so that the file holds either the old
 cassette or the new one, with its compression (by its name: .zst, .gz), its
-permissions and its symbolic link kept. A PATH is a cassette file, or a
+permissions and its symbolic link kept. A response body that redaction
+shortened is announced with its new length (Content-Length and
+content_length), which would tell the secret's length otherwise. A PATH is a cassette file, or a
 folder searched for cassettes as dvd lint does.
 
 Use it on a cassette written by hand, by another tool or before a secret
@@ -45,7 +47,7 @@ a file could not be read or written, 2 for a usage error.`,
 		var r cassette.Redaction
 		fs.Var((*repeatedFlag)(&r.Headers), "header", "also redact the header `NAME`, in requests and responses (repeatable)")
 		fs.Var((*repeatedFlag)(&r.Query), "query", "also redact the query and form parameter `NAME` (repeatable)")
-		fs.Var((*repeatedFlag)(&r.JSONFields), "json", "also redact the JSON body field at `PATH`: token, user.token, items.*.secret (repeatable)")
+		fs.Var((*jsonPathFlag)(&r.JSONFields), "json", "also redact the JSON body field at `PATH`: token, user.token, items.*.secret or $.items[*].secret (repeatable)")
 		return func(args []string) error {
 			if len(args) == 0 {
 				return usagef("scrub takes at least one cassette file or folder")
@@ -97,7 +99,7 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 	out := make([]cassette.Interaction, len(ins))
 	changed := 0
 	for i, in := range ins {
-		out[i] = redacted(in, r)
+		out[i] = redactedSynced(in, r)
 		if !sameInteraction(in, out[i]) {
 			changed++
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -178,5 +179,34 @@ func TestScrubBroken(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(clean); !bytes.Equal(got, cleanData) {
 		t.Errorf("a usage error changed %s", clean)
+	}
+}
+
+// TestScrubLength scrubs a body that redaction shortens: the length the
+// response announces is the new body's, not the old one that tells the
+// secret's length.
+func TestScrubLength(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "len.dvd.json")
+	body := `{"token":"A-SECRET-OF-FORTY-TWO-CHARACTERS-LONG-XYZW","n":1}`
+	save(t, path, get("http://127.0.0.1:1/t", 200, body, "Content-Type", "application/json", "Content-Length", strconv.Itoa(len(body))))
+	runDVD(t, "scrub", path).check(t, 0, []string{"scrubbed 1 interaction"}, "A-SECRET")
+	c, err := cassette.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Interactions()[0].Response
+	n := len(r.Body)
+	if n == len(body) {
+		t.Fatalf("the body kept its length %d", n)
+	}
+	if r.ContentLength != int64(n) || r.Header.Get("Content-Length") != strconv.Itoa(n) {
+		t.Errorf("content_length %d, Content-Length %q; want %d, the scrubbed body's", r.ContentLength, r.Header.Get("Content-Length"), n)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte(strconv.Itoa(len(body)))) || bytes.Contains(data, []byte("A-SECRET")) {
+		t.Errorf("the file still tells the secret or its length:\n%s", data)
 	}
 }

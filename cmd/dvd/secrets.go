@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -154,7 +153,7 @@ func jsonPlaces(orig, red []byte) []string {
 		case map[string]any:
 			if b, ok := b.(map[string]any); ok {
 				for _, k := range sortedKeys(a) {
-					walk(path+jsonKey(k), a[k], b[k])
+					walk(path+pathKey(k), a[k], b[k])
 				}
 				return
 			}
@@ -195,14 +194,6 @@ func decodeJSON(data []byte) (any, bool) {
 
 // identifier matches a JSON member name that a path can write after a dot.
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-
-// jsonKey writes a member name as a step of a path.
-func jsonKey(k string) string {
-	if identifier.MatchString(k) {
-		return "." + k
-	}
-	return "[" + strconv.Quote(k) + "]"
-}
 
 // multipartPlaces names the form fields of two multipart bodies that
 // differ, or returns nil when they do not parse alike.
@@ -252,13 +243,10 @@ func readParts(body []byte, boundary string) ([]part, bool) {
 	}
 }
 
-// safeName returns a name of the file (a header, a parameter, a field) fit
-// to print on one line.
+// safeName returns a name of the file (a header, a parameter, a field) as
+// a message may print it (printableKey).
 func safeName(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return oneLine(s)
+	return printableKey(s)
 }
 
 // prefixed returns each of s with prefix before it.
