@@ -60,8 +60,10 @@ per finding, "FILE: #N: what" for interaction N of FILE, and finds:
     several runs (different build tags, operating systems).
 
 Responses with a 5xx status are warnings, marked "warning:": a server
-error may be what the test is about. Warnings alone leave the exit status
-0, unless -strict is given.
+error may be what the test is about. So is a body stored in a coding
+that lint cannot decode to look into (br, as dvd records it): dvd stores
+such a body as it came. Warnings alone leave the exit status 0, unless
+-strict is given.
 
 Example:
 
@@ -307,7 +309,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 		name := strings.Join(codings, ", ")
 		content, ok := decodeLeniently(codings, body)
 		if !ok {
-			l.errorf("%s: #%d: %s body stored encoded (%s): not checked for credentials", path, n, side, name)
+			l.warnf("%s: #%d: warning: %s body stored encoded (%s): not checked for credentials", path, n, side, name)
 			return
 		}
 		plain := cloneInteraction(in)

@@ -408,7 +408,7 @@ func TestLintEncodedBodies(t *testing.T) {
 	r.check(t, 1, []string{
 		path + ": #1: credential left in response body field $.access_token, in the body stored encoded (gzip)",
 		path + ": #2: credential left in request body form field password, in the body stored encoded (gzip)",
-		path + ": #3: response body stored encoded (br): not checked for credentials",
+		path + ": #3: warning: response body stored encoded (br): not checked for credentials",
 	}, secrets...)
 }
 
