@@ -1,0 +1,143 @@
+package cassette_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/corpus"
+	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/match"
+)
+
+// corpusInteractions returns n interactions of the real-shaped suite
+// (internal/corpus), its cassettes concatenated, as one large cassette of
+// a long suite would hold them.
+func corpusInteractions(n int) []cassette.Interaction {
+	var out []cassette.Interaction
+	for seed := uint64(1); len(out) < n; seed++ {
+		for _, ins := range corpus.Generate(seed, corpus.Suite) {
+			out = append(out, ins...)
+			if len(out) >= n {
+				return out[:n:n]
+			}
+		}
+	}
+	return out
+}
+
+// scaleSets are the cassettes the scale benchmarks index: a million small
+// interactions, and 100,000 shaped like the real suite. Each is built once
+// per process.
+var scaleSets = []struct {
+	name string
+	n    int
+	ins  func() []cassette.Interaction
+}{
+	{"small/N=1000000", 1_000_000, sync.OnceValue(func() []cassette.Interaction { return fixture.SmallGETs(1_000_000) })},
+	{"corpus/N=100000", 100_000, sync.OnceValue(func() []cassette.Interaction { return corpusInteractions(100_000) })},
+}
+
+// BenchmarkNewRecorderScale measures what a replaying Use pays once after
+// the file is read: the recorder and its index over a large cassette. It
+// reports interactions indexed per second.
+func BenchmarkNewRecorderScale(b *testing.B) {
+	for _, set := range scaleSets {
+		b.Run(set.name, func(b *testing.B) {
+			c := cassette.New(set.ins()...)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(set.n)*float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
+		})
+	}
+}
+
+// BenchmarkNewIndexScale is BenchmarkNewRecorderScale for the index alone.
+func BenchmarkNewIndexScale(b *testing.B) {
+	for _, set := range scaleSets {
+		b.Run(set.name, func(b *testing.B) {
+			ins := set.ins()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := cassette.NewIndex(ins, match.Default(), false); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(set.n)*float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
+		})
+	}
+}
+
+// cannedTransport answers every request with the same small response, as
+// cheaply as a RoundTripper can while still giving each caller a response
+// of its own: the floor that replay is measured against.
+type cannedTransport struct {
+	header http.Header
+	body   string
+}
+
+func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{
+		Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: t.header.Clone(), Body: io.NopCloser(strings.NewReader(t.body)),
+		ContentLength: int64(len(t.body)), Request: req,
+	}, nil
+}
+
+// BenchmarkRecorderReplay replays small GETs in random order through an
+// http.Client over a Recorder, at 100 and 100,000 interactions: the cost
+// must not grow with the cassette. "bare" is the same client over a canned
+// transport.
+func BenchmarkRecorderReplay(b *testing.B) {
+	run := func(b *testing.B, rt http.RoundTripper, n int) {
+		c := &http.Client{Transport: rt}
+		reqs := make([]*http.Request, n)
+		for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
+			req, err := http.NewRequest(http.MethodGet, fixture.URL(p), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Accept", "application/json")
+			req.Header.Set("User-Agent", "dvd-bench/1.0")
+			reqs[i] = req
+		}
+		b.SetBytes(int64(len(fixture.Body(n / 2))))
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			resp, err := c.Do(reqs[i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			if i++; i == n {
+				i = 0
+			}
+		}
+	}
+	b.Run("bare", func(b *testing.B) {
+		in := fixture.SmallGETs(1)[0]
+		run(b, &cannedTransport{header: in.Response.Header, body: string(in.Response.Body)}, 100)
+	})
+	for _, n := range []int{100, 100_000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			r, err := cassette.NewRecorder(cassette.New(fixture.SmallGETs(n)...), cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			run(b, r, n)
+		})
+	}
+}
