@@ -293,22 +293,18 @@ const (
 	hotRare
 )
 
-func newHotResponse(rec *Response, kv []string) hotResponse {
+// newHotResponse copies what replay needs of rec, but for the header's
+// pairs, which the caller lays out, and flags a key without values.
+func newHotResponse(rec *Response) hotResponse {
 	h := hotResponse{
 		status: rec.Status, code: int32(rec.StatusCode),
 		contentLength: rec.ContentLength, body: rec.Body,
-		pairs: kv,
 	}
 	if rec.Uncompressed {
 		h.flags |= hotUncompressed
 	}
 	if rec.BodyError != nil || rec.Truncated || len(rec.Trailer) > 0 || rec.TransferEncoding != nil {
 		h.flags |= hotRare
-	}
-	for _, vs := range rec.Header {
-		if len(vs) == 0 {
-			h.flags |= hotRare
-		}
 	}
 	major, minor, ok := http.ParseHTTPVersion(cmp.Or(rec.Proto, "HTTP/1.1"))
 	if !ok || major > 255 || minor > 255 {

@@ -145,12 +145,16 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 	var (
 		canon  []byte
 		long   arena
+		kv     pairs
 		reuse  http.Request
 		u      url.URL
 		states tlsStates
 	)
-	kv := headerPairs(ins)
 	empty := http.Header{}
+	// Matchers that read only the method and the URL are given a view of
+	// the request without its header and body, which then cost no
+	// redaction. Extra funcs see the whole view.
+	urlOnly := len(extra) == 0 && readURLOnly(matchers)
 	for i := range ins {
 		in := &ins[i]
 		req, err := matcherRequest(&in.Request, &reuse, &u, empty, len(extra) > 0)
@@ -158,6 +162,9 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 			return nil, err
 		}
 		body := in.Request.Body
+		if urlOnly {
+			req.Header, body = empty, nil
+		}
 		if view != nil {
 			req, body = view(req, body)
 		}
@@ -175,7 +182,12 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 			e.long = long.add(canon)
 		}
 		if in.Response != nil {
-			e.hot = newHotResponse(in.Response, kv.add(in.Response.Header))
+			e.hot = newHotResponse(in.Response)
+			var noValues bool
+			e.hot.pairs, noValues = kv.add(in.Response.Header)
+			if noValues {
+				e.hot.flags |= hotRare
+			}
 			e.hot.tls = states.of(in.Response.TLS)
 		} else {
 			e.hot.flags = hotFailed
@@ -481,27 +493,27 @@ func (ix *index) unused() []*entry {
 }
 
 // pairs lays out the response headers of many interactions as name, value
-// pairs in one shared array, sized up front so that it never moves.
+// pairs in a few shared arrays, which never move once handed out.
 type pairs struct{ all []string }
 
-func headerPairs(ins []Interaction) *pairs {
-	n := 0
-	for i := range ins {
-		if r := ins[i].Response; r != nil {
-			for _, vs := range r.Header {
-				n += 2 * len(vs)
-			}
-		}
-	}
-	return &pairs{all: make([]string, 0, n)}
-}
+const pairsChunk = 4096
 
-func (p *pairs) add(h http.Header) []string {
+// add returns the pairs of h, and reports whether a key of h has no
+// values, which pairs cannot show.
+func (p *pairs) add(h http.Header) (kv []string, noValues bool) {
+	n := 0
+	for _, vs := range h {
+		n += 2 * len(vs)
+		noValues = noValues || len(vs) == 0
+	}
+	if cap(p.all)-len(p.all) < n {
+		p.all = make([]string, 0, max(pairsChunk, n))
+	}
 	start := len(p.all)
 	for k, vs := range h {
 		for _, v := range vs {
 			p.all = append(p.all, k, v)
 		}
 	}
-	return p.all[start:len(p.all):len(p.all)]
+	return p.all[start:len(p.all):len(p.all)], noValues
 }

@@ -1,10 +1,13 @@
 package cassette
 
 import (
+	"net/http"
 	"net/url"
 	"reflect"
 	"testing"
 	"unsafe"
+
+	"github.com/dvdrw/dvd/match"
 )
 
 var urlSeeds = []string{
@@ -71,5 +74,28 @@ func FuzzSimpleURL(f *testing.F) {
 func TestEntrySize(t *testing.T) {
 	if size := unsafe.Sizeof(entry{}); size != 192 && unsafe.Sizeof(uintptr(0)) == 8 {
 		t.Errorf("an index entry is %d bytes, want 192", size)
+	}
+}
+
+func TestReadURLOnly(t *testing.T) {
+	tenant := func(r *http.Request, _ []byte) match.Feature {
+		return match.Feature{Name: "Tenant", Value: r.Header.Get("X-Tenant")}
+	}
+	for _, tc := range []struct {
+		name     string
+		matchers []match.Matcher
+		want     bool
+	}{
+		{"default", match.Default(), true},
+		{"query ignoring", []match.Matcher{match.Method, match.Path, match.QueryIgnoring("since")}, true},
+		{"header", append(match.Default(), match.Header("Accept")), false},
+		{"body", append(match.Default(), match.Body), false},
+		{"json body", []match.Matcher{match.Method, match.JSONBody}, false},
+		{"own", []match.Matcher{match.Method, tenant}, false},
+		{"nil", []match.Matcher{nil}, false},
+	} {
+		if got := readURLOnly(tc.matchers); got != tc.want {
+			t.Errorf("%s: readURLOnly = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
