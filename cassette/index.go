@@ -499,19 +499,18 @@ type pairs struct{ all []string }
 const pairsChunk = 4096
 
 // add returns the pairs of h, and reports whether a key of h has no
-// values, which pairs cannot show.
+// values, which pairs cannot show. It reads h once: a header that does not
+// fit in the chunk moves, with what was written of it, to a new one.
 func (p *pairs) add(h http.Header) (kv []string, noValues bool) {
-	n := 0
-	for _, vs := range h {
-		n += 2 * len(vs)
-		noValues = noValues || len(vs) == 0
-	}
-	if cap(p.all)-len(p.all) < n {
-		p.all = make([]string, 0, max(pairsChunk, n))
-	}
 	start := len(p.all)
 	for k, vs := range h {
+		noValues = noValues || len(vs) == 0
 		for _, v := range vs {
+			if len(p.all)+2 > cap(p.all) {
+				done := p.all[start:]
+				p.all = append(make([]string, 0, max(pairsChunk, 4*len(done))), done...)
+				start = 0
+			}
 			p.all = append(p.all, k, v)
 		}
 	}

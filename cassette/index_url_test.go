@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"testing"
 	"unsafe"
 
@@ -96,6 +97,39 @@ func TestReadURLOnly(t *testing.T) {
 	} {
 		if got := readURLOnly(tc.matchers); got != tc.want {
 			t.Errorf("%s: readURLOnly = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Header pairs survive crossing chunks, whatever the header's size.
+func TestPairsAcrossChunks(t *testing.T) {
+	var p pairs
+	var hs []http.Header
+	var kvs [][]string
+	for i := range 3000 {
+		h := http.Header{"A": {"1"}, "B": {"2", "3"}}
+		if i%700 == 0 {
+			for j := range pairsChunk {
+				h.Add("Big", strconv.Itoa(j))
+			}
+		}
+		if i%900 == 0 {
+			h["Empty"] = []string{}
+		}
+		kv, noValues := p.add(h)
+		if noValues != (i%900 == 0) {
+			t.Fatalf("header %d: noValues = %v", i, noValues)
+		}
+		hs, kvs = append(hs, h), append(kvs, kv)
+	}
+	for i, h := range hs {
+		got := http.Header{}
+		for j := 0; j < len(kvs[i]); j += 2 {
+			got[kvs[i][j]] = append(got[kvs[i][j]], kvs[i][j+1])
+		}
+		delete(h, "Empty")
+		if !reflect.DeepEqual(got, h) {
+			t.Fatalf("header %d: pairs give %d keys, want %d", i, len(got), len(h))
 		}
 	}
 }
