@@ -124,10 +124,11 @@ var canonPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b
 // ones, so that both sides of a match see the same redaction, whatever
 // redaction the cassette was written with.
 //
-// A million interactions are indexed in well under a second: each request
-// is seen through one reused *http.Request and url.URL (see parseURL), its
-// features go to a reused buffer and from there inline into the entry, or
-// into a shared arena when they are long, and the map is sized up front.
+// Building allocates a few large arrays, not a few objects per
+// interaction: each request is seen through one reused *http.Request and
+// url.URL (see parseURL), its features go to a reused buffer and from
+// there inline into the entry, or into a shared arena when they are long,
+// and the map is sized up front.
 func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, view func(*http.Request, []byte) (*http.Request, []byte)) (*index, error) {
 	if len(ins) > math.MaxInt32 {
 		return nil, fmt.Errorf("%d interactions are more than a cassette can replay", len(ins))
