@@ -1,12 +1,14 @@
 package cassette
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -197,36 +199,60 @@ func (b *recordingBody) complete() bool {
 
 // replay builds a fresh response from an indexed interaction. It reads
 // only the entry's own copies of the response's fields, and the recorded
-// interaction itself only for what is rare: errors, trailers, truncation.
+// interaction itself only for what is rare: errors, trailers, truncation,
+// transfer codings, header keys without values, an unusual protocol name.
 func replay(req *http.Request, e *entry) (*http.Response, error) {
 	h := &e.hot
-	if h.failed {
+	if h.flags&hotFailed != 0 {
 		if e.in.Error == nil {
-			return nil, fmt.Errorf("cassette: interaction #%d has neither a response nor an error: fix or re-record the cassette", e.n+1)
+			return nil, fmt.Errorf("cassette: interaction #%d has neither a response nor an error: fix or re-record the cassette", int(e.n)+1)
 		}
 		return nil, replayError(e.in.Error)
 	}
 	resp := &http.Response{
 		Status:        h.status,
-		StatusCode:    h.code,
-		Proto:         h.proto,
-		ProtoMajor:    h.major,
-		ProtoMinor:    h.minor,
+		StatusCode:    int(h.code),
+		ProtoMajor:    int(h.major),
+		ProtoMinor:    int(h.minor),
 		Header:        h.header(),
 		ContentLength: h.contentLength,
-		Uncompressed:  h.uncompressed,
+		Uncompressed:  h.flags&hotUncompressed != 0,
 		Request:       req,
 	}
-	h.connection(resp)
+	switch {
+	case h.flags&hotProto != 0:
+		resp.Proto = e.in.Response.Proto
+	case h.major == 2:
+		resp.Proto = "HTTP/2.0"
+	case h.minor == 0:
+		resp.Proto = "HTTP/1.0"
+	default:
+		resp.Proto = "HTTP/1.1"
+	}
+	if h.tls != nil {
+		cs := *h.tls
+		cs.PeerCertificates = slices.Clone(cs.PeerCertificates)
+		resp.TLS = &cs
+	}
 	body := &replayBody{data: h.body}
 	resp.Body = body
 	if h.code == http.StatusSwitchingProtocols {
 		resp.Body = switchedBody{body}
 	}
-	if h.plain {
+	if h.flags&hotRare == 0 {
 		return resp, nil
 	}
 	rec := e.in.Response
+	// What a response says of its connection, each value fresh: a caller
+	// that changes it changes no later replay.
+	if rec.TransferEncoding != nil {
+		resp.TransferEncoding = slices.Clone(rec.TransferEncoding)
+	}
+	for k, vs := range rec.Header {
+		if len(vs) == 0 {
+			resp.Header[k] = []string{}
+		}
+	}
 	if rec.BodyError != nil {
 		body.err = replayError(rec.BodyError)
 	} else if rec.Truncated {
@@ -245,41 +271,50 @@ func replay(req *http.Request, e *entry) (*http.Response, error) {
 }
 
 // A hotResponse holds what replaying a response needs, inside the index
-// entry, so that a replay touches little memory beyond the entry.
+// entry, so that a replay touches little memory beyond the entry. What is
+// rare stays in the recorded response, and a flag says to look there.
 type hotResponse struct {
-	status, proto string
-	code          int
-	major, minor  int
+	status        string
+	code          int32
+	major, minor  uint8
+	flags         uint8
 	contentLength int64
-	uncompressed  bool
-	plain         bool // no body error, truncation or trailer
-	failed        bool // the round trip failed: replay the recorded error
 	body          []byte
-	pairs         []string // the header: name, value, name, value…; a name repeats for each of its values
-	empty         []string // names of header keys with no values, rare
-
-	transferEncoding []string
-	tls              *tls.ConnectionState // what each replay copies (see connection)
+	pairs         []string             // the header: name, value, name, value…; a name repeats for each of its values
+	tls           *tls.ConnectionState // what each replay copies (see tlsStates)
 }
 
-func newHotResponse(rec *Response, kv []string) hotResponse {
+const (
+	hotUncompressed = 1 << iota
+	hotFailed       // the round trip failed: replay the recorded error
+	hotProto        // the protocol is not named as its version would be: take the recorded name
+	// hotRare says the recorded response has a body error, truncation,
+	// trailer, transfer coding or header key without values.
+	hotRare
+)
+
+// newHotResponse copies what replay needs of rec, but for the header's
+// pairs, which the caller lays out, and flags a key without values.
+func newHotResponse(rec *Response) hotResponse {
 	h := hotResponse{
-		status: rec.Status, proto: rec.Proto, code: rec.StatusCode,
-		contentLength: rec.ContentLength, uncompressed: rec.Uncompressed, body: rec.Body,
-		plain: rec.BodyError == nil && !rec.Truncated && len(rec.Trailer) == 0,
-		pairs: kv,
+		status: rec.Status, code: int32(rec.StatusCode),
+		contentLength: rec.ContentLength, body: rec.Body,
 	}
-	for k, vs := range rec.Header {
-		if len(vs) == 0 {
-			h.empty = append(h.empty, k)
-		}
+	if rec.Uncompressed {
+		h.flags |= hotUncompressed
 	}
-	if h.proto == "" {
-		h.proto = "HTTP/1.1"
+	if rec.BodyError != nil || rec.Truncated || len(rec.Trailer) > 0 || rec.TransferEncoding != nil {
+		h.flags |= hotRare
 	}
-	var ok bool
-	if h.major, h.minor, ok = http.ParseHTTPVersion(h.proto); !ok {
-		h.major, h.minor = 1, 1
+	major, minor, ok := http.ParseHTTPVersion(cmp.Or(rec.Proto, "HTTP/1.1"))
+	if !ok || major > 255 || minor > 255 {
+		major, minor = 1, 1
+	}
+	h.major, h.minor = uint8(major), uint8(minor)
+	switch rec.Proto {
+	case "", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0":
+	default:
+		h.flags |= hotProto
 	}
 	return h
 }
@@ -289,9 +324,6 @@ func newHotResponse(rec *Response, kv []string) hotResponse {
 func (h *hotResponse) header() http.Header {
 	n := len(h.pairs) / 2
 	out := make(http.Header, n)
-	for _, k := range h.empty {
-		out[k] = []string{}
-	}
 	if n == 0 {
 		return out
 	}

@@ -151,6 +151,16 @@ func (c *Cassette) Interactions() []Interaction {
 	return slices.Clone(c.interactions)
 }
 
+// shared returns the interactions without copying them, for a recorder,
+// which only reads them: a copy of a million interactions is a hundred
+// megabytes. The slice ends at its capacity, so that Add appends
+// elsewhere; nothing changes an interaction in place.
+func (c *Cassette) shared() []Interaction {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interactions[:len(c.interactions):len(c.interactions)]
+}
+
 // RecordedAt returns when the cassette was recorded, or the zero time for a
 // new one.
 func (c *Cassette) RecordedAt() time.Time {

@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,20 +30,6 @@ func recordTLS(cs *tls.ConnectionState) *TLSState {
 		t.PeerCertificates = append(t.PeerCertificates, c.Raw)
 	}
 	return t
-}
-
-// connection sets what resp says of its connection, each value fresh: a
-// caller that changes it changes no later replay. The certificates
-// themselves are shared, as responses over one connection share them.
-func (h *hotResponse) connection(resp *http.Response) {
-	if h.transferEncoding != nil {
-		resp.TransferEncoding = slices.Clone(h.transferEncoding)
-	}
-	if h.tls != nil {
-		cs := *h.tls
-		cs.PeerCertificates = slices.Clone(cs.PeerCertificates)
-		resp.TLS = &cs
-	}
 }
 
 // tlsStates builds the connection states that replay copies, once per

@@ -3,10 +3,12 @@ package cassette
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -35,7 +37,8 @@ type index struct {
 	repeats  bool
 	groups   map[uint64]int32 // hash → an entry (>= 0), or a group (-1 - position in list)
 	list     []group
-	entries  []entry // in recorded order
+	entries  []entry         // in recorded order
+	reqs     []*http.Request // the recorded requests, kept only for extra funcs
 }
 
 // A group is the interactions whose features hash alike, almost always
@@ -61,22 +64,23 @@ func (g *group) member(i int) int32 {
 }
 
 type entry struct {
-	left  atomic.Int32 // the replays left: Times, or 1
-	short int8         // the length of the canonical features in inline, or -1
-	n     int          // position in the cassette
+	left atomic.Int32 // the replays left: Times, or 1
+	n    int32        // position in the cassette
 	// The canonical features: inline, next to the rest of the entry, when
-	// they are short, as they usually are, and always in canon, a slice of
-	// one shared buffer, for the rare uses.
+	// they are short, as they usually are, or else in long, a slice of a
+	// shared buffer.
 	inline [inlineCanon]byte
-	canon  string
+	short  int8 // the length of the canonical features in inline, or -1
+	long   string
 	whole  uint64 // wholeKey of the request, for members of a group
 	hot    hotResponse
 	in     *Interaction
-	req    *http.Request // the recorded request, kept only for extra funcs
 }
 
-// inlineCanon is how long canonical features may be to sit in the entry.
-const inlineCanon = 64
+// inlineCanon is how long canonical features may be to sit in the entry:
+// with short, they fill the entry's second 64 bytes, and an entry is 192
+// bytes, three cache lines.
+const inlineCanon = 63
 
 // claim takes one of the entry's replays, and reports false when none is
 // left.
@@ -100,7 +104,15 @@ func (e *entry) same(canon []byte) bool {
 	if e.short >= 0 {
 		return int(e.short) == len(canon) && string(e.inline[:e.short]) == string(canon)
 	}
-	return e.canon == string(canon)
+	return e.long == string(canon)
+}
+
+// canon returns the entry's canonical features, for the rare uses.
+func (e *entry) canon() string {
+	if e.short >= 0 {
+		return string(e.inline[:e.short])
+	}
+	return e.long
 }
 
 // A request as the index sees it: the canonical features are kept in a
@@ -111,7 +123,16 @@ var canonPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b
 // request: the recorder redacts recorded requests as it redacts incoming
 // ones, so that both sides of a match see the same redaction, whatever
 // redaction the cassette was written with.
+//
+// Building allocates a few large arrays, not a few objects per
+// interaction: each request is seen through one reused *http.Request and
+// url.URL (see parseURL), its features go to a reused buffer and from
+// there inline into the entry, or into a shared arena when they are long,
+// and the map is sized up front.
 func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, view func(*http.Request, []byte) (*http.Request, []byte)) (*index, error) {
+	if len(ins) > math.MaxInt32 {
+		return nil, fmt.Errorf("%d interactions are more than a cassette can replay", len(ins))
+	}
 	ix := &index{
 		matchers: matchers,
 		extra:    extra,
@@ -119,45 +140,60 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		groups:   make(map[uint64]int32, len(ins)),
 		entries:  make([]entry, len(ins)),
 	}
-	var all []byte
-	ends := make([]int, len(ins))
-	kv := headerPairs(ins)
-	var states tlsStates
+	if len(extra) > 0 {
+		ix.reqs = make([]*http.Request, len(ins))
+	}
+	var (
+		canon  []byte
+		long   arena
+		kv     pairs
+		reuse  http.Request
+		u      url.URL
+		states tlsStates
+	)
+	empty := http.Header{}
+	// Matchers that read only the method and the URL are given a view of
+	// the request without its header and body, which then cost no
+	// redaction. Extra funcs see the whole view.
+	urlOnly := len(extra) == 0 && readURLOnly(matchers)
 	for i := range ins {
 		in := &ins[i]
-		req, err := recordedRequest(&in.Request)
+		req, err := matcherRequest(&in.Request, &reuse, &u, empty, len(extra) > 0)
 		if err != nil {
 			return nil, err
 		}
 		body := in.Request.Body
+		if urlOnly {
+			req.Header, body = empty, nil
+		}
 		if view != nil {
 			req, body = view(req, body)
 		}
-		all = canonical(all, matchers, req, body)
-		ends[i] = len(all)
+		if ix.reqs != nil {
+			ix.reqs[i] = req
+		}
+		canon = canonical(canon[:0], matchers, req, body)
 		e := &ix.entries[i]
-		e.n, e.in = i, in
+		e.n, e.in = int32(i), in
 		e.left.Store(int32(min(max(in.Times, 1), math.MaxInt32)))
-		if len(extra) > 0 {
-			e.req = req
+		e.short = -1
+		if len(canon) <= inlineCanon {
+			e.short = int8(copy(e.inline[:], canon))
+		} else {
+			e.long = long.add(canon)
 		}
 		if in.Response != nil {
-			e.hot = newHotResponse(in.Response, kv.add(in.Response.Header))
-			e.hot.transferEncoding, e.hot.tls = in.Response.TransferEncoding, states.of(in.Response.TLS)
+			e.hot = newHotResponse(in.Response)
+			var noValues bool
+			e.hot.pairs, noValues = kv.add(in.Response.Header)
+			if noValues {
+				e.hot.flags |= hotRare
+			}
+			e.hot.tls = states.of(in.Response.TLS)
 		} else {
-			e.hot.failed = true
+			e.hot.flags = hotFailed
 		}
-	}
-	// One string holds every canonical form; entries slice it.
-	shared, start := string(all), 0
-	for i := range ix.entries {
-		e := &ix.entries[i]
-		e.canon, start = shared[start:ends[i]], ends[i]
-		e.short = -1
-		if len(e.canon) <= inlineCanon {
-			e.short = int8(copy(e.inline[:], e.canon))
-		}
-		h := xxh3.HashString(e.canon)
+		h := xxh3.Hash(canon)
 		v, ok := ix.groups[h]
 		switch {
 		case !ok:
@@ -182,6 +218,25 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		}
 	}
 	return ix, nil
+}
+
+// An arena holds the long canonical features of an index in a few large
+// strings, which entries slice: one allocation per chunk, not per entry.
+type arena struct {
+	b strings.Builder
+}
+
+const arenaChunk = 64 << 10
+
+func (a *arena) add(p []byte) string {
+	if a.b.Cap()-a.b.Len() < len(p) {
+		// A new chunk: the strings already handed out keep the old one.
+		a.b = strings.Builder{}
+		a.b.Grow(max(arenaChunk, len(p)))
+	}
+	start := a.b.Len()
+	a.b.Write(p)
+	return a.b.String()[start:]
 }
 
 // distinguishing are the request headers that change what a server answers
@@ -222,22 +277,37 @@ func distinguishingValues(h http.Header) string {
 	return string(b)
 }
 
-// recordedRequest turns a recorded request back into an *http.Request for the
-// matchers.
+// recordedRequest turns a recorded request back into an *http.Request for
+// the matchers.
 func recordedRequest(r *Request) (*http.Request, error) {
-	u, err := url.Parse(r.URL)
+	return matcherRequest(r, nil, nil, nil, true)
+}
+
+// matcherRequest is recordedRequest for an index being built. Unless keep
+// is set, it reuses req and u, which the caller hands in anew for every
+// request: the matchers read a request, never keep it. empty stands in for
+// a nil header.
+func matcherRequest(r *Request, req *http.Request, u *url.URL, empty http.Header, keep bool) (*http.Request, error) {
+	if keep {
+		req, u = new(http.Request), new(url.URL)
+	}
+	pu, err := parseURL(r.URL, u)
 	if err != nil {
 		return nil, &url.Error{Op: "parse", URL: r.URL, Err: err}
 	}
 	h := r.Header
 	if h == nil {
-		h = http.Header{}
+		h = empty
+		if keep {
+			h = http.Header{}
+		}
 	}
-	return &http.Request{
-		Method: r.Method, URL: u, Header: h, Host: u.Host,
+	*req = http.Request{
+		Method: r.Method, URL: pu, Header: h, Host: pu.Host,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		ContentLength: int64(len(r.Body)),
-	}, nil
+	}
+	return req, nil
 }
 
 // canonical appends the features of req to dst: for each matcher, the
@@ -379,7 +449,7 @@ func (ix *index) advance(g *group) {
 // extraMatch runs the extra funcs, each with fresh bodies to read.
 func (ix *index) extraMatch(e *entry, req *http.Request, body []byte) bool {
 	for _, f := range ix.extra {
-		rec := *e.req
+		rec := *ix.reqs[e.n]
 		rec.Body = io.NopCloser(bytes.NewReader(e.in.Request.Body))
 		in := *req
 		in.Body = io.NopCloser(bytes.NewReader(body))
@@ -424,27 +494,26 @@ func (ix *index) unused() []*entry {
 }
 
 // pairs lays out the response headers of many interactions as name, value
-// pairs in one shared array, sized up front so that it never moves.
+// pairs in a few shared arrays, which never move once handed out.
 type pairs struct{ all []string }
 
-func headerPairs(ins []Interaction) *pairs {
-	n := 0
-	for i := range ins {
-		if r := ins[i].Response; r != nil {
-			for _, vs := range r.Header {
-				n += 2 * len(vs)
-			}
-		}
-	}
-	return &pairs{all: make([]string, 0, n)}
-}
+const pairsChunk = 4096
 
-func (p *pairs) add(h http.Header) []string {
+// add returns the pairs of h, and reports whether a key of h has no
+// values, which pairs cannot show. It reads h once: a header that does not
+// fit in the chunk moves, with what was written of it, to a new one.
+func (p *pairs) add(h http.Header) (kv []string, noValues bool) {
 	start := len(p.all)
 	for k, vs := range h {
+		noValues = noValues || len(vs) == 0
 		for _, v := range vs {
+			if len(p.all)+2 > cap(p.all) {
+				done := p.all[start:]
+				p.all = append(make([]string, 0, max(pairsChunk, 4*len(done))), done...)
+				start = 0
+			}
 			p.all = append(p.all, k, v)
 		}
 	}
-	return p.all[start:len(p.all):len(p.all)]
+	return p.all[start:len(p.all):len(p.all)], noValues
 }

@@ -21,7 +21,7 @@ func TestIndexCollision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ha, hb := xxh3.HashString(ix.entries[0].canon), xxh3.HashString(ix.entries[1].canon)
+	ha, hb := xxh3.HashString(ix.entries[0].canon()), xxh3.HashString(ix.entries[1].canon())
 	// Force the collision: both entries go in one group under a's hash,
 	// b's first.
 	ix.list = append(ix.list, group{first: 1, more: []int32{0}})

@@ -76,7 +76,7 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 	err := &NoMatchError{Request: req.Method + " " + rd.url(req.URL.String())}
 	canon := canonical(nil, ix.matchers, req, body)
 	if e := ix.usedMatch(canon); e != nil {
-		err.Used, err.Position = true, e.n+1
+		err.Used, err.Position = true, int(e.n)+1
 		return err
 	}
 	incoming := make([]match.Feature, len(ix.matchers))
@@ -85,7 +85,7 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 	}
 	best, bestScore := -1, 0
 	for i := range ix.entries {
-		score := distance(values(ix.entries[i].canon), incoming)
+		score := distance(values(ix.entries[i].canon()), incoming)
 		if best < 0 || score < bestScore {
 			best, bestScore = i, score
 		}
@@ -94,11 +94,11 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 		return err
 	}
 	e := &ix.entries[best]
-	err.Position = e.n + 1
+	err.Position = int(e.n) + 1
 	err.Closest = e.in.Request.Method + " " + rd.url(e.in.Request.URL)
 	rec, inc := map[string]string{}, map[string]string{}
 	seen := map[string]bool{}
-	for i, v := range values(e.canon) {
+	for i, v := range values(e.canon()) {
 		if i >= len(incoming) || incoming[i].Value == v {
 			continue
 		}
@@ -118,7 +118,7 @@ func (ix *index) noMatch(req *http.Request, body []byte, rd *redactor) *NoMatchE
 		return err
 	}
 	err.Diff = cmp.Diff(rec, inc)
-	ix.suggest(err, e, values(e.canon), incoming, req, body, rd)
+	ix.suggest(err, e, values(e.canon()), incoming, req, body, rd)
 	return err
 }
 

@@ -89,7 +89,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.out = New()
 	r.clock = newTimeline(replayFrom, r.recording)
 	if replayFrom != nil {
-		ins := replayFrom.Interactions()
+		ins := replayFrom.shared()
 		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
 		if err != nil {
 			return nil, fmt.Errorf("cassette: %w", err)

@@ -11,7 +11,7 @@ func (r *Recorder) UnusedPositions() []int {
 	}
 	var out []int
 	for _, e := range r.index.unused() {
-		out = append(out, e.n+1)
+		out = append(out, int(e.n)+1)
 	}
 	return out
 }
