@@ -1,7 +1,7 @@
 package govcr
 
 // The benchmarks of this file compare dvd with go-vcr on the real-shaped
-// suite of internal/corpus (869 cassettes, about 35,000 interactions), the
+// suite of internal/corpus (869 cassettes, 37,571 interactions), the
 // same traffic written by each library's own code: go-vcr's YAML through
 // its Cassette.Save, dvd's JSON, plain and compressed, through
 // cassette.Save. Run them with
@@ -9,12 +9,12 @@ package govcr
 //	cd bench/govcr && go test -run '^$' -bench Corpus -benchmem -count 3
 //
 // DVD_BENCH_CORPUS=n takes only the first n cassettes of the suite. Where
-// it is not set, CI (the CI environment variable, as dvdtest reads it)
-// takes the first 100, and the race detector the first 20: the whole suite
-// takes go-vcr about 20 s to replay and 5 s to load, and writing it about
-// 10 s, more than a check that every benchmark and the test still run
-// needs. The test and the benchmarks then cover every request of those
-// cassettes.
+// it is not set, CI (the CI environment variable, as dvdtest reads it) and
+// -short take the first 100, and the race detector the first 20: the whole
+// suite (37,571 interactions) takes go-vcr about 20 s of CPU to replay and
+// 5 s to load, and writing it about 10 s, more than a check that every
+// benchmark and the test still run needs. The test and the benchmarks then
+// cover every request of those cassettes.
 
 import (
 	"bytes"
@@ -73,14 +73,15 @@ var corpusOnce = sync.OnceValues(writeCorpus)
 const ciCorpus, raceCorpus = 100, 20
 
 // corpusSize returns how many cassettes of the suite to use: all of them
-// unless DVD_BENCH_CORPUS says fewer, or CI or the race detector is on.
+// unless DVD_BENCH_CORPUS says fewer, or CI, -short or the race detector
+// is on.
 func corpusSize() (int, error) {
 	s := os.Getenv("DVD_BENCH_CORPUS")
 	if s == "" {
 		switch {
 		case raceEnabled:
 			return raceCorpus, nil
-		case inCI():
+		case inCI(), testing.Short():
 			return ciCorpus, nil
 		}
 		return corpus.Suite, nil
