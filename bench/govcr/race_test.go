@@ -1,0 +1,5 @@
+//go:build race
+
+package govcr
+
+const raceEnabled = true
