@@ -282,7 +282,11 @@ func readBody(req *http.Request) ([]byte, error) {
 	defer req.Body.Close()
 	var buf bytes.Buffer
 	if req.ContentLength > 0 {
-		buf.Grow(int(min(req.ContentLength, 16<<20))) // a wrong length must not cost more
+		// ReadFrom wants bytes.MinRead free before each read, the one
+		// that finds the end too: without them a body of the announced
+		// length would be copied into a buffer twice its size. A wrong
+		// length must not cost more than 16 MiB up front.
+		buf.Grow(int(min(req.ContentLength, 16<<20)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(req.Body); err != nil {
 		return nil, err
