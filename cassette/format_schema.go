@@ -649,13 +649,18 @@ func (b *bodyField[T]) finish(p *parser, v *T) error {
 	p.spacing = spacingRead{}
 	switch {
 	case r.first == "":
+		if r.held {
+			*b.at(v) = p.keepBytes(*b.at(v))
+		}
 		return nil
 	case !r.json:
 		return p.errorAt(r.at, fmt.Errorf(`%q goes only with "body_json": it says how a JSON body was spaced`, r.first))
 	case r.prefix != "" && r.indent == "":
 		return p.errorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, "body_json_prefix", "body_json_indent"))
 	}
-	*b.at(v) = r.jsonSpacing.apply(*b.at(v))
+	value := *b.at(v)
+	out := appendSpaced(p.tail(spacedLen(value, r.jsonSpacing)), value, r.jsonSpacing)
+	*b.at(v) = p.slab.keep(out)
 	return nil
 }
 
@@ -664,6 +669,7 @@ func (b *bodyField[T]) finish(p *parser, v *T) error {
 type spacingRead struct {
 	jsonSpacing
 	json  bool   // the body was read from "body_json"
+	held  bool   // the body is in parser.held, to be kept
 	first string // the first spacing member read, for errors
 	at    int    // the offset of its value
 }
