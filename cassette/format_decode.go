@@ -33,6 +33,8 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // unmarshalJSON reads the uncompressed JSON of a cassette file.
 func unmarshalJSON(data []byte) (*file, error) {
 	p := parser{data: data}
+	p.borrow()
+	defer p.giveBack()
 	p.ws()
 	f := &file{}
 	err := fileFormat.read(&p, f)
@@ -386,6 +388,16 @@ var plain = func() (t [256]bool) {
 // otherwise p.scratch, valid until the next string is read. Invalid UTF-8
 // becomes U+FFFD, as in encoding/json.
 func (p *parser) stringBytes() ([]byte, error) {
+	b, escaped, err := p.stringTo(p.scratch[:0])
+	if escaped {
+		p.scratch = b[:0]
+	}
+	return b, err
+}
+
+// stringTo is stringBytes, unescaping into dst, to which it appends; it
+// reports whether it did.
+func (p *parser) stringTo(dst []byte) (b []byte, escaped bool, err error) {
 	data := p.data
 	start := p.i + 1
 	for i := start; i < len(data); {
@@ -397,30 +409,36 @@ func (p *parser) stringBytes() ([]byte, error) {
 		switch {
 		case c == '"':
 			p.i = i + 1
-			return data[start:i], nil
+			return data[start:i], false, nil
 		case c == '\\':
-			return p.unescape(start, i)
+			b, err := p.unescape(start, i, dst)
+			return b, true, err
 		case c < 0x20:
 			p.i = i
-			return nil, p.syntax("invalid %s in string literal", char(c))
+			return nil, false, p.syntax("invalid %s in string literal", char(c))
 		default:
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size == 1 {
-				return p.unescape(start, i)
+				b, err := p.unescape(start, i, dst)
+				return b, true, err
 			}
 			i += size
 		}
 	}
-	return nil, p.truncated()
+	return nil, false, p.truncated()
 }
 
 // unescape reads the rest of a string from data[i:], data[start:i] being
-// plain.
-func (p *parser) unescape(start, i int) ([]byte, error) {
+// plain, appending it unescaped to buf.
+func (p *parser) unescape(start, i int, buf []byte) ([]byte, error) {
 	data := p.data
-	buf := append(p.scratch[:0], data[start:i]...)
-	defer func() { p.scratch = buf[:0] }()
+	buf = append(buf, data[start:i]...)
 	for i < len(data) {
+		if j := plainRun(data, i); j > i {
+			buf = append(buf, data[i:j]...)
+			i = j
+			continue
+		}
 		c := data[i]
 		switch {
 		case c == '"':
@@ -912,12 +930,21 @@ func (p *parser) body(form int) ([]byte, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return nil, p.kindError("string")
 	}
+	if form == bodyText {
+		// Unescaped into the slab, where it takes no more room than in
+		// the file, unless it holds bytes that are not UTF-8.
+		b, escaped, err := p.stringTo(p.tail(quotedEnd(p.data, p.i) - p.i))
+		switch {
+		case err != nil:
+			return nil, err
+		case escaped:
+			return p.slab.keep(b), nil
+		}
+		return p.keepBytes(b), nil
+	}
 	b, err := p.stringBytes()
 	if err != nil {
 		return nil, err
-	}
-	if form == bodyText {
-		return p.keepBytes(b), nil
 	}
 	n := base64.StdEncoding.DecodedLen(len(b))
 	out := p.tail(n)[:n]

@@ -3,6 +3,7 @@ package cassette
 import (
 	"encoding/binary"
 	"math/bits"
+	"sync"
 	"unsafe"
 )
 
@@ -93,7 +94,7 @@ const (
 // (c ≤ 0x80); equal marks those that are c. Bytes after the first marked
 // one may be marked wrongly, so only the first counts.
 func below(x uint64, c byte) uint64 { return (x - ones*uint64(c)) &^ x & highs }
-func equal(x uint64, c byte) uint64  { return below(x^(ones*uint64(c)), 1) }
+func equal(x uint64, c byte) uint64 { return below(x^(ones*uint64(c)), 1) }
 
 // stringRun returns the offset of the first byte at or after i that ends
 // a run of string content in JSON: a quote, a backslash or a control
@@ -244,6 +245,9 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 			if j < 0 {
 				return out, false
 			}
+			if cap(out)-len(out) < j-i+8 {
+				out = p.spill(out, j-i+8)
+			}
 			out = append(out, d[i:j]...)
 			i = j
 		case c == '{' || c == '[':
@@ -260,7 +264,7 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 			stack = append(stack, c)
 			if c == '{' {
 				var ok bool
-				if i, out, ok = compactKey(d, i, out); !ok {
+				if i, out, ok = p.compactKey(d, i, out); !ok {
 					return out, false
 				}
 			}
@@ -269,6 +273,9 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 			j := numberEnd(d, i)
 			if j < 0 {
 				return out, false
+			}
+			if cap(out)-len(out) < j-i+8 {
+				out = p.spill(out, j-i+8)
 			}
 			out = append(out, d[i:j]...)
 			i = j
@@ -304,7 +311,7 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 				i++
 				if top == '{' {
 					var ok bool
-					if i, out, ok = compactKey(d, spaceEnd(d, i), out); !ok {
+					if i, out, ok = p.compactKey(d, spaceEnd(d, i), out); !ok {
 						return out, false
 					}
 				} else {
@@ -324,13 +331,16 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 
 // compactKey appends the key at d[i] and its colon to out, and returns
 // the offset of the value after them.
-func compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
+func (p *parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 	if i >= len(d) || d[i] != '"' {
 		return i, out, false
 	}
 	j := stringEndChecked(d, i)
 	if j < 0 {
 		return i, out, false
+	}
+	if cap(out)-len(out) < j-i+8 {
+		out = p.spill(out, j-i+8)
 	}
 	out = append(out, d[i:j]...)
 	j = spaceEnd(d, j)
@@ -445,4 +455,84 @@ func quotedEnd(b []byte, i int) int {
 		}
 		i += 2
 	}
+}
+
+// moreElements guesses how many more elements an array holds, n of which
+// were read since start: as many as the rest of the file has room for,
+// at the size of those, and a few more, so that the slice of a long list
+// grows once or twice and has little room to spare. Before any, it guesses
+// from the size of a small interaction.
+func (p *parser) moreElements(start, n int) int {
+	left := len(p.data) - p.i
+	if n < 16 {
+		return min(left/512+1, 16)
+	}
+	each := float64(p.i-start) / float64(n)
+	return int(float64(left)/each*1.05) + 8
+}
+
+// spill moves the value out, appended to what tail returned, to a new
+// chunk with room for n more bytes, when the one it is in has none.
+func (p *parser) spill(out []byte, n int) []byte {
+	p.slab.kept += len(p.slab.buf)
+	p.slab.buf = nil
+	return append(p.tail(2*(len(out)+n)), out...)
+}
+
+// parserBuffers are what a parser uses while it reads a file and leaves
+// behind: the next file's parser takes them up again, rather than
+// growing its own.
+type parserBuffers struct {
+	intern  map[string]string
+	scratch []byte
+	held    []byte
+	values  []string
+	names   []headerName
+}
+
+var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
+
+// borrow gives p the buffers a parser left behind.
+func (p *parser) borrow() {
+	b := buffers.Get().(*parserBuffers)
+	p.intern, p.scratch, p.held, p.values, p.names = b.intern, b.scratch, b.held, b.values, b.names
+}
+
+// giveBack leaves p's buffers for the next parser, holding nothing of
+// what p read: the strings it interned are in its slab, which they would
+// keep in memory.
+func (p *parser) giveBack() {
+	const most = 1 << 20 // a buffer that grew larger is dropped
+	b := &parserBuffers{intern: p.intern}
+	clear(b.intern)
+	if cap(p.scratch) <= most {
+		b.scratch = p.scratch[:0]
+	}
+	if cap(p.held) <= most {
+		b.held = p.held[:0]
+	}
+	if cap(p.values) <= most/16 {
+		b.values = p.values[:0]
+		clear(b.values[:cap(b.values)])
+	}
+	if cap(p.names) <= most/16 {
+		b.names = p.names[:0]
+		clear(b.names[:cap(b.names)])
+	}
+	buffers.Put(b)
+}
+
+// transient reads a string that the caller parses and does not keep, such
+// as a duration: it is made over the file's bytes, or the parser's
+// scratch, without a copy. (An error that quotes it, through fmt, copies
+// it.)
+func (p *parser) transient() (string, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", p.kindError("string")
+	}
+	b, err := p.stringBytes()
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }

@@ -3,6 +3,7 @@ package cassette
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -407,7 +408,7 @@ var (
 	durationKind = &kind[time.Duration]{
 		write: func(w *writer, d time.Duration) { w.str(d.String()) },
 		read: func(p *parser) (time.Duration, error) {
-			s, err := p.str(false)
+			s, err := p.transient()
 			if err != nil {
 				return 0, err
 			}
@@ -820,12 +821,11 @@ func (l *listField[T, E]) read(p *parser, v *T, _ int) error {
 		return named(l.name[0], err)
 	}
 	s := []E{}
-	if more {
-		// Room for as many elements as a file of small ones holds, so
-		// that the slice seldom grows.
-		s = make([]E, 0, len(p.data)/512+1)
-	}
+	start := p.i
 	for more {
+		if len(s) == cap(s) {
+			s = slices.Grow(s, p.moreElements(start, len(s)))
+		}
 		s = append(s, *new(E))
 		e := &s[len(s)-1]
 		if err := l.o.read(p, e); err != nil {
