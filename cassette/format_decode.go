@@ -195,18 +195,19 @@ func char(c byte) string {
 // read past by what comes before, the start of an object or array (open),
 // a colon or a comma (more), or at the top of the document the caller.
 type parser struct {
-	data    []byte
-	i       int
-	depth   int               // of the objects and arrays open at i
-	intern  map[string]string // the strings that repeat: header names and values, methods, statuses
-	recent  [64]string        // a cache of intern
-	scratch []byte            // strings with escapes, unescaped
-	values  []string          // the values of the header being read
-	names   []headerName      // the names of the header being read
-	spacing spacingRead       // of the JSON body of the request or response being read
-	slab    slab              // what bodies and strings are decoded into
-	held    []byte            // a JSON body that is spaced again once its object is read
-	strs    []string          // a chunk of header values to hand out, as slab does bytes
+	data      []byte
+	i         int
+	depth     int               // of the objects and arrays open at i
+	intern    map[string]string // the strings that repeat: header names and values, methods, statuses
+	recent    [64]string        // a cache of intern
+	scratch   []byte            // strings with escapes, unescaped
+	values    []string          // the values of the header being read
+	names     []headerName      // the names of the header being read
+	spacing   spacingRead       // of the JSON body of the request or response being read
+	slab      slab              // what bodies and strings are decoded into
+	held      []byte            // a JSON body that is spaced again once its object is read
+	strs      []string          // a chunk of header values to hand out, as slab does bytes
+	responses []Response        // a chunk of responses to hand out
 
 	tlsRefs   []namedTLS           // the TLS states the responses name
 	tlsStates map[string]*TLSState // the file's TLS states, by name

@@ -26,14 +26,18 @@ func BenchmarkUnmarshalMillion(b *testing.B) {
 	var live float64
 	for b.Loop() {
 		var before, after runtime.MemStats
+		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		b.StartTimer()
 		c, err := cassette.Unmarshal(raw)
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&after)
+		b.StartTimer()
 		live = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(raw))
 		runtime.KeepAlive(c)
 	}

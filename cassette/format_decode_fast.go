@@ -536,3 +536,18 @@ func (p *parser) transient() (string, error) {
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
+
+// newValue returns a new C for an optional member. Responses, one an
+// interaction, come from a chunk that many share, as bodies do from the
+// slab.
+func newValue[C any](p *parser) *C {
+	var c *C
+	if _, ok := any(c).(*Response); ok {
+		if len(p.responses) == cap(p.responses) {
+			p.responses = make([]Response, 0, min(max(2*cap(p.responses), 8), 256))
+		}
+		p.responses = p.responses[:len(p.responses)+1]
+		return any(&p.responses[len(p.responses)-1]).(*C)
+	}
+	return new(C)
+}

@@ -770,7 +770,7 @@ func (o *optionalField[T, C]) write(w *writer, v *T, _ int) error {
 	return named(o.name[0], o.o.write(w, *o.at(v)))
 }
 func (o *optionalField[T, C]) read(p *parser, v *T, _ int) error {
-	c := new(C)
+	c := newValue[C](p)
 	*o.at(v) = c
 	return named(o.name[0], o.o.read(p, c))
 }
