@@ -52,9 +52,6 @@ func (p *parser) tail(n int) []byte {
 	return s.buf[len(s.buf):len(s.buf):cap(s.buf)]
 }
 
-// free returns the room left in the current chunk.
-func (s *slab) free() int { return cap(s.buf) - len(s.buf) }
-
 // keep takes the value out, which was appended to what tail returned, out
 // of the free part of the chunk, and returns it capped.
 func (s *slab) keep(out []byte) []byte {
@@ -67,7 +64,7 @@ func (s *slab) keep(out []byte) []byte {
 	return out[:len(out):len(out)]
 }
 
-// bytes returns a copy of b in the slab.
+// keepBytes returns a copy of b in the slab.
 func (p *parser) keepBytes(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
