@@ -19,6 +19,9 @@ import (
 // chunk once it is handed out: a body's owner may change its own bytes,
 // and only those.
 //
+// Nothing decoded points into the file's bytes themselves: Unmarshal's
+// caller may use them again once it returns.
+//
 // A chunk stays in memory while anything decoded into it does: in a
 // loaded cassette, that is as long as the cassette.
 type slab struct {

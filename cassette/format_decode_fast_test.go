@@ -2,6 +2,8 @@ package cassette
 
 import (
 	"bytes"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -79,5 +81,30 @@ func TestSlab(t *testing.T) {
 	}
 	if s := p.keepString([]byte("ghi")); s != "ghi" || string(a) != "abc" {
 		t.Fatalf("keepString = %q, a = %q", s, a)
+	}
+}
+
+// TestReadKeepsNothingOfTheFile checks that what the reader returns holds
+// no part of the bytes it read: the caller of Unmarshal may write over
+// them once it returns.
+func TestReadKeepsNothingOfTheFile(t *testing.T) {
+	golden, err := os.ReadFile("testdata/golden.dvd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Clone(golden)
+	got, err := unmarshalJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] = 'X'
+	}
+	want, err := unmarshalJSON(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("writing over the file's bytes changed what was read from them")
 	}
 }
