@@ -33,6 +33,8 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // unmarshalJSON reads the uncompressed JSON of a cassette file.
 func unmarshalJSON(data []byte) (*file, error) {
 	p := parser{data: data}
+	p.borrow()
+	defer p.giveBack()
 	p.ws()
 	f := &file{}
 	err := fileFormat.read(&p, f)
@@ -193,15 +195,19 @@ func char(c byte) string {
 // read past by what comes before, the start of an object or array (open),
 // a colon or a comma (more), or at the top of the document the caller.
 type parser struct {
-	data    []byte
-	i       int
-	depth   int               // of the objects and arrays open at i
-	intern  map[string]string // the strings that repeat: header names and values, methods, statuses
-	recent  [64]string        // a cache of intern
-	scratch []byte            // strings with escapes, unescaped
-	values  []string          // the values of the header being read
-	names   []headerName      // the names of the header being read
-	spacing spacingRead       // of the JSON body of the request or response being read
+	data      []byte
+	i         int
+	depth     int               // of the objects and arrays open at i
+	intern    map[string]string // the strings that repeat: header names and values, methods, statuses
+	recent    [64]string        // a cache of intern
+	scratch   []byte            // strings with escapes, unescaped
+	values    []string          // the values of the header being read
+	names     []headerName      // the names of the header being read
+	spacing   spacingRead       // of the JSON body of the request or response being read
+	slab      slab              // what bodies and strings are decoded into
+	held      []byte            // a JSON body that is spaced again once its object is read
+	strs      []string          // a chunk of header values to hand out, as slab does bytes
+	responses []Response        // a chunk of responses to hand out
 
 	tlsRefs   []namedTLS           // the TLS states the responses name
 	tlsStates map[string]*TLSState // the file's TLS states, by name
@@ -383,39 +389,57 @@ var plain = func() (t [256]bool) {
 // otherwise p.scratch, valid until the next string is read. Invalid UTF-8
 // becomes U+FFFD, as in encoding/json.
 func (p *parser) stringBytes() ([]byte, error) {
+	b, escaped, err := p.stringTo(p.scratch[:0])
+	if escaped {
+		p.scratch = b[:0]
+	}
+	return b, err
+}
+
+// stringTo is stringBytes, unescaping into dst, to which it appends; it
+// reports whether it did.
+func (p *parser) stringTo(dst []byte) (b []byte, escaped bool, err error) {
 	data := p.data
 	start := p.i + 1
 	for i := start; i < len(data); {
+		i = plainRun(data, i)
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		switch {
-		case plain[c]:
-			i++
 		case c == '"':
 			p.i = i + 1
-			return data[start:i], nil
+			return data[start:i], false, nil
 		case c == '\\':
-			return p.unescape(start, i)
+			b, err := p.unescape(start, i, dst)
+			return b, true, err
 		case c < 0x20:
 			p.i = i
-			return nil, p.syntax("invalid %s in string literal", char(c))
+			return nil, false, p.syntax("invalid %s in string literal", char(c))
 		default:
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size == 1 {
-				return p.unescape(start, i)
+				b, err := p.unescape(start, i, dst)
+				return b, true, err
 			}
 			i += size
 		}
 	}
-	return nil, p.truncated()
+	return nil, false, p.truncated()
 }
 
 // unescape reads the rest of a string from data[i:], data[start:i] being
-// plain.
-func (p *parser) unescape(start, i int) ([]byte, error) {
+// plain, appending it unescaped to buf.
+func (p *parser) unescape(start, i int, buf []byte) ([]byte, error) {
 	data := p.data
-	buf := append(p.scratch[:0], data[start:i]...)
-	defer func() { p.scratch = buf[:0] }()
+	buf = append(buf, data[start:i]...)
 	for i < len(data) {
+		if j := plainRun(data, i); j > i {
+			buf = append(buf, data[i:j]...)
+			i = j
+			continue
+		}
 		c := data[i]
 		switch {
 		case c == '"':
@@ -518,12 +542,12 @@ func (p *parser) str(shared bool) (string, error) {
 	if shared {
 		return p.share(b), nil
 	}
-	return string(b), nil
+	return p.keepString(b), nil
 }
 
 func (p *parser) share(b []byte) string {
 	if len(b) > 64 || len(b) == 0 {
-		return string(b)
+		return p.keepString(b)
 	}
 	// The strings that repeat most, header names and common values, are
 	// found in recent, indexed by their length and ends, before the map.
@@ -533,7 +557,7 @@ func (p *parser) share(b []byte) string {
 	}
 	s, ok := p.intern[string(b)]
 	if !ok {
-		s = string(b)
+		s = p.keepString(b)
 		if p.intern == nil {
 			p.intern = make(map[string]string, 64)
 		}
@@ -705,6 +729,9 @@ func (p *parser) digits() {
 func (p *parser) skipString() error {
 	data := p.data
 	for i := p.i + 1; i < len(data); {
+		if i = stringRun(data, i); i >= len(data) {
+			break
+		}
 		c := data[i]
 		switch {
 		case c == '"':
@@ -869,8 +896,7 @@ func (p *parser) header() (http.Header, error) {
 			return nil, err
 		}
 	}
-	values := make([]string, len(p.values))
-	copy(values, p.values)
+	values := p.keepStrings(p.values)
 	h := make(http.Header, len(p.names))
 	from := 0
 	for _, n := range p.names {
@@ -900,27 +926,83 @@ func (p *parser) repeatedName() error {
 func (p *parser) body(form int) ([]byte, error) {
 	start := p.i
 	if form == bodyJSON {
-		if err := p.skip(); err != nil {
-			return nil, err
-		}
-		return compact(p.data[start:p.i]), nil
+		return p.jsonBody()
 	}
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return nil, p.kindError("string")
+	}
+	if form == bodyText {
+		// Unescaped into the slab, where it takes no more room than in
+		// the file, unless it holds bytes that are not UTF-8.
+		b, escaped, err := p.stringTo(p.tail(quotedEnd(p.data, p.i) - p.i))
+		switch {
+		case err != nil:
+			return nil, err
+		case escaped:
+			return p.slab.keep(b), nil
+		}
+		return p.keepBytes(b), nil
 	}
 	b, err := p.stringBytes()
 	if err != nil {
 		return nil, err
 	}
-	if form == bodyText {
-		return bytes.Clone(b), nil
-	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
-	n, err := base64.StdEncoding.Decode(out, b)
+	n := base64.StdEncoding.DecodedLen(len(b))
+	out := p.tail(n)[:n]
+	n, err = base64.StdEncoding.Decode(out, b)
 	if err != nil {
 		return nil, p.errorAt(start, err)
 	}
-	return out[:n], nil
+	return p.slab.keep(out[:n]), nil
+}
+
+// jsonBody reads a JSON body, compacted. One that the members after it
+// say how to space is held in p.held until its object is read (see
+// bodyField.finish), so that only the spaced body takes room in the slab.
+func (p *parser) jsonBody() ([]byte, error) {
+	start := p.i
+	out, ok := p.compactValue(p.tail(min(len(p.data)-p.i, 2048)))
+	if !ok {
+		// Not read: skip says why, if anything is wrong.
+		p.i = start
+		if err := p.skip(); err != nil {
+			return nil, err
+		}
+		out = compact(p.data[start:p.i])
+	}
+	if p.spacedNext() {
+		p.held = append(p.held[:0], out...)
+		p.spacing.held = true
+		return p.held, nil
+	}
+	return p.slab.keep(out), nil
+}
+
+// spacedNext reports whether the member after the one just read is one
+// that says how a JSON body was spaced, as it is in a file Marshal wrote.
+func (p *parser) spacedNext() bool {
+	d := p.data
+	i := spaceEnd(d, p.i)
+	if i >= len(d) || d[i] != ',' {
+		return false
+	}
+	i = spaceEnd(d, i+1)
+	return bytes.HasPrefix(d[i:], []byte(`"body_json_`))
+}
+
+// keepStrings returns a copy of values, capped, in a chunk that the values
+// of many headers share.
+func (p *parser) keepStrings(values []string) []string {
+	n := len(values)
+	if n == 0 {
+		return []string{} // names without values read as empty, not nil
+	}
+	if cap(p.strs)-len(p.strs) < n {
+		p.strs = make([]string, 0, max(n, 256))
+	}
+	k := append(p.strs, values...)
+	p.strs = k
+	return k[len(k)-n : len(k) : len(k)]
 }
 
 // compact returns a copy of the JSON b without its spacing.

@@ -3,6 +3,7 @@ package cassette
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -428,7 +429,7 @@ var (
 	durationKind = &kind[time.Duration]{
 		write: func(w *writer, d time.Duration) { w.str(d.String()) },
 		read: func(p *parser) (time.Duration, error) {
-			s, err := p.str(false)
+			s, err := p.transient()
 			if err != nil {
 				return 0, err
 			}
@@ -670,13 +671,18 @@ func (b *bodyField[T]) finish(p *parser, v *T) error {
 	p.spacing = spacingRead{}
 	switch {
 	case r.first == "":
+		if r.held {
+			*b.at(v) = p.keepBytes(*b.at(v))
+		}
 		return nil
 	case !r.json:
 		return p.errorAt(r.at, fmt.Errorf(`%q goes only with "body_json": it says how a JSON body was spaced`, r.first))
 	case r.prefix != "" && r.indent == "":
 		return p.errorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, "body_json_prefix", "body_json_indent"))
 	}
-	*b.at(v) = r.jsonSpacing.apply(*b.at(v))
+	value := *b.at(v)
+	out := appendSpaced(p.tail(spacedLen(value, r.jsonSpacing)), value, r.jsonSpacing)
+	*b.at(v) = p.slab.keep(out)
 	return nil
 }
 
@@ -685,6 +691,7 @@ func (b *bodyField[T]) finish(p *parser, v *T) error {
 type spacingRead struct {
 	jsonSpacing
 	json  bool   // the body was read from "body_json"
+	held  bool   // the body is in parser.held, to be kept
 	first string // the first spacing member read, for errors
 	at    int    // the offset of its value
 }
@@ -784,7 +791,7 @@ func (o *optionalField[T, C]) write(w *writer, v *T, _ int) error {
 	return named(o.name[0], o.o.write(w, *o.at(v)))
 }
 func (o *optionalField[T, C]) read(p *parser, v *T, _ int) error {
-	c := new(C)
+	c := newValue[C](p)
 	*o.at(v) = c
 	return named(o.name[0], o.o.read(p, c))
 }
@@ -835,12 +842,11 @@ func (l *listField[T, E]) read(p *parser, v *T, _ int) error {
 		return named(l.name[0], err)
 	}
 	s := []E{}
-	if more {
-		// Room for as many elements as a file of small ones holds, so
-		// that the slice seldom grows.
-		s = make([]E, 0, len(p.data)/512+1)
-	}
+	start := p.i
 	for more {
+		if len(s) == cap(s) {
+			s = slices.Grow(s, p.moreElements(start, len(s)))
+		}
 		s = append(s, *new(E))
 		e := &s[len(s)-1]
 		if err := l.o.read(p, e); err != nil {

@@ -1,0 +1,553 @@
+package cassette
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"sync"
+	"unsafe"
+)
+
+// What makes reading a file fast: the bodies and strings of a file are
+// decoded once, into a few large chunks of memory (a slab), not one
+// allocation each, and replay hands them out as they are; JSON bodies are
+// checked and compacted in one pass over the bytes of the file.
+
+// A slab hands out the memory that the bodies and strings of one file are
+// decoded into. Each is a part of a chunk, capped so that appending to
+// one never writes over the next; strings are made over their bytes with
+// unsafe.String, which is sound because nothing writes to a part of a
+// chunk once it is handed out: a body's owner may change its own bytes,
+// and only those.
+//
+// Nothing decoded points into the file's bytes themselves: Unmarshal's
+// caller may use them again once it returns.
+//
+// A chunk stays in memory while anything decoded into it does: in a
+// loaded cassette, that is as long as the cassette.
+type slab struct {
+	buf  []byte // the current chunk: handed out up to len, free up to cap
+	kept int    // bytes handed out from earlier chunks
+}
+
+const (
+	slabMin = 4 << 10
+	slabMax = 1 << 20
+)
+
+// tail returns the free part of the current chunk, as an empty slice to
+// append a value to, with room for at least n bytes. A value appended
+// past the room moves to memory of its own, which keep detects.
+//
+// A new chunk is sized for what the rest of the file will put in the slab,
+// guessed from how much of what was read so far went in: most of a file
+// Marshal wrote is bodies and URLs, the rest indentation and keys.
+func (p *parser) tail(n int) []byte {
+	s := &p.slab
+	if cap(s.buf)-len(s.buf) < max(n, 1) {
+		s.kept += len(s.buf)
+		left := len(p.data) - p.i
+		guess := left
+		if p.i > 0 {
+			guess = int(float64(left)*float64(s.kept)/float64(p.i)*1.1) + slabMin
+		}
+		s.buf = make([]byte, 0, max(n, min(guess, left+64, slabMax)))
+	}
+	return s.buf[len(s.buf):len(s.buf):cap(s.buf)]
+}
+
+// keep takes the value out, which was appended to what tail returned, out
+// of the free part of the chunk, and returns it capped.
+func (s *slab) keep(out []byte) []byte {
+	if len(out) == 0 {
+		return out[:0:0]
+	}
+	if free := s.buf[len(s.buf):cap(s.buf)]; cap(free) > 0 && unsafe.SliceData(free) == unsafe.SliceData(out) {
+		s.buf = s.buf[:len(s.buf)+len(out)]
+	}
+	return out[:len(out):len(out)]
+}
+
+// keepBytes returns a copy of b in the slab.
+func (p *parser) keepBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return p.slab.keep(append(p.tail(len(b)), b...))
+}
+
+// keepString returns a string holding b, made in the slab.
+func (p *parser) keepString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	k := p.keepBytes(b)
+	return unsafe.String(unsafe.SliceData(k), len(k))
+}
+
+// SWAR: eight bytes of the file at a time, as one uint64.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// below marks, in the high bit of each byte, the bytes of x less than c
+// (c ≤ 0x80); equal marks those that are c. Bytes after the first marked
+// one may be marked wrongly, so only the first counts.
+func below(x uint64, c byte) uint64 { return (x - ones*uint64(c)) &^ x & highs }
+func equal(x uint64, c byte) uint64 { return below(x^(ones*uint64(c)), 1) }
+
+// stringRun returns the offset of the first byte at or after i that ends
+// a run of string content in JSON: a quote, a backslash or a control
+// character.
+func stringRun(d []byte, i int) int {
+	for ; i+8 <= len(d); i += 8 {
+		x := binary.LittleEndian.Uint64(d[i:])
+		if m := equal(x, '"') | equal(x, '\\') | below(x, 0x20); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(d); i++ {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
+// plainRun is stringRun that stops at bytes past ASCII too: what it reads
+// past is plain (see plain).
+func plainRun(d []byte, i int) int {
+	for ; i+8 <= len(d); i += 8 {
+		x := binary.LittleEndian.Uint64(d[i:])
+		if m := equal(x, '"') | equal(x, '\\') | below(x, 0x20) | x&highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(d) && plain[d[i]] {
+		i++
+	}
+	return i
+}
+
+// stringEndChecked returns the offset just past the string whose opening
+// quote is at d[i], or -1 if it is not one skipString accepts.
+func stringEndChecked(d []byte, i int) int {
+	i++
+	for {
+		i = stringRun(d, i)
+		if i >= len(d) {
+			return -1
+		}
+		switch d[i] {
+		case '"':
+			return i + 1
+		case '\\':
+			if i+1 >= len(d) {
+				return -1
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if _, bad := hex4(d, i+2); bad >= 0 {
+					return -1
+				}
+				i += 6
+			default:
+				return -1
+			}
+		default: // a control character
+			return -1
+		}
+	}
+}
+
+// spaceEnd returns the offset of the first byte at or after i that is not
+// JSON spacing.
+func spaceEnd(d []byte, i int) int {
+	for i < len(d) {
+		switch d[i] {
+		case ' ':
+			if i+8 > len(d) {
+				i++
+				continue
+			}
+			if x := binary.LittleEndian.Uint64(d[i:]) ^ eightSpaces; x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+			} else {
+				i += 8
+			}
+		case '\n', '\t', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// numberEnd returns the offset just past the number that starts at d[i],
+// or -1 if it is not one number accepts.
+func numberEnd(d []byte, i int) int {
+	if d[i] == '-' {
+		i++
+	}
+	digits := func(i int) int {
+		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && '1' <= d[i] && d[i] <= '9':
+		i = digits(i)
+	default:
+		return -1
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			return -1
+		}
+		i = digits(i)
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			return -1
+		}
+		i = digits(i)
+	}
+	return i
+}
+
+// compactValue reads the JSON value at p.i as skip does, appending it to
+// out without its spacing, in the one pass. It reports false for anything
+// skip would not accept, leaving p.i as it was: the caller then reads the
+// value again with skip, for its error.
+func (p *parser) compactValue(out []byte) ([]byte, bool) {
+	d, i := p.data, p.i
+	var inline [64]byte
+	stack := inline[:0] // the '{' and '[' of the objects and arrays the value is in
+	for {
+		// A value.
+		if i >= len(d) {
+			return out, false
+		}
+		switch c := d[i]; {
+		case c == '"':
+			j := stringEndChecked(d, i)
+			if j < 0 {
+				return out, false
+			}
+			if cap(out)-len(out) < j-i+8 {
+				out = p.spill(out, j-i+8)
+			}
+			out = append(out, d[i:j]...)
+			i = j
+		case c == '{' || c == '[':
+			if p.depth+len(stack) == maxDepth {
+				return out, false
+			}
+			i = spaceEnd(d, i+1)
+			if i < len(d) && d[i] == c+2 {
+				out = append(out, c, c+2)
+				i++
+				break
+			}
+			out = append(out, c)
+			stack = append(stack, c)
+			if c == '{' {
+				var ok bool
+				if i, out, ok = p.compactKey(d, i, out); !ok {
+					return out, false
+				}
+			}
+			continue
+		case c == '-' || '0' <= c && c <= '9':
+			j := numberEnd(d, i)
+			if j < 0 {
+				return out, false
+			}
+			if cap(out)-len(out) < j-i+8 {
+				out = p.spill(out, j-i+8)
+			}
+			out = append(out, d[i:j]...)
+			i = j
+		case c == 't' || c == 'f' || c == 'n':
+			word := "null"
+			if c == 't' {
+				word = "true"
+			} else if c == 'f' {
+				word = "false"
+			}
+			if len(d)-i < len(word) || string(d[i:i+len(word)]) != word {
+				return out, false
+			}
+			out = append(out, word...)
+			i += len(word)
+		default:
+			return out, false
+		}
+		// What follows a value: another, or the end of what holds it.
+	after:
+		for {
+			if len(stack) == 0 {
+				p.i = i
+				return out, true
+			}
+			top := stack[len(stack)-1]
+			i = spaceEnd(d, i)
+			switch {
+			case i >= len(d):
+				return out, false
+			case d[i] == ',':
+				out = append(out, ',')
+				i++
+				if top == '{' {
+					var ok bool
+					if i, out, ok = p.compactKey(d, spaceEnd(d, i), out); !ok {
+						return out, false
+					}
+				} else {
+					i = spaceEnd(d, i)
+				}
+				break after
+			case d[i] == top+2:
+				out = append(out, top+2)
+				i++
+				stack = stack[:len(stack)-1]
+			default:
+				return out, false
+			}
+		}
+	}
+}
+
+// compactKey appends the key at d[i] and its colon to out, and returns
+// the offset of the value after them.
+func (p *parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
+	if i >= len(d) || d[i] != '"' {
+		return i, out, false
+	}
+	j := stringEndChecked(d, i)
+	if j < 0 {
+		return i, out, false
+	}
+	if cap(out)-len(out) < j-i+8 {
+		out = p.spill(out, j-i+8)
+	}
+	out = append(out, d[i:j]...)
+	j = spaceEnd(d, j)
+	if j >= len(d) || d[j] != ':' {
+		return i, out, false
+	}
+	out = append(out, ':')
+	return spaceEnd(d, j+1), out, true
+}
+
+// appendSpaced appends the compact JSON value to dst spaced as s says: the
+// bytes jsonSpacing.apply returns, built in one pass with the lines of
+// each depth written at once.
+func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
+	dst = append(dst, s.leading...)
+	if s.indent == "" {
+		dst = append(dst, value...)
+		return append(dst, s.trailing...)
+	}
+	// line holds a newline, the prefix and enough indents for the depth.
+	var inline [128]byte
+	line := append(append(inline[:0], '\n'), s.prefix...)
+	lineAt := func(depth int) []byte {
+		n := 1 + len(s.prefix) + depth*len(s.indent)
+		for len(line) < n {
+			line = append(line, s.indent...)
+		}
+		return line[:n]
+	}
+	depth := 0
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case '"':
+			end := quotedEnd(value, i)
+			dst = append(dst, value[i:end]...)
+			i = end - 1
+		case '{', '[':
+			dst = append(dst, c)
+			if i+1 < len(value) && value[i+1] == c+2 {
+				dst = append(dst, c+2)
+				i++
+				continue
+			}
+			depth++
+			dst = append(dst, lineAt(depth)...)
+		case '}', ']':
+			depth--
+			dst = append(dst, lineAt(depth)...)
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			dst = append(dst, lineAt(depth)...)
+		case ':':
+			dst = append(dst, ':', ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, s.trailing...)
+}
+
+// spacedLen returns the length of appendSpaced's output, for the room to
+// make for it.
+func spacedLen(value []byte, s jsonSpacing) int {
+	n := len(s.leading) + len(value) + len(s.trailing)
+	if s.indent == "" {
+		return n
+	}
+	depth := 0
+	line := func(depth int) int { return 1 + len(s.prefix) + depth*len(s.indent) }
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case '"':
+			i = quotedEnd(value, i) - 1
+		case '{', '[':
+			if i+1 < len(value) && value[i+1] == c+2 {
+				i++
+				continue
+			}
+			depth++
+			n += line(depth)
+		case '}', ']':
+			depth--
+			n += line(depth)
+		case ',':
+			n += line(depth)
+		case ':':
+			n++
+		}
+	}
+	return n
+}
+
+// quotedEnd is stringEnd, eight bytes at a time.
+func quotedEnd(b []byte, i int) int {
+	for i++; ; {
+		for ; i+8 <= len(b); i += 8 {
+			x := binary.LittleEndian.Uint64(b[i:])
+			if m := equal(x, '"') | equal(x, '\\'); m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+		}
+		for i < len(b) && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
+		switch {
+		case i >= len(b):
+			return len(b)
+		case b[i] == '"':
+			return i + 1
+		}
+		i += 2
+	}
+}
+
+// moreElements guesses how many more elements an array holds, n of which
+// were read since start: as many as the rest of the file has room for,
+// at the size of those, and a few more, so that the slice of a long list
+// grows once or twice and has little room to spare. Before any, it guesses
+// from the size of a small interaction.
+func (p *parser) moreElements(start, n int) int {
+	left := len(p.data) - p.i
+	if n < 16 {
+		return min(left/512+1, 16)
+	}
+	each := float64(p.i-start) / float64(n)
+	return int(float64(left)/each*1.05) + 8
+}
+
+// spill moves the value out, appended to what tail returned, to a new
+// chunk with room for n more bytes, when the one it is in has none.
+func (p *parser) spill(out []byte, n int) []byte {
+	p.slab.kept += len(p.slab.buf)
+	p.slab.buf = nil
+	return append(p.tail(2*(len(out)+n)), out...)
+}
+
+// parserBuffers are what a parser uses while it reads a file and leaves
+// behind: the next file's parser takes them up again, rather than
+// growing its own.
+type parserBuffers struct {
+	intern  map[string]string
+	scratch []byte
+	held    []byte
+	values  []string
+	names   []headerName
+}
+
+var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
+
+// borrow gives p the buffers a parser left behind.
+func (p *parser) borrow() {
+	b := buffers.Get().(*parserBuffers)
+	p.intern, p.scratch, p.held, p.values, p.names = b.intern, b.scratch, b.held, b.values, b.names
+}
+
+// giveBack leaves p's buffers for the next parser, holding nothing of
+// what p read: the strings it interned are in its slab, which they would
+// keep in memory.
+func (p *parser) giveBack() {
+	const most = 1 << 20 // a buffer that grew larger is dropped
+	b := &parserBuffers{intern: p.intern}
+	clear(b.intern)
+	if cap(p.scratch) <= most {
+		b.scratch = p.scratch[:0]
+	}
+	if cap(p.held) <= most {
+		b.held = p.held[:0]
+	}
+	if cap(p.values) <= most/16 {
+		b.values = p.values[:0]
+		clear(b.values[:cap(b.values)])
+	}
+	if cap(p.names) <= most/16 {
+		b.names = p.names[:0]
+		clear(b.names[:cap(b.names)])
+	}
+	buffers.Put(b)
+}
+
+// transient reads a string that the caller parses and does not keep, such
+// as a duration: it is made over the file's bytes, or the parser's
+// scratch, without a copy. (An error that quotes it, through fmt, copies
+// it.)
+func (p *parser) transient() (string, error) {
+	if p.i >= len(p.data) || p.data[p.i] != '"' {
+		return "", p.kindError("string")
+	}
+	b, err := p.stringBytes()
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// newValue returns a new C for an optional member. Responses, one an
+// interaction, come from a chunk that many share, as bodies do from the
+// slab.
+func newValue[C any](p *parser) *C {
+	var c *C
+	if _, ok := any(c).(*Response); ok {
+		if len(p.responses) == cap(p.responses) {
+			p.responses = make([]Response, 0, min(max(2*cap(p.responses), 8), 256))
+		}
+		p.responses = p.responses[:len(p.responses)+1]
+		return any(&p.responses[len(p.responses)-1]).(*C)
+	}
+	return new(C)
+}
