@@ -119,11 +119,32 @@ func Unmarshal(data []byte) (*Cassette, error) {
 	return c, nil
 }
 
+// decompressed holds the buffers that compressed cassettes are read into.
+// The parser copies what it keeps out of the JSON, so a buffer serves the
+// next file as soon as one is read: a suite that loads a cassette a test
+// decompresses without allocating and zeroing a buffer each time.
+var decompressed sync.Pool // of *[]byte
+
 func unmarshal(data []byte) (*Cassette, error) {
-	raw, err := codec.Decompress(data)
+	if codec.Detect(data) == codec.None {
+		return fromJSON(data)
+	}
+	buf, _ := decompressed.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer decompressed.Put(buf)
+	raw, err := codec.DecompressInto(*buf, data)
 	if err != nil {
 		return nil, err
 	}
+	if cap(raw) > cap(*buf) {
+		*buf = raw[:0]
+	}
+	return fromJSON(raw)
+}
+
+func fromJSON(raw []byte) (*Cassette, error) {
 	f, err := unmarshalJSON(raw)
 	if err != nil {
 		return nil, err

@@ -114,17 +114,36 @@ func Compress(raw []byte, c Compression) ([]byte, error) {
 // Content larger than 1 GiB is refused, whatever the data claims, and
 // decompressing never allocates much more than the content it returns.
 func Decompress(data []byte) ([]byte, error) {
-	return decompress(data)
+	return decompress(nil, data)
 }
 
-func decompress(data []byte) ([]byte, error) {
+// DecompressInto is Decompress, but writes the content into buf when buf
+// has room for it, so that a caller that reads many files can reuse one
+// buffer and spare the allocation and zeroing of a new one each time.
+// Plain data is returned as it is, not copied. The result shares buf's
+// storage only when it is not data itself.
+func DecompressInto(buf, data []byte) ([]byte, error) {
+	return decompress(buf, data)
+}
+
+func decompress(buf, data []byte) ([]byte, error) {
 	switch Detect(data) {
 	case Zstd:
-		return unzstd(data)
+		return unzstd(buf, data)
 	case Gzip:
-		return gunzip(data)
+		return gunzip(buf, data)
 	}
 	return data, nil
+}
+
+// room returns an empty slice of exactly n bytes' capacity: buf's storage
+// when it is large enough, else new. Its capacity bounds what a decoder
+// writes, so it must not be more than asked.
+func room(buf []byte, n int) []byte {
+	if cap(buf) >= n {
+		return buf[:0:n]
+	}
+	return make([]byte, 0, n)
 }
 
 var errTooLarge = fmt.Errorf("too large: it decompresses to more than the %d MiB a cassette may hold; record fewer or smaller interactions in it", maxSize>>20)
@@ -132,7 +151,7 @@ var errTooLarge = fmt.Errorf("too large: it decompresses to more than the %d MiB
 // unzstd decompresses a zstd stream into a buffer of the size its headers
 // declare, or, when they only bound it, of that bound; a stream whose
 // headers do not tell is first counted by a pass that keeps nothing.
-func unzstd(data []byte) ([]byte, error) {
+func unzstd(buf, data []byte) ([]byte, error) {
 	least, most, ok := zstdContent(data)
 	if least > maxSize {
 		return nil, fmt.Errorf("corrupt zstd data: it claims to hold more than the %d MiB a cassette may hold", maxSize>>20)
@@ -146,7 +165,7 @@ func unzstd(data []byte) ([]byte, error) {
 	}
 	// The block decoder wants a little room past the end, which spares it
 	// a copy of the whole.
-	raw, err := zstdDecoder().DecodeAll(data, make([]byte, 0, most+64))
+	raw, err := zstdDecoder().DecodeAll(data, room(buf, int(most)+64))
 	switch {
 	case errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		return nil, errors.New("corrupt zstd data: it holds more than its headers declare")
@@ -264,7 +283,7 @@ const deflateMaxRatio = 1032
 // declares (several members, a size past 4 GiB) is counted by a pass that
 // keeps nothing, refused past maxSize, and otherwise decoded again into a
 // buffer of the size counted.
-func gunzip(data []byte) ([]byte, error) {
+func gunzip(into, data []byte) ([]byte, error) {
 	zr, err := gzipReader(data)
 	if err != nil {
 		return nil, err
@@ -278,7 +297,7 @@ func gunzip(data []byte) ([]byte, error) {
 			hint = int(isize)
 		}
 	}
-	buf := make([]byte, 0, hint+1)
+	buf := room(into, hint+1)
 	for len(buf) < cap(buf) {
 		n, err := zr.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
