@@ -35,6 +35,7 @@
 package cassette
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -63,9 +64,14 @@ func New(in ...Interaction) *Cassette { return &Cassette{interactions: slices.Cl
 // truncated or newer-format file gives a *[FormatError] that names it and
 // says what is wrong.
 func Load(path string) (*Cassette, error) {
-	data, err := os.ReadFile(path)
+	buf := getBuffer()
+	defer fileBuffers.Put(buf)
+	data, err := readFile(path, *buf)
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
+	}
+	if cap(data) > cap(*buf) {
+		*buf = data[:0]
 	}
 	c, err := unmarshal(data)
 	if err != nil {
@@ -119,21 +125,48 @@ func Unmarshal(data []byte) (*Cassette, error) {
 	return c, nil
 }
 
-// decompressed holds the buffers that compressed cassettes are read into.
-// The parser copies what it keeps out of the JSON, so a buffer serves the
-// next file as soon as one is read: a suite that loads a cassette a test
-// decompresses without allocating and zeroing a buffer each time.
-var decompressed sync.Pool // of *[]byte
+// fileBuffers holds the buffers that cassette files are read and
+// decompressed into. The parser copies what it keeps out of the JSON, so a
+// buffer serves the next file as soon as one is read: a suite that loads a
+// cassette a test reads each without allocating and zeroing a buffer of its
+// size.
+var fileBuffers sync.Pool // of *[]byte
+
+func getBuffer() *[]byte {
+	if buf, _ := fileBuffers.Get().(*[]byte); buf != nil {
+		return buf
+	}
+	return new([]byte)
+}
+
+// readFile reads the file at path into buf's storage when it has room, as
+// os.ReadFile does into a new buffer.
+func readFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < 1<<40 {
+		size = int(info.Size())
+	}
+	// ReadFrom wants bytes.MinRead free before each read, the one that
+	// finds the end too; a file that grew meanwhile is still read whole.
+	if cap(buf) < size+bytes.MinRead {
+		buf = make([]byte, 0, size+bytes.MinRead)
+	}
+	b := bytes.NewBuffer(buf[:0])
+	_, err = b.ReadFrom(f)
+	return b.Bytes(), err
+}
 
 func unmarshal(data []byte) (*Cassette, error) {
 	if codec.Detect(data) == codec.None {
 		return fromJSON(data)
 	}
-	buf, _ := decompressed.Get().(*[]byte)
-	if buf == nil {
-		buf = new([]byte)
-	}
-	defer decompressed.Put(buf)
+	buf := getBuffer()
+	defer fileBuffers.Put(buf)
 	raw, err := codec.DecompressInto(*buf, data)
 	if err != nil {
 		return nil, err
