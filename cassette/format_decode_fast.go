@@ -461,14 +461,17 @@ func quotedEnd(b []byte, i int) int {
 // were read since start: as many as the rest of the file has room for,
 // at the size of those, and a few more, so that the slice of a long list
 // grows once or twice and has little room to spare. Before any, it guesses
-// from the size of a small interaction.
+// from the size of a small interaction. The guess is never more than
+// 2n+16, so that a list whose first elements are small and whose last
+// holds a large body gets a slice at most three times what it needs, not
+// one sized for a million small interactions.
 func (p *parser) moreElements(start, n int) int {
 	left := len(p.data) - p.i
 	if n < 16 {
 		return min(left/512+1, 16)
 	}
 	each := float64(p.i-start) / float64(n)
-	return int(float64(left)/each*1.05) + 8
+	return min(int(float64(left)/each*1.05)+8, 2*n+16)
 }
 
 // spill moves the value out, appended to what tail returned, to a new

@@ -2,6 +2,7 @@ package cassette
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -106,5 +107,26 @@ func TestReadKeepsNothingOfTheFile(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatal("writing over the file's bytes changed what was read from them")
+	}
+}
+
+// TestListSizedByWhatItHolds reads small interactions followed by one with
+// a large body: the slice of interactions must be sized by how many there
+// are, not by how many small ones the rest of the file would hold.
+func TestListSizedByWhatItHolds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"interactions":[`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `{"request":{"method":"GET","url":"http://a/%d"},"response":{"code":200}},`, i)
+	}
+	b.WriteString(`{"request":{"method":"GET","url":"http://a/big"},"response":{"code":200,"body":"`)
+	b.WriteString(strings.Repeat("x", 8<<20))
+	b.WriteString(`"}}]}`)
+	f, err := unmarshalJSON([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, c := len(f.Interactions), cap(f.Interactions); c > 3*n+16 {
+		t.Errorf("%d interactions were read into a slice of capacity %d", n, c)
 	}
 }
