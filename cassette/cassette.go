@@ -197,8 +197,10 @@ func (c *Cassette) Len() int {
 }
 
 // Interactions returns the interactions in recorded order. The slice is a
-// copy; the interactions share their bodies and headers with the cassette
-// and must not be modified.
+// copy; the interactions share their bodies and headers, and the responses
+// and errors they point to, with the cassette, and must not be modified:
+// to change one (with [Redaction.Apply], say), copy what it points to
+// first, then [New] a cassette of the changed copies.
 func (c *Cassette) Interactions() []Interaction {
 	c.mu.Lock()
 	defer c.mu.Unlock()

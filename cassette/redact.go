@@ -132,7 +132,9 @@ func newRedactor(r Redaction) *redactor {
 // not come through a recorder, such as those of a cassette written by an
 // older dvd, imported from another tool or edited by hand. Placeholders
 // replace the values they name. Applying a redaction twice changes
-// nothing more than applying it once.
+// nothing more than applying it once. It changes the response and the
+// error in points to, in place: to redact an interaction of
+// [Cassette.Interactions], copy them first.
 func (r Redaction) Apply(in *Interaction) {
 	newRedactor(r).interaction(in)
 }
