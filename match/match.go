@@ -16,8 +16,10 @@ import (
 
 // A Matcher reads one feature of a request: a name, used in diffs, and a
 // canonical value. Two requests are the same request for a Matcher when the
-// values are equal. body is the request body, already read; a Matcher must not
-// modify it.
+// values are equal. body is the request body, already read. A Matcher must
+// not modify the request or its body, nor keep them after it returns: to
+// index a cassette, dvd hands every recorded request to the matchers in one
+// reused *http.Request.
 //
 // Any function of this type is a Matcher, so a feature the built-in matchers
 // do not cover can feed the index too:
