@@ -934,7 +934,7 @@ func (p *parser) body(form int) ([]byte, error) {
 	if form == bodyText {
 		// Unescaped into the slab, where it takes no more room than in
 		// the file, unless it holds bytes that are not UTF-8.
-		b, escaped, err := p.stringTo(p.tail(quotedEnd(p.data, p.i) - p.i))
+		b, escaped, err := p.stringTo(p.tail(stringEnd(p.data, p.i) - p.i))
 		switch {
 		case err != nil:
 			return nil, err
@@ -1038,16 +1038,3 @@ func spacedJSON(b []byte) bool {
 	return false
 }
 
-// stringEnd returns the offset just past the string of the JSON b that
-// starts at i.
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}

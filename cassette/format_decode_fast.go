@@ -351,9 +351,11 @@ func (p *parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 	return spaceEnd(d, j+1), out, true
 }
 
-// appendSpaced appends the compact JSON value to dst spaced as s says: the
-// bytes jsonSpacing.apply returns, built in one pass with the lines of
-// each depth written at once.
+// appendSpaced appends the compact JSON value to dst spaced as s says,
+// indented as json.Indent indents when s has an indent, in one pass with
+// the lines of each depth written at once. The reader rebuilds a body with
+// it, and the writer checks with it that a body it stores as JSON will be
+// rebuilt byte for byte.
 func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	dst = append(dst, s.leading...)
 	if s.indent == "" {
@@ -374,7 +376,7 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '"':
-			end := quotedEnd(value, i)
+			end := stringEnd(value, i)
 			dst = append(dst, value[i:end]...)
 			i = end - 1
 		case '{', '[':
@@ -414,7 +416,7 @@ func spacedLen(value []byte, s jsonSpacing) int {
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '"':
-			i = quotedEnd(value, i) - 1
+			i = stringEnd(value, i) - 1
 		case '{', '[':
 			if i+1 < len(value) && value[i+1] == c+2 {
 				i++
@@ -434,8 +436,9 @@ func spacedLen(value []byte, s jsonSpacing) int {
 	return n
 }
 
-// quotedEnd is stringEnd, eight bytes at a time.
-func quotedEnd(b []byte, i int) int {
+// stringEnd returns the offset just past the string of the JSON b that
+// starts at i, reading eight bytes at a time.
+func stringEnd(b []byte, i int) int {
 	for i++; ; {
 		for ; i+8 <= len(b); i += 8 {
 			x := binary.LittleEndian.Uint64(b[i:])

@@ -21,21 +21,6 @@ type jsonSpacing struct {
 	trailing       string // the spacing after the value
 }
 
-// apply returns the compact JSON value spaced as s says. It may reuse
-// value's array.
-func (s jsonSpacing) apply(value []byte) []byte {
-	if s.indent != "" || s.leading != "" {
-		out := make([]byte, 0, len(s.leading)+len(value)+len(value)/2+len(s.trailing))
-		out = append(out, s.leading...)
-		if s.indent != "" {
-			value = indentJSON(out, value, s.prefix, s.indent)
-		} else {
-			value = append(out, value...)
-		}
-	}
-	return append(value, s.trailing...)
-}
-
 // jsonBody reports whether b is a JSON object or array the file holds as
 // JSON: valid UTF-8 without control characters (as text is), compact or
 // indented as json.MarshalIndent indents, with any spacing around it. It
@@ -52,7 +37,8 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	}
 	value, s, ok = splitJSON(b)
 	if ok && s.indent != "" {
-		ok = bytes.Equal(indentJSON(make([]byte, 0, len(t)), value, s.prefix, s.indent), t)
+		indented := jsonSpacing{prefix: s.prefix, indent: s.indent}
+		ok = bytes.Equal(appendSpaced(make([]byte, 0, len(t)), value, indented), t)
 	}
 	return value, s, ok
 }
@@ -97,43 +83,6 @@ func indentation(t []byte) (prefix, indent string, ok bool) {
 		return "", "", false
 	}
 	return string(last), string(lead[len(last):]), true
-}
-
-// indentJSON appends the compact JSON value to dst as json.Indent would,
-// without checking it again: each element on a line of its own that starts
-// with prefix and one indent per level, a space after each colon, empty
-// objects and arrays as they are.
-func indentJSON(dst, value []byte, prefix, indent string) []byte {
-	depth := 0
-	for i := 0; i < len(value); i++ {
-		switch c := value[i]; c {
-		case '"':
-			end := stringEnd(value, i)
-			dst = append(dst, value[i:end]...)
-			i = end - 1
-		case '{', '[':
-			dst = append(dst, c)
-			if i+1 < len(value) && value[i+1] == c+2 { // '}' or ']'
-				dst = append(dst, c+2)
-				i++
-				continue
-			}
-			depth++
-			dst = jsonLine(dst, prefix, indent, depth)
-		case '}', ']':
-			depth--
-			dst = jsonLine(dst, prefix, indent, depth)
-			dst = append(dst, c)
-		case ',':
-			dst = append(dst, c)
-			dst = jsonLine(dst, prefix, indent, depth)
-		case ':':
-			dst = append(dst, ':', ' ')
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
 }
 
 // jsonLine starts a line of indented JSON at depth.
