@@ -1,37 +1,19 @@
 package codec_test
 
 import (
-	"sync"
 	"testing"
 
-	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/corpus"
 )
 
-// corpusFiles is the real-shaped suite of internal/corpus, as the bytes of
-// its cassette files, uncompressed.
-var corpusFiles = sync.OnceValues(func() ([][]byte, error) {
-	suite := corpus.Generate(1, corpus.Suite)
-	files := make([][]byte, len(suite))
-	for i, ins := range suite {
-		data, err := cassette.Marshal(cassette.New(ins...))
-		if err != nil {
-			return nil, err
-		}
-		files[i] = data
-	}
-	return files, nil
-})
-
-func loadCorpus(b *testing.B) (files [][]byte, total int64) {
+// loadCorpus returns the real-shaped suite of internal/corpus as the bytes
+// of its cassette files, uncompressed, and their total size.
+func loadCorpus(b *testing.B) ([][]byte, int64) {
 	b.Helper()
-	files, err := corpusFiles()
+	files, total, err := corpus.SuiteFiles()
 	if err != nil {
 		b.Fatal(err)
-	}
-	for _, f := range files {
-		total += int64(len(f))
 	}
 	return files, total
 }

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -397,3 +398,28 @@ func (g *generator) uuid() string {
 	}
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// SuiteFiles returns the suite of seed 1, Suite cassettes, as the bytes of
+// its cassette files, uncompressed, and their total size: what the
+// benchmarks of loading and compressing read. It is built once a process.
+func SuiteFiles() (files [][]byte, total int64, err error) {
+	s := suiteFiles()
+	return s.files, s.total, s.err
+}
+
+var suiteFiles = sync.OnceValue(func() (s struct {
+	files [][]byte
+	total int64
+	err   error
+}) {
+	for _, ins := range Generate(1, Suite) {
+		data, err := cassette.Marshal(cassette.New(ins...))
+		if err != nil {
+			s.err = err
+			return s
+		}
+		s.files = append(s.files, data)
+		s.total += int64(len(data))
+	}
+	return s
+})
