@@ -1037,4 +1037,3 @@ func spacedJSON(b []byte) bool {
 	}
 	return false
 }
-
