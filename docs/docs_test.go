@@ -391,6 +391,20 @@ func TestFormatShowsTheCassette(t *testing.T) {
 	}
 }
 
+// README.md is a front door, not the reference: what dvd is, how to
+// install it, a quick start and links. The rest belongs in docs/ and in the
+// package documentation.
+func TestREADMEIsShort(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const most = 250
+	if n := bytes.Count(data, []byte("\n")); n > most {
+		t.Errorf("README.md has %d lines, more than %d: move the details to a guide in docs/ or to the package documentation, and link to it", n, most)
+	}
+}
+
 // README.md lists the commands that .ci/run runs in each module; each of
 // them must be in .ci/run.
 func TestREADMEShowsWhatCIRuns(t *testing.T) {
