@@ -94,3 +94,14 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 	view.URL = &vu
 	return &view, b
 }
+
+// DefaultHeaders returns the header names always redacted, beyond those
+// found by the words they hold (token, secret, …, a last word Key).
+func DefaultHeaders() []string { return slices.Clone(defaultHeaders) }
+
+// DefaultQuery returns the query parameter names always redacted.
+func DefaultQuery() []string { return slices.Clone(defaultQuery) }
+
+// DefaultJSONNames returns the JSON field names always redacted, at any
+// depth and in any case style.
+func DefaultJSONNames() []string { return slices.Clone(defaultJSONNames) }
