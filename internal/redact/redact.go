@@ -2,11 +2,12 @@
 // headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
 // free text, and the known values that placeholders name.
 //
-// It holds the rules, and the lists of names redacted by default, which are
-// the single source of truth that the documentation of cassette.Redaction
-// restates. It knows nothing of cassettes: its inputs and outputs are
-// http.Header, strings and bytes. Every function leaves its input alone and
-// returns it as it is, without allocating, when there is nothing to redact.
+// It holds the rules and the lists of names redacted by default: the single
+// source of truth, which the documentation of cassette.Redaction restates.
+// It knows nothing of cassettes: its inputs and outputs are http.Header,
+// *http.Request, strings and bytes. No function modifies its input; those
+// that report whether they changed anything return the input itself when
+// they did not.
 package redact
 
 import (
