@@ -12,7 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
+)
+
+// The names the defaults redact, which the planter plants under.
+var (
+	defaultQuery     = redact.DefaultQuery()
+	defaultJSONNames = redact.DefaultJSONNames()
 )
 
 // marker starts every piece of a planted secret: a secret that survives

@@ -246,7 +246,7 @@ func wait(req *http.Request, d time.Duration) error {
 // Request bodies are matched decoded: one that a cassette of an older dvd
 // holds encoded is decoded. The cassette itself is not modified.
 func (r *Recorder) restored(ins []Interaction) []Interaction {
-	swap := len(r.redact.placeholders) > 0
+	swap := r.redact.hasPlaceholders()
 	var out []Interaction
 	for i := range ins {
 		rec := ins[i].Response

@@ -1,18 +1,16 @@
 package cassette
 
-import (
-	"net/http"
-	"net/url"
-	"slices"
-	"strings"
-	"sync"
-)
+import "github.com/dvdrw/dvd/internal/redact"
 
 // Redacted replaces a secret in a saved cassette.
-const Redacted = "REDACTED"
+const Redacted = redact.Redacted
 
 // A Redaction says what to remove from interactions, beyond the defaults,
 // before they are stored, matched or shown.
+//
+// The rules and the lists of default names live in one place, the package
+// internal/redact of this module: this comment restates them, and a test
+// checks that it names every one.
 //
 // The defaults always apply, to the saved file, to the message of a request
 // that does not match and to what dvd logs:
@@ -101,32 +99,6 @@ type Redaction struct {
 	Placeholders map[string]string
 }
 
-// A redactor applies a Redaction, always on top of the defaults.
-type redactor struct {
-	headers      map[string]bool // canonical names
-	query        map[string]bool // lower case
-	json         jsonRules
-	placeholders []placeholder // longest value first, so that no value hides inside another
-}
-
-// defaultRedactor applies the default redaction alone. A redactor is only
-// read once built, so one serves every goroutine.
-var defaultRedactor = sync.OnceValue(func() *redactor { return newRedactor(Redaction{}) })
-
-func newRedactor(r Redaction) *redactor {
-	rd := &redactor{headers: map[string]bool{}, query: map[string]bool{}}
-	for _, h := range slices.Concat(defaultHeaders, r.Headers) {
-		// X_Custom and X-Custom alike; secretHeader turns _ into - too.
-		rd.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
-	}
-	for _, q := range slices.Concat(defaultQuery, r.Query) {
-		rd.query[strings.ToLower(q)] = true
-	}
-	rd.json = newJSONRules(r.JSONFields)
-	rd.placeholders = sortedPlaceholders(r.Placeholders)
-	return rd
-}
-
 // Apply redacts in with the default redaction and r, in place, as a
 // recorder does before it stores an interaction: for interactions that did
 // not come through a recorder, such as those of a cassette written by an
@@ -141,21 +113,22 @@ func (r Redaction) Apply(in *Interaction) {
 
 // interaction redacts a whole interaction in place, before it is stored.
 func (rd *redactor) interaction(in *Interaction) {
-	in.Request.URL = rd.url(in.Request.URL)
-	in.Request.Header, _ = rd.header(in.Request.Header)
-	in.Request.Body, _ = rd.body(in.Request.Body, in.Request.Header.Get("Content-Type"))
+	rules := rd.rules()
+	in.Request.URL = rules.URL(in.Request.URL)
+	in.Request.Header, _ = rules.Header(in.Request.Header)
+	in.Request.Body, _ = rules.Body(in.Request.Body, in.Request.Header.Get("Content-Type"))
 	for _, e := range []*Error{in.Error, responseError(in.Response)} {
 		if e != nil {
-			e.Message = rd.message(e.Message)
-			e.Addr = rd.text(e.Addr)
+			e.Message = rules.Message(e.Message)
+			e.Addr = rules.Text(e.Addr)
 			// A DNS error repeats the host its message quotes.
-			e.Name, e.Server, e.Detail = rd.text(e.Name), rd.text(e.Server), rd.message(e.Detail)
+			e.Name, e.Server, e.Detail = rules.Text(e.Name), rules.Text(e.Server), rules.Message(e.Detail)
 		}
 	}
 	if r := in.Response; r != nil {
-		r.Header, _ = rd.header(r.Header)
-		r.Trailer, _ = rd.header(r.Trailer)
-		r.Body, _ = rd.body(r.Body, r.Header.Get("Content-Type"))
+		r.Header, _ = rules.Header(r.Header)
+		r.Trailer, _ = rules.Header(r.Trailer)
+		r.Body, _ = rules.Body(r.Body, r.Header.Get("Content-Type"))
 	}
 }
 
@@ -166,33 +139,33 @@ func responseError(r *Response) *Error {
 	return r.BodyError
 }
 
-// matchView returns the request as matching sees it: redacted the way the
-// recorded requests were, so that a redacted secret still matches. It
-// returns req and body themselves when there is nothing to redact, the
-// common case, which costs no allocation.
-func (rd *redactor) matchView(req *http.Request, body []byte) (*http.Request, []byte) {
-	u := req.URL
-	if len(rd.placeholders) > 0 {
-		s := u.String()
-		if t := rd.text(s); t != s {
-			if pu, err := url.Parse(t); err == nil {
-				u = pu
-			}
-		}
+// restored returns an interaction as replay serves it: with the values of
+// placeholders put back into the response and the error, each in the form
+// it was recorded in. The cassette keeps the tokens; in is not modified.
+func (rd *redactor) restored(in Interaction) Interaction {
+	rules := rd.rules()
+	if !rules.HasPlaceholders() {
+		return in
 	}
-	q, qChanged := rd.rawQuery(u.RawQuery)
-	h, hChanged := rd.header(req.Header)
-	b, bChanged := body, false
-	if len(body) > 0 {
-		b, bChanged = rd.body(body, req.Header.Get("Content-Type"))
+	if rec := in.Response; rec != nil {
+		cp := *rec
+		cp.Header = rules.RestoreHeader(rec.Header)
+		cp.Trailer = rules.RestoreHeader(rec.Trailer)
+		cp.Body = rules.RestoreBytes(rec.Body)
+		cp.BodyError = rd.restoredError(rec.BodyError)
+		in.Response = &cp
 	}
-	if u == req.URL && !qChanged && !hChanged && !bChanged {
-		return req, body
+	in.Error = rd.restoredError(in.Error)
+	return in
+}
+
+func (rd *redactor) restoredError(e *Error) *Error {
+	if e == nil {
+		return nil
 	}
-	view := *req
-	view.Header = h
-	vu := *u
-	vu.RawQuery = q
-	view.URL = &vu
-	return &view, b
+	cp := *e
+	for _, s := range []*string{&cp.Message, &cp.Addr, &cp.Name, &cp.Server, &cp.Detail} {
+		*s = rd.rules().Restore(*s)
+	}
+	return &cp
 }

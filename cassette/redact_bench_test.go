@@ -40,17 +40,3 @@ func BenchmarkRedactInteraction(b *testing.B) {
 		rd.interaction(&in)
 	}
 }
-
-// BenchmarkMatchView measures what replay pays for each request: the view
-// of a JSON POST with no secret.
-func BenchmarkMatchView(b *testing.B) {
-	rd := newRedactor(Redaction{})
-	body := []byte(`{"title":"a new issue","body":"with some text","labels":["bug"],"milestone_key":3}`)
-	req, _ := http.NewRequest("POST", "https://api.example.com/repos/octo/repo/issues?x=1", nil)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer x")
-	b.ReportAllocs()
-	for b.Loop() {
-		rd.matchView(req, body)
-	}
-}

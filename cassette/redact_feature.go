@@ -82,10 +82,10 @@ func (rd *redactor) formParts(f match.Feature) []diffPart {
 				label += " (" + typ + ")"
 			}
 			value = rd.text(label+": ") + rd.text(value)
-		case rd.query[strings.ToLower(name)] && value != Redacted:
+		case rd.secretQuery(name) && value != Redacted:
 			value = Redacted
 		default:
-			if red, ok := redactJSON([]byte(value), rd.json); ok {
+			if red, ok := rd.redactJSON([]byte(value)); ok {
 				value = string(red)
 			}
 			value = rd.message(value)
@@ -245,7 +245,7 @@ func (rd *redactor) custom(f match.Feature) string {
 		return ""
 	case rd.secretHeader(key):
 		return rd.headerValue(key, f.Value)
-	case rd.query[strings.ToLower(f.Name)]:
+	case rd.secretQuery(f.Name):
 		return Redacted
 	}
 	return rd.message(f.Value)

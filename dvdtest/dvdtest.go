@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // inUse holds the cassettes that a DVD has open, by absolute path without
@@ -42,6 +43,7 @@ type DVD struct {
 	source string // what chose the mode
 	rec    *cassette.Recorder
 	client *http.Client
+	redact func() *redact.Rules // the recorder's rules, built when a message needs them
 	cfg    config
 
 	key     string // the cassette whatever its compression: inUse's and held's key
@@ -182,6 +184,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
 	}
 	d.rec = rec
+	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)
 	return d
@@ -343,7 +346,7 @@ func (d *DVD) logReplay() {
 		if len(positions) == len(unused) {
 			fmt.Fprintf(&b, "#%d ", positions[i])
 		}
-		b.WriteString(in.Request.Method + " " + d.rec.RedactURL(in.Request.URL))
+		b.WriteString(in.Request.Method + " " + d.redactURL(in.Request.URL))
 	}
 	b.WriteString("\nThe test did not send them in this run; if it no longer does, re-record it to drop them:\n\t" + d.runCommand())
 	if d.cfg.failUnused {

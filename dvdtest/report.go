@@ -81,8 +81,13 @@ func (d *DVD) requestLine(req *http.Request) string {
 	if req == nil || req.URL == nil {
 		return "one without a URL"
 	}
-	return cmp.Or(req.Method, http.MethodGet) + " " + d.rec.RedactURL(req.URL.String())
+	return cmp.Or(req.Method, http.MethodGet) + " " + d.redactURL(req.URL.String())
 }
+
+// redactURL returns raw as dvd shows URLs in its messages: with secret
+// query values, passwords and user information redacted, and placeholders
+// put in, as the recorder's configuration says.
+func (d *DVD) redactURL(raw string) string { return d.redact().URL(raw) }
 
 // onDisk reports whether the cassette exists, under any compression.
 func (d *DVD) onDisk() bool { return onDisk(d.abs, d.variant) }

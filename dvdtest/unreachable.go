@@ -30,7 +30,7 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	var failed []string
 	for i, in := range recorded {
 		if couldNotConnect(in.Error) {
-			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.rec.RedactURL(in.Request.URL), in.Error.Message))
+			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.redactURL(in.Request.URL), in.Error.Message))
 		}
 	}
 	if len(failed) == 0 {

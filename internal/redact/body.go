@@ -1,4 +1,4 @@
-package cassette
+package redact
 
 import (
 	"bytes"
@@ -6,36 +6,36 @@ import (
 	"strings"
 )
 
-// body redacts the JSON fields, the secret parameters of a form or the
+// Body redacts the JSON fields, the secret parameters of a form or the
 // secret fields of a multipart form, and the placeholder values of a body
 // of the given Content-Type, and says whether there were any; b itself is
 // never modified.
-func (rd *redactor) body(b []byte, contentType string) ([]byte, bool) {
+func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 	if len(b) == 0 {
 		return b, false
 	}
 	changed := false
 	switch {
 	case isForm(contentType):
-		if f, ok := rd.rawQuery(string(b)); ok {
+		if f, ok := r.Query(string(b)); ok {
 			b, changed = []byte(f), true
 		}
 	case hasPrefixFold(contentType, "multipart/"):
-		b, changed = rd.multipart(b, contentType)
+		b, changed = r.multipart(b, contentType)
 	default:
-		b, changed = redactJSON(b, rd.json)
+		b, changed = redactJSON(b, r.json)
 	}
-	b, swapped := rd.swapBytes(b, false)
+	b, swapped := r.swapBytes(b, false)
 	return b, changed || swapped
 }
 
-// formType is the media type of a body written as a query: name=value&….
-const formType = "application/x-www-form-urlencoded"
+// FormType is the media type of a body written as a query: name=value&….
+const FormType = "application/x-www-form-urlencoded"
 
-// isForm reports whether a Content-Type is formType, in any case and with
+// isForm reports whether a Content-Type is FormType, in any case and with
 // any parameters (; charset=utf-8), without allocating.
 func isForm(contentType string) bool {
-	return hasPrefixFold(contentType, formType)
+	return hasPrefixFold(contentType, FormType)
 }
 
 func hasPrefixFold(s, prefix string) bool {
@@ -46,7 +46,7 @@ func hasPrefixFold(s, prefix string) bool {
 // that the query parameters name, and the JSON fields of the others; file
 // parts are kept. The body stays a multipart body of the same boundary,
 // byte for byte but for the values redacted.
-func (rd *redactor) multipart(b []byte, contentType string) ([]byte, bool) {
+func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil || params["boundary"] == "" {
 		return b, false
@@ -60,13 +60,13 @@ func (rd *redactor) multipart(b []byte, contentType string) ([]byte, bool) {
 		var red []byte
 		switch {
 		case file:
-		case rd.query[strings.ToLower(name)]:
+		case r.query[strings.ToLower(name)]:
 			if string(content) != Redacted {
 				red = []byte(Redacted)
 			}
 		default:
-			if r, ok := redactJSON(content, rd.json); ok {
-				red = r
+			if j, ok := redactJSON(content, r.json); ok {
+				red = j
 			}
 		}
 		if red != nil {

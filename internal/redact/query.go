@@ -1,4 +1,4 @@
-package cassette
+package redact
 
 import (
 	"net/url"
@@ -6,7 +6,7 @@ import (
 )
 
 // The query parameters whose values are always redacted, whatever their
-// case; see Redaction.
+// case; cassette.Redaction lists them too.
 var defaultQuery = []string{
 	"access_token", "refresh_token", "id_token", "token", "auth", "auth_token", "api_token",
 	"private_token", "session_token", "oauth_token", "oauth_signature", "oauth_verifier", "jwt",
@@ -17,13 +17,13 @@ var defaultQuery = []string{
 	"X-Goog-Signature", "X-Goog-Credential",
 }
 
-// rawQuery redacts secret parameters of a raw query, and the URLs that
+// Query redacts secret parameters of a raw query, and the URLs that
 // other parameters hold, keeping the order and the escaping of the rest.
 // It reports whether it changed anything.
-func (rd *redactor) rawQuery(q string) (string, bool) {
+func (r *Rules) Query(q string) (string, bool) {
 	found := false
 	for part := range strings.SplitSeq(q, "&") {
-		if rd.secretParam(part) || mayNest(part) {
+		if r.SecretParam(part) || mayNest(part) {
 			found = true
 			break
 		}
@@ -38,10 +38,10 @@ func (rd *redactor) rawQuery(q string) (string, bool) {
 			b.WriteByte('&')
 		}
 		switch {
-		case rd.secretParam(part):
-			part, changed = redactPair(part), true
+		case r.SecretParam(part):
+			part, changed = Pair(part), true
 		case mayNest(part):
-			if red := rd.nested(part); red != part {
+			if red := r.nested(part); red != part {
 				part, changed = red, true
 			}
 		}
@@ -63,24 +63,28 @@ func mayNest(part string) bool {
 
 // nested redacts the URL that the value of a name=value part holds, in
 // the escaping it had.
-func (rd *redactor) nested(part string) string {
+func (r *Rules) nested(part string) string {
 	name, v, _ := strings.Cut(part, "=")
 	if strings.ContainsAny(v, "?#@") {
-		return name + "=" + rd.url(v)
+		return name + "=" + r.URL(v)
 	}
 	dec, err := url.QueryUnescape(v)
 	if err != nil {
 		return part
 	}
-	if red := rd.url(dec); red != dec {
+	if red := r.URL(dec); red != dec {
 		return name + "=" + url.QueryEscape(red)
 	}
 	return part
 }
 
-// secretParam reports whether a name=value part of a query has a value to
+// SecretQueryName reports whether the value of a query parameter, a form
+// field or a multipart field of that name is redacted, whatever its case.
+func (r *Rules) SecretQueryName(name string) bool { return r.query[strings.ToLower(name)] }
+
+// SecretParam reports whether a name=value part of a query has a value to
 // redact.
-func (rd *redactor) secretParam(part string) bool {
+func (r *Rules) SecretParam(part string) bool {
 	k, v, hasValue := strings.Cut(part, "=")
 	if !hasValue || v == Redacted {
 		return false
@@ -88,12 +92,12 @@ func (rd *redactor) secretParam(part string) bool {
 	if name, err := url.QueryUnescape(k); err == nil {
 		k = name
 	}
-	return rd.query[strings.ToLower(k)]
+	return r.query[strings.ToLower(k)]
 }
 
-// redactPair redacts the value of a name=value pair, of a query or a
-// cookie, and leaves a pair without a value as it is.
-func redactPair(pair string) string {
+// Pair redacts the value of a name=value pair, of a query or a cookie,
+// and leaves a pair without a value as it is.
+func Pair(pair string) string {
 	if name, _, ok := strings.Cut(pair, "="); ok {
 		return name + "=" + Redacted
 	}

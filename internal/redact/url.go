@@ -1,17 +1,17 @@
-package cassette
+package redact
 
 import (
 	"net/url"
 	"strings"
 )
 
-// url returns the URL with its user information and secret query values
+// URL returns the URL with its user information and secret query values
 // redacted, and placeholders put in. It returns raw itself when there is
 // nothing to redact.
-func (rd *redactor) url(raw string) string {
+func (r *Rules) URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return rd.text(rd.unparsedURL(raw))
+		return r.Text(r.unparsedURL(raw))
 	}
 	changed := false
 	// The user information goes whole: a user alone, or with an empty or
@@ -24,25 +24,25 @@ func (rd *redactor) url(raw string) string {
 	if i := strings.LastIndexByte(u.Opaque, '@'); i >= 0 && !strings.HasPrefix(u.Opaque, Redacted+"@") {
 		u.Scheme, u.Opaque, changed = "", Redacted+u.Opaque[i:], true
 	}
-	if q, ok := rd.rawQuery(u.RawQuery); ok {
+	if q, ok := r.Query(u.RawQuery); ok {
 		u.RawQuery, changed = q, true
 	}
 	// OAuth's implicit flow puts tokens in the fragment: #access_token=….
-	if f, ok := rd.rawQuery(u.EscapedFragment()); ok {
+	if f, ok := r.Query(u.EscapedFragment()); ok {
 		u.Fragment, _ = url.PathUnescape(f)
 		u.RawFragment, changed = f, true
 	}
 	if !changed {
-		return rd.text(raw)
+		return r.Text(raw)
 	}
-	return rd.text(u.String())
+	return r.Text(u.String())
 }
 
 // unparsedURL redacts a URL that does not parse, as text: the user
 // information, from // to the last @, or from the start when it has no //
 // and looks like user:password@; then everything after the first ? up to
 // #, and after #, as a query.
-func (rd *redactor) unparsedURL(raw string) string {
+func (r *Rules) unparsedURL(raw string) string {
 	if at := strings.LastIndexByte(raw, '@'); at >= 0 {
 		if i := strings.Index(raw, "//"); i >= 0 && i < at {
 			raw = raw[:i+2] + Redacted + raw[at:]
@@ -52,13 +52,13 @@ func (rd *redactor) unparsedURL(raw string) string {
 	}
 	rest, frag, hasFrag := strings.Cut(raw, "#")
 	if hasFrag {
-		if f, ok := rd.rawQuery(frag); ok {
+		if f, ok := r.Query(frag); ok {
 			frag = f
 		}
 	}
 	if base, q, ok := strings.Cut(rest, "?"); ok {
-		if r, ok := rd.rawQuery(q); ok {
-			rest = base + "?" + r
+		if red, ok := r.Query(q); ok {
+			rest = base + "?" + red
 		}
 	}
 	if hasFrag {
@@ -67,7 +67,7 @@ func (rd *redactor) unparsedURL(raw string) string {
 	return rest
 }
 
-// message redacts a free text that may quote URLs, such as an error message
+// Message redacts a free text that may quote URLs, such as an error message
 // or a header that holds URLs (Location, Link, Refresh): every URL in it is
 // redacted as a URL, then placeholders.
 //
@@ -75,9 +75,9 @@ func (rd *redactor) unparsedURL(raw string) string {
 // as %q writes it, does not count) or angle bracket, so that a secret
 // holding a comma or a semicolon goes whole; a new scheme:// within such a
 // run starts another URL.
-func (rd *redactor) message(s string) string {
+func (r *Rules) Message(s string) string {
 	if !strings.ContainsAny(s, "?#@") {
-		return rd.text(s)
+		return r.Text(s)
 	}
 	var b strings.Builder
 	last := 0 // s[:last] is in b
@@ -92,7 +92,7 @@ func (rd *redactor) message(s string) string {
 		}
 		run := s[i:j]
 		if strings.ContainsAny(run, "?#@") {
-			if red := rd.urlsInRun(run); red != run {
+			if red := r.urlsInRun(run); red != run {
 				b.WriteString(s[last:i])
 				b.WriteString(red)
 				last = j
@@ -101,10 +101,10 @@ func (rd *redactor) message(s string) string {
 		i = j
 	}
 	if last == 0 {
-		return rd.text(s)
+		return r.Text(s)
 	}
 	b.WriteString(s[last:])
-	return rd.text(b.String())
+	return r.Text(b.String())
 }
 
 // isURLEnd reports whether s[i] ends a URL in free text.
@@ -121,7 +121,7 @@ func isURLEnd(s string, i int) bool {
 // urlsInRun redacts a run of text without spaces: each URL in it, which
 // starts at a scheme:// (or at //), after a "url=" (Refresh), or at the
 // start of the run.
-func (rd *redactor) urlsInRun(run string) string {
+func (r *Rules) urlsInRun(run string) string {
 	starts := urlStarts(run)
 	var b strings.Builder
 	for k, start := range starts {
@@ -135,7 +135,7 @@ func (rd *redactor) urlsInRun(run string) string {
 			part = part[4:]
 		}
 		if strings.ContainsAny(part, "?#@") {
-			part = rd.url(part)
+			part = r.URL(part)
 		}
 		b.WriteString(part)
 	}
@@ -172,8 +172,3 @@ func urlStarts(run string) []int {
 func isSchemeChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
 }
-
-// RedactURL returns raw as dvd shows URLs in its messages: with secret
-// query values, passwords and user information redacted, and placeholders
-// put in, as the recorder's configuration says.
-func (r *Recorder) RedactURL(raw string) string { return r.redact.url(raw) }

@@ -1,4 +1,4 @@
-package cassette
+package redact
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 // The JSON body fields always redacted, at any depth, in any of the usual
 // case styles (access_token, accessToken, AccessToken, access-token,
 // ACCESS_TOKEN): the credentials of OAuth token requests and responses, of
-// APIs that echo a token, of cloud credentials. See Redaction for what is
+// APIs that echo a token, of cloud credentials. See cassette.Redaction for what is
 // redacted under them.
 var defaultJSONNames = []string{
 	"access_token", "refresh_token", "id_token", "client_secret", "password", "passwd", "token",
@@ -84,7 +84,7 @@ func hasStem[T string | []byte](key T) bool {
 // nothing else, and says whether it found any. A body that is not JSON is
 // returned as it is.
 func redactJSON(b []byte, r jsonRules) ([]byte, bool) {
-	if !jsonDocument(b) || !r.mayHold(b) {
+	if !JSONDocument(b) || !r.mayHold(b) {
 		return b, false
 	}
 	if !json.Valid(b) {
@@ -132,9 +132,9 @@ func redactJSONLines(b []byte, r jsonRules) ([]byte, bool) {
 	return out, true
 }
 
-// jsonDocument reports whether b starts as a JSON object or array, the only
+// JSONDocument reports whether b starts as a JSON object or array, the only
 // documents with fields to redact.
-func jsonDocument(b []byte) bool {
+func JSONDocument(b []byte) bool {
 	trimmed := bytes.TrimLeft(b, " \t\r\n")
 	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }
@@ -339,3 +339,8 @@ outer:
 	}
 	return false
 }
+
+// JSON redacts the fields the rules name in a JSON document or in each
+// line of JSON lines, and says whether it found any; b itself is never
+// modified, and a body that is not JSON is returned as it is.
+func (r *Rules) JSON(b []byte) ([]byte, bool) { return redactJSON(b, r.json) }

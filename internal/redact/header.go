@@ -1,4 +1,4 @@
-package cassette
+package redact
 
 import (
 	"maps"
@@ -8,7 +8,7 @@ import (
 )
 
 // The headers whose values are always redacted, besides those that
-// secretHeaderName finds by their words; see Redaction.
+// secretHeaderName finds by their words; cassette.Redaction lists them too.
 var defaultHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
 	"X-Authorization", "X-Sentry-Auth", "X-Registry-Auth", "X-Registry-Config",
@@ -22,13 +22,13 @@ var headerWords = []string{"token", "secret", "password", "passwd", "credential"
 // The headers named like keys that hold none: nonces and request ids.
 var keyHeadersKept = []string{"idempotency-key", "sec-websocket-key"}
 
-// secretHeader reports whether a header, by its canonical name, holds a
+// SecretHeader reports whether a header, by its canonical name, holds a
 // secret.
-func (rd *redactor) secretHeader(name string) bool {
-	if rd.headers[name] {
+func (r *Rules) SecretHeader(name string) bool {
+	if r.headers[name] {
 		return true
 	}
-	if strings.Contains(name, "_") && rd.headers[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))] {
+	if strings.Contains(name, "_") && r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))] {
 		return true // X_Api_Key
 	}
 	return secretHeaderName(name)
@@ -86,15 +86,15 @@ func containsFold(s, w string) bool {
 	return false
 }
 
-// header returns h with secrets redacted, and whether there were any; h
+// Header returns h with secrets redacted, and whether there were any; h
 // itself is never modified.
-func (rd *redactor) header(h http.Header) (http.Header, bool) {
+func (r *Rules) Header(h http.Header) (http.Header, bool) {
 	var out http.Header
 	for k, vs := range h {
 		name := http.CanonicalHeaderKey(k)
 		var red []string // made only when a value changes
 		for i, v := range vs {
-			r := rd.headerValue(name, v)
+			r := r.HeaderValue(name, v)
 			if r != v && red == nil {
 				red = slices.Clone(vs)
 			}
@@ -116,17 +116,17 @@ func (rd *redactor) header(h http.Header) (http.Header, bool) {
 	return out, true
 }
 
-// headerValue redacts one value of the header of the given canonical name:
+// HeaderValue redacts one value of the header of the given canonical name:
 // a secret as redactHeaderValue says, the URLs of a URL header, and then
 // placeholders.
-func (rd *redactor) headerValue(name, v string) string {
+func (r *Rules) HeaderValue(name, v string) string {
 	switch {
-	case rd.secretHeader(name):
+	case r.SecretHeader(name):
 		v = redactHeaderValue(name, v)
 	case urlHeaders[name]:
-		v = rd.urlsIn(v)
+		v = r.urlsIn(v)
 	}
-	return rd.text(v)
+	return r.Text(v)
 }
 
 // urlHeaders hold URLs, whose queries may carry secrets: a redirect's
@@ -135,11 +135,11 @@ var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Re
 
 // urlsIn redacts the URLs in a header value: the value itself, the <…>
 // parts of a Link, the url= part of a Refresh.
-func (rd *redactor) urlsIn(v string) string {
+func (r *Rules) urlsIn(v string) string {
 	if !strings.ContainsAny(v, "?#@") {
 		return v
 	}
-	return rd.message(v)
+	return r.Message(v)
 }
 
 // redactHeaderValue keeps what is not secret: the scheme of an

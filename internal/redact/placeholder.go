@@ -1,4 +1,4 @@
-package cassette
+package redact
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func jsonString(s string, escapeHTML bool) string {
 
 func slashes(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
 
-// sortedPlaceholders turns the named values of a Redaction into
+// sortedPlaceholders turns the named values of Options.Placeholders into
 // placeholders, one for each form of each value, longest value first, so
 // that no value hides inside another. The token of the value as it is, is
 // <NAME>; the token of another form is <NAME> written in that form
@@ -81,13 +81,13 @@ func sortedPlaceholders(named map[string]string) []placeholder {
 	return ps
 }
 
-// text replaces placeholder values by their tokens.
-func (rd *redactor) text(s string) string { return rd.swap(s, false) }
+// Text replaces the values of placeholders in s by their tokens.
+func (r *Rules) Text(s string) string { return r.swap(s, false) }
 
 // swap replaces placeholder values by their tokens, or tokens by values
 // when restoring.
-func (rd *redactor) swap(s string, restore bool) string {
-	for _, p := range rd.placeholders {
+func (r *Rules) swap(s string, restore bool) string {
+	for _, p := range r.placeholders {
 		if from, to := p.pair(restore); strings.Contains(s, from) {
 			s = strings.ReplaceAll(s, from, to)
 		}
@@ -97,9 +97,9 @@ func (rd *redactor) swap(s string, restore bool) string {
 
 // swapBytes is swap for a body, and says whether it changed anything; b
 // itself is never modified.
-func (rd *redactor) swapBytes(b []byte, restore bool) ([]byte, bool) {
+func (r *Rules) swapBytes(b []byte, restore bool) ([]byte, bool) {
 	changed := false
-	for _, p := range rd.placeholders {
+	for _, p := range r.placeholders {
 		if from, to := p.pair(restore); bytes.Contains(b, []byte(from)) {
 			b, changed = bytes.ReplaceAll(b, []byte(from), []byte(to)), true
 		}
@@ -114,42 +114,28 @@ func (p placeholder) pair(restore bool) (from, to string) {
 	return p.value, p.token
 }
 
-// restored returns an interaction as replay serves it: with the values of
-// placeholders put back into the response and the error, each in the form
-// it was recorded in. The cassette keeps the tokens; in is not modified.
-func (rd *redactor) restored(in Interaction) Interaction {
-	if len(rd.placeholders) == 0 {
-		return in
-	}
-	if rec := in.Response; rec != nil {
-		cp := *rec
-		cp.Header = rd.restoredHeader(rec.Header)
-		cp.Trailer = rd.restoredHeader(rec.Trailer)
-		cp.Body, _ = rd.swapBytes(rec.Body, true)
-		cp.BodyError = rd.restoredError(rec.BodyError)
-		in.Response = &cp
-	}
-	in.Error = rd.restoredError(in.Error)
-	return in
+// HasPlaceholders reports whether the rules have placeholders, without
+// which Restore, RestoreBytes and RestoreHeader change nothing.
+func (r *Rules) HasPlaceholders() bool { return len(r.placeholders) > 0 }
+
+// Restore replaces the tokens of placeholders in s by their values, each in
+// the form it was recorded in, as replay serves them.
+func (r *Rules) Restore(s string) string { return r.swap(s, true) }
+
+// RestoreBytes is Restore for a body; b itself is never modified.
+func (r *Rules) RestoreBytes(b []byte) []byte {
+	b, _ = r.swapBytes(b, true)
+	return b
 }
 
-func (rd *redactor) restoredHeader(h http.Header) http.Header {
+// RestoreHeader returns a copy of h with the values of placeholders put
+// back, as Restore does.
+func (r *Rules) RestoreHeader(h http.Header) http.Header {
 	out := h.Clone()
 	for _, vs := range out {
 		for j, v := range vs {
-			vs[j] = rd.swap(v, true)
+			vs[j] = r.swap(v, true)
 		}
 	}
 	return out
-}
-
-func (rd *redactor) restoredError(e *Error) *Error {
-	if e == nil {
-		return nil
-	}
-	cp := *e
-	for _, s := range []*string{&cp.Message, &cp.Addr, &cp.Name, &cp.Server, &cp.Detail} {
-		*s = rd.swap(*s, true)
-	}
-	return &cp
 }

@@ -1,0 +1,108 @@
+// Package redact finds the secrets in HTTP traffic and replaces them: in
+// headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
+// free text, and the known values that placeholders name.
+//
+// It holds the rules and the lists of names redacted by default: the single
+// source of truth, which the documentation of cassette.Redaction restates.
+// It knows nothing of cassettes: its inputs and outputs are http.Header,
+// *http.Request, strings and bytes. No function modifies its input; those
+// that report whether they changed anything return the input itself when
+// they did not.
+package redact
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Redacted replaces a secret.
+const Redacted = "REDACTED"
+
+// Options name what to redact beyond the defaults. Its fields are those of
+// cassette.Redaction, which converts to it.
+type Options struct {
+	// Headers are more header names.
+	Headers []string
+	// Query are more query parameter names.
+	Query []string
+	// JSONFields are dotted paths of JSON fields from the top, * for any
+	// array element or object member.
+	JSONFields []string
+	// Placeholders map a name to a value that becomes <NAME>.
+	Placeholders map[string]string
+}
+
+// Rules redact with the defaults and the names of Options. Rules are only
+// read once built, so one serves every goroutine.
+type Rules struct {
+	headers      map[string]bool // canonical names
+	query        map[string]bool // lower case
+	json         jsonRules
+	placeholders []placeholder // longest value first, so that no value hides inside another
+}
+
+// Default returns the rules of the defaults alone, built once.
+func Default() *Rules { return defaultRules() }
+
+var defaultRules = sync.OnceValue(func() *Rules { return New(Options{}) })
+
+// New returns the rules of the defaults and of o.
+func New(o Options) *Rules {
+	r := &Rules{headers: map[string]bool{}, query: map[string]bool{}}
+	for _, h := range slices.Concat(defaultHeaders, o.Headers) {
+		// X_Custom and X-Custom alike; SecretHeader turns _ into - too.
+		r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
+	}
+	for _, q := range slices.Concat(defaultQuery, o.Query) {
+		r.query[strings.ToLower(q)] = true
+	}
+	r.json = newJSONRules(o.JSONFields)
+	r.placeholders = sortedPlaceholders(o.Placeholders)
+	return r
+}
+
+// Request returns an incoming request as matching sees it: redacted the way
+// recorded requests were, so that a redacted secret still matches. It
+// returns req and body themselves when there is nothing to redact, the
+// common case, which costs no allocation; otherwise a shallow copy of req
+// with its own URL and header.
+func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) {
+	u := req.URL
+	if len(r.placeholders) > 0 {
+		s := u.String()
+		if t := r.Text(s); t != s {
+			if pu, err := url.Parse(t); err == nil {
+				u = pu
+			}
+		}
+	}
+	q, qChanged := r.Query(u.RawQuery)
+	h, hChanged := r.Header(req.Header)
+	b, bChanged := body, false
+	if len(body) > 0 {
+		b, bChanged = r.Body(body, req.Header.Get("Content-Type"))
+	}
+	if u == req.URL && !qChanged && !hChanged && !bChanged {
+		return req, body
+	}
+	view := *req
+	view.Header = h
+	vu := *u
+	vu.RawQuery = q
+	view.URL = &vu
+	return &view, b
+}
+
+// DefaultHeaders returns the header names always redacted, beyond those
+// found by the words they hold (token, secret, …, a last word Key).
+func DefaultHeaders() []string { return slices.Clone(defaultHeaders) }
+
+// DefaultQuery returns the query parameter names always redacted.
+func DefaultQuery() []string { return slices.Clone(defaultQuery) }
+
+// DefaultJSONNames returns the JSON field names always redacted, at any
+// depth and in any case style.
+func DefaultJSONNames() []string { return slices.Clone(defaultJSONNames) }
