@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // Version is the newest cassette format version this package reads and
@@ -91,8 +93,8 @@ var (
 	// A TLS state is held once, in the file's "tls", under a name that
 	// the responses that came over it give (see format_tls.go).
 	tlsFormat = newObject[TLSState]("a TLS state", nil,
-		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, parseTLSVersion),
-		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
+		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, neterr.ParseVersion),
+		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, neterr.ParseCipherSuite),
 		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
 		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
 		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
