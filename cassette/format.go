@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dvdrw/dvd/internal/httpcoding"
 	"github.com/dvdrw/dvd/internal/neterr"
 )
 
@@ -68,7 +69,7 @@ var (
 		word("method", func(r *Request) *string { return &r.Method }).Required(),
 		text("url", func(r *Request) *string { return &r.URL }).Required(),
 		headers("headers", func(r *Request) *http.Header { return &r.Header }),
-		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(checkEncoded)),
+		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		body(func(r *Request) *[]byte { return &r.Body }),
 	)
 
@@ -83,7 +84,7 @@ var (
 		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
 		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
 		flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
-		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(checkEncoded)),
+		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		body(func(r *Response) *[]byte { return &r.Body }),
 		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dvdrw/dvd/internal/httpcoding"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -189,7 +190,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.url(req.URL.String()), err)
 	}
 	if r.index != nil {
-		content, _, _ := decodeBody(req.Header, body) // matched by its content, as recorded bodies are stored
+		content, _, _ := httpcoding.Decode(req.Header, body) // matched by its content, as recorded bodies are stored
 		view, viewBody := r.redact.matchView(req, content)
 		if e := r.index.lookup(view, viewBody); e != nil {
 			if r.cfg.Latency {
