@@ -18,11 +18,12 @@ var ErrNoValue = timeline.ErrNoValue
 // nothing replays).
 func (r *Recorder) newTimeline(from *Cassette) *timeline.Timeline {
 	cfg := timeline.Config{Store: r.recording, Latency: r.cfg.Latency, Redactor: valueRedactor{r.redact}}
-	if from != nil {
-		k := timeline.Clock(from.Clock())
-		cfg.Replay, cfg.RecordedAt = &k, from.RecordedAt()
+	if from == nil {
+		return timeline.New(nil, cfg)
 	}
-	return timeline.New(cfg)
+	k := timeline.Clock(from.Clock())
+	cfg.RecordedAt = from.RecordedAt()
+	return timeline.New(&k, cfg)
 }
 
 // A valueRedactor redacts a value as the recorder stores free text, and

@@ -40,11 +40,8 @@ type Redactor interface {
 	Redact(given string) string
 }
 
-// Config says what a [Timeline] replays and what it stores.
+// Config says how a [Timeline] replays and what it stores.
 type Config struct {
-	// Replay is the clock to replay, or nil when nothing replays: Now
-	// reads the real clock.
-	Replay *Clock
 	// RecordedAt is when the replayed clock was recorded, or zero.
 	RecordedAt time.Time
 	// Store says to keep new readings, a new seed and new values, for
@@ -81,12 +78,14 @@ type Timeline struct {
 	newVals map[string]string // the values recorded in this run, as stored
 }
 
-// New returns the timeline of one run, as cfg says.
-func New(cfg Config) *Timeline {
+// New returns the timeline of one run that replays replay, as cfg says.
+// replay is nil when nothing replays: Now reads the real clock. The
+// timeline keeps replay's slices and map, and never modifies them.
+func New(replay *Clock, cfg Config) *Timeline {
 	now := time.Now()
-	tl := &Timeline{live: cfg.Replay == nil, store: cfg.Store, latency: cfg.Latency, redactor: cfg.Redactor, start: now, lastAt: now}
-	if cfg.Replay != nil {
-		tl.recorded, tl.recordedAt = *cfg.Replay, cfg.RecordedAt
+	tl := &Timeline{live: replay == nil, store: cfg.Store, latency: cfg.Latency, redactor: cfg.Redactor, start: now, lastAt: now}
+	if replay != nil {
+		tl.recorded, tl.recordedAt = *replay, cfg.RecordedAt
 	}
 	return tl
 }

@@ -18,7 +18,7 @@ func (upper) Restore(v string) string { return strings.ToLower(v) }
 func TestNowReplaysInOrder(t *testing.T) {
 	start := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
 	k := Clock{Readings: []time.Time{start, start.Add(time.Minute)}}
-	tl := New(Config{Replay: &k, Store: true, Redactor: upper{}})
+	tl := New(&k, Config{Store: true, Redactor: upper{}})
 	if a, b := tl.Now(), tl.Now(); a != k.Readings[0] || b != k.Readings[1] {
 		t.Fatalf("Now gave %v, %v; want the readings in order", a, b)
 	}
@@ -50,7 +50,7 @@ func TestValue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tl := New(Config{Replay: tt.replay, Store: tt.store, Redactor: upper{}})
+			tl := New(tt.replay, Config{Store: tt.store, Redactor: upper{}})
 			v, err := tl.Value(tt.ask, func() string { return "new" })
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err || !errors.Is(err, ErrNoValue) {
@@ -75,19 +75,20 @@ func TestValue(t *testing.T) {
 func TestSleepWaits(t *testing.T) {
 	tests := []struct {
 		name, reason string
+		replay       *Clock
 		cfg          Config
 		upstream     bool
 		waits        bool
 	}{
 		{name: "live", reason: "recording or passing through", waits: true},
-		{name: "replay", reason: "replay runs at full speed", cfg: Config{Replay: &Clock{}}},
-		{name: "replay with latency", reason: "", cfg: Config{Replay: &Clock{}, Latency: true}, waits: true},
-		{name: "append", reason: "the replayed part runs at full speed", cfg: Config{Replay: &Clock{}, Store: true}},
-		{name: "append upstream", reason: "the new part waits", cfg: Config{Replay: &Clock{}, Store: true}, upstream: true, waits: true},
+		{name: "replay", reason: "replay runs at full speed", replay: &Clock{}},
+		{name: "replay with latency", reason: "", replay: &Clock{}, cfg: Config{Latency: true}, waits: true},
+		{name: "append", reason: "the replayed part runs at full speed", replay: &Clock{}, cfg: Config{Store: true}},
+		{name: "append upstream", reason: "the new part waits", replay: &Clock{}, cfg: Config{Store: true}, upstream: true, waits: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tl := New(tt.cfg)
+			tl := New(tt.replay, tt.cfg)
 			if tt.upstream {
 				tl.WentUpstream()
 			}
@@ -105,16 +106,16 @@ func TestSleepWaits(t *testing.T) {
 // timeline stores.
 func TestRandSeed(t *testing.T) {
 	k := Clock{Seed: [32]byte{1}}
-	a, b := New(Config{Replay: &k}).Rand().Uint64(), New(Config{Replay: &k}).Rand().Uint64()
+	a, b := New(&k, Config{}).Rand().Uint64(), New(&k, Config{}).Rand().Uint64()
 	if a != b {
 		t.Errorf("two replays of one seed drew %d and %d", a, b)
 	}
-	tl := New(Config{Replay: &Clock{}, Store: true})
+	tl := New(&Clock{}, Config{Store: true})
 	tl.Rand()
 	if !tl.Changed() || tl.Saved().Seed == ([32]byte{}) {
 		t.Errorf("a stored timeline without a seed stores none")
 	}
-	passthrough := New(Config{})
+	passthrough := New(nil, Config{})
 	passthrough.Rand()
 	if passthrough.Changed() {
 		t.Errorf("a timeline that does not store has changed")
