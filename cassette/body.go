@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // recordingBody passes a response body to the caller and keeps a copy of
@@ -343,8 +345,10 @@ func (h *hotResponse) header() http.Header {
 var errTruncated = errors.New("cassette: the recording of this body ends here: the client closed it early while recording; re-record to replay more of it")
 
 // replayBody serves a recorded body. It reads from the cassette's bytes
-// without copying them.
+// without copying them. Its Mark tells dvdtest that the response was
+// replayed.
 type replayBody struct {
+	replayed.Mark
 	data       []byte
 	off        int
 	err        error       // returned at the end of data instead of io.EOF

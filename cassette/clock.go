@@ -1,9 +1,9 @@
 package cassette
 
 import (
-	"maps"
-	"slices"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // A Clock is what a test took from time and chance while it was recorded,
@@ -29,11 +29,7 @@ func (k *Clock) empty() bool {
 }
 
 // clone returns a copy of k that shares nothing with it.
-func (k Clock) clone() Clock {
-	k.Readings = slices.Clone(k.Readings)
-	k.Values = maps.Clone(k.Values)
-	return k
-}
+func (k Clock) clone() Clock { return Clock(timeline.Clock(k).Clone()) }
 
 // Clock returns a copy of the cassette's clock: its readings, seed and
 // values.

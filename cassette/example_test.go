@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // A Recorder works without testing: record through it, keep the cassette,
@@ -22,7 +23,7 @@ func ExampleNewRecorder() {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return fmt.Sprintf("%s (replayed: %v)", b, cassette.Replayed(resp))
+		return fmt.Sprintf("%s (replayed: %v)", b, replayed.Is(resp))
 	}
 
 	rec, _ := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})

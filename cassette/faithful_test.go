@@ -32,6 +32,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // viaFile returns c as it comes back from a cassette file, once plain and
@@ -214,7 +215,7 @@ func TestFaithfulStreamingSSE(t *testing.T) {
 
 	rep := replayer(t, cas, cassette.Config{})
 	resp := mustDo(t, rep, newReq(t, "GET", srv.URL+"/events", nil))
-	if !cassette.Replayed(resp) {
+	if !replayed.Is(resp) {
 		t.Error("Replayed(resp) = false")
 	}
 	if resp.Header.Get("Content-Type") != "text/event-stream" || resp.ContentLength != -1 {

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/httpcoding"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // Version is the newest cassette format version this package reads and
@@ -66,7 +69,7 @@ var (
 		word("method", func(r *Request) *string { return &r.Method }).Required(),
 		text("url", func(r *Request) *string { return &r.URL }).Required(),
 		headers("headers", func(r *Request) *http.Header { return &r.Header }),
-		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(checkEncoded)),
+		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		body(func(r *Request) *[]byte { return &r.Body }),
 	)
 
@@ -81,7 +84,7 @@ var (
 		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
 		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
 		flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
-		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(checkEncoded)),
+		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		body(func(r *Response) *[]byte { return &r.Body }),
 		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
@@ -91,8 +94,8 @@ var (
 	// A TLS state is held once, in the file's "tls", under a name that
 	// the responses that came over it give (see format_tls.go).
 	tlsFormat = newObject[TLSState]("a TLS state", nil,
-		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, parseTLSVersion),
-		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, parseCipherSuite),
+		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, neterr.ParseVersion),
+		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, neterr.ParseCipherSuite),
 		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
 		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
 		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/replayed"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -292,7 +293,7 @@ func TestSwitchingProtocols(t *testing.T) {
 
 	rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
 	resp = upgrade(rep)
-	if !cassette.Replayed(resp) {
+	if !replayed.Is(resp) {
 		t.Error("Replayed is false for a replayed 101")
 	}
 	w, ok := resp.Body.(io.Writer)

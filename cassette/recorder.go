@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dvdrw/dvd/internal/httpcoding"
+	"github.com/dvdrw/dvd/internal/timeline"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -31,8 +33,8 @@ type Recorder struct {
 
 	out *Cassette // what a save writes: the replayed cassette plus what was recorded
 
-	recordedAt time.Time // the time a new recording is stamped with
-	clock      *timeline // Now, Sleep, Rand and Value: see timeline.go
+	recordedAt time.Time          // the time a new recording is stamped with
+	clock      *timeline.Timeline // Now, Sleep, Rand and Value: see timeline.go
 
 	closed atomic.Bool // set by Close: every request is refused
 
@@ -87,7 +89,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
 	}
 	r.out = New()
-	r.clock = newTimeline(replayFrom, r.recording)
+	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
 		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
@@ -141,21 +143,7 @@ func (r *Recorder) Changed() bool {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.recorded) > 0 || r.clock.changed()
-}
-
-// Replayed reports whether resp was served from the cassette. It recognises
-// the response by its body, so ask before replacing resp.Body; a body that
-// an http.Client with a Timeout wrapped is not recognised.
-func Replayed(resp *http.Response) bool {
-	if resp == nil {
-		return false
-	}
-	switch resp.Body.(type) {
-	case *replayBody, switchedBody:
-		return true
-	}
-	return false
+	return len(r.recorded) > 0 || r.clock.Changed()
 }
 
 // RoundTrip replays req from the cassette, or records it, or passes it
@@ -189,7 +177,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.url(req.URL.String()), err)
 	}
 	if r.index != nil {
-		content, _, _ := decodeBody(req.Header, body) // matched by its content, as recorded bodies are stored
+		content, _, _ := httpcoding.Decode(req.Header, body) // matched by its content, as recorded bodies are stored
 		view, viewBody := r.redact.matchView(req, content)
 		if e := r.index.lookup(view, viewBody); e != nil {
 			if r.cfg.Latency {
@@ -311,7 +299,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	seq := r.seq
 	r.seq++
 	r.mu.Unlock()
-	r.clock.wentUpstream()
+	r.clock.WentUpstream()
 	start := time.Now()
 
 	in := Interaction{Request: Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}}
@@ -386,7 +374,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.saved()}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: Clock(r.clock.Saved())}
 	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt

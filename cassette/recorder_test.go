@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/replayed"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -282,7 +283,7 @@ func TestReplayedResponseIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cassette.Replayed(resp) {
+	if !replayed.Is(resp) {
 		t.Error("Replayed(resp) = false for a replayed response")
 	}
 	resp.Header.Set("X-N", "mutated")

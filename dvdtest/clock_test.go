@@ -285,6 +285,30 @@ func TestUnusedValuesNamed(t *testing.T) {
 	}
 }
 
+// The values the log names are those the test did not ask for, sorted,
+// whichever it asked for.
+func TestUnusedValuesSorted(t *testing.T) {
+	cleanEnv(t)
+	newFakeTB("TestUnused").run(func(tb testing.TB) {
+		d := dvdtest.Use(tb, "u", dvdtest.WithMode(cassette.ModeRecord))
+		for _, n := range []string{"region", "key", "bucket"} {
+			d.Value(n, func() string { return n + "-1" })
+		}
+	})
+	tb := newFakeTB("TestUnused")
+	tb.run(func(tb testing.TB) {
+		d := dvdtest.Use(tb, "u", dvdtest.WithMode(cassette.ModeReplay))
+		d.Value("key", noGen)
+	})
+	want := `dvdtest: testdata/u.dvd.json: 2 recorded values never asked for: "bucket", "region"` + "\n"
+	if !strings.Contains(tb.output(), want) || tb.Failed() {
+		t.Errorf("the log lacks %q:\n%s", want, tb.output())
+	}
+}
+
+// noGen is a gen that must not run.
+func noGen() string { panic("gen ran on replay") }
+
 // The mode rules, seen from the file: append saves what is new and keeps
 // what it replayed; passthrough saves nothing; replay never saves.
 func TestClockModeFiles(t *testing.T) {
@@ -378,6 +402,40 @@ func TestRandWithoutSeedLogged(t *testing.T) {
 	want := "dvdtest: testdata/r.dvd.json holds no random seed: the test did not call Rand when it was recorded. Rand replays from a fixed seed; to store one, record again:\n\tgo test "
 	if out := tb.output(); !strings.Contains(out, want) || strings.Count(out, "no random seed") != 1 || tb.Failed() {
 		t.Errorf("the log should say once, without failing:\n%s\ngot:\n%s", want, out)
+	}
+}
+
+// Rand says nothing of a seed where it draws from one of its own: while
+// recording, over a cassette that holds one, and in append mode over a
+// cassette without one, which stores a new one.
+func TestRandSeededLogsNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		record bool // record a seed first
+		mode   cassette.Mode
+	}{
+		{name: "record", reason: "a new seed", mode: cassette.ModeRecord},
+		{name: "replay of a seed", reason: "the cassette's seed", record: true, mode: cassette.ModeReplay},
+		{name: "append without a seed", reason: "append stores a new seed", mode: cassette.ModeAppend},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cleanEnv(t)
+			newFakeTB("TestRand").run(func(tb testing.TB) {
+				d := dvdtest.Use(tb, "r", dvdtest.WithMode(cassette.ModeRecord))
+				if tt.record {
+					d.Rand()
+				}
+			})
+			tb := newFakeTB("TestRand")
+			tb.run(func(tb testing.TB) {
+				dvdtest.Use(tb, "r", dvdtest.WithMode(tt.mode)).Rand().Int()
+			})
+			if out := tb.output(); strings.Contains(out, "no random seed") || tb.Failed() {
+				t.Errorf("Rand logged a missing seed (%s):\n%s", tt.reason, out)
+			}
+		})
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/redact"
+	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // inUse holds the cassettes that a DVD has open, by absolute path without
@@ -55,7 +56,8 @@ type DVD struct {
 	gone   bool   // the cleanup has returned: not even t.Logf may be called
 	misses []miss // the different misses, in the order they first came
 
-	seedOnce sync.Once // logs that the cassette holds no seed for Rand
+	clock    *replayedClock // what the test took of the cassette's clock
+	seedOnce sync.Once      // logs that the cassette holds no seed for Rand
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -183,7 +185,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
 	}
-	d.rec = rec
+	d.rec, d.clock = rec, newReplayedClock(c, rec.Recording())
 	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)
@@ -201,7 +203,7 @@ func (d *DVD) Recording() bool { return d.rec.Recording() }
 // the network. It recognises the response by its Body, so ask before
 // replacing resp.Body; an http.Client with a Timeout wraps the body, and its
 // responses are not recognised.
-func (d *DVD) Replayed(resp *http.Response) bool { return cassette.Replayed(resp) }
+func (d *DVD) Replayed(resp *http.Response) bool { return replayed.Is(resp) }
 
 // Mode returns the mode this test runs in.
 func (d *DVD) Mode() cassette.Mode { return d.mode }

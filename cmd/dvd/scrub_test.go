@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // TestScrubThenReplay: a secret that the default redaction does not cover,
@@ -115,7 +116,7 @@ func TestScrubThenReplay(t *testing.T) {
 		if err != nil {
 			t.Fatalf("request %d does not replay after the scrub: %v", i+1, err)
 		}
-		if !cassette.Replayed(resp) {
+		if !replayed.Is(resp) {
 			t.Errorf("request %d was not served from the cassette", i+1)
 		}
 		body, _ := io.ReadAll(resp.Body)

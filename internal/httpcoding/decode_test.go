@@ -1,4 +1,4 @@
-package cassette
+package httpcoding
 
 import (
 	"bytes"
@@ -112,16 +112,16 @@ func TestDecodeBody(t *testing.T) {
 			if tt.coding == nil {
 				h = http.Header{}
 			}
-			got, encoded, why := decodeBody(h, tt.body)
+			got, encoded, why := Decode(h, tt.body)
 			if string(got) != tt.want || encoded != tt.encoded || (tt.why == "") != (why == "") || !strings.HasPrefix(why, tt.why) {
-				t.Errorf("decodeBody = %q, %q, %q; want %q, %q, %q…", got, encoded, why, tt.want, tt.encoded, tt.why)
+				t.Errorf("Decode = %q, %q, %q; want %q, %q, %q…", got, encoded, why, tt.want, tt.encoded, tt.why)
 			}
 			if encoded == "" {
 				return
 			}
-			again, _, _ := decodeBody(http.Header{"Content-Encoding": {tt.coding[0]}}, encodeBody(encoded, got))
+			again, _, _ := Decode(http.Header{"Content-Encoding": {tt.coding[0]}}, Encode(encoded, got))
 			if string(again) != tt.want {
-				t.Errorf("decoding what encodeBody(%q) gave = %q, want %q", encoded, again, tt.want)
+				t.Errorf("decoding what Encode(%q) gave = %q, want %q", encoded, again, tt.want)
 			}
 		})
 	}
@@ -169,33 +169,18 @@ func TestDecodeLimits(t *testing.T) {
 				default:
 					body = zstdOf(t, content)
 				}
-				got, encoded, why := decodeBody(http.Header{"Content-Encoding": {coding}}, body)
+				got, encoded, why := Decode(http.Header{"Content-Encoding": {coding}}, body)
 				if tt.refused {
 					if encoded != "" || !bytes.Equal(got, body) || why != "encoded with "+coding+", which decodes to more than the 64 KiB dvd decodes" {
-						t.Errorf("decodeBody = %d bytes, %q, %q; want the body as it came, and why", len(got), encoded, why)
+						t.Errorf("Decode = %d bytes, %q, %q; want the body as it came, and why", len(got), encoded, why)
 					}
 					return
 				}
 				if string(got) != content || encoded == "" || why != "" {
-					t.Errorf("decodeBody = %d bytes, %q, %q; want %d bytes of content", len(got), encoded, why, tt.size)
+					t.Errorf("Decode = %d bytes, %q, %q; want %d bytes of content", len(got), encoded, why, tt.size)
 				}
 			})
 		}
-	}
-}
-
-// BenchmarkEncodeBody measures encoding a 2 KB JSON body again, which
-// replay pays once per interaction stored decoded, at index build.
-func BenchmarkEncodeBody(b *testing.B) {
-	content := []byte(strings.Repeat(`{"id":12345,"name":"widget","tags":["a","b"]},`, 45))
-	for _, encoded := range []string{encodedGzip, encodedDeflate, encodedDeflateRaw, encodedZstd} {
-		b.Run(encoded, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(content)))
-			for b.Loop() {
-				encodeBody(encoded, content)
-			}
-		})
 	}
 }
 
@@ -206,12 +191,12 @@ func BenchmarkDecodeBody(b *testing.B) {
 	for _, coding := range []string{"gzip", "deflate", "zstd"} {
 		b.Run(coding, func(b *testing.B) {
 			h := http.Header{"Content-Encoding": {coding}}
-			encoded := map[string]string{"gzip": encodedGzip, "deflate": encodedDeflate, "zstd": encodedZstd}[coding]
-			body := encodeBody(encoded, content)
+			encoded := map[string]string{"gzip": Gzip, "deflate": Deflate, "zstd": Zstd}[coding]
+			body := Encode(encoded, content)
 			b.ReportAllocs()
 			b.SetBytes(int64(len(content)))
 			for b.Loop() {
-				if _, e, _ := decodeBody(h, body); e != encoded {
+				if _, e, _ := Decode(h, body); e != encoded {
 					b.Fatal(e)
 				}
 			}

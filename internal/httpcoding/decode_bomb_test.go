@@ -1,6 +1,6 @@
 //go:build !race
 
-package cassette
+package httpcoding
 
 import (
 	"bytes"
@@ -23,10 +23,10 @@ func TestDecodeBombCheaply(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	got, encoded, why := decodeBody(http.Header{"Content-Encoding": {"gzip"}}, bomb)
+	got, encoded, why := Decode(http.Header{"Content-Encoding": {"gzip"}}, bomb)
 	runtime.ReadMemStats(&after)
 	if !bytes.Equal(got, bomb) || encoded != "" || !strings.Contains(why, "more than the 1024 MiB") {
-		t.Errorf("decodeBody(a bomb) = %d bytes, %q, %q; want the body as it came, and why", len(got), encoded, why)
+		t.Errorf("Decode(a bomb) = %d bytes, %q, %q; want the body as it came, and why", len(got), encoded, why)
 	}
 	if n, most := after.TotalAlloc-before.TotalAlloc, uint64(3*keptDecoded); n > most {
 		t.Errorf("decoding a bomb allocated %d MiB, want at most %d MiB", n>>20, most>>20)
