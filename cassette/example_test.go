@@ -7,13 +7,14 @@ import (
 	"net/http/httptest"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/internal/replayed"
 )
 
 // A Recorder works without testing: record through it, keep the cassette,
 // and replay from it once the server is gone.
 func ExampleNewRecorder() {
+	hits := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
 		fmt.Fprint(w, "pong")
 	}))
 	get := func(rt http.RoundTripper) string {
@@ -23,7 +24,7 @@ func ExampleNewRecorder() {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return fmt.Sprintf("%s (replayed: %v)", b, replayed.Is(resp))
+		return fmt.Sprintf("%s (the server answered %d times)", b, hits)
 	}
 
 	rec, _ := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
@@ -35,6 +36,6 @@ func ExampleNewRecorder() {
 	play, _ := cassette.NewRecorder(recorded, cassette.Config{Mode: cassette.ModeReplay})
 	fmt.Println(get(play))
 	// Output:
-	// pong (replayed: false)
-	// pong (replayed: true)
+	// pong (the server answered 1 times)
+	// pong (the server answered 1 times)
 }
