@@ -24,7 +24,7 @@ func ExampleNewRecorder() {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return fmt.Sprintf("%s (the server answered %d times)", b, hits)
+		return fmt.Sprintf("%s (server hits: %d)", b, hits)
 	}
 
 	rec, _ := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
@@ -36,6 +36,6 @@ func ExampleNewRecorder() {
 	play, _ := cassette.NewRecorder(recorded, cassette.Config{Mode: cassette.ModeReplay})
 	fmt.Println(get(play))
 	// Output:
-	// pong (the server answered 1 times)
-	// pong (the server answered 1 times)
+	// pong (server hits: 1)
+	// pong (server hits: 1)
 }
