@@ -29,4 +29,3 @@ func TestReadURLOnly(t *testing.T) {
 		}
 	}
 }
-

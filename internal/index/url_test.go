@@ -64,4 +64,3 @@ func FuzzSimpleURL(f *testing.F) {
 	}
 	f.Fuzz(checkSimpleURL)
 }
-
