@@ -204,12 +204,12 @@ func (b *recordingBody) complete() bool {
 // interaction itself only for what is rare: errors, trailers, truncation,
 // transfer codings, header keys without values, an unusual protocol name.
 func replay(req *http.Request, e *entry) (*http.Response, error) {
-	h := &e.hot
+	h := &e.Value.hot
 	if h.flags&hotFailed != 0 {
-		if e.in.Error == nil {
-			return nil, fmt.Errorf("cassette: interaction #%d has neither a response nor an error: fix or re-record the cassette", int(e.n)+1)
+		if e.Value.in.Error == nil {
+			return nil, fmt.Errorf("cassette: interaction #%d has neither a response nor an error: fix or re-record the cassette", e.Position()+1)
 		}
-		return nil, replayError(e.in.Error)
+		return nil, replayError(e.Value.in.Error)
 	}
 	resp := &http.Response{
 		Status:        h.status,
@@ -223,7 +223,7 @@ func replay(req *http.Request, e *entry) (*http.Response, error) {
 	}
 	switch {
 	case h.flags&hotProto != 0:
-		resp.Proto = e.in.Response.Proto
+		resp.Proto = e.Value.in.Response.Proto
 	case h.major == 2:
 		resp.Proto = "HTTP/2.0"
 	case h.minor == 0:
@@ -244,7 +244,7 @@ func replay(req *http.Request, e *entry) (*http.Response, error) {
 	if h.flags&hotRare == 0 {
 		return resp, nil
 	}
-	rec := e.in.Response
+	rec := e.Value.in.Response
 	// What a response says of its connection, each value fresh: a caller
 	// that changes it changes no later replay.
 	if rec.TransferEncoding != nil {

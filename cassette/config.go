@@ -86,7 +86,7 @@ func (c Config) Validate() error {
 		n           int
 		isNil       func(i int) bool
 	}{
-		{"Matchers", "a matcher of package match, such as match.Path", len(c.Matchers), func(i int) bool { return c.Matchers[i] == nil }},
+		{"Matchers", "a matcher of package match, such as match.Path", len(c.Matchers), func(i int) bool { return c.Matchers[i] == (match.Matcher{}) }},
 		{"Extra", "a func(recorded, incoming *http.Request) bool", len(c.Extra), func(i int) bool { return c.Extra[i] == nil }},
 		{"BeforeSave", "a func that edits the *Interaction", len(c.BeforeSave), func(i int) bool { return c.BeforeSave[i] == nil }},
 		{"RecordIf", "a func that returns true for the interactions to store", len(c.RecordIf), func(i int) bool { return c.RecordIf[i] == nil }},

@@ -48,7 +48,7 @@ func TestConfigValidate(t *testing.T) {
 		},
 		{
 			name: "nil matcher", reason: "a nil matcher would panic at the first request",
-			cfg:  cassette.Config{Matchers: []match.Matcher{match.Method, nil}},
+			cfg:  cassette.Config{Matchers: []match.Matcher{match.Method, {}}},
 			want: "cassette: Config.Matchers[1] is nil: remove it, or give a matcher of package match, such as match.Path",
 		},
 		{
@@ -119,7 +119,7 @@ func TestConfigValidate(t *testing.T) {
 		},
 		{
 			name: "before the cassette", reason: "a bad Config is reported even where the mode would fail too",
-			cfg:  cassette.Config{Mode: cassette.ModeReplay, Matchers: []match.Matcher{nil}},
+			cfg:  cassette.Config{Mode: cassette.ModeReplay, Matchers: []match.Matcher{{}}},
 			want: "cassette: Config.Matchers[0] is nil: remove it, or give a matcher of package match, such as match.Path",
 		},
 	}

@@ -9,17 +9,17 @@ import (
 
 // Index exposes the replay index to the benchmarks of package cassette_test,
 // which use internal/fixture, a package that imports cassette.
-type Index struct{ ix *index }
+type Index struct{ ix *replayIndex }
 
 func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index, error) {
 	ix, err := newIndex(ins, matchers, nil, repeats, newRedactor(Redaction{}).matchView)
 	return Index{ix}, err
 }
 
-func (x Index) Lookup(req *http.Request) bool { return x.ix.lookup(req, nil) != nil }
+func (x Index) Lookup(req *http.Request) bool { return x.ix.Lookup(req, nil) != nil }
 
 // LookupBody looks up a request with a body.
-func (x Index) LookupBody(req *http.Request, body []byte) bool { return x.ix.lookup(req, body) != nil }
+func (x Index) LookupBody(req *http.Request, body []byte) bool { return x.ix.Lookup(req, body) != nil }
 
 // SetRecordedAt sets when c was recorded, as a file read from disk says.
 func SetRecordedAt(c *Cassette, t time.Time) { c.recordedAt = t }

@@ -134,10 +134,11 @@ func TestNoMatchDiffByPart(t *testing.T) {
 			}
 			req.Header = tt.incoming.Header
 			_, err = r.RoundTrip(req)
-			var nm *NoMatchError
-			if !errors.As(err, &nm) {
+			var miss *NoMatchError
+			if !errors.As(err, &miss) {
 				t.Fatalf("err = %v, want a miss", err)
 			}
+			nm := miss.report
 			diff := strings.Join(strings.Fields(nm.Diff), " ")
 			for _, w := range tt.want {
 				if !strings.Contains(diff, strings.Join(strings.Fields(w), " ")) {

@@ -7,19 +7,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/nomatch"
 	"github.com/dvdrw/dvd/match"
 )
 
 // A miss that differs from the closest recorded request only in query
 // parameters or JSON fields names them and gives the option that matches.
 func TestNoMatchNamesTheFix(t *testing.T) {
-	tenant := match.Matcher(func(r *http.Request, _ []byte) match.Feature {
+	tenant := match.Custom(func(r *http.Request, _ []byte) match.Feature {
 		return match.Feature{Name: "Tenant", Value: r.Header.Get("X-Tenant")}
 	})
-	ownQuery := match.Matcher(func(r *http.Request, _ []byte) match.Feature {
+	ownQuery := match.Custom(func(r *http.Request, _ []byte) match.Feature {
 		return match.Feature{Name: "Query", Value: r.URL.RawQuery}
 	})
-	badName := match.Matcher(func(_ *http.Request, body []byte) match.Feature {
+	badName := match.Custom(func(_ *http.Request, body []byte) match.Feature {
 		return match.Feature{Name: `JSONBodyIgnoring("a..b")`, Value: string(body)}
 	})
 	post := func(url, body string) Request {
@@ -193,7 +194,7 @@ func TestNoMatchFixMatches(t *testing.T) {
 
 // missOf replays incoming against a cassette of recorded and returns the
 // miss.
-func missOf(t *testing.T, matchers []match.Matcher, recorded, incoming Request) *NoMatchError {
+func missOf(t *testing.T, matchers []match.Matcher, recorded, incoming Request) *nomatch.Report {
 	t.Helper()
 	if matchers == nil {
 		matchers = match.Default()
@@ -208,7 +209,7 @@ func missOf(t *testing.T, matchers []match.Matcher, recorded, incoming Request) 
 	if !errors.As(err, &nm) {
 		t.Fatalf("err = %v, want a miss", err)
 	}
-	return nm
+	return nm.report
 }
 
 func incomingRequest(t *testing.T, in Request) *http.Request {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/internal/httpcoding"
+	"github.com/dvdrw/dvd/internal/index"
 	"github.com/dvdrw/dvd/internal/timeline"
 	"github.com/dvdrw/dvd/match"
 )
@@ -27,7 +28,7 @@ type Recorder struct {
 	redact    *redactor
 	upstream  http.RoundTripper
 	ownsUp    bool
-	index     *index // nil when nothing replays
+	index     *replayIndex // nil when nothing replays
 	recording bool
 	save      bool // the cassette is worth saving even if nothing is recorded
 
@@ -179,20 +180,20 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.index != nil {
 		content, _, _ := httpcoding.Decode(req.Header, body) // matched by its content, as recorded bodies are stored
 		view, viewBody := r.redact.matchView(req, content)
-		if e := r.index.lookup(view, viewBody); e != nil {
+		if e := r.index.Lookup(view, viewBody); e != nil {
 			if r.cfg.Latency {
-				if err := wait(req, e.in.Duration); err != nil {
+				if err := wait(req, e.Value.in.Duration); err != nil {
 					return nil, err
 				}
 			}
 			return replay(req, e)
 		}
 		if !r.recording {
-			return nil, r.index.noMatch(view, viewBody, r.redact)
+			return nil, noMatch(r.index, view, viewBody, r.redact)
 		}
 	}
 	if !r.recording {
-		return nil, &NoMatchError{Request: req.Method + " " + r.redact.url(req.URL.String())}
+		return nil, noInteraction(req, r.redact)
 	}
 	return r.record(req, body)
 }
@@ -401,7 +402,7 @@ func inSaveOrder(recs []recorded) []recorded {
 		slices.SortStableFunc(recs[i:j], func(a, b recorded) int {
 			ra, rb := &a.in.Request, &b.in.Request
 			return cmp.Or(cmp.Compare(ra.Method, rb.Method), cmp.Compare(ra.URL, rb.URL),
-				cmp.Compare(distinguishingValues(ra.Header), distinguishingValues(rb.Header)), cmp.Compare(string(ra.Body), string(rb.Body)))
+				cmp.Compare(index.Distinguishing(ra.Header), index.Distinguishing(rb.Header)), cmp.Compare(string(ra.Body), string(rb.Body)))
 		})
 		i = j
 	}
@@ -415,8 +416,8 @@ func (r *Recorder) Unused() []Interaction {
 		return nil
 	}
 	var out []Interaction
-	for _, e := range r.index.unused() {
-		out = append(out, *e.in)
+	for _, e := range r.index.Unused() {
+		out = append(out, *e.Value.in)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/nomatch"
 	"github.com/dvdrw/dvd/internal/replayed"
 	"github.com/dvdrw/dvd/match"
 )
@@ -108,11 +109,12 @@ func TestReplayOrderAmongIdenticalRequests(t *testing.T) {
 	}
 	_, err := get(t, r, "GET", c.srv.URL+"/item", "")
 	var nm *cassette.NoMatchError
-	if !errors.As(err, &nm) || !errors.Is(err, cassette.ErrNoMatch) {
+	var rep *nomatch.Report
+	if !errors.As(err, &nm) || !errors.Is(err, cassette.ErrNoMatch) || !errors.As(err, &rep) {
 		t.Fatalf("third GET /item: err = %v, want a *NoMatchError wrapping ErrNoMatch", err)
 	}
-	if !nm.Used || nm.Position != 3 {
-		t.Errorf("NoMatchError.Used = %v, Position = %d; want true, 3 (the last GET /item was used)", nm.Used, nm.Position)
+	if !rep.Used || rep.Position != 3 {
+		t.Errorf("NoMatchError.Used = %v, Position = %d; want true, 3 (the last GET /item was used)", rep.Used, rep.Position)
 	}
 	if !strings.Contains(err.Error(), "already replayed") {
 		t.Errorf("error does not say the match was used:\n%v", err)
@@ -140,11 +142,12 @@ func TestNoMatchDiff(t *testing.T) {
 	r := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
 	_, err := get(t, r, "GET", c.srv.URL+"/users?page=2", "")
 	var nm *cassette.NoMatchError
-	if !errors.As(err, &nm) {
+	var rep *nomatch.Report
+	if !errors.As(err, &nm) || !errors.As(err, &rep) {
 		t.Fatalf("err = %v, want *NoMatchError", err)
 	}
-	if nm.Used || nm.Position != 1 || !strings.HasSuffix(nm.Closest, "/users?page=1") {
-		t.Errorf("closest = #%d %s (used %v), want #1 .../users?page=1", nm.Position, nm.Closest, nm.Used)
+	if rep.Used || rep.Position != 1 || !strings.HasSuffix(rep.Closest, "/users?page=1") {
+		t.Errorf("closest = #%d %s (used %v), want #1 .../users?page=1", rep.Position, rep.Closest, rep.Used)
 	}
 	// go-cmp varies its spacing on purpose, so look for the parts only.
 	for _, want := range []string{`-recorded +incoming`, `"Query[page]"`, `"1"`, `"2"`, "GET " + c.srv.URL + "/users?page=2"} {
@@ -152,8 +155,8 @@ func TestNoMatchDiff(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	if strings.Contains(nm.Diff, "Method") || strings.Contains(nm.Diff, "Path") {
-		t.Errorf("diff shows features that are equal:\n%s", nm.Diff)
+	if strings.Contains(rep.Diff, "Method") || strings.Contains(rep.Diff, "Path") {
+		t.Errorf("diff shows features that are equal:\n%s", rep.Diff)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/nomatch"
 )
 
 // pollServer answers "pending" to the first n requests of each path, then
@@ -77,7 +78,8 @@ func TestPollsStoredOnce(t *testing.T) {
 	}
 	_, err := get(t, play, "GET", srv.URL+"/status", "")
 	var nm *cassette.NoMatchError
-	if !errors.As(err, &nm) || !nm.Used {
+	var rep *nomatch.Report
+	if !errors.As(err, &nm) || !errors.As(err, &rep) || !rep.Used {
 		t.Errorf("a seventh poll: %v; want a miss that says the match was used", err)
 	}
 	if u := play.Unused(); len(u) != 0 {

@@ -10,8 +10,8 @@ func (r *Recorder) UnusedPositions() []int {
 		return nil
 	}
 	var out []int
-	for _, e := range r.index.unused() {
-		out = append(out, int(e.n)+1)
+	for _, e := range r.index.Unused() {
+		out = append(out, e.Position()+1)
 	}
 	return out
 }

@@ -221,8 +221,8 @@ func (d *DVD) Path() string { return d.path }
 // an error that wraps cassette.ErrClosed. The finished test is left alone.
 func (d *DVD) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := d.rec.RoundTrip(req)
-	if nm, ok := err.(*cassette.NoMatchError); ok {
-		err = &reportError{msg: d.noMatchMessage(nm), err: nm}
+	if nm := noMatchReport(err); nm != nil {
+		err = &reportError{msg: d.noMatchMessage(nm), err: err}
 		if d.countMiss(nm) == 1 {
 			d.errorf("%v", err)
 		}

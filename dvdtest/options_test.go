@@ -44,7 +44,7 @@ func TestOptionErrorsAreCassettes(t *testing.T) {
 	}{
 		{name: "mode", reason: "only the five modes exist", opts: []dvdtest.Option{dvdtest.WithMode(42)}, cfg: cassette.Config{Mode: 42}},
 		{name: "nil matcher", reason: "a nil matcher would panic at the first request",
-			opts: []dvdtest.Option{dvdtest.MatchOn(match.Method, nil)}, cfg: cassette.Config{Matchers: []match.Matcher{match.Method, nil}}},
+			opts: []dvdtest.Option{dvdtest.MatchOn(match.Method, match.Matcher{})}, cfg: cassette.Config{Matchers: []match.Matcher{match.Method, {}}}},
 		{name: "nil extra", reason: "a nil func would panic at the first replay",
 			opts: []dvdtest.Option{dvdtest.Extra(nil)}, cfg: cassette.Config{Extra: []match.Func{nil}}},
 		{name: "nil extra in a second Extra", reason: "Extra accumulates, so the index counts every func given",

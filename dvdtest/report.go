@@ -2,6 +2,7 @@ package dvdtest
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -10,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/nomatch"
 )
 
 // reportError is an error of the cassette package told for a test: the
@@ -24,7 +25,17 @@ type reportError struct {
 func (e *reportError) Error() string { return e.msg }
 func (e *reportError) Unwrap() error { return e.err }
 
-func (d *DVD) noMatchMessage(nm *cassette.NoMatchError) string {
+// noMatchReport returns the report that a *cassette.NoMatchError wraps, or
+// nil when err is no miss.
+func noMatchReport(err error) *nomatch.Report {
+	var report *nomatch.Report
+	if errors.As(err, &report) {
+		return report
+	}
+	return nil
+}
+
+func (d *DVD) noMatchMessage(nm *nomatch.Report) string {
 	return fmt.Sprintf("dvdtest: %s has no recorded interaction for %s (mode %v, %s)\n%s\n%s",
 		d.path, nm.Request, d.mode, d.source, nm.Explain(), d.advice())
 }
@@ -41,7 +52,7 @@ type miss struct {
 // countMiss counts nm among the misses and returns how many times it came,
 // this one included. Only the first fails the test: the others would
 // print the same message again.
-func (d *DVD) countMiss(nm *cassette.NoMatchError) int {
+func (d *DVD) countMiss(nm *nomatch.Report) int {
 	explain := nm.Explain()
 	d.mu.Lock()
 	defer d.mu.Unlock()

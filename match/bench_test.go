@@ -30,7 +30,7 @@ func BenchmarkQuery(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				bc.m(req, nil)
+				bc.m.Feature(req, nil)
 			}
 		})
 	}
@@ -64,7 +64,7 @@ func BenchmarkForm(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				match.Form(req, body)
+				match.Form.Feature(req, body)
 			}
 		})
 	}
@@ -90,7 +90,7 @@ func BenchmarkJSONBodyIgnoring(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				bc.m(req, body)
+				bc.m.Feature(req, body)
 			}
 		})
 	}

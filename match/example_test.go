@@ -15,22 +15,22 @@ import (
 func ExampleQuery() {
 	a, _ := http.NewRequest("GET", "https://api.example.com/search?q=go+vcr&page=2", nil)
 	b, _ := http.NewRequest("GET", "https://api.example.com/search?page=2&q=go%20vcr", nil)
-	fmt.Println(match.Query(a, nil).Value)
-	fmt.Println(match.Query(a, nil) == match.Query(b, nil))
+	fmt.Println(match.Query.Feature(a, nil).Value)
+	fmt.Println(match.Query.Feature(a, nil) == match.Query.Feature(b, nil))
 	// Output:
 	// page=2&q=go+vcr
 	// true
 }
 
-// Any function of the Matcher type feeds the index too, here a tenant
-// taken from the path.
-func ExampleMatcher() {
-	tenant := match.Matcher(func(r *http.Request, _ []byte) match.Feature {
+// Custom makes a matcher of a feature the built-in ones do not cover, here
+// a tenant taken from the path; it feeds the index like the others.
+func ExampleCustom() {
+	tenant := match.Custom(func(r *http.Request, _ []byte) match.Feature {
 		first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		return match.Feature{Name: "Tenant", Value: first}
 	})
 	r, _ := http.NewRequest("GET", "https://api.example.com/acme/users", nil)
-	fmt.Println(tenant(r, nil))
+	fmt.Println(tenant.Feature(r, nil))
 	// Output:
 	// {Tenant acme}
 }
@@ -38,8 +38,8 @@ func ExampleMatcher() {
 // JSONBody compares bodies as JSON values.
 func ExampleJSONBody() {
 	r, _ := http.NewRequest("POST", "https://api.example.com/users", nil)
-	a := match.JSONBody(r, []byte(`{"name": "ada", "admin": false}`))
-	b := match.JSONBody(r, []byte(`{"admin":false,"name":"ada"}`))
+	a := match.JSONBody.Feature(r, []byte(`{"name": "ada", "admin": false}`))
+	b := match.JSONBody.Feature(r, []byte(`{"admin":false,"name":"ada"}`))
 	fmt.Println(a.Value, a == b)
 	// Output:
 	// {"admin":false,"name":"ada"} true
@@ -67,9 +67,9 @@ func ExampleForm() {
 		r.Header.Set("Content-Type", w.FormDataContentType())
 		return r, body.Bytes()
 	}
-	recorded := match.Form(upload([]string{"title", "file"}, "a,b\n1,2\n"))
-	again := match.Form(upload([]string{"file", "title"}, "a,b\n1,2\n"))
-	changed := match.Form(upload([]string{"title", "file"}, "a,b\n1,3\n"))
+	recorded := match.Form.Feature(upload([]string{"title", "file"}, "a,b\n1,2\n"))
+	again := match.Form.Feature(upload([]string{"file", "title"}, "a,b\n1,2\n"))
+	changed := match.Form.Feature(upload([]string{"title", "file"}, "a,b\n1,3\n"))
 	fmt.Println(recorded.Value)
 	fmt.Println(recorded == again, recorded == changed)
 	// Output:
@@ -83,7 +83,7 @@ func ExampleForm_urlencoded() {
 	form := func(body string) match.Feature {
 		r, _ := http.NewRequest("POST", "https://auth.example.com/token", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		return match.Form(r, []byte(body))
+		return match.Form.Feature(r, []byte(body))
 	}
 	a := form("scope=read+write&grant_type=client_credentials&client_id=abc")
 	b := form("client_id=abc&scope=read%20write&grant_type=client_credentials")
@@ -99,9 +99,9 @@ func ExampleForm_urlencoded() {
 func ExampleJSONBodyIgnoring() {
 	m := match.JSONBodyIgnoring("sent_at", "items.*.request_id")
 	r, _ := http.NewRequest("POST", "https://api.example.com/orders", nil)
-	a := m(r, []byte(`{"sent_at":"2026-11-22T09:30:00Z","items":[{"sku":"A-1","request_id":"9f0c"}]}`))
-	b := m(r, []byte(`{"items":[{"request_id":"77ab","sku":"A-1"}],"sent_at":"2026-11-23T14:02:11Z"}`))
-	c := m(r, []byte(`{"sent_at":"2026-11-22T09:30:00Z","items":[{"sku":"B-7","request_id":"9f0c"}]}`))
+	a := m.Feature(r, []byte(`{"sent_at":"2026-11-22T09:30:00Z","items":[{"sku":"A-1","request_id":"9f0c"}]}`))
+	b := m.Feature(r, []byte(`{"items":[{"request_id":"77ab","sku":"A-1"}],"sent_at":"2026-11-23T14:02:11Z"}`))
+	c := m.Feature(r, []byte(`{"sent_at":"2026-11-22T09:30:00Z","items":[{"sku":"B-7","request_id":"9f0c"}]}`))
 	fmt.Println(a.Name)
 	fmt.Println(a.Value)
 	fmt.Println(a == b, a == c)
@@ -118,8 +118,8 @@ func ExampleQueryIgnoring() {
 	a, _ := http.NewRequest("GET", "https://api.example.com/events?limit=50&since=2026-11-22T09%3A30%3A00Z&ts=1763803800&nonce=4f1a", nil)
 	b, _ := http.NewRequest("GET", "https://api.example.com/events?nonce=c0de&ts=1763890211&limit=50", nil)
 	c, _ := http.NewRequest("GET", "https://api.example.com/events?limit=51&ts=1763803800", nil)
-	fmt.Println(m(a, nil).Value)
-	fmt.Println(m(a, nil) == m(b, nil), m(a, nil) == m(c, nil))
+	fmt.Println(m.Feature(a, nil).Value)
+	fmt.Println(m.Feature(a, nil) == m.Feature(b, nil), m.Feature(a, nil) == m.Feature(c, nil))
 	// Output:
 	// limit=50
 	// true false
@@ -136,7 +136,7 @@ func ExampleQuery_presigned() {
 	}
 	a, _ := http.NewRequest("GET", url("20261122T093000Z"), nil)
 	b, _ := http.NewRequest("GET", url("20261123T140211Z"), nil)
-	fmt.Println(match.Query(a, nil) == match.Query(b, nil))
+	fmt.Println(match.Query.Feature(a, nil) == match.Query.Feature(b, nil))
 	// Output:
 	// true
 }

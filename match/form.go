@@ -28,9 +28,9 @@ import (
 // The feature's value is the form written as a query, fields sorted by
 // name, each name=value escaped; a part with a file name or a
 // Content-Type is written name;filename;type=content.
-func Form(r *http.Request, body []byte) Feature {
+var Form = builtin("Form", nil, func(r *http.Request, body []byte) Feature {
 	return Feature{Name: "Form", Value: canonicalForm(r.Header.Get("Content-Type"), body)}
-}
+})
 
 // Bounds on the forms Form parses, so that a hostile body costs no more
 // than reading it: url.ParseQuery and mime/multipart's ReadForm have the

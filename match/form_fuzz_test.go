@@ -29,8 +29,8 @@ func FuzzForm(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
 		r := &http.Request{Header: http.Header{"Content-Type": {contentType}}}
-		a := Form(r, body)
-		if b := Form(r, bytes.Clone(body)); a != b {
+		a := Form.Feature(r, body)
+		if b := Form.Feature(r, bytes.Clone(body)); a != b {
 			t.Fatalf("Form is not a function of the request: %q, then %q", a.Value, b.Value)
 		}
 		if hasMediaType(contentType, "application/x-www-form-urlencoded") {
@@ -83,8 +83,8 @@ func FuzzFormMultipart(f *testing.F) {
 		reversed := slices.Clone(parts)
 		slices.Reverse(reversed)
 		ctB, bodyB, _ := writeMultipart(two, reversed)
-		a := Form(&http.Request{Header: http.Header{"Content-Type": {ctA}}}, bodyA)
-		b := Form(&http.Request{Header: http.Header{"Content-Type": {ctB}}}, bodyB)
+		a := Form.Feature(&http.Request{Header: http.Header{"Content-Type": {ctA}}}, bodyA)
+		b := Form.Feature(&http.Request{Header: http.Header{"Content-Type": {ctB}}}, bodyB)
 		if a != b {
 			t.Errorf("the boundary or the order changed the form:\n%q\n%q", a.Value, b.Value)
 		}

@@ -32,7 +32,7 @@ func TestFormBounds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRequest(t, "POST", "http://x/", tt.form.header)
-			got := match.Form(r, []byte(tt.form.body)).Value
+			got := match.Form.Feature(r, []byte(tt.form.body)).Value
 			if parsed := got != tt.form.body; parsed != tt.parsed {
 				t.Errorf("parsed = %v, want %v (%s); the feature starts %.80q", parsed, tt.parsed, tt.reason, got)
 			}

@@ -20,7 +20,7 @@ func FuzzQuery(f *testing.F) {
 			t.Errorf("canonicalQuery(%q) = %q, but canonicalQuery of that = %q", raw, c, again)
 		}
 		r := &http.Request{URL: &url.URL{RawQuery: raw}}
-		if got := Query(r, nil).Value; got != c {
+		if got := Query.Feature(r, nil).Value; got != c {
 			t.Errorf("Query = %q, want %q", got, c)
 		}
 	})

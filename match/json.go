@@ -34,7 +34,7 @@ func JSONBodyIgnoring(paths ...string) Matcher {
 		split[i] = strings.Split(p, ".")
 	}
 	name := "JSONBodyIgnoring(" + quoteList(paths) + ")"
-	return func(_ *http.Request, body []byte) Feature {
+	return builtin("JSONBodyIgnoring", slices.Clone(paths), func(_ *http.Request, body []byte) Feature {
 		v, ok := decodeJSON(body)
 		if !ok {
 			return Feature{Name: name, Value: string(body)}
@@ -46,7 +46,7 @@ func JSONBodyIgnoring(paths ...string) Matcher {
 			return Feature{Name: name, Value: s}
 		}
 		return Feature{Name: name, Value: string(body)}
-	}
+	})
 }
 
 // validJSONPath reports whether p is a dotted path: names separated by

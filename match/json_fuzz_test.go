@@ -36,17 +36,17 @@ func FuzzJSONBodyIgnoring(f *testing.F) {
 			return
 		}
 		r := &http.Request{}
-		c := m(r, body).Value
+		c := m.Feature(r, body).Value
 		if _, ok := canonicalJSON(body); !ok {
 			if c != string(body) {
 				t.Errorf("a body that is not JSON became %q", c)
 			}
 			return
 		}
-		if again := m(r, []byte(c)).Value; again != c {
+		if again := m.Feature(r, []byte(c)).Value; again != c {
 			t.Errorf("JSONBodyIgnoring(%q) of %q = %q, but of that = %q", path, body, c, again)
 		}
-		if spaced := m(r, append(append([]byte(" \n"), body...), '\t')).Value; spaced != c {
+		if spaced := m.Feature(r, append(append([]byte(" \n"), body...), '\t')).Value; spaced != c {
 			t.Errorf("spacing changed the canonical form: %q vs %q", spaced, c)
 		}
 		if v, _ := decodeJSON(body); !strings.ContainsAny(path, ".*") {

@@ -21,7 +21,7 @@ func TestIgnoringNames(t *testing.T) {
 		{match.JSONBodyIgnoring(`a"b`), `JSONBodyIgnoring("a\"b")`},
 		{match.Form, "Form"},
 	} {
-		if got := tt.m(r, nil).Name; got != tt.want {
+		if got := tt.m.Feature(r, nil).Name; got != tt.want {
 			t.Errorf("name = %s, want %s", got, tt.want)
 		}
 	}

@@ -192,7 +192,7 @@ func TestMatchers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newRequest(t, tt.a.method, tt.a.url, tt.a.header)
 			b := newRequest(t, tt.b.method, tt.b.url, tt.b.header)
-			fa, fb := tt.matcher(a, []byte(tt.a.body)), tt.matcher(b, []byte(tt.b.body))
+			fa, fb := tt.matcher.Feature(a, []byte(tt.a.body)), tt.matcher.Feature(b, []byte(tt.b.body))
 			if fa.Name != fb.Name || fa.Name == "" {
 				t.Fatalf("feature names %q and %q: want the same, non-empty", fa.Name, fb.Name)
 			}
@@ -207,7 +207,7 @@ func TestDefault(t *testing.T) {
 	var names []string
 	r := newRequest(t, "GET", "http://x/", nil)
 	for _, m := range match.Default() {
-		names = append(names, m(r, nil).Name)
+		names = append(names, m.Feature(r, nil).Name)
 	}
 	if got, want := strings.Join(names, ","), "Method,Scheme,Host,Path,Query"; got != want {
 		t.Errorf("Default() features = %s, want %s", got, want)
@@ -217,9 +217,37 @@ func TestDefault(t *testing.T) {
 func TestBodyDoesNotModify(t *testing.T) {
 	body := []byte(`{"b":1,"a":2}`)
 	r := newRequest(t, "POST", "http://x/", nil)
-	match.JSONBody(r, body)
-	match.Body(r, body)
+	match.JSONBody.Feature(r, body)
+	match.Body.Feature(r, body)
 	if string(body) != `{"b":1,"a":2}` {
 		t.Errorf("matchers modified the body: %s", body)
+	}
+}
+
+// A matcher says how it was made, so that a miss can print it as Go code.
+func TestBuiltin(t *testing.T) {
+	own := match.Custom(func(*http.Request, []byte) match.Feature { return match.Feature{Name: "Query"} })
+	for _, tt := range []struct {
+		name, reason string
+		m            match.Matcher
+		fn           string
+		args         []string
+		ok           bool
+	}{
+		{"variable", "a built-in without arguments", match.Method, "Method", nil, true},
+		{"header", "header names in canonical form", match.Header("accept", "x-tenant"), "Header", []string{"Accept", "X-Tenant"}, true},
+		{"query ignoring", "the names as given", match.QueryIgnoring("since", "a, b"), "QueryIgnoring", []string{"since", "a, b"}, true},
+		{"json ignoring", "the paths as given", match.JSONBodyIgnoring("items.*.id"), "JSONBodyIgnoring", []string{"items.*.id"}, true},
+		{"custom", "a func of the test's own, whatever its feature's name", own, "", nil, false},
+		{"zero", "no matcher", match.Matcher{}, "", nil, false},
+		{"custom nil", "Custom(nil) is the zero Matcher", match.Custom(nil), "", nil, false},
+	} {
+		fn, args, ok := tt.m.Builtin()
+		if fn != tt.fn || strings.Join(args, "|") != strings.Join(tt.args, "|") || ok != tt.ok {
+			t.Errorf("%s: Builtin() = %q, %q, %v; want %q, %q, %v (%s)", tt.name, fn, args, ok, tt.fn, tt.args, tt.ok, tt.reason)
+		}
+	}
+	if match.Custom(nil) != (match.Matcher{}) {
+		t.Error("Custom(nil) is not the zero Matcher")
 	}
 }

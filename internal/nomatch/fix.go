@@ -1,14 +1,15 @@
-package cassette
+package nomatch
 
 import (
 	"encoding/json"
+	"github.com/dvdrw/dvd/internal/redact"
 	"net/http"
-	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/dvdrw/dvd/internal/index"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -26,24 +27,26 @@ type ignorable struct {
 	expr  string // m as Go code
 }
 
-// suggest sets err.Only and err.Fix when the recorded request of e differs
-// from the incoming one only in query parameters and JSON body fields, and
-// matchers that leave them out make the two requests match. recorded holds
-// e's features, incoming the incoming request's, as the matchers read them;
-// req and body are the incoming request as the matchers saw it.
-func (ix *index) suggest(err *NoMatchError, e *entry, recorded []string, incoming []match.Feature, req *http.Request, body []byte, rd *redactor) {
+// suggest sets r.Only and r.Fix when the recorded request at position pos
+// differs from the incoming one only in query parameters and JSON body
+// fields, and matchers that leave them out make the two requests match.
+// recorded holds its features, incoming the incoming request's, as the
+// matchers read them; req and body are the incoming request as the
+// matchers saw it.
+func suggest[T any](r *Report, ix *index.Index[T], pos int, recorded []string, incoming []match.Feature, req *http.Request, body []byte, rd *redact.Rules) {
+	inUse := ix.Matchers()
 	swap := map[int]ignorable{}
 	count := 0
 	for i, f := range incoming {
 		if i >= len(recorded) || recorded[i] == f.Value {
 			continue
 		}
-		ig, ok := ignoring(f.Name, recorded[i], f.Value)
+		ig, ok := ignoring(inUse[i], f.Name, recorded[i], f.Value)
 		if !ok {
 			return
 		}
 		for _, n := range ig.names {
-			if rd.text(n) != n {
+			if rd.Text(n) != n {
 				return // a name that holds a secret value is no name to print
 			}
 		}
@@ -53,22 +56,22 @@ func (ix *index) suggest(err *NoMatchError, e *entry, recorded []string, incomin
 	if len(swap) == 0 || count > maxIgnorable {
 		return
 	}
-	matchers := slices.Clone(ix.matchers)
+	matchers := slices.Clone(inUse)
 	for i, ig := range swap {
 		matchers[i] = ig.m
 	}
-	if !ix.wouldMatch(matchers, e, req, body, rd) {
+	if !wouldMatch(ix, matchers, pos, req, body) {
 		return
 	}
-	err.Only = describeIgnorable(swap)
-	// The option as Go code, unless a matcher in use is a func of the
-	// test's own: then which matchers to replace, in words.
+	r.Only = describeIgnorable(swap)
+	// The option as Go code, unless a matcher in use is one of the test's
+	// own: then which matchers to replace, in words.
 	exprs := make([]string, len(matchers))
 	var replace, own []string
 	printable := true
-	for i, m := range ix.matchers {
-		name := strconv.Quote(rd.text(incoming[i].Name))
-		expr, ok := goExpr(m, incoming[i].Name)
+	for i, m := range inUse {
+		name := strconv.Quote(rd.Text(incoming[i].Name))
+		expr, ok := goExpr(m)
 		ig, swapped := swap[i]
 		switch {
 		case swapped:
@@ -84,82 +87,55 @@ func (ix *index) suggest(err *NoMatchError, e *entry, recorded []string, incomin
 		}
 	}
 	if printable {
-		err.Fix = "dvdtest.MatchOn(" + strings.Join(exprs, ", ") + ")"
+		r.Fix = "dvdtest.MatchOn(" + strings.Join(exprs, ", ") + ")"
 		return
 	}
-	err.Fix = "in dvdtest.MatchOn, " + strings.Join(replace, ", and ") + "; the other matchers stay as they are"
+	r.Fix = "in dvdtest.MatchOn, " + strings.Join(replace, ", and ") + "; the other matchers stay as they are"
 	if len(own) > 0 {
-		err.Fix += " (" + joinAnd(own) + " cannot be written here as Go code: a matcher of your own)"
+		r.Fix += " (" + joinAnd(own) + " cannot be written here as Go code: a matcher of your own)"
 	}
 }
 
-// wouldMatch reports whether the recorded request of e and the incoming one
-// have equal features under matchers.
-func (ix *index) wouldMatch(matchers []match.Matcher, e *entry, req *http.Request, body []byte, rd *redactor) bool {
-	rec, err := recordedRequest(&e.in.Request)
+// wouldMatch reports whether the recorded request at position pos and the
+// incoming one have equal features under matchers.
+func wouldMatch[T any](ix *index.Index[T], matchers []match.Matcher, pos int, req *http.Request, body []byte) bool {
+	rec, recBody, err := ix.View(pos)
 	if err != nil {
 		return false
 	}
-	rec, recBody := rd.matchView(rec, e.in.Request.Body)
-	return string(canonical(nil, matchers, rec, recBody)) == string(canonical(nil, matchers, req, body))
+	for _, m := range matchers {
+		if m.Feature(rec, recBody).Value != m.Feature(req, body).Value {
+			return false
+		}
+	}
+	return true
 }
 
-// ignoring returns the matcher that leaves out of a feature what differs
-// between its recorded and incoming values, when that is query parameters
-// or JSON fields: a query matcher ignores the parameters, a JSON or Body
-// matcher the fields, on top of those it already ignores.
-func ignoring(name, recorded, incoming string) (ignorable, bool) {
-	switch {
-	case name == "Query" || strings.HasPrefix(name, "QueryIgnoring("):
-		already, ok := arguments(name, "QueryIgnoring")
-		if !ok {
-			return ignorable{}, false
-		}
+// ignoring returns the matcher that leaves out of the feature of m, named
+// name, what differs between its recorded and incoming values, when that
+// is query parameters or JSON fields: a query matcher ignores the
+// parameters, a JSON or Body matcher the fields, on top of those it
+// already ignores. A matcher of the test's own whose feature is named
+// Query, Body or JSONBody is taken for what it says it reads.
+func ignoring(m match.Matcher, name, recorded, incoming string) (ignorable, bool) {
+	fn, already, ok := m.Builtin()
+	if !ok {
+		fn = name
+	}
+	switch fn {
+	case "Query", "QueryIgnoring":
 		names := differentParams(recorded, incoming)
-		all := append(slices.Clone(already), names...)
+		all := append(already, names...)
 		return ignorable{kind: "query parameter", names: names, m: match.QueryIgnoring(all...), expr: "match.QueryIgnoring(" + quoted(all) + ")"}, len(names) > 0
-	case name == "JSONBody" || name == "Body" || strings.HasPrefix(name, "JSONBodyIgnoring("):
-		already, ok := arguments(name, "JSONBodyIgnoring")
-		if !ok {
-			return ignorable{}, false
-		}
+	case "JSONBody", "Body", "JSONBodyIgnoring":
 		paths, ok := differentFields(recorded, incoming)
 		if !ok {
 			return ignorable{}, false
 		}
-		all := append(slices.Clone(already), paths...)
-		m := jsonBodyIgnoring(all...) // nil if a path, taken from a name that a func of the test's own gave, is no path
-		return ignorable{kind: "JSON field", names: paths, m: m, expr: "match.JSONBodyIgnoring(" + quoted(all) + ")"}, m != nil
+		all := append(already, paths...)
+		return ignorable{kind: "JSON field", names: paths, m: match.JSONBodyIgnoring(all...), expr: "match.JSONBodyIgnoring(" + quoted(all) + ")"}, true
 	}
 	return ignorable{}, false
-}
-
-// arguments returns the quoted arguments of a feature name written as a
-// Go call of fn, as match.QueryIgnoring and match.JSONBodyIgnoring name
-// their features, or none for a name without arguments.
-func arguments(name, fn string) ([]string, bool) {
-	rest, ok := strings.CutPrefix(name, fn+"(")
-	if !ok {
-		return nil, !strings.Contains(name, "(")
-	}
-	var args []string
-	for {
-		if rest == ")" {
-			return args, true
-		}
-		if len(args) > 0 {
-			if rest, ok = strings.CutPrefix(rest, ", "); !ok {
-				return nil, false
-			}
-		}
-		q, err := strconv.QuotedPrefix(rest)
-		if err != nil {
-			return nil, false
-		}
-		arg, _ := strconv.Unquote(q)
-		args = append(args, arg)
-		rest = rest[len(q):]
-	}
 }
 
 // differentParams returns the names of the parameters whose values differ
@@ -336,61 +312,19 @@ func quoted(args []string) string {
 	return strings.Join(q, ", ")
 }
 
-// The matchers of package match that are plain funcs, as Go code.
-var plainMatchers = []struct {
-	m    match.Matcher
-	expr string
-}{
-	{match.Method, "match.Method"}, {match.Scheme, "match.Scheme"}, {match.Host, "match.Host"},
-	{match.Path, "match.Path"}, {match.Query, "match.Query"}, {match.Body, "match.Body"},
-	{match.JSONBody, "match.JSONBody"}, {match.Form, "match.Form"},
-}
-
-// goExpr writes a matcher in use as the Go code that makes it, from the
-// name of its feature, and reports false for a matcher that is not one of
-// package match's, or whose name does not say how it was made. The code is
-// checked: it must make a matcher of the same name, and a plain matcher
-// must be that func itself.
-func goExpr(m match.Matcher, name string) (string, bool) {
-	probe := &http.Request{URL: &url.URL{}, Header: http.Header{}}
-	for _, p := range plainMatchers {
-		if name == strings.TrimPrefix(p.expr, "match.") {
-			return p.expr, reflect.ValueOf(m).Pointer() == reflect.ValueOf(p.m).Pointer()
-		}
-	}
-	if list, ok := strings.CutPrefix(name, "Header("); ok && strings.HasSuffix(list, ")") {
-		names := strings.Split(strings.TrimSuffix(list, ")"), ", ")
-		for _, n := range names {
-			if n == "" || strings.ContainsAny(n, " ,\t") {
-				return "", false
-			}
-		}
-		if match.Header(names...)(probe, nil).Name == name {
-			return "match.Header(" + quoted(names) + ")", true
-		}
+// goExpr writes a matcher in use as the Go code that makes it, and
+// reports false for a matcher of the test's own.
+func goExpr(m match.Matcher) (string, bool) {
+	fn, args, ok := m.Builtin()
+	switch {
+	case !ok:
 		return "", false
+	case madeBy[fn]:
+		return "match." + fn + "(" + quoted(args) + ")", true
 	}
-	for _, fn := range []struct {
-		name string
-		make func(...string) match.Matcher
-	}{{"QueryIgnoring", match.QueryIgnoring}, {"JSONBodyIgnoring", jsonBodyIgnoring}} {
-		args, ok := arguments(name, fn.name)
-		if !ok || !strings.HasPrefix(name, fn.name+"(") {
-			continue
-		}
-		if made := fn.make(args...); made != nil && made(probe, nil).Name == name {
-			return "match." + fn.name + "(" + quoted(args) + ")", true
-		}
-	}
-	return "", false
+	return "match." + fn, true
 }
 
-// jsonBodyIgnoring is match.JSONBodyIgnoring, or nil where that panics.
-func jsonBodyIgnoring(paths ...string) (m match.Matcher) {
-	defer func() {
-		if recover() != nil {
-			m = nil
-		}
-	}()
-	return match.JSONBodyIgnoring(paths...)
-}
+// madeBy names the functions of package match that make matchers of their
+// arguments; the other built-in matchers are variables.
+var madeBy = map[string]bool{"Header": true, "QueryIgnoring": true, "JSONBodyIgnoring": true}

@@ -1,4 +1,4 @@
-package cassette
+package index
 
 import (
 	"net/url"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dvdrw/dvd/internal/nomatch"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -54,11 +55,27 @@ func TestFeatureRedaction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := rd.feature(tt.feature); got != tt.want {
+			if got, _ := nomatch.Shown(matcherNamed(tt.feature.Name), tt.feature, rd.rules()); got != tt.want {
 				t.Errorf("feature(%s %q) = %q, want %q (%s)", tt.feature.Name, tt.feature.Value, got, tt.want, tt.reason)
 			}
 		})
 	}
+}
+
+// matcherNamed returns the matcher of package match whose feature is named
+// name, or a matcher of the test's own of that name.
+func matcherNamed(name string) match.Matcher {
+	builtins := map[string]match.Matcher{
+		"Method": match.Method, "Host": match.Host, "Path": match.Path, "Query": match.Query,
+		"Body": match.Body, "JSONBody": match.JSONBody, "Form": match.Form,
+	}
+	if m, ok := builtins[name]; ok {
+		return m
+	}
+	if list, ok := strings.CutPrefix(name, "Header("); ok {
+		return match.Header(strings.Split(strings.TrimSuffix(list, ")"), ", ")...)
+	}
+	return match.Custom(func(*http.Request, []byte) match.Feature { return match.Feature{Name: name} })
 }
 
 // A Form feature is diffed field by field, each redacted as the fields of
@@ -84,8 +101,9 @@ func TestFormParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := map[string]string{}
-			for _, p := range rd.parts(match.Feature{Name: "Form", Value: tt.value}) {
-				got[p.key] = p.shown
+			_, parts := nomatch.Shown(match.Form, match.Feature{Name: "Form", Value: tt.value}, rd.rules())
+			for key, shown := range parts {
+				got[key] = shown
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("parts of %q mismatch (-want +got) (%s):\n%s", tt.value, tt.reason, diff)

@@ -1,6 +1,7 @@
-package cassette
+package nomatch
 
 import (
+	"github.com/dvdrw/dvd/internal/redact"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,31 +9,30 @@ import (
 	"github.com/dvdrw/dvd/match"
 )
 
-// feature redacts a request feature for the diff of a miss. Its value is a
-// matcher's canonical form, not a URL, so it is redacted as the part of the
-// request it was read from, which the match package's names say: a query
-// by parameter name, headers by header name, a body by JSON field or form
-// field, a host or a path for user information. The recorded side comes
-// from a file that may have been redacted less than this run asks, so this
-// cannot rely on what was redacted before.
-func (rd *redactor) feature(f match.Feature) string {
-	switch name := f.Name; {
-	case name == "Method", name == "Scheme":
-		return rd.text(f.Value)
-	case name == "Host":
+// shown redacts a request feature for the diff of a miss. Its value is a
+// matcher's canonical form, not a URL, so it is redact.Redacted as the part of the
+// request it was read from, which its kind says: a query by parameter
+// name, headers by header name, a body by JSON field or form field, a host
+// or a path for user information. The recorded side comes from a file that
+// may have been redact.Redacted less than this run asks, so this cannot rely on
+// what was redact.Redacted before.
+func shown(rd *redact.Rules, k kind, f match.Feature) string {
+	switch k {
+	case kindMethod, kindScheme:
+		return rd.Text(f.Value)
+	case kindHost:
 		// A host follows the user information in a URL.
-		return strings.TrimPrefix(rd.url("//"+f.Value), "//")
-	case name == "Path":
-		return rd.url(f.Value)
-	case strings.HasPrefix(name, "Query"):
-		q, _ := rd.rawQuery(f.Value)
-		return rd.text(q)
-	case strings.HasPrefix(name, "Header("):
-		return rd.headerLines(f.Value)
-	case strings.Contains(name, "Body"), strings.HasPrefix(name, "Form"):
-		return rd.bodyText(f.Value)
+		return strings.TrimPrefix(rd.URL("//"+f.Value), "//")
+	case kindPath:
+		return rd.URL(f.Value)
+	case kindQuery:
+		return rd.Text(query(rd, f.Value))
+	case kindHeader:
+		return headerLines(rd, f.Value)
+	case kindBody, kindForm:
+		return string(body(rd, []byte(f.Value)))
 	}
-	return rd.custom(f)
+	return custom(rd, f)
 }
 
 // A diffPart is a piece of a request feature that the diff of a miss compares
@@ -41,31 +41,31 @@ func (rd *redactor) feature(f match.Feature) string {
 type diffPart struct {
 	key   string // what the diff calls it: Query[page], Header[Accept], Path
 	raw   string // the matcher's value, to tell which parts differ
-	shown string // the value as the diff shows it, redacted
+	shown string // the value as the diff shows it, redact.Redacted
 }
 
-// parts splits a feature into the parts a miss's diff compares, so that a
+// splitParts splits a feature into the parts a miss's diff compares, so that a
 // long query or several headers show which parameter or header differs,
 // not a diff of one long string that breaks mid-word. Other features are
 // one part.
-func (rd *redactor) parts(f match.Feature) []diffPart {
+func splitParts(rd *redact.Rules, k kind, f match.Feature) []diffPart {
 	switch {
-	case strings.HasPrefix(f.Name, "Query"):
-		return rd.queryParts(f)
-	case strings.HasPrefix(f.Name, "Header("):
-		return rd.headerParts(f)
-	case f.Name == "Form" && isFormFeature(f.Value):
-		return rd.formParts(f)
+	case k == kindQuery:
+		return queryParts(rd, f)
+	case k == kindHeader:
+		return headerParts(rd, f)
+	case k == kindForm && isFormFeature(f.Value):
+		return formParts(rd, f)
 	}
-	return []diffPart{rd.whole(f)}
+	return []diffPart{whole(rd, k, f)}
 }
 
 // formParts returns a part per field name of a match.Form feature, keyed
 // Form[name], whose value shows the values of that name, in order,
 // separated by ", ". A file shows as its name and type, then its content:
-// report.csv (text/csv): a,b. Field values are redacted as the fields of a
+// report.csv (text/csv): a,b. Field values are redact.Redacted as the fields of a
 // multipart body are: by name, or as JSON; files are kept.
-func (rd *redactor) formParts(f match.Feature) []diffPart {
+func formParts(rd *redact.Rules, f match.Feature) []diffPart {
 	var ps []diffPart
 	at := map[string]int{}
 	for pair := range strings.SplitSeq(f.Value, "&") {
@@ -81,19 +81,19 @@ func (rd *redactor) formParts(f match.Feature) []diffPart {
 			if typ != "" {
 				label += " (" + typ + ")"
 			}
-			value = rd.text(label+": ") + rd.text(value)
-		case rd.secretQuery(name) && value != Redacted:
-			value = Redacted
+			value = rd.Text(label+": ") + rd.Text(value)
+		case rd.SecretQueryName(name) && value != redact.Redacted:
+			value = redact.Redacted
 		default:
-			if red, ok := rd.redactJSON([]byte(value)); ok {
+			if red, ok := rd.JSON([]byte(value)); ok {
 				value = string(red)
 			}
-			value = rd.message(value)
+			value = rd.Message(value)
 			if typed {
 				value = "(" + typ + "): " + value
 			}
 		}
-		key = "Form[" + rd.text(name) + "]"
+		key = "Form[" + rd.Text(name) + "]"
 		if i, ok := at[key]; ok {
 			ps[i].raw += "&" + pair
 			ps[i].shown += ", " + value
@@ -140,17 +140,17 @@ func escapedText(s string) bool {
 }
 
 // whole returns a feature as one part.
-func (rd *redactor) whole(f match.Feature) diffPart {
-	return diffPart{key: f.Name, raw: f.Value, shown: rd.feature(f)}
+func whole(rd *redact.Rules, k kind, f match.Feature) diffPart {
+	return diffPart{key: f.Name, raw: f.Value, shown: shown(rd, k, f)}
 }
 
 // queryParts returns a part per parameter name of a query feature, keyed
 // Query[name], whose value shows the values of that name, in order,
 // separated by ", ". Names and values are shown unescaped, so that a
 // placeholder's value is found even where the query escaped it; a secret
-// parameter's value is redacted before that, and a URL in a value is
-// redacted as a URL.
-func (rd *redactor) queryParts(f match.Feature) []diffPart {
+// parameter's value is redact.Redacted before that, and a URL in a value is
+// redact.Redacted as a URL.
+func queryParts(rd *redact.Rules, f match.Feature) []diffPart {
 	var ps []diffPart
 	at := map[string]int{}
 	for pair := range strings.SplitSeq(f.Value, "&") {
@@ -159,12 +159,12 @@ func (rd *redactor) queryParts(f match.Feature) []diffPart {
 		}
 		_, raw, _ := strings.Cut(pair, "=")
 		shownPair := pair
-		if rd.secretParam(pair) {
+		if secretPair(rd, pair) {
 			shownPair = redactPair(pair)
 		}
 		name, value, _ := strings.Cut(shownPair, "=")
-		key := f.Name + "[" + rd.text(queryUnescape(name)) + "]"
-		value = rd.message(queryUnescape(value))
+		key := f.Name + "[" + rd.Text(queryUnescape(name)) + "]"
+		value = rd.Message(queryUnescape(value))
 		if i, ok := at[key]; ok {
 			ps[i].raw += "&" + raw
 			ps[i].shown += ", " + value
@@ -174,6 +174,19 @@ func (rd *redactor) queryParts(f match.Feature) []diffPart {
 		ps = append(ps, diffPart{key: key, raw: raw, shown: value})
 	}
 	return ps
+}
+
+// secretPair reports whether a name=value part of a query has a value to
+// redact.
+func secretPair(rd *redact.Rules, pair string) bool {
+	name, value, ok := strings.Cut(pair, "=")
+	return ok && value != redact.Redacted && rd.SecretQueryName(queryUnescape(name))
+}
+
+// redactPair redacts the value of a name=value pair.
+func redactPair(pair string) string {
+	name, _, _ := strings.Cut(pair, "=")
+	return name + "=" + redact.Redacted
 }
 
 // queryUnescape decodes a query component, or returns it as it is when it
@@ -187,20 +200,20 @@ func queryUnescape(s string) string {
 
 // headerParts returns a part per header of a match.Header feature, keyed
 // Header[Name], whose value is the header's values as the feature joins
-// them, redacted by the header's name. An absent header shows as "".
-func (rd *redactor) headerParts(f match.Feature) []diffPart {
+// them, redact.Redacted by the header's name. An absent header shows as "".
+func headerParts(rd *redact.Rules, f match.Feature) []diffPart {
 	var ps []diffPart
 	for line := range strings.SplitSeq(f.Value, "\n") {
 		name, rest, ok := strings.Cut(line, ":")
 		if !ok {
-			ps = append(ps, diffPart{key: f.Name, raw: line, shown: rd.message(line)})
+			ps = append(ps, diffPart{key: f.Name, raw: line, shown: rd.Message(line)})
 			continue
 		}
 		name = http.CanonicalHeaderKey(name)
 		values := strings.TrimLeft(rest, " ")
 		shown := values
 		if values != "" {
-			shown = rd.headerValue(name, values)
+			shown = rd.HeaderValue(name, values)
 		}
 		ps = append(ps, diffPart{key: "Header[" + name + "]", raw: values, shown: shown})
 	}
@@ -209,44 +222,47 @@ func (rd *redactor) headerParts(f match.Feature) []diffPart {
 
 // headerLines redacts the value of a match.Header feature, one line
 // "Name: value, value" per header, each line by its header's name. The
-// values of one header are redacted as one: a secret header loses them
+// values of one header are redact.Redacted as one: a secret header loses them
 // all, where splitting on commas could leave a piece of a value that holds
 // one.
-func (rd *redactor) headerLines(v string) string {
+func headerLines(rd *redact.Rules, v string) string {
 	lines := strings.Split(v, "\n")
 	for i, line := range lines {
 		name, rest, ok := strings.Cut(line, ":")
 		if values := strings.TrimLeft(rest, " "); ok && values != "" {
-			lines[i] = line[:len(line)-len(values)] + rd.headerValue(http.CanonicalHeaderKey(name), values)
+			lines[i] = line[:len(line)-len(values)] + rd.HeaderValue(http.CanonicalHeaderKey(name), values)
 		} else {
-			lines[i] = rd.message(line)
+			lines[i] = rd.Message(line)
 		}
 	}
 	return strings.Join(lines, "\n")
 }
 
-// bodyText redacts a body feature, whose Content-Type the feature does not
-// carry: a JSON document by its fields, anything else as a form.
-func (rd *redactor) bodyText(v string) string {
-	contentType := formType
-	if jsonDocument([]byte(v)) {
-		contentType = "application/json"
-	}
-	b, _ := rd.body([]byte(v), contentType)
-	return string(b)
-}
-
 // custom redacts the feature of a matcher dvd does not know: as a header
 // or a query parameter when its name is a secret one, else as free text
 // that may quote URLs.
-func (rd *redactor) custom(f match.Feature) string {
+func custom(rd *redact.Rules, f match.Feature) string {
 	switch key := http.CanonicalHeaderKey(f.Name); {
 	case f.Value == "":
 		return ""
-	case rd.secretHeader(key):
-		return rd.headerValue(key, f.Value)
-	case rd.secretQuery(f.Name):
-		return Redacted
+	case rd.SecretHeader(key):
+		return rd.HeaderValue(key, f.Value)
+	case rd.SecretQueryName(f.Name):
+		return redact.Redacted
 	}
-	return rd.message(f.Value)
+	return rd.Message(f.Value)
+}
+
+// Shown returns how a report shows a feature that m read, with its secrets
+// redact.Redacted by rd: whole, and split into the parts its diff compares, keyed
+// as the diff keys them (Query[page], Header[Accept], Form[name], or the
+// feature's name for a feature of one part). It lets the tests of the
+// redaction rules check what a miss shows.
+func Shown(m match.Matcher, f match.Feature, rd *redact.Rules) (whole string, parts map[string]string) {
+	k := kindOf(m, f.Name)
+	parts = map[string]string{}
+	for _, p := range splitParts(rd, k, f) {
+		parts[p.key] = p.shown
+	}
+	return shown(rd, k, f), parts
 }

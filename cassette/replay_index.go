@@ -1,0 +1,79 @@
+package cassette
+
+import (
+	"net/http"
+
+	"github.com/dvdrw/dvd/internal/index"
+	"github.com/dvdrw/dvd/match"
+)
+
+// replayIndex finds the recorded interactions a request replays (see
+// package internal/index).
+type replayIndex = index.Index[hotEntry]
+
+// An entry is an interaction in the replay index.
+type entry = index.Entry[hotEntry]
+
+// A hotEntry is what a replay reads of an interaction, inline in its index
+// entry: the entry's own fields and these fill three cache lines.
+type hotEntry struct {
+	hot hotResponse
+	in  *Interaction
+}
+
+// newIndex indexes ins. view, if not nil, is how the matchers see a
+// request: the recorder redacts recorded requests as it redacts incoming
+// ones, so that both sides of a match see the same redaction, whatever
+// redaction the cassette was written with. The response headers of all
+// interactions are laid out in a few shared arrays.
+func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, view func(*http.Request, []byte) (*http.Request, []byte)) (*replayIndex, error) {
+	var (
+		kv     pairs
+		states tlsStates
+	)
+	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats, View: view}
+	request := func(i int) index.Request {
+		r := &ins[i].Request
+		return index.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: r.Body, Times: ins[i].Times}
+	}
+	return index.New(cfg, len(ins), request, func(i int, e *hotEntry) {
+		in := &ins[i]
+		e.in = in
+		if in.Response == nil {
+			e.hot.flags = hotFailed
+			return
+		}
+		e.hot = newHotResponse(in.Response)
+		var noValues bool
+		e.hot.pairs, noValues = kv.add(in.Response.Header)
+		if noValues {
+			e.hot.flags |= hotRare
+		}
+		e.hot.tls = states.of(in.Response.TLS)
+	})
+}
+
+// pairs lays out the response headers of many interactions as name, value
+// pairs in a few shared arrays, which never move once handed out.
+type pairs struct{ all []string }
+
+const pairsChunk = 4096
+
+// add returns the pairs of h, and reports whether a key of h has no
+// values, which pairs cannot show. It reads h once: a header that does not
+// fit in the chunk moves, with what was written of it, to a new one.
+func (p *pairs) add(h http.Header) (kv []string, noValues bool) {
+	start := len(p.all)
+	for k, vs := range h {
+		noValues = noValues || len(vs) == 0
+		for _, v := range vs {
+			if len(p.all)+2 > cap(p.all) {
+				done := p.all[start:]
+				p.all = append(make([]string, 0, max(pairsChunk, 4*len(done))), done...)
+				start = 0
+			}
+			p.all = append(p.all, k, v)
+		}
+	}
+	return p.all[start:len(p.all):len(p.all)], noValues
+}
