@@ -1,9 +1,9 @@
-package cassette
+package jsonwire
 
 import "bytes"
 
 // JSON bodies are stored as JSON, whatever their spacing, and replay byte
-// for byte. The file holds the value, compact or indented as the writer
+// for byte. The file holds the value, compact or indented as the Writer
 // indents, and a jsonSpacing says how to space it again: the members
 // "body_json_leading", "body_json_prefix", "body_json_indent" and
 // "body_json_trailing" after "body_json". They cover how JSON is written in
@@ -31,7 +31,7 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
 		return nil, s, false
 	}
-	p := parser{data: t}
+	p := Parser{data: t}
 	if p.skip() != nil || p.i != len(t) || !isText(b) {
 		return nil, s, false
 	}
