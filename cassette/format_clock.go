@@ -168,6 +168,6 @@ func (f *valuesField[T]) Read(p *jsonwire.Parser, v *T, _ int) error {
 	*f.at(v) = m
 	return nil
 }
-func (f *valuesField[T]) Check(*T) error  { return nil }
-func (f *valuesField[T]) Settle(*T, bool) {}
-func (f *valuesField[T]) Traits() jsonwire.Traits  { return jsonwire.Traits{} }
+func (f *valuesField[T]) Check(*T) error          { return nil }
+func (f *valuesField[T]) Settle(*T, bool)         {}
+func (f *valuesField[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }

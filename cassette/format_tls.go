@@ -58,9 +58,9 @@ func (f *tlsRefField[T]) Read(p *jsonwire.Parser, v *T, _ int) error {
 	r.refs = append(r.refs, namedTLS{name: name, at: at, slot: f.at(v)})
 	return nil
 }
-func (f *tlsRefField[T]) Check(*T) error  { return nil }
-func (f *tlsRefField[T]) Settle(*T, bool) {}
-func (f *tlsRefField[T]) Traits() jsonwire.Traits  { return jsonwire.Traits{} }
+func (f *tlsRefField[T]) Check(*T) error          { return nil }
+func (f *tlsRefField[T]) Settle(*T, bool)         {}
+func (f *tlsRefField[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }
 
 // tlsRead is what the reader knows of the file's TLS states until the
 // file is read whole: the states the responses name, and the file's.
@@ -255,9 +255,9 @@ func (f *tlsTableField) Finish(p *jsonwire.Parser, _ *file) error {
 	p.State = nil
 	return nil
 }
-func (f *tlsTableField) Check(*file) error  { return nil }
-func (f *tlsTableField) Settle(*file, bool) {}
-func (f *tlsTableField) Traits() jsonwire.Traits     { return jsonwire.Traits{} }
+func (f *tlsTableField) Check(*file) error       { return nil }
+func (f *tlsTableField) Settle(*file, bool)      {}
+func (f *tlsTableField) Traits() jsonwire.Traits { return jsonwire.Traits{} }
 
 // certificates is the member of a TLS state that holds its certificates,
 // DER in base64, one a line.
