@@ -3,7 +3,7 @@ package jsonwire
 import "bytes"
 
 // JSON bodies are stored as JSON, whatever their spacing, and replay byte
-// for byte. The file holds the value, compact or indented as the Writer
+// for byte. The file holds the value, compact or indented as the writer
 // indents, and a jsonSpacing says how to space it again: the members
 // "body_json_leading", "body_json_prefix", "body_json_indent" and
 // "body_json_trailing" after "body_json". They cover how JSON is written in

@@ -197,7 +197,8 @@ type headerName struct {
 // maxDepth is how deeply arrays and objects may nest, as in encoding/json.
 const maxDepth = 10000
 
-// errorAt places err at off, unless it has a place already.
+// ErrorAt places err at off, an offset in the document (see
+// [Parser.Offset]), unless it has a place already.
 func (p *Parser) ErrorAt(off int, err error) error {
 	var placed interface{ offset() int }
 	if errors.As(err, &placed) {
@@ -273,7 +274,7 @@ func (p *Parser) ws() {
 
 const eightSpaces = 0x2020202020202020
 
-// null reads null, if it comes next.
+// Null reads null, if it comes next.
 func (p *Parser) Null() bool {
 	if p.i < len(p.data) && p.data[p.i] == 'n' && bytes.HasPrefix(p.data[p.i:], []byte("null")) {
 		p.i += 4
@@ -282,7 +283,7 @@ func (p *Parser) Null() bool {
 	return false
 }
 
-// open reads the start of an object or array, c being '{' or '[', and
+// Open reads the start of an object or array, c being '{' or '[', and
 // reports whether it has members; if not, its end is read too.
 func (p *Parser) Open(c byte, want string) (bool, error) {
 	if p.i >= len(p.data) || p.data[p.i] != c {
@@ -301,7 +302,7 @@ func (p *Parser) Open(c byte, want string) (bool, error) {
 	return true, nil
 }
 
-// more reads what follows a member or element: a comma, then true, or the
+// More reads what follows a member or element: a comma, then true, or the
 // end of the object or array, then false.
 func (p *Parser) More(end byte) (bool, error) {
 	p.ws()
@@ -332,7 +333,7 @@ func (p *Parser) charAt() string {
 	return ""
 }
 
-// key reads an object's key, unescaped; the bytes are valid until the
+// Key reads an object's key, unescaped; the bytes are valid until the
 // next string is read.
 func (p *Parser) Key() ([]byte, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
@@ -341,6 +342,7 @@ func (p *Parser) Key() ([]byte, error) {
 	return p.stringBytes()
 }
 
+// Colon reads the colon after an object's key, and the spacing around it.
 func (p *Parser) Colon() error {
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ':' {
@@ -505,7 +507,7 @@ func hex4(data []byte, i int) (rune, int) {
 	return r, -1
 }
 
-// str reads a string. Short ones that shared says may repeat are read into
+// Str reads a string. Short ones that shared says may repeat are read into
 // one copy for all.
 func (p *Parser) Str(shared bool) (string, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
@@ -545,7 +547,7 @@ func (p *Parser) share(b []byte) string {
 	return s
 }
 
-// text reads a text: a string, or {"latin1": "…"} for bytes that are not
+// Text reads a text: a string, or {"latin1": "…"} for bytes that are not
 // UTF-8 (see [Writer.latin1]).
 func (p *Parser) Text(shared bool) (string, error) {
 	if p.i < len(p.data) && p.data[p.i] == '{' {
@@ -599,7 +601,7 @@ func (p *Parser) latin1() (string, error) {
 	return string(out), nil
 }
 
-// integer reads a number that is an integer and fits in an int64.
+// Integer reads a number that is an integer and fits in an int64.
 func (p *Parser) Integer() (int64, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9') {
 		return 0, p.kindError("number")

@@ -354,7 +354,7 @@ func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 // appendSpaced appends the compact JSON value to dst spaced as s says,
 // indented as json.Indent indents when s has an indent, in one pass with
 // the lines of each depth written at once. The reader rebuilds a body with
-// it, and the Writer checks with it that a body it stores as JSON will be
+// it, and the writer checks with it that a body it stores as JSON will be
 // rebuilt byte for byte.
 func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	dst = append(dst, s.leading...)
@@ -529,7 +529,7 @@ func (p *Parser) giveBack() {
 }
 
 // transient reads a string that the caller parses and does not keep, such
-// as a duration: it is made over the file's bytes, or the Parser's
+// as a duration: it is made over the file's bytes, or the parser's
 // scratch, without a copy. (An error that quotes it, through fmt, copies
 // it.)
 func (p *Parser) transient() (string, error) {

@@ -363,11 +363,11 @@ func NewScalar[T any, V comparable](name string, at func(*T) *V, k *Kind[V]) *Sc
 // Always makes the member written even when it holds the zero value.
 func (s *Scalar[T, V]) Always() *Scalar[T, V] { s.always = true; return s }
 
-// Required makes the member one the reader needs, and the Writer never
+// Required makes the member one the reader needs, and the writer never
 // leaves out: a text that is empty is missing.
 func (s *Scalar[T, V]) Required() *Scalar[T, V] { s.required = true; return s }
 
-// Or says what the member stands for when it is left out: the Writer
+// Or says what the member stands for when it is left out: the writer
 // leaves it out when it holds that, the reader sets it when it is not
 // there.
 func (s *Scalar[T, V]) Or(def func(*T) V) *Scalar[T, V] { s.def = def; return s }
@@ -375,8 +375,12 @@ func (s *Scalar[T, V]) Or(def func(*T) V) *Scalar[T, V] { s.def = def; return s 
 // Rule sets the rule the value follows.
 func (s *Scalar[T, V]) Rule(rule func(V) error) *Scalar[T, V] { s.rule = rule; return s }
 
+// Keys, Form, Write, Read, Check, Settle and Traits make a Scalar a [Field].
+
+// Keys returns the member's key.
 func (s *Scalar[T, V]) Keys() []string { return s.name }
 
+// Form returns 0, or -1 when the member is left out.
 func (s *Scalar[T, V]) Form(v *T) int {
 	x := *s.at(v)
 	switch {
@@ -390,11 +394,13 @@ func (s *Scalar[T, V]) Form(v *T) int {
 	return 0
 }
 
+// Write writes the value.
 func (s *Scalar[T, V]) Write(w *Writer, v *T, _ int) error {
 	s.kind.Write(w, *s.at(v))
 	return nil
 }
 
+// Read reads the value.
 func (s *Scalar[T, V]) Read(p *Parser, v *T, _ int) error {
 	x, err := s.kind.Read(p)
 	if err != nil {
@@ -404,6 +410,7 @@ func (s *Scalar[T, V]) Read(p *Parser, v *T, _ int) error {
 	return nil
 }
 
+// Check applies the rule of the value, if it has one.
 func (s *Scalar[T, V]) Check(v *T) error {
 	if s.rule == nil {
 		return nil
@@ -414,8 +421,8 @@ func (s *Scalar[T, V]) Check(v *T) error {
 	return nil
 }
 
-// settle sets the value to what it stands for when the Writer would have
-// left it out: when it was not there, or is a zero value the Writer leaves
+// Settle sets the value to what it stands for when the writer would have
+// left it out: when it was not there, or is a zero value the writer leaves
 // out. (When it equals the default already, there is nothing to set.)
 func (s *Scalar[T, V]) Settle(v *T, seen bool) {
 	if x := s.at(v); s.def != nil && (!seen || s.kind.OmitZero && s.kind.zero(*x)) {
@@ -423,6 +430,7 @@ func (s *Scalar[T, V]) Settle(v *T, seen bool) {
 	}
 }
 
+// Traits says whether the member is required, and settles.
 func (s *Scalar[T, V]) Traits() Traits {
 	return Traits{Required: s.required, Settles: s.def != nil}
 }
@@ -691,7 +699,7 @@ func (b *bodyField[T]) companions() []Field[T] {
 	return fields
 }
 
-// finish spaces a JSON body as its spacing members say.
+// Finish spaces a JSON body as its spacing members say.
 func (b *bodyField[T]) Finish(p *Parser, v *T) error {
 	r := p.spacing
 	p.spacing = spacingRead{}
