@@ -99,6 +99,9 @@ func (n *tlsStateNames) of(t *TLSState) string { return n.names[n.index[t]] }
 // nameTLSStates names the TLS states of the responses of f, before they
 // are written, and lists them for the file's table, sorted by name.
 func nameTLSStates(f *file) *tlsStateNames {
+	if !hasTLS(f) {
+		return nil
+	}
 	w := new(tlsStateNames)
 	var distinct []*TLSState
 	for i := range f.Interactions {
@@ -181,12 +184,20 @@ type tlsTableField struct {
 
 func (f *tlsTableField) Keys() []string { return f.name }
 func (f *tlsTableField) Form(v *file) int {
-	for i := range v.Interactions {
-		if r := v.Interactions[i].Response; r != nil && r.TLS != nil {
-			return 0
-		}
+	if hasTLS(v) {
+		return 0
 	}
 	return -1
+}
+
+// hasTLS reports whether a response of f came over TLS.
+func hasTLS(f *file) bool {
+	for i := range f.Interactions {
+		if r := f.Interactions[i].Response; r != nil && r.TLS != nil {
+			return true
+		}
+	}
+	return false
 }
 func (f *tlsTableField) Write(w *jsonwire.Writer, _ *file, _ int) error {
 	names := w.State.(*tlsStateNames)

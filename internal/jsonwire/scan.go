@@ -489,6 +489,7 @@ func (p *Parser) spill(out []byte, n int) []byte {
 // behind: the next file's Parser takes them up again, rather than
 // growing its own.
 type parserBuffers struct {
+	chunk   any // a *chunk[C], empty
 	intern  map[string]string
 	scratch []byte
 	held    []byte
@@ -501,7 +502,7 @@ var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
 // borrow gives p the buffers a Parser left behind.
 func (p *Parser) borrow() {
 	b := buffers.Get().(*parserBuffers)
-	p.intern, p.scratch, p.held, p.values, p.names = b.intern, b.scratch, b.held, b.values, b.names
+	p.chunk, p.intern, p.scratch, p.held, p.values, p.names = b.chunk, b.intern, b.scratch, b.held, b.values, b.names
 }
 
 // giveBack leaves p's buffers for the next Parser, holding nothing of
@@ -511,6 +512,10 @@ func (p *Parser) giveBack() {
 	const most = 1 << 20 // a buffer that grew larger is dropped
 	b := &parserBuffers{intern: p.intern}
 	clear(b.intern)
+	if c, ok := p.chunk.(interface{ empty() }); ok {
+		c.empty()
+		b.chunk = c
+	}
 	if cap(p.scratch) <= most {
 		b.scratch = p.scratch[:0]
 	}
@@ -564,6 +569,9 @@ func newValue[C any](p *Parser, chunked bool) *C {
 
 // A chunk holds values handed out one at a time.
 type chunk[C any] struct{ values []C }
+
+// empty lets go of the values, for the chunk to serve the next document.
+func (c *chunk[C]) empty() { c.values = nil }
 
 // Offset returns the offset in the document of what is read next.
 func (p *Parser) Offset() int { return p.i }
