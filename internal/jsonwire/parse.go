@@ -56,7 +56,7 @@ func TopInt(data []byte, key string) (n int, found, known bool) {
 			return 0, false, false
 		}
 		if string(name) == key {
-			v, err := p.Integer()
+			v, err := p.integer()
 			if err != nil || int64(int(v)) != v {
 				return 0, false, false
 			}
@@ -601,8 +601,8 @@ func (p *Parser) latin1() (string, error) {
 	return string(out), nil
 }
 
-// Integer reads a number that is an integer and fits in an int64.
-func (p *Parser) Integer() (int64, error) {
+// integer reads a number that is an integer and fits in an int64.
+func (p *Parser) integer() (int64, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9') {
 		return 0, p.kindError("number")
 	}

@@ -181,7 +181,7 @@ func (o *Object[T]) Write(w *Writer, v *T) error {
 		}
 		first = false
 		w.Line()
-		w.Key(f.Keys()[form])
+		w.key(f.Keys()[form])
 		if err := f.Write(w, v, form); err != nil {
 			return err
 		}
@@ -496,7 +496,7 @@ func intKind[N int | int64 | uint8]() *Kind[N] {
 	return &Kind[N]{
 		Write: func(w *Writer, n N) { w.Buf = strconv.AppendInt(w.Buf, int64(n), 10) },
 		Read: func(p *Parser) (N, error) {
-			n, err := p.Integer()
+			n, err := p.integer()
 			if err != nil {
 				return 0, err
 			}
@@ -784,11 +784,12 @@ func spacingChars(set string) string {
 }
 
 // Nested is a member holding a struct of its own, always written.
-func Nested[T, C any](name string, at func(*T) *C, o *Object[C]) *nestedField[T, C] {
-	return &nestedField[T, C]{name: []string{name}, at: at, o: o}
+func Nested[T, C any](name string, at func(*T) *C, o *Object[C]) *NestedField[T, C] {
+	return &NestedField[T, C]{name: []string{name}, at: at, o: o}
 }
 
-type nestedField[T, C any] struct {
+// A NestedField is the member a [Nested] makes.
+type NestedField[T, C any] struct {
 	name     []string
 	at       func(*T) *C
 	o        *Object[C]
@@ -796,19 +797,35 @@ type nestedField[T, C any] struct {
 }
 
 // Required makes the member one the reader needs.
-func (n *nestedField[T, C]) Required() *nestedField[T, C] { n.required = true; return n }
+func (n *NestedField[T, C]) Required() *NestedField[T, C] { n.required = true; return n }
 
-func (n *nestedField[T, C]) Keys() []string { return n.name }
-func (n *nestedField[T, C]) Form(*T) int    { return 0 }
-func (n *nestedField[T, C]) Write(w *Writer, v *T, _ int) error {
+// Keys, Form, Write, Read, Check, Settle and Traits make a NestedField a
+// [Field].
+
+// Keys returns the member's key.
+func (n *NestedField[T, C]) Keys() []string { return n.name }
+
+// Form returns 0: the member is always written.
+func (n *NestedField[T, C]) Form(*T) int { return 0 }
+
+// Write writes the struct.
+func (n *NestedField[T, C]) Write(w *Writer, v *T, _ int) error {
 	return Wrap(n.name[0], n.o.Write(w, n.at(v)))
 }
-func (n *nestedField[T, C]) Read(p *Parser, v *T, _ int) error {
+
+// Read reads the struct.
+func (n *NestedField[T, C]) Read(p *Parser, v *T, _ int) error {
 	return Wrap(n.name[0], n.o.Read(p, n.at(v)))
 }
-func (n *nestedField[T, C]) Check(*T) error  { return nil }
-func (n *nestedField[T, C]) Settle(*T, bool) {}
-func (n *nestedField[T, C]) Traits() Traits  { return Traits{Required: n.required} }
+
+// Check does nothing: the struct's own object applies its rules.
+func (n *NestedField[T, C]) Check(*T) error { return nil }
+
+// Settle does nothing.
+func (n *NestedField[T, C]) Settle(*T, bool) {}
+
+// Traits says whether the member is required.
+func (n *NestedField[T, C]) Traits() Traits { return Traits{Required: n.required} }
 
 // Optional is a member holding a pointer to a struct of its own, left out
 // when it is nil.

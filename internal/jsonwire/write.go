@@ -49,8 +49,8 @@ func (w *Writer) Line() {
 	}
 }
 
-// Key writes a member's key, which needs no escaping, and its colon.
-func (w *Writer) Key(name string) {
+// key writes a member's key, which needs no escaping, and its colon.
+func (w *Writer) key(name string) {
 	w.Buf = append(w.Buf, '"')
 	w.Buf = append(w.Buf, name...)
 	w.Buf = append(w.Buf, '"', ':', ' ')
@@ -185,7 +185,7 @@ func (w *Writer) spacing(s jsonSpacing, since int) {
 func (w *Writer) member(key string, since int) {
 	w.Buf = append(w.Buf, ',')
 	w.Line()
-	w.Key(key)
+	w.key(key)
 	w.Version = max(w.Version, since)
 }
 
