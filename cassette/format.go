@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/internal/httpcoding"
+	"github.com/dvdrw/dvd/internal/jsonwire"
 	"github.com/dvdrw/dvd/internal/neterr"
 )
 
@@ -49,83 +50,74 @@ type file struct {
 // fields must be there, and a Rule is checked both ways. Adding a field to
 // the model means adding a line here, marked since the next Version.
 var (
-	fileFormat = newObject[file]("a cassette", nil,
-		integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
-		timestamp("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
-		since(2, optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
-		list("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, describe),
-		since(2, tlsTable("tls", tlsFormat)),
+	fileFormat = jsonwire.NewObject[file]("a cassette", nil,
+		jsonwire.Integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
+		jsonwire.Time("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
+		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
+		jsonwire.List("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, inInteraction),
+		jsonwire.Since(2, tlsTable("tls", tlsFormat)),
 	)
 
-	interactionFormat = newObject[Interaction]("an interaction", checkOutcome,
-		nested("request", func(in *Interaction) *Request { return &in.Request }, requestFormat).Required(),
-		optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
-		optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
-		duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
-		since(2, integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes)),
+	interactionFormat = jsonwire.NewObject[Interaction]("an interaction", checkOutcome,
+		jsonwire.Nested("request", func(in *Interaction) *Request { return &in.Request }, requestFormat).Required(),
+		jsonwire.Optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
+		jsonwire.Optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
+		jsonwire.Duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
+		jsonwire.Since(2, jsonwire.Integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes)),
 	)
 
-	requestFormat = newObject[Request]("a request", nil,
-		word("method", func(r *Request) *string { return &r.Method }).Required(),
-		text("url", func(r *Request) *string { return &r.URL }).Required(),
-		headers("headers", func(r *Request) *http.Header { return &r.Header }),
-		since(2, word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		body(func(r *Request) *[]byte { return &r.Body }),
+	requestFormat = jsonwire.NewObject[Request]("a request", nil,
+		jsonwire.Word("method", func(r *Request) *string { return &r.Method }).Required(),
+		jsonwire.Text("url", func(r *Request) *string { return &r.URL }).Required(),
+		jsonwire.Headers("headers", func(r *Request) *http.Header { return &r.Header }),
+		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
+		jsonwire.Body(func(r *Request) *[]byte { return &r.Body }, 2),
 	)
 
 	// What the reader can derive is left out: the usual status text,
 	// HTTP/1.1, a content length equal to the body's.
-	responseFormat = newObject[Response]("a response", nil,
-		integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
-		word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
-		word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
-		since(2, words("transfer_encoding", func(r *Response) *[]string { return &r.TransferEncoding })),
-		headers("headers", func(r *Response) *http.Header { return &r.Header }),
-		headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
-		integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
-		flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
-		since(2, word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		body(func(r *Response) *[]byte { return &r.Body }),
-		flag("truncated", func(r *Response) *bool { return &r.Truncated }),
-		optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
-		since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
-	)
+	responseFormat = jsonwire.NewObject[Response]("a response", nil,
+		jsonwire.Integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
+		jsonwire.Word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
+		jsonwire.Word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
+		jsonwire.Since(2, jsonwire.Words("transfer_encoding", func(r *Response) *[]string { return &r.TransferEncoding })),
+		jsonwire.Headers("headers", func(r *Response) *http.Header { return &r.Header }),
+		jsonwire.Headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
+		jsonwire.Integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
+		jsonwire.Flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
+		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
+		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2),
+		jsonwire.Flag("truncated", func(r *Response) *bool { return &r.Truncated }),
+		jsonwire.Optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
+		jsonwire.Since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
+	).Chunked() // one a response, as bodies are
 
 	// A TLS state is held once, in the file's "tls", under a name that
 	// the responses that came over it give (see format_tls.go).
-	tlsFormat = newObject[TLSState]("a TLS state", nil,
-		tlsName("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, neterr.ParseVersion),
-		tlsName("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, neterr.ParseCipherSuite),
-		word("server_name", func(t *TLSState) *string { return &t.ServerName }),
-		word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
+	tlsFormat = jsonwire.NewObject[TLSState]("a TLS state", nil,
+		jsonwire.Enum("version", func(t *TLSState) *uint16 { return &t.Version }, tls.VersionName, neterr.ParseVersion),
+		jsonwire.Enum("cipher_suite", func(t *TLSState) *uint16 { return &t.CipherSuite }, tls.CipherSuiteName, neterr.ParseCipherSuite),
+		jsonwire.Word("server_name", func(t *TLSState) *string { return &t.ServerName }),
+		jsonwire.Word("protocol", func(t *TLSState) *string { return &t.NegotiatedProtocol }),
 		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
 	)
 
-	errorFormat = newObject[Error]("an error", nil,
-		word("kind", func(e *Error) *string { return &e.Kind }).Always(),
-		text("message", func(e *Error) *string { return &e.Message }).Always(),
-		word("op", func(e *Error) *string { return &e.Op }),
-		word("net", func(e *Error) *string { return &e.Net }),
-		word("addr", func(e *Error) *string { return &e.Addr }),
-		word("detail", func(e *Error) *string { return &e.Detail }),
-		word("name", func(e *Error) *string { return &e.Name }),
-		word("server", func(e *Error) *string { return &e.Server }),
-		flag("not_found", func(e *Error) *bool { return &e.NotFound }),
-		flag("temporary", func(e *Error) *bool { return &e.Temporary }),
-		flag("timeout", func(e *Error) *bool { return &e.Timeout }),
-		integer("alert", func(e *Error) *uint8 { return &e.Alert }).Or(func(*Error) uint8 { return 0 }),
-		text("record_header", func(e *Error) *string { return &e.RecordHeader }),
+	errorFormat = jsonwire.NewObject[Error]("an error", nil,
+		jsonwire.Word("kind", func(e *Error) *string { return &e.Kind }).Always(),
+		jsonwire.Text("message", func(e *Error) *string { return &e.Message }).Always(),
+		jsonwire.Word("op", func(e *Error) *string { return &e.Op }),
+		jsonwire.Word("net", func(e *Error) *string { return &e.Net }),
+		jsonwire.Word("addr", func(e *Error) *string { return &e.Addr }),
+		jsonwire.Word("detail", func(e *Error) *string { return &e.Detail }),
+		jsonwire.Word("name", func(e *Error) *string { return &e.Name }),
+		jsonwire.Word("server", func(e *Error) *string { return &e.Server }),
+		jsonwire.Flag("not_found", func(e *Error) *bool { return &e.NotFound }),
+		jsonwire.Flag("temporary", func(e *Error) *bool { return &e.Temporary }),
+		jsonwire.Flag("timeout", func(e *Error) *bool { return &e.Timeout }),
+		jsonwire.Integer("alert", func(e *Error) *uint8 { return &e.Alert }).Or(func(*Error) uint8 { return 0 }),
+		jsonwire.Text("record_header", func(e *Error) *string { return &e.RecordHeader }),
 	)
 )
-
-// jsonSpacingFormat lists the members that say how a JSON body was spaced
-// (see [jsonSpacing]), written after "body_json" in this order.
-var jsonSpacingFormat = []spacingMember{
-	{name: "body_json_leading", at: func(s *jsonSpacing) *string { return &s.leading }, allowed: " \t\r\n", since: 2},
-	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t", since: 2},
-	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t", since: 2},
-	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n", since: 2},
-}
 
 func checkVersion(v int) error {
 	switch {
@@ -179,22 +171,29 @@ func checkOutcome(in *Interaction) error {
 	return nil
 }
 
-// describe names interaction i in an error, counting from 1 as dvd's
-// reports and commands do: "interaction 3 (GET https://x/)". The request is
-// shown as the default redaction leaves it, for the error of a file that
-// was never redacted (written by hand or by another tool) would otherwise
-// quote its tokens in a test log.
-func describe(i int, in *Interaction) string {
-	s := "interaction " + strconv.Itoa(i+1)
-	u := in.Request.URL
-	if u != "" {
-		u = defaultRedactor().url(u)
-	}
-	if req := strings.TrimSpace(in.Request.Method + " " + u); req != "" {
+// inInteraction names interaction i in the error err of reading or
+// writing it, counting from 1 as dvd's reports and commands do:
+// "interaction 3 (GET https://x/)".
+func inInteraction(i int, in *Interaction, err error) error {
+	return &interactionError{n: i + 1, method: in.Request.Method, url: in.Request.URL, err: err}
+}
+
+// An interactionError is the error of one interaction of a file.
+type interactionError struct {
+	n           int
+	method, url string
+	err         error
+}
+
+func (e *interactionError) Error() string {
+	s := "interaction " + strconv.Itoa(e.n)
+	if req := strings.TrimSpace(e.method + " " + e.url); req != "" {
 		s += " (" + req + ")"
 	}
-	return s
+	return s + ": " + e.err.Error()
 }
+
+func (e *interactionError) Unwrap() error { return e.err }
 
 // defaultProto is the protocol of a response that names none.
 const defaultProto = "HTTP/1.1"

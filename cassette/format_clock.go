@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/jsonwire"
 )
 
 // clockFormat is the schema of the "clock" section, what a test took from
@@ -22,23 +24,23 @@ import (
 //	    "2026-11-22T09:30:30.125Z"
 //	  ]
 //	}
-var clockFormat = newObject[Clock]("the clock", nil,
+var clockFormat = jsonwire.NewObject[Clock]("the clock", nil,
 	namedTexts("values", func(k *Clock) *map[string]string { return &k.Values }),
-	newScalar("seed", func(k *Clock) *[32]byte { return &k.Seed }, seedKind),
+	jsonwire.NewScalar("seed", func(k *Clock) *[32]byte { return &k.Seed }, seedKind),
 	readings("readings", func(k *Clock) *[]time.Time { return &k.Readings }),
 )
 
 // A seed is written as 64 lower-case hexadecimal digits, left out when it
 // is zero.
-var seedKind = &kind[[32]byte]{
-	write: func(w *writer, seed [32]byte) {
-		w.buf = append(w.buf, '"')
-		w.buf = hex.AppendEncode(w.buf, seed[:])
-		w.buf = append(w.buf, '"')
+var seedKind = &jsonwire.Kind[[32]byte]{
+	Write: func(w *jsonwire.Writer, seed [32]byte) {
+		w.Buf = append(w.Buf, '"')
+		w.Buf = hex.AppendEncode(w.Buf, seed[:])
+		w.Buf = append(w.Buf, '"')
 	},
-	read: func(p *parser) ([32]byte, error) {
+	Read: func(p *jsonwire.Parser) ([32]byte, error) {
 		var seed [32]byte
-		s, err := p.str(false)
+		s, err := p.Str(false)
 		if err != nil {
 			return seed, err
 		}
@@ -50,24 +52,24 @@ var seedKind = &kind[[32]byte]{
 		}
 		return seed, nil
 	},
-	omitZero: true,
+	OmitZero: true,
 }
 
 // readings is a member holding clock readings: an array of RFC 3339 times
 // in UTC, to the nanosecond, one per line, left out when there are none.
-func readings[T any](name string, at func(*T) *[]time.Time) field[T] {
-	put := func(w *writer, i int, t time.Time) error {
+func readings[T any](name string, at func(*T) *[]time.Time) jsonwire.Field[T] {
+	put := func(w *jsonwire.Writer, i int, t time.Time) error {
 		if err := checkYear(t); err != nil {
 			return fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
-		w.buf = append(w.buf, '"')
-		w.buf = t.UTC().AppendFormat(w.buf, time.RFC3339Nano)
-		w.buf = append(w.buf, '"')
+		w.Buf = append(w.Buf, '"')
+		w.Buf = t.UTC().AppendFormat(w.Buf, time.RFC3339Nano)
+		w.Buf = append(w.Buf, '"')
 		return nil
 	}
-	get := func(p *parser, i int) (time.Time, error) {
-		at := p.i
-		s, err := p.str(false)
+	get := func(p *jsonwire.Parser, i int) (time.Time, error) {
+		at := p.Offset()
+		s, err := p.Str(false)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
@@ -78,16 +80,16 @@ func readings[T any](name string, at func(*T) *[]time.Time) field[T] {
 			err = checkYear(t)
 		}
 		if err != nil {
-			return time.Time{}, p.errorAt(at, fmt.Errorf("%s: reading %d: %w", name, i+1, err))
+			return time.Time{}, p.ErrorAt(at, fmt.Errorf("%s: reading %d: %w", name, i+1, err))
 		}
 		return t, nil
 	}
-	return lines(name, at, put, get)
+	return jsonwire.Lines(name, at, put, get)
 }
 
 // namedTexts is a member holding named texts: an object of names, sorted, to
 // texts, left out when it is empty. A name is UTF-8 text, not empty.
-func namedTexts[T any](name string, at func(*T) *map[string]string) field[T] {
+func namedTexts[T any](name string, at func(*T) *map[string]string) jsonwire.Field[T] {
 	return &valuesField[T]{name: []string{name}, at: at}
 }
 
@@ -98,77 +100,74 @@ type valuesField[T any] struct {
 
 var errEmptyName = errors.New(`a value's name is empty: name it, as Value does`)
 
-func (f *valuesField[T]) keys() []string { return f.name }
-func (f *valuesField[T]) form(v *T) int {
+func (f *valuesField[T]) Keys() []string { return f.name }
+func (f *valuesField[T]) Form(v *T) int {
 	if len(*f.at(v)) == 0 {
 		return -1
 	}
 	return 0
 }
-func (f *valuesField[T]) write(w *writer, v *T, _ int) error {
+func (f *valuesField[T]) Write(w *jsonwire.Writer, v *T, _ int) error {
 	m := *f.at(v)
 	names := make([]string, 0, len(m))
 	for name := range m {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	w.buf = append(w.buf, '{')
-	w.depth++
+	w.Begin('{')
 	for i, name := range names {
 		if i > 0 {
-			w.buf = append(w.buf, ',')
+			w.Buf = append(w.Buf, ',')
 		}
-		w.nl()
+		w.Line()
 		if name == "" {
-			return named(f.name[0], errEmptyName)
+			return jsonwire.Wrap(f.name[0], errEmptyName)
 		}
-		if !w.str(name) {
-			return named(f.name[0], fmt.Errorf("the name %q is not valid UTF-8: rename it", name))
+		if !w.Str(name) {
+			return jsonwire.Wrap(f.name[0], fmt.Errorf("the name %q is not valid UTF-8: rename it", name))
 		}
-		w.buf = append(w.buf, ':', ' ')
-		w.text(m[name])
+		w.Buf = append(w.Buf, ':', ' ')
+		w.Text(m[name])
 	}
-	w.depth--
-	w.nl()
-	w.buf = append(w.buf, '}')
+	w.End('}')
 	return nil
 }
-func (f *valuesField[T]) read(p *parser, v *T, _ int) error {
-	more, err := p.open('{', "object")
+func (f *valuesField[T]) Read(p *jsonwire.Parser, v *T, _ int) error {
+	more, err := p.Open('{', "object")
 	if err != nil {
-		return named(f.name[0], err)
+		return jsonwire.Wrap(f.name[0], err)
 	}
 	m := map[string]string{}
 	for more {
-		at := p.i
-		b, err := p.key()
+		at := p.Offset()
+		b, err := p.Key()
 		if err != nil {
 			return err
 		}
 		name := string(b)
-		if err := p.colon(); err != nil {
+		if err := p.Colon(); err != nil {
 			return err
 		}
-		if !p.null() { // null stands for a value left out
+		if !p.Null() { // null stands for a value left out
 			switch _, twice := m[name]; {
 			case name == "":
-				return p.errorAt(at, named(f.name[0], errEmptyName))
+				return p.ErrorAt(at, jsonwire.Wrap(f.name[0], errEmptyName))
 			case twice:
-				return p.errorAt(at, named(f.name[0], fmt.Errorf("%q appears twice", name)))
+				return p.ErrorAt(at, jsonwire.Wrap(f.name[0], fmt.Errorf("%q appears twice", name)))
 			}
-			s, err := p.text(false)
+			s, err := p.Text(false)
 			if err != nil {
-				return named(f.name[0], named(fmt.Sprintf("%q", name), err))
+				return jsonwire.Wrap(f.name[0], jsonwire.Wrap(fmt.Sprintf("%q", name), err))
 			}
 			m[name] = s
 		}
-		if more, err = p.more('}'); err != nil {
+		if more, err = p.More('}'); err != nil {
 			return err
 		}
 	}
 	*f.at(v) = m
 	return nil
 }
-func (f *valuesField[T]) check(*T) error  { return nil }
-func (f *valuesField[T]) settle(*T, bool) {}
-func (f *valuesField[T]) traits() traits  { return traits{} }
+func (f *valuesField[T]) Check(*T) error          { return nil }
+func (f *valuesField[T]) Settle(*T, bool)         {}
+func (f *valuesField[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }

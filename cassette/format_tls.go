@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dvdrw/dvd/internal/jsonwire"
 )
 
 // TLS states are large, for their certificates, and the same from one
@@ -20,7 +22,7 @@ import (
 // on the states alone.
 
 // tlsRef is the member of a response that names its TLS state.
-func tlsRef[T any](name string, at func(*T) **TLSState) field[T] {
+func tlsRef[T any](name string, at func(*T) **TLSState) jsonwire.Field[T] {
 	return &tlsRefField[T]{name: []string{name}, at: at}
 }
 
@@ -29,35 +31,53 @@ type tlsRefField[T any] struct {
 	at   func(*T) **TLSState
 }
 
-func (f *tlsRefField[T]) keys() []string { return f.name }
-func (f *tlsRefField[T]) form(v *T) int {
+func (f *tlsRefField[T]) Keys() []string { return f.name }
+func (f *tlsRefField[T]) Form(v *T) int {
 	if *f.at(v) == nil {
 		return -1
 	}
 	return 0
 }
-func (f *tlsRefField[T]) write(w *writer, v *T, _ int) error {
-	w.str(w.stateName(*f.at(v))) // valid UTF-8: the table's write checks it
+func (f *tlsRefField[T]) Write(w *jsonwire.Writer, v *T, _ int) error {
+	w.Str(w.State.(*tlsStateNames).of(*f.at(v))) // valid UTF-8: the table's Write checks it
 	return nil
 }
 
 // read notes the name, which the file's states resolve once the whole file
 // is read (see tlsTableField.finish).
-func (f *tlsRefField[T]) read(p *parser, v *T, _ int) error {
-	at := p.i
-	if at < len(p.data) && p.data[at] == '{' {
+func (f *tlsRefField[T]) Read(p *jsonwire.Parser, v *T, _ int) error {
+	at := p.Offset()
+	if p.Peek() == '{' {
 		return fmt.Errorf(`%s names a state of the file's "tls", as "tls": "api.example.com": the state itself is held there`, f.name[0])
 	}
-	name, err := p.str(true)
+	name, err := p.Str(true)
 	if err != nil {
-		return named(f.name[0], err)
+		return jsonwire.Wrap(f.name[0], err)
 	}
-	p.tlsRefs = append(p.tlsRefs, namedTLS{name: name, at: at, slot: f.at(v)})
+	r := tlsReading(p)
+	r.refs = append(r.refs, namedTLS{name: name, at: at, slot: f.at(v)})
 	return nil
 }
-func (f *tlsRefField[T]) check(*T) error  { return nil }
-func (f *tlsRefField[T]) settle(*T, bool) {}
-func (f *tlsRefField[T]) traits() traits  { return traits{} }
+func (f *tlsRefField[T]) Check(*T) error          { return nil }
+func (f *tlsRefField[T]) Settle(*T, bool)         {}
+func (f *tlsRefField[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }
+
+// tlsRead is what the reader knows of the file's TLS states until the
+// file is read whole: the states the responses name, and the file's.
+type tlsRead struct {
+	refs   []namedTLS
+	states map[string]*TLSState // by name
+}
+
+// tlsReading returns the TLS states of the file p reads.
+func tlsReading(p *jsonwire.Parser) *tlsRead {
+	r, _ := p.State.(*tlsRead)
+	if r == nil {
+		r = new(tlsRead)
+		p.State = r
+	}
+	return r
+}
 
 // A namedTLS is a TLS state named by a response, to be resolved.
 type namedTLS struct {
@@ -66,19 +86,33 @@ type namedTLS struct {
 	slot **TLSState
 }
 
+// tlsStateNames are the names of the TLS states of a file being written.
+type tlsStateNames struct {
+	index map[*TLSState]int // which of the distinct TLS states each response's is
+	names []string          // the names of the distinct states
+	table []*TLSState       // the distinct states, by name
+}
+
+// of returns the name of the TLS state t in the file.
+func (n *tlsStateNames) of(t *TLSState) string { return n.names[n.index[t]] }
+
 // nameTLSStates names the TLS states of the responses of f, before they
 // are written, and lists them for the file's table, sorted by name.
-func (w *writer) nameTLSStates(f *file) {
+func nameTLSStates(f *file) *tlsStateNames {
+	if !hasTLS(f) {
+		return nil
+	}
+	w := new(tlsStateNames)
 	var distinct []*TLSState
 	for i := range f.Interactions {
 		r := f.Interactions[i].Response
 		if r == nil || r.TLS == nil {
 			continue
 		}
-		if w.tlsIndex == nil {
-			w.tlsIndex = map[*TLSState]int{}
+		if w.index == nil {
+			w.index = map[*TLSState]int{}
 		}
-		if _, ok := w.tlsIndex[r.TLS]; ok {
+		if _, ok := w.index[r.TLS]; ok {
 			continue
 		}
 		// Responses recorded over one connection hold states alike.
@@ -87,14 +121,14 @@ func (w *writer) nameTLSStates(f *file) {
 			j = len(distinct)
 			distinct = append(distinct, r.TLS)
 		}
-		w.tlsIndex[r.TLS] = j
+		w.index[r.TLS] = j
 	}
 	order := make([]int, len(distinct))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return compareTLS(distinct[a], distinct[b]) })
-	w.tlsNames = make([]string, len(distinct))
+	w.names = make([]string, len(distinct))
 	taken := map[string]bool{}
 	for i := 0; i < len(order); {
 		server := distinct[order[i]].ServerName
@@ -117,18 +151,16 @@ func (w *writer) nameTLSStates(f *file) {
 				name += " (" + strconv.Itoa(k-i+1) + ")"
 			}
 			taken[name] = true
-			w.tlsNames[order[k]] = name
+			w.names[order[k]] = name
 		}
 		i = j
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(w.tlsNames[a], w.tlsNames[b]) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(w.names[a], w.names[b]) })
 	for _, i := range order {
-		w.tlsTable = append(w.tlsTable, distinct[i])
+		w.table = append(w.table, distinct[i])
 	}
+	return w
 }
-
-// stateName returns the name of the TLS state t in the file.
-func (w *writer) stateName(t *TLSState) string { return w.tlsNames[w.tlsIndex[t]] }
 
 // compareTLS orders TLS states by what they hold.
 func compareTLS(a, b *TLSState) int {
@@ -141,70 +173,77 @@ func compareTLS(a, b *TLSState) int {
 
 // tlsTable is the file's member that holds the TLS states the responses
 // name, an object of name to state, after the interactions.
-func tlsTable(name string, o *object[TLSState]) field[file] {
+func tlsTable(name string, o *jsonwire.Object[TLSState]) jsonwire.Field[file] {
 	return &tlsTableField{name: []string{name}, o: o}
 }
 
 type tlsTableField struct {
 	name []string
-	o    *object[TLSState]
+	o    *jsonwire.Object[TLSState]
 }
 
-func (f *tlsTableField) keys() []string { return f.name }
-func (f *tlsTableField) form(v *file) int {
-	for i := range v.Interactions {
-		if r := v.Interactions[i].Response; r != nil && r.TLS != nil {
-			return 0
-		}
+func (f *tlsTableField) Keys() []string { return f.name }
+func (f *tlsTableField) Form(v *file) int {
+	if hasTLS(v) {
+		return 0
 	}
 	return -1
 }
-func (f *tlsTableField) write(w *writer, _ *file, _ int) error {
-	w.buf = append(w.buf, '{')
-	w.depth++
-	for i, t := range w.tlsTable {
-		if i > 0 {
-			w.buf = append(w.buf, ',')
+
+// hasTLS reports whether a response of f came over TLS.
+func hasTLS(f *file) bool {
+	for i := range f.Interactions {
+		if r := f.Interactions[i].Response; r != nil && r.TLS != nil {
+			return true
 		}
-		w.nl()
-		if !w.str(w.stateName(t)) {
+	}
+	return false
+}
+func (f *tlsTableField) Write(w *jsonwire.Writer, _ *file, _ int) error {
+	names := w.State.(*tlsStateNames)
+	w.Begin('{')
+	for i, t := range names.table {
+		if i > 0 {
+			w.Buf = append(w.Buf, ',')
+		}
+		w.Line()
+		if !w.Str(names.of(t)) {
 			return fmt.Errorf("%s: server name %q is not valid UTF-8", f.name[0], t.ServerName)
 		}
-		w.buf = append(w.buf, ':', ' ')
-		if err := f.o.write(w, t); err != nil {
-			return named(f.name[0], err)
+		w.Buf = append(w.Buf, ':', ' ')
+		if err := f.o.Write(w, t); err != nil {
+			return jsonwire.Wrap(f.name[0], err)
 		}
 	}
-	w.depth--
-	w.nl()
-	w.buf = append(w.buf, '}')
+	w.End('}')
 	return nil
 }
-func (f *tlsTableField) read(p *parser, _ *file, _ int) error {
-	more, err := p.open('{', "object")
+func (f *tlsTableField) Read(p *jsonwire.Parser, _ *file, _ int) error {
+	more, err := p.Open('{', "object")
 	if err != nil {
-		return named(f.name[0], err)
+		return jsonwire.Wrap(f.name[0], err)
 	}
-	p.tlsStates = map[string]*TLSState{}
+	r := tlsReading(p)
+	r.states = map[string]*TLSState{}
 	for more {
-		at := p.i
-		b, err := p.key()
+		at := p.Offset()
+		b, err := p.Key()
 		if err != nil {
 			return err
 		}
 		name := string(b)
-		if err := p.colon(); err != nil {
+		if err := p.Colon(); err != nil {
 			return err
 		}
-		if _, ok := p.tlsStates[name]; ok {
-			return p.errorAt(at, fmt.Errorf("%s: %q appears twice", f.name[0], name))
+		if _, ok := r.states[name]; ok {
+			return p.ErrorAt(at, fmt.Errorf("%s: %q appears twice", f.name[0], name))
 		}
 		t := new(TLSState)
-		if err := f.o.read(p, t); err != nil {
-			return named(f.name[0]+": "+strconv.Quote(name), err)
+		if err := f.o.Read(p, t); err != nil {
+			return jsonwire.Wrap(f.name[0]+": "+strconv.Quote(name), err)
 		}
-		p.tlsStates[name] = t
-		if more, err = p.more('}'); err != nil {
+		r.states[name] = t
+		if more, err = p.More('}'); err != nil {
 			return err
 		}
 	}
@@ -212,36 +251,40 @@ func (f *tlsTableField) read(p *parser, _ *file, _ int) error {
 }
 
 // finish gives each response the state it names.
-func (f *tlsTableField) finish(p *parser, _ *file) error {
-	for _, r := range p.tlsRefs {
-		t, ok := p.tlsStates[r.name]
+func (f *tlsTableField) Finish(p *jsonwire.Parser, _ *file) error {
+	read, _ := p.State.(*tlsRead)
+	if read == nil {
+		return nil
+	}
+	for _, r := range read.refs {
+		t, ok := read.states[r.name]
 		if !ok {
-			return p.errorAt(r.at, fmt.Errorf("TLS state %q is not in the file's %q, which holds each state the responses name", r.name, f.name[0]))
+			return p.ErrorAt(r.at, fmt.Errorf("TLS state %q is not in the file's %q, which holds each state the responses name", r.name, f.name[0]))
 		}
 		*r.slot = t
 	}
-	p.tlsRefs, p.tlsStates = nil, nil
+	p.State = nil
 	return nil
 }
-func (f *tlsTableField) check(*file) error  { return nil }
-func (f *tlsTableField) settle(*file, bool) {}
-func (f *tlsTableField) traits() traits     { return traits{} }
+func (f *tlsTableField) Check(*file) error       { return nil }
+func (f *tlsTableField) Settle(*file, bool)      {}
+func (f *tlsTableField) Traits() jsonwire.Traits { return jsonwire.Traits{} }
 
 // certificates is the member of a TLS state that holds its certificates,
 // DER in base64, one a line.
-func certificates[T any](name string, at func(*T) *[][]byte) field[T] {
-	put := func(w *writer, _ int, der []byte) error {
-		w.buf = append(w.buf, '"')
-		w.buf = base64.StdEncoding.AppendEncode(w.buf, der)
-		w.buf = append(w.buf, '"')
+func certificates[T any](name string, at func(*T) *[][]byte) jsonwire.Field[T] {
+	put := func(w *jsonwire.Writer, _ int, der []byte) error {
+		w.Buf = append(w.Buf, '"')
+		w.Buf = base64.StdEncoding.AppendEncode(w.Buf, der)
+		w.Buf = append(w.Buf, '"')
 		return nil
 	}
-	get := func(p *parser, _ int) ([]byte, error) {
-		der, err := p.body(bodyBase64)
+	get := func(p *jsonwire.Parser, _ int) ([]byte, error) {
+		der, err := p.Base64()
 		if err != nil {
-			return nil, named(name, err)
+			return nil, jsonwire.Wrap(name, err)
 		}
 		return der, nil
 	}
-	return lines(name, at, put, get)
+	return jsonwire.Lines(name, at, put, get)
 }

@@ -1,4 +1,4 @@
-package cassette
+package jsonwire
 
 import (
 	"bytes"
@@ -13,57 +13,22 @@ import (
 	"unicode/utf8"
 )
 
-// A FormatError reports a cassette that cannot be read, or that cannot be
-// written in a form that reads back: the file, when there is one, and what
-// is wrong, with a line and column where there is one.
-type FormatError struct {
-	Path string // empty for Marshal and Unmarshal, which name no file
-	Err  error
-}
-
-func (e *FormatError) Error() string {
-	if e.Path == "" {
-		return "cassette: " + e.Err.Error()
-	}
-	return "cassette: " + e.Path + ": " + e.Err.Error()
-}
-
-func (e *FormatError) Unwrap() error { return e.Err }
-
-// unmarshalJSON reads the uncompressed JSON of a cassette file.
-func unmarshalJSON(data []byte) (*file, error) {
-	p := parser{data: data}
+// Read reads the JSON document data into v, an o: the whole of data is
+// one object, with spacing around it. What it keeps of data it copies, so
+// that the caller may use data again once Read returns. Its error has a
+// place in data, if it has one, for [Locate], but no line and column yet;
+// the caller may look for a better one to report first (see [Validate]).
+func Read[T any](data []byte, o *Object[T], v *T) error {
+	p := Parser{data: data}
 	p.borrow()
 	defer p.giveBack()
 	p.ws()
-	f := &file{}
-	err := fileFormat.read(&p, f)
+	err := o.Read(&p, v)
 	if err == nil {
 		p.ws()
 		if p.i < len(data) {
 			err = p.syntax("invalid %s after top-level value", char(data[p.i]))
 		}
-	}
-	if err != nil {
-		return nil, locate(data, diagnose(data, err))
-	}
-	return f, nil
-}
-
-// diagnose picks what to report about a file that did not read: that it
-// is of a newer version, whatever else is wrong, since a newer format may
-// change anything; then its first syntax error, as it may be why the rest
-// looked wrong; then that it is no cassette at all; then err.
-func diagnose(data []byte, err error) error {
-	v, state := peekVersion(data)
-	if state == versionFound && v > Version {
-		return versionError(v)
-	}
-	if err := validate(data); err != nil {
-		return err
-	}
-	if state == versionAbsent {
-		return errors.New(`not a dvd cassette: it has no "version"`)
 	}
 	if k, ok := err.(*kindError); ok && k.name == "" {
 		k.name = "the document"
@@ -71,51 +36,46 @@ func diagnose(data []byte, err error) error {
 	return err
 }
 
-// What peekVersion found.
-const (
-	versionUnknown = iota // not an object, or not readable as far as "version"
-	versionAbsent         // an object with no "version"
-	versionFound
-)
-
-// peekVersion reads the top-level "version" of a file that may not read as
-// a whole.
-func peekVersion(data []byte) (int, int) {
-	p := parser{data: data}
+// TopInt reads the integer member key of the top-level object of data,
+// which may not read as a whole: found says whether the object has it,
+// and known whether data was read far enough to tell (top-level null is
+// an object without members).
+func TopInt(data []byte, key string) (n int, found, known bool) {
+	p := Parser{data: data}
 	p.ws()
-	if p.null() {
-		return 0, versionAbsent
+	if p.Null() {
+		return 0, false, true
 	}
-	more, err := p.open('{', "object")
+	more, err := p.Open('{', "object")
 	if err != nil {
-		return 0, versionUnknown
+		return 0, false, false
 	}
 	for more {
-		name, err := p.key()
-		if err != nil || p.colon() != nil {
-			return 0, versionUnknown
+		name, err := p.Key()
+		if err != nil || p.Colon() != nil {
+			return 0, false, false
 		}
-		if string(name) == "version" {
+		if string(name) == key {
 			v, err := p.integer()
 			if err != nil || int64(int(v)) != v {
-				return 0, versionUnknown
+				return 0, false, false
 			}
-			return int(v), versionFound
+			return int(v), true, true
 		}
 		if p.skip() != nil {
-			return 0, versionUnknown
+			return 0, false, false
 		}
-		if more, err = p.more('}'); err != nil {
-			return 0, versionUnknown
+		if more, err = p.More('}'); err != nil {
+			return 0, false, false
 		}
 	}
-	return 0, versionAbsent
+	return 0, false, true
 }
 
-// validate returns the first syntax error of data, or nil if it is one
+// Validate returns the first syntax error of data, or nil if it is one
 // JSON value.
-func validate(data []byte) error {
-	p := parser{data: data}
+func Validate(data []byte) error {
+	p := Parser{data: data}
 	if err := p.skip(); err != nil {
 		return err
 	}
@@ -126,16 +86,30 @@ func validate(data []byte) error {
 	return nil
 }
 
-// locate puts the line and column of the error, if it has a place, in
-// front of it.
-func locate(data []byte, err error) error {
+// Locate puts the line and column of the error, if it has a place in
+// data, in front of it: "line 3, column 5: …". The message is made when it
+// is asked for, so that the caller may still change what err wraps (as
+// hide a secret it quotes).
+func Locate(data []byte, err error) error {
 	var at interface{ offset() int }
 	if !errors.As(err, &at) {
 		return err
 	}
 	line, col := position(data, at.offset())
-	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+	return &locatedError{line: line, col: col, err: err}
 }
+
+// A locatedError is an error with the line and column it is at.
+type locatedError struct {
+	line, col int
+	err       error
+}
+
+func (e *locatedError) Error() string {
+	return "line " + strconv.Itoa(e.line) + ", column " + strconv.Itoa(e.col) + ": " + e.err.Error()
+}
+
+func (e *locatedError) Unwrap() error { return e.err }
 
 // position returns the 1-based line and column of the byte at offset off.
 func position(data []byte, off int) (line, col int) {
@@ -188,41 +162,44 @@ func char(c byte) string {
 	return fmt.Sprintf("byte 0x%02x", c)
 }
 
-// A parser reads JSON from data[i:]. It checks everything it reads, as
+// A Parser reads JSON from data[i:]. It checks everything it reads, as
 // strictly as encoding/json: whatever it accepts is one JSON document.
 //
 // What reads a value starts at its first byte: the spacing before it is
 // read past by what comes before, the start of an object or array (open),
 // a colon or a comma (more), or at the top of the document the caller.
-type parser struct {
-	data      []byte
-	i         int
-	depth     int               // of the objects and arrays open at i
-	intern    map[string]string // the strings that repeat: header names and values, methods, statuses
-	recent    [64]string        // a cache of intern
-	scratch   []byte            // strings with escapes, unescaped
-	values    []string          // the values of the header being read
-	names     []headerName      // the names of the header being read
-	spacing   spacingRead       // of the JSON body of the request or response being read
-	slab      slab              // what bodies and strings are decoded into
-	held      []byte            // a JSON body that is spaced again once its object is read
-	strs      []string          // a chunk of header values to hand out, as slab does bytes
-	responses []Response        // a chunk of responses to hand out
+type Parser struct {
+	data    []byte
+	i       int
+	depth   int               // of the objects and arrays open at i
+	intern  map[string]string // the strings that repeat: header names and values, methods, statuses
+	recent  [64]string        // a cache of intern
+	scratch []byte            // strings with escapes, unescaped
+	values  []string          // the values of the header being read
+	names   []headerName      // the names of the header being read
+	spacing spacingRead       // of the JSON body of the object being read
+	slab    slab              // what bodies and strings are decoded into
+	held    []byte            // a JSON body that is spaced again once its object is read
+	strs    []string          // a chunk of header values to hand out, as slab does bytes
+	chunk   any               // a *chunk[C] of the values of a chunked object to hand out
 
-	tlsRefs   []namedTLS           // the TLS states the responses name
-	tlsStates map[string]*TLSState // the file's TLS states, by name
+	// State is what the caller's own fields keep while one document is
+	// read, such as names to resolve once it is whole: nil when the
+	// reading starts.
+	State any
 }
 
 type headerName struct {
 	name   string
-	at, to int // the offset of the name, and the end of its values in parser.values
+	at, to int // the offset of the name, and the end of its values in Parser.values
 }
 
 // maxDepth is how deeply arrays and objects may nest, as in encoding/json.
 const maxDepth = 10000
 
-// errorAt places err at off, unless it has a place already.
-func (p *parser) errorAt(off int, err error) error {
+// ErrorAt places err at off, an offset in the document (see
+// [Parser.Offset]), unless it has a place already.
+func (p *Parser) ErrorAt(off int, err error) error {
 	var placed interface{ offset() int }
 	if errors.As(err, &placed) {
 		return err
@@ -231,20 +208,20 @@ func (p *parser) errorAt(off int, err error) error {
 }
 
 // syntax reports a syntax error at p.i, or truncation if data ends there.
-func (p *parser) syntax(format string, args ...any) error {
+func (p *Parser) syntax(format string, args ...any) error {
 	if p.i >= len(p.data) {
 		return p.truncated()
 	}
 	return &placedError{off: p.i, err: fmt.Errorf(format, args...)}
 }
 
-func (p *parser) truncated() error {
+func (p *Parser) truncated() error {
 	p.i = len(p.data)
 	return &truncatedError{size: len(p.data)}
 }
 
 // kindError reports that the value at p.i is not the JSON want.
-func (p *parser) kindError(want string) error {
+func (p *Parser) kindError(want string) error {
 	if p.i >= len(p.data) {
 		return p.truncated()
 	}
@@ -271,7 +248,7 @@ func (p *parser) kindError(want string) error {
 // ws reads past spacing. Most of the spacing of a file Marshal wrote is
 // indentation: a run of spaces is read past eight bytes at a time, up to
 // the first that is not a space.
-func (p *parser) ws() {
+func (p *Parser) ws() {
 	d, i := p.data, p.i
 	for i < len(d) {
 		switch d[i] {
@@ -297,8 +274,8 @@ func (p *parser) ws() {
 
 const eightSpaces = 0x2020202020202020
 
-// null reads null, if it comes next.
-func (p *parser) null() bool {
+// Null reads null, if it comes next.
+func (p *Parser) Null() bool {
 	if p.i < len(p.data) && p.data[p.i] == 'n' && bytes.HasPrefix(p.data[p.i:], []byte("null")) {
 		p.i += 4
 		return true
@@ -306,9 +283,9 @@ func (p *parser) null() bool {
 	return false
 }
 
-// open reads the start of an object or array, c being '{' or '[', and
+// Open reads the start of an object or array, c being '{' or '[', and
 // reports whether it has members; if not, its end is read too.
-func (p *parser) open(c byte, want string) (bool, error) {
+func (p *Parser) Open(c byte, want string) (bool, error) {
 	if p.i >= len(p.data) || p.data[p.i] != c {
 		return false, p.kindError(want)
 	}
@@ -325,9 +302,9 @@ func (p *parser) open(c byte, want string) (bool, error) {
 	return true, nil
 }
 
-// more reads what follows a member or element: a comma, then true, or the
+// More reads what follows a member or element: a comma, then true, or the
 // end of the object or array, then false.
-func (p *parser) more(end byte) (bool, error) {
+func (p *Parser) More(end byte) (bool, error) {
 	p.ws()
 	if p.i < len(p.data) {
 		switch p.data[p.i] {
@@ -349,23 +326,24 @@ func (p *parser) more(end byte) (bool, error) {
 
 // charAt names the byte at p.i, for syntax, which reports truncation when
 // there is none.
-func (p *parser) charAt() string {
+func (p *Parser) charAt() string {
 	if p.i < len(p.data) {
 		return char(p.data[p.i])
 	}
 	return ""
 }
 
-// key reads an object's key, unescaped; the bytes are valid until the
+// Key reads an object's key, unescaped; the bytes are valid until the
 // next string is read.
-func (p *parser) key() ([]byte, error) {
+func (p *Parser) Key() ([]byte, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return nil, p.syntax("invalid %s looking for beginning of object key string", p.charAt())
 	}
 	return p.stringBytes()
 }
 
-func (p *parser) colon() error {
+// Colon reads the colon after an object's key, and the spacing around it.
+func (p *Parser) Colon() error {
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ':' {
 		p.i++
@@ -388,7 +366,7 @@ var plain = func() (t [256]bool) {
 // its content: a slice of data when it has no escapes and is valid UTF-8,
 // otherwise p.scratch, valid until the next string is read. Invalid UTF-8
 // becomes U+FFFD, as in encoding/json.
-func (p *parser) stringBytes() ([]byte, error) {
+func (p *Parser) stringBytes() ([]byte, error) {
 	b, escaped, err := p.stringTo(p.scratch[:0])
 	if escaped {
 		p.scratch = b[:0]
@@ -398,7 +376,7 @@ func (p *parser) stringBytes() ([]byte, error) {
 
 // stringTo is stringBytes, unescaping into dst, to which it appends; it
 // reports whether it did.
-func (p *parser) stringTo(dst []byte) (b []byte, escaped bool, err error) {
+func (p *Parser) stringTo(dst []byte) (b []byte, escaped bool, err error) {
 	data := p.data
 	start := p.i + 1
 	for i := start; i < len(data); {
@@ -431,7 +409,7 @@ func (p *parser) stringTo(dst []byte) (b []byte, escaped bool, err error) {
 
 // unescape reads the rest of a string from data[i:], data[start:i] being
 // plain, appending it unescaped to buf.
-func (p *parser) unescape(start, i int, buf []byte) ([]byte, error) {
+func (p *Parser) unescape(start, i int, buf []byte) ([]byte, error) {
 	data := p.data
 	buf = append(buf, data[start:i]...)
 	for i < len(data) {
@@ -529,9 +507,9 @@ func hex4(data []byte, i int) (rune, int) {
 	return r, -1
 }
 
-// str reads a string. Short ones that shared says may repeat are read into
+// Str reads a string. Short ones that shared says may repeat are read into
 // one copy for all.
-func (p *parser) str(shared bool) (string, error) {
+func (p *Parser) Str(shared bool) (string, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return "", p.kindError("string")
 	}
@@ -545,7 +523,7 @@ func (p *parser) str(shared bool) (string, error) {
 	return p.keepString(b), nil
 }
 
-func (p *parser) share(b []byte) string {
+func (p *Parser) share(b []byte) string {
 	if len(b) > 64 || len(b) == 0 {
 		return p.keepString(b)
 	}
@@ -569,38 +547,38 @@ func (p *parser) share(b []byte) string {
 	return s
 }
 
-// text reads a text: a string, or {"latin1": "…"} for bytes that are not
-// UTF-8 (see [writer.latin1]).
-func (p *parser) text(shared bool) (string, error) {
+// Text reads a text: a string, or {"latin1": "…"} for bytes that are not
+// UTF-8 (see [Writer.latin1]).
+func (p *Parser) Text(shared bool) (string, error) {
 	if p.i < len(p.data) && p.data[p.i] == '{' {
 		return p.latin1()
 	}
-	return p.str(shared)
+	return p.Str(shared)
 }
 
-func (p *parser) latin1() (string, error) {
+func (p *Parser) latin1() (string, error) {
 	start := p.i
-	more, err := p.open('{', "object")
+	more, err := p.Open('{', "object")
 	if err != nil {
 		return "", err
 	}
 	if !more {
-		return "", p.errorAt(start, errors.New(`{} is no text: bytes that are not UTF-8 are written as {"latin1": "…"}`))
+		return "", p.ErrorAt(start, errors.New(`{} is no text: bytes that are not UTF-8 are written as {"latin1": "…"}`))
 	}
 	at := p.i
-	name, err := p.key()
+	name, err := p.Key()
 	if err != nil {
 		return "", err
 	}
 	if string(name) != "latin1" {
-		return "", p.errorAt(at, fmt.Errorf(`unknown key %q: bytes that are not UTF-8 are written as {"latin1": "…"}`, name))
+		return "", p.ErrorAt(at, fmt.Errorf(`unknown key %q: bytes that are not UTF-8 are written as {"latin1": "…"}`, name))
 	}
-	if err := p.colon(); err != nil {
+	if err := p.Colon(); err != nil {
 		return "", err
 	}
 	at = p.i
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
-		return "", named("latin1", p.kindError("string"))
+		return "", Wrap("latin1", p.kindError("string"))
 	}
 	b, err := p.stringBytes()
 	if err != nil {
@@ -610,21 +588,21 @@ func (p *parser) latin1() (string, error) {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
 		if r > 0xff {
-			return "", p.errorAt(at, fmt.Errorf("latin1: %q is not one byte: each character stands for a byte, U+0000 to U+00FF", r))
+			return "", p.ErrorAt(at, fmt.Errorf("latin1: %q is not one byte: each character stands for a byte, U+0000 to U+00FF", r))
 		}
 		out = append(out, byte(r))
 		i += size
 	}
-	if more, err := p.more('}'); err != nil {
+	if more, err := p.More('}'); err != nil {
 		return "", err
 	} else if more {
-		return "", p.errorAt(p.i, errors.New(`{"latin1": "…"} has no other key`))
+		return "", p.ErrorAt(p.i, errors.New(`{"latin1": "…"} has no other key`))
 	}
 	return string(out), nil
 }
 
 // integer reads a number that is an integer and fits in an int64.
-func (p *parser) integer() (int64, error) {
+func (p *Parser) integer() (int64, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '-' && (p.data[p.i] < '0' || p.data[p.i] > '9') {
 		return 0, p.kindError("number")
 	}
@@ -634,7 +612,7 @@ func (p *parser) integer() (int64, error) {
 	}
 	s := p.data[start:p.i]
 	if bytes.ContainsAny(s, ".eE") {
-		return 0, p.errorAt(start, fmt.Errorf("%s is not an integer", s))
+		return 0, p.ErrorAt(start, fmt.Errorf("%s is not an integer", s))
 	}
 	digits, neg := s, s[0] == '-'
 	if neg {
@@ -643,24 +621,24 @@ func (p *parser) integer() (int64, error) {
 	var n uint64 // at most 1<<63, so n*10+9 never overflows
 	for _, c := range digits {
 		if n > (1<<63)/10 {
-			return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+			return 0, p.ErrorAt(start, fmt.Errorf("%s is out of range", s))
 		}
 		n = n*10 + uint64(c-'0')
 		if n > 1<<63 {
-			return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+			return 0, p.ErrorAt(start, fmt.Errorf("%s is out of range", s))
 		}
 	}
 	switch {
 	case neg:
 		return -int64(n), nil // -1<<63 included: the negation wraps to itself
 	case n == 1<<63:
-		return 0, p.errorAt(start, fmt.Errorf("%s is out of range", s))
+		return 0, p.ErrorAt(start, fmt.Errorf("%s is out of range", s))
 	}
 	return int64(n), nil
 }
 
 // boolean reads true or false.
-func (p *parser) boolean() (bool, error) {
+func (p *Parser) boolean() (bool, error) {
 	if p.i < len(p.data) {
 		switch p.data[p.i] {
 		case 't':
@@ -673,7 +651,7 @@ func (p *parser) boolean() (bool, error) {
 }
 
 // literal reads true, false or null, the one whose first letter is at p.i.
-func (p *parser) literal(word string) error {
+func (p *Parser) literal(word string) error {
 	for j := 1; j < len(word); j++ {
 		p.i++
 		if p.i >= len(p.data) || p.data[p.i] != word[j] {
@@ -685,7 +663,7 @@ func (p *parser) literal(word string) error {
 }
 
 // number reads a number, at whose first byte p.i is.
-func (p *parser) number() error {
+func (p *Parser) number() error {
 	d := p.data
 	if d[p.i] == '-' {
 		p.i++
@@ -718,7 +696,7 @@ func (p *parser) number() error {
 	return nil
 }
 
-func (p *parser) digits() {
+func (p *Parser) digits() {
 	for p.i < len(p.data) && '0' <= p.data[p.i] && p.data[p.i] <= '9' {
 		p.i++
 	}
@@ -726,7 +704,7 @@ func (p *parser) digits() {
 
 // skipString reads past a string, whose opening quote is at p.i, checking
 // its escapes.
-func (p *parser) skipString() error {
+func (p *Parser) skipString() error {
 	data := p.data
 	for i := p.i + 1; i < len(data); {
 		if i = stringRun(data, i); i >= len(data) {
@@ -765,7 +743,7 @@ func (p *parser) skipString() error {
 }
 
 // skip reads past any value, checking it.
-func (p *parser) skip() error {
+func (p *Parser) skip() error {
 	var inline [32]byte
 	stack := inline[:0] // the '{' and '[' of the objects and arrays the value is in
 	for {
@@ -845,7 +823,7 @@ func (p *parser) skip() error {
 }
 
 // memberKey reads past a member's key and its colon.
-func (p *parser) memberKey() error {
+func (p *Parser) memberKey() error {
 	p.ws()
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return p.syntax("invalid %s looking for beginning of object key string", p.charAt())
@@ -853,46 +831,46 @@ func (p *parser) memberKey() error {
 	if err := p.skipString(); err != nil {
 		return err
 	}
-	return p.colon()
+	return p.Colon()
 }
 
 // header reads a header: an object of names to arrays of values. The
 // values of all names share one slice, capped for each name so that
 // appending to one never writes over the next.
-func (p *parser) header() (http.Header, error) {
-	more, err := p.open('{', "object")
+func (p *Parser) header() (http.Header, error) {
+	more, err := p.Open('{', "object")
 	if err != nil {
 		return nil, err
 	}
 	p.values, p.names = p.values[:0], p.names[:0]
 	for more {
 		at := p.i
-		b, err := p.key()
+		b, err := p.Key()
 		if err != nil {
 			return nil, err
 		}
 		name := p.share(b)
-		if err := p.colon(); err != nil {
+		if err := p.Colon(); err != nil {
 			return nil, err
 		}
-		if !p.null() {
-			more, err := p.open('[', "array")
+		if !p.Null() {
+			more, err := p.Open('[', "array")
 			if err != nil {
-				return nil, named(strconv.Quote(name), err)
+				return nil, Wrap(strconv.Quote(name), err)
 			}
 			for more {
-				v, err := p.text(true)
+				v, err := p.Text(true)
 				if err != nil {
-					return nil, named(strconv.Quote(name), err)
+					return nil, Wrap(strconv.Quote(name), err)
 				}
 				p.values = append(p.values, v)
-				if more, err = p.more(']'); err != nil {
+				if more, err = p.More(']'); err != nil {
 					return nil, err
 				}
 			}
 		}
 		p.names = append(p.names, headerName{name: name, at: at, to: len(p.values)})
-		if more, err = p.more('}'); err != nil {
+		if more, err = p.More('}'); err != nil {
 			return nil, err
 		}
 	}
@@ -911,11 +889,11 @@ func (p *parser) header() (http.Header, error) {
 
 // repeatedName reports the first name of the header just read that
 // appears twice.
-func (p *parser) repeatedName() error {
+func (p *Parser) repeatedName() error {
 	seen := map[string]bool{}
 	for _, n := range p.names {
 		if seen[n.name] {
-			return p.errorAt(n.at, fmt.Errorf("%q appears twice", n.name))
+			return p.ErrorAt(n.at, fmt.Errorf("%q appears twice", n.name))
 		}
 		seen[n.name] = true
 	}
@@ -923,7 +901,7 @@ func (p *parser) repeatedName() error {
 }
 
 // body reads a body in the given form: text, base64 or JSON.
-func (p *parser) body(form int) ([]byte, error) {
+func (p *Parser) body(form int) ([]byte, error) {
 	start := p.i
 	if form == bodyJSON {
 		return p.jsonBody()
@@ -951,7 +929,7 @@ func (p *parser) body(form int) ([]byte, error) {
 	out := p.tail(n)[:n]
 	n, err = base64.StdEncoding.Decode(out, b)
 	if err != nil {
-		return nil, p.errorAt(start, err)
+		return nil, p.ErrorAt(start, err)
 	}
 	return p.slab.keep(out[:n]), nil
 }
@@ -959,11 +937,11 @@ func (p *parser) body(form int) ([]byte, error) {
 // jsonBody reads a JSON body, compacted. One that the members after it
 // say how to space is held in p.held until its object is read (see
 // bodyField.finish), so that only the spaced body takes room in the slab.
-func (p *parser) jsonBody() ([]byte, error) {
+func (p *Parser) jsonBody() ([]byte, error) {
 	start := p.i
 	out, ok := p.compactValue(p.tail(min(len(p.data)-p.i, 2048)))
 	if !ok {
-		// Not read: skip says why, if anything is wrong.
+		// Not Read: skip says why, if anything is wrong.
 		p.i = start
 		if err := p.skip(); err != nil {
 			return nil, err
@@ -980,7 +958,7 @@ func (p *parser) jsonBody() ([]byte, error) {
 
 // spacedNext reports whether the member after the one just read is one
 // that says how a JSON body was spaced, as it is in a file Marshal wrote.
-func (p *parser) spacedNext() bool {
+func (p *Parser) spacedNext() bool {
 	d := p.data
 	i := spaceEnd(d, p.i)
 	if i >= len(d) || d[i] != ',' {
@@ -992,7 +970,7 @@ func (p *parser) spacedNext() bool {
 
 // keepStrings returns a copy of values, capped, in a chunk that the values
 // of many headers share.
-func (p *parser) keepStrings(values []string) []string {
+func (p *Parser) keepStrings(values []string) []string {
 	n := len(values)
 	if n == 0 {
 		return []string{} // names without values read as empty, not nil

@@ -1,10 +1,7 @@
-package cassette
+package jsonwire
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -29,9 +26,9 @@ func FuzzCompactValue(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, prefix, indent, trailing string) {
 		// Both start at the value, as the reader of a member does.
 		start := spaceEnd(data, 0)
-		p := parser{data: data, i: start}
+		p := Parser{data: data, i: start}
 		out, ok := p.compactValue(nil)
-		q := parser{data: data, i: start}
+		q := Parser{data: data, i: start}
 		err := q.skip()
 		if ok != (err == nil) {
 			t.Fatalf("compactValue accepts: %v; skip: %v\n%q", ok, err, data)
@@ -66,7 +63,7 @@ func FuzzCompactValue(f *testing.F) {
 // appending to one value never writes over the next, and that values
 // larger than a chunk get one of their own.
 func TestSlab(t *testing.T) {
-	p := parser{data: make([]byte, 1<<20)}
+	p := Parser{data: make([]byte, 1<<20)}
 	a := p.keepBytes([]byte("abc"))
 	b := p.keepBytes([]byte("def"))
 	if cap(a) != 3 || cap(b) != 3 {
@@ -82,51 +79,5 @@ func TestSlab(t *testing.T) {
 	}
 	if s := p.keepString([]byte("ghi")); s != "ghi" || string(a) != "abc" {
 		t.Fatalf("keepString = %q, a = %q", s, a)
-	}
-}
-
-// TestReadKeepsNothingOfTheFile checks that what the reader returns holds
-// no part of the bytes it read: the caller of Unmarshal may write over
-// them once it returns.
-func TestReadKeepsNothingOfTheFile(t *testing.T) {
-	golden, err := os.ReadFile("testdata/golden.dvd.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := bytes.Clone(golden)
-	got, err := unmarshalJSON(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range data {
-		data[i] = 'X'
-	}
-	want, err := unmarshalJSON(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatal("writing over the file's bytes changed what was read from them")
-	}
-}
-
-// TestListSizedByWhatItHolds reads small interactions followed by one with
-// a large body: the slice of interactions must be sized by how many there
-// are, not by how many small ones the rest of the file would hold.
-func TestListSizedByWhatItHolds(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`{"version":1,"interactions":[`)
-	for i := range 40 {
-		fmt.Fprintf(&b, `{"request":{"method":"GET","url":"http://a/%d"},"response":{"code":200}},`, i)
-	}
-	b.WriteString(`{"request":{"method":"GET","url":"http://a/big"},"response":{"code":200,"body":"`)
-	b.WriteString(strings.Repeat("x", 8<<20))
-	b.WriteString(`"}}]}`)
-	f, err := unmarshalJSON([]byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, c := len(f.Interactions), cap(f.Interactions); c > 3*n+16 {
-		t.Errorf("%d interactions were read into a slice of capacity %d", n, c)
 	}
 }

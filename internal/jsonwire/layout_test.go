@@ -1,4 +1,4 @@
-package cassette
+package jsonwire
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package cassette
+package jsonwire
 
 // The spacing of a JSON body as first written, kept as the reference that
 // the reader's appendSpaced (one pass, sized first) is checked against, and

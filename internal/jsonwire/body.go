@@ -1,4 +1,4 @@
-package cassette
+package jsonwire
 
 import "bytes"
 
@@ -31,7 +31,7 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
 		return nil, s, false
 	}
-	p := parser{data: t}
+	p := Parser{data: t}
 	if p.skip() != nil || p.i != len(t) || !isText(b) {
 		return nil, s, false
 	}

@@ -1,10 +1,11 @@
-package cassette
+package jsonwire
 
 import (
 	"encoding/binary"
 	"math/bits"
 	"sync"
-	"unsafe"
+
+	"github.com/dvdrw/dvd/internal/unsafeconv"
 )
 
 // What makes reading a file fast: the bodies and strings of a file are
@@ -15,11 +16,11 @@ import (
 // A slab hands out the memory that the bodies and strings of one file are
 // decoded into. Each is a part of a chunk, capped so that appending to
 // one never writes over the next; strings are made over their bytes with
-// unsafe.String, which is sound because nothing writes to a part of a
+// unsafeconv.String, which is sound because nothing writes to a part of a
 // chunk once it is handed out: a body's owner may change its own bytes,
 // and only those.
 //
-// Nothing decoded points into the file's bytes themselves: Unmarshal's
+// Nothing decoded points into the document's bytes themselves: Read's
 // caller may use them again once it returns.
 //
 // A chunk stays in memory while anything decoded into it does: in a
@@ -41,7 +42,7 @@ const (
 // A new chunk is sized for what the rest of the file will put in the slab,
 // guessed from how much of what was read so far went in: most of a file
 // Marshal wrote is bodies and URLs, the rest indentation and keys.
-func (p *parser) tail(n int) []byte {
+func (p *Parser) tail(n int) []byte {
 	s := &p.slab
 	if cap(s.buf)-len(s.buf) < max(n, 1) {
 		s.kept += len(s.buf)
@@ -61,14 +62,14 @@ func (s *slab) keep(out []byte) []byte {
 	if len(out) == 0 {
 		return out[:0:0]
 	}
-	if free := s.buf[len(s.buf):cap(s.buf)]; cap(free) > 0 && unsafe.SliceData(free) == unsafe.SliceData(out) {
+	if free := s.buf[len(s.buf):cap(s.buf)]; cap(free) > 0 && &free[:1][0] == &out[0] {
 		s.buf = s.buf[:len(s.buf)+len(out)]
 	}
 	return out[:len(out):len(out)]
 }
 
 // keepBytes returns a copy of b in the slab.
-func (p *parser) keepBytes(b []byte) []byte {
+func (p *Parser) keepBytes(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
 	}
@@ -76,12 +77,11 @@ func (p *parser) keepBytes(b []byte) []byte {
 }
 
 // keepString returns a string holding b, made in the slab.
-func (p *parser) keepString(b []byte) string {
+func (p *Parser) keepString(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	k := p.keepBytes(b)
-	return unsafe.String(unsafe.SliceData(k), len(k))
+	return unsafeconv.String(p.keepBytes(b))
 }
 
 // SWAR: eight bytes of the file at a time, as one uint64.
@@ -230,7 +230,7 @@ func numberEnd(d []byte, i int) int {
 // out without its spacing, in the one pass. It reports false for anything
 // skip would not accept, leaving p.i as it was: the caller then reads the
 // value again with skip, for its error.
-func (p *parser) compactValue(out []byte) ([]byte, bool) {
+func (p *Parser) compactValue(out []byte) ([]byte, bool) {
 	d, i := p.data, p.i
 	var inline [64]byte
 	stack := inline[:0] // the '{' and '[' of the objects and arrays the value is in
@@ -331,7 +331,7 @@ func (p *parser) compactValue(out []byte) ([]byte, bool) {
 
 // compactKey appends the key at d[i] and its colon to out, and returns
 // the offset of the value after them.
-func (p *parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
+func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 	if i >= len(d) || d[i] != '"' {
 		return i, out, false
 	}
@@ -468,7 +468,7 @@ func stringEnd(b []byte, i int) int {
 // 2n+16, so that a list whose first elements are small and whose last
 // holds a large body gets a slice at most three times what it needs, not
 // one sized for a million small interactions.
-func (p *parser) moreElements(start, n int) int {
+func (p *Parser) moreElements(start, n int) int {
 	left := len(p.data) - p.i
 	if n < 16 {
 		return min(left/512+1, 16)
@@ -479,16 +479,17 @@ func (p *parser) moreElements(start, n int) int {
 
 // spill moves the value out, appended to what tail returned, to a new
 // chunk with room for n more bytes, when the one it is in has none.
-func (p *parser) spill(out []byte, n int) []byte {
+func (p *Parser) spill(out []byte, n int) []byte {
 	p.slab.kept += len(p.slab.buf)
 	p.slab.buf = nil
 	return append(p.tail(2*(len(out)+n)), out...)
 }
 
-// parserBuffers are what a parser uses while it reads a file and leaves
-// behind: the next file's parser takes them up again, rather than
+// parserBuffers are what a Parser uses while it reads a file and leaves
+// behind: the next file's Parser takes them up again, rather than
 // growing its own.
 type parserBuffers struct {
+	chunk   any // a *chunk[C], empty
 	intern  map[string]string
 	scratch []byte
 	held    []byte
@@ -498,19 +499,23 @@ type parserBuffers struct {
 
 var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
 
-// borrow gives p the buffers a parser left behind.
-func (p *parser) borrow() {
+// borrow gives p the buffers a Parser left behind.
+func (p *Parser) borrow() {
 	b := buffers.Get().(*parserBuffers)
-	p.intern, p.scratch, p.held, p.values, p.names = b.intern, b.scratch, b.held, b.values, b.names
+	p.chunk, p.intern, p.scratch, p.held, p.values, p.names = b.chunk, b.intern, b.scratch, b.held, b.values, b.names
 }
 
-// giveBack leaves p's buffers for the next parser, holding nothing of
-// what p read: the strings it interned are in its slab, which they would
+// giveBack leaves p's buffers for the next Parser, holding nothing of
+// what p Read: the strings it interned are in its slab, which they would
 // keep in memory.
-func (p *parser) giveBack() {
+func (p *Parser) giveBack() {
 	const most = 1 << 20 // a buffer that grew larger is dropped
 	b := &parserBuffers{intern: p.intern}
 	clear(b.intern)
+	if c, ok := p.chunk.(interface{ empty() }); ok {
+		c.empty()
+		b.chunk = c
+	}
 	if cap(p.scratch) <= most {
 		b.scratch = p.scratch[:0]
 	}
@@ -532,7 +537,7 @@ func (p *parser) giveBack() {
 // as a duration: it is made over the file's bytes, or the parser's
 // scratch, without a copy. (An error that quotes it, through fmt, copies
 // it.)
-func (p *parser) transient() (string, error) {
+func (p *Parser) transient() (string, error) {
 	if p.i >= len(p.data) || p.data[p.i] != '"' {
 		return "", p.kindError("string")
 	}
@@ -540,20 +545,45 @@ func (p *parser) transient() (string, error) {
 	if err != nil || len(b) == 0 {
 		return "", err
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+	return unsafeconv.String(b), nil
 }
 
-// newValue returns a new C for an optional member. Responses, one an
-// interaction, come from a chunk that many share, as bodies do from the
-// slab.
-func newValue[C any](p *parser) *C {
-	var c *C
-	if _, ok := any(c).(*Response); ok {
-		if len(p.responses) == cap(p.responses) {
-			p.responses = make([]Response, 0, min(max(2*cap(p.responses), 8), 256))
-		}
-		p.responses = p.responses[:len(p.responses)+1]
-		return any(&p.responses[len(p.responses)-1]).(*C)
+// newValue returns a new C for an optional member. The values of a
+// chunked object, one in each element of a long list, come from a chunk
+// that many share, as bodies do from the slab.
+func newValue[C any](p *Parser, chunked bool) *C {
+	if !chunked {
+		return new(C)
 	}
-	return new(C)
+	c, _ := p.chunk.(*chunk[C])
+	if c == nil {
+		c = new(chunk[C])
+		p.chunk = c
+	}
+	if len(c.values) == cap(c.values) {
+		c.values = make([]C, 0, min(max(2*cap(c.values), 8), 256))
+	}
+	c.values = c.values[:len(c.values)+1]
+	return &c.values[len(c.values)-1]
 }
+
+// A chunk holds values handed out one at a time.
+type chunk[C any] struct{ values []C }
+
+// empty lets go of the values, for the chunk to serve the next document.
+func (c *chunk[C]) empty() { c.values = nil }
+
+// Offset returns the offset in the document of what is read next.
+func (p *Parser) Offset() int { return p.i }
+
+// Peek returns the byte read next, or 0 at the end of the document.
+func (p *Parser) Peek() byte {
+	if p.i < len(p.data) {
+		return p.data[p.i]
+	}
+	return 0
+}
+
+// Base64 reads a string of standard base64, and returns the bytes it
+// stands for.
+func (p *Parser) Base64() ([]byte, error) { return p.body(bodyBase64) }

@@ -1,0 +1,172 @@
+package cassette
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// FuzzUnmarshalSyntax checks that Unmarshal, on any input, does not
+// panic, leaves its input alone, accepts no cassette that is not JSON,
+// and calls a file's problem a syntax error exactly when it is not JSON
+// (or is of a newer version). FuzzParse, in internal/jsonwire, checks the
+// parser itself against encoding/json on the same inputs.
+func FuzzUnmarshalSyntax(f *testing.F) {
+	golden, err := os.ReadFile("testdata/golden.dvd.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	for _, s := range []string{
+		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","headers":{"A\u00e9":["\u00e9\n",""],"B":[]}},"response":{"code":200,"body_json":[1, {"a" : "b\"]"}],"trailers":{}},"duration":"1s"}]}`,
+		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","body_base64":"AAE="},"error":{"kind":"dns","not_found":true}},{"request":{"method":"GET","url":"x","body":""},"response":{"code":-0,"content_length":-12,"body_json":"s\"}"}}]}`,
+		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","headers":{"X":[{"latin1":"caf\u00e9"}]}},"response":{"code":1,"body_json":12}}]}  `,
+		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":[1,}}}]}`,
+		"{\"version\":1,\"interactions\":[],\"recorded_at\":null}\t\r\n",
+		`{"\u0076ersion":1,"interactions":[{"request":{"method":"\ud83d\ude00\ud800\udc00x\ud800","url":"\uDFFF\"\\\/\b\f\n\r\t"},"error":{}}]}`,
+		"{\"version\":1,\"interactions\":[{\"request\":{\"method\":\"G\xffT\",\"url\":\"\xed\xa0\x80\"},\"error\":{}}]}",
+		`[1.5e+3, -0.0E-1, 0, true, false, null, {}, [], ""]`,
+		`{"version": 2, "interactions": [`,
+		`{"version": 18446744073709551616}`,
+		`01`, `-`, `1.`, `1e`, `"\u12`, `"\x"`, `tru`, `nul`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{1:1}`,
+		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+		strings.Repeat("[", 10000+1) + strings.Repeat("]", 10000+1),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		input := bytes.Clone(data)
+		valid := json.Valid(data)
+
+		file, err := unmarshalJSON(data)
+		if !bytes.Equal(data, input) {
+			t.Fatalf("unmarshalJSON changed its input:\n%q\nto\n%q", input, data)
+		}
+		switch {
+		case err == nil && !valid:
+			t.Fatalf("unmarshalJSON accepts what is not JSON: %#v\n%q", file, data)
+		case err != nil && valid && isSyntaxError(err):
+			t.Fatalf("unmarshalJSON calls valid JSON broken: %v\n%q", err, data)
+		case err != nil && !valid && !isSyntaxError(err) && !strings.Contains(err.Error(), "upgrade"):
+			t.Fatalf("unmarshalJSON's error does not say what is wrong with the JSON: %v\n%q", err, data)
+		}
+	})
+}
+
+func isSyntaxError(err error) bool {
+	return strings.Contains(err.Error(), "truncated: the JSON ends after") || strings.Contains(err.Error(), "invalid ") || strings.Contains(err.Error(), "nesting deeper")
+}
+
+// TestReadKeepsNothingOfTheFile checks that what the reader returns holds
+// no part of the bytes it read: the caller of Unmarshal may write over
+// them once it returns.
+func TestReadKeepsNothingOfTheFile(t *testing.T) {
+	golden, err := os.ReadFile("testdata/golden.dvd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Clone(golden)
+	got, err := unmarshalJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] = 'X'
+	}
+	want, err := unmarshalJSON(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("writing over the file's bytes changed what was read from them")
+	}
+}
+
+// TestListSizedByWhatItHolds reads small interactions followed by one with
+// a large body: the slice of interactions must be sized by how many there
+// are, not by how many small ones the rest of the file would hold.
+func TestListSizedByWhatItHolds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"interactions":[`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `{"request":{"method":"GET","url":"http://a/%d"},"response":{"code":200}},`, i)
+	}
+	b.WriteString(`{"request":{"method":"GET","url":"http://a/big"},"response":{"code":200,"body":"`)
+	b.WriteString(strings.Repeat("x", 8<<20))
+	b.WriteString(`"}}]}`)
+	f, err := unmarshalJSON([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, c := len(f.Interactions), cap(f.Interactions); c > 3*n+16 {
+		t.Errorf("%d interactions were read into a slice of capacity %d", n, c)
+	}
+}
+
+// TestAnySpacing: the reader takes any JSON spacing, anywhere JSON allows
+// it, not only Marshal's.
+func TestAnySpacing(t *testing.T) {
+	golden, err := os.ReadFile("testdata/golden.dvd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := unmarshalJSON(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, golden); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		reason string
+		data   []byte
+	}{
+		{"compact", "no spacing at all", compact.Bytes()},
+		{"every kind everywhere", "spaces, tabs, CR and LF around every token", respace(compact.Bytes(), " \t\r\n")},
+		{"tabs", "", respace(compact.Bytes(), "\t")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := unmarshalJSON(tt.data)
+			if err != nil {
+				t.Fatalf("unmarshalJSON: %v\n%s", err, tt.data)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("unmarshalJSON = %#v, want %#v", got, want)
+			}
+		})
+	}
+}
+
+// respace puts space around every token of the compact JSON b, and before
+// and after the document.
+func respace(b []byte, space string) []byte {
+	out := []byte(space)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '{', '}', '[', ']', ',', ':':
+			out = append(out, space...)
+			out = append(out, c)
+			out = append(out, space...)
+		case '"':
+			end := i + 1
+			for b[end] != '"' {
+				if b[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			out = append(out, b[i:end+1]...)
+			i = end
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, space...)
+}
