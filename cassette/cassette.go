@@ -294,25 +294,14 @@ const (
 
 var modeNames = [...]string{"once", "replay", "append", "record", "passthrough"}
 
-// String returns the mode's name as [ParseMode] reads it: "once", "replay",
-// "append", "record" or "passthrough".
+// String returns the mode's name: "once", "replay", "append", "record" or
+// "passthrough", as dvdtest's DVD_MODE takes it.
 func (m Mode) String() string {
-	if m >= 0 && int(m) < len(modeNames) {
+	if m.valid() {
 		return modeNames[m]
 	}
 	return fmt.Sprintf("Mode(%d)", int(m))
 }
 
-// Valid reports whether m is one of the modes ModeOnce, ModeReplay,
-// ModeAppend, ModeRecord and ModePassthrough.
-func (m Mode) Valid() bool { return m >= 0 && int(m) < len(modeNames) }
-
-// ParseMode returns the mode of the given name, as [Mode.String] writes it.
-func ParseMode(s string) (Mode, error) {
-	for i, n := range modeNames {
-		if s == n {
-			return Mode(i), nil
-		}
-	}
-	return 0, fmt.Errorf("cassette: unknown mode %q: use once, replay, append, record or passthrough", s)
-}
+// valid reports whether m is one of the modes above.
+func (m Mode) valid() bool { return m >= 0 && int(m) < len(modeNames) }

@@ -78,7 +78,7 @@ func (c Config) Validate() error {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("cassette: "+format, args...))
 	}
-	if !c.Mode.Valid() {
+	if !c.Mode.valid() {
 		bad("Config.Mode is %v, which is not a mode: use ModeOnce, ModeReplay, ModeAppend, ModeRecord or ModePassthrough", c.Mode)
 	}
 	for _, l := range []struct {

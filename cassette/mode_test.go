@@ -1,30 +1,32 @@
-package cassette_test
+package cassette
 
 import (
+	"strings"
 	"testing"
-
-	"github.com/dvdrw/dvd/cassette"
 )
 
 func TestModeValid(t *testing.T) {
 	tests := []struct {
 		name   string
 		reason string
-		mode   cassette.Mode
+		mode   Mode
 		want   bool
 	}{
 		{name: "zero", reason: "the zero Mode is ModeOnce", mode: 0, want: true},
-		{name: "last", reason: "ModePassthrough is the last mode", mode: cassette.ModePassthrough, want: true},
-		{name: "past the end", reason: "one past the last mode is no mode", mode: cassette.ModePassthrough + 1, want: false},
+		{name: "last", reason: "ModePassthrough is the last mode", mode: ModePassthrough, want: true},
+		{name: "past the end", reason: "one past the last mode is no mode", mode: ModePassthrough + 1, want: false},
 		{name: "negative", reason: "no mode is negative", mode: -1, want: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.mode.Valid(); got != tt.want {
-				t.Errorf("%v.Valid() = %v, want %v (%s)", tt.mode, got, tt.want, tt.reason)
+			if got := tt.mode.valid(); got != tt.want {
+				t.Errorf("%v.valid() = %v, want %v (%s)", tt.mode, got, tt.want, tt.reason)
 			}
-			if _, err := cassette.ParseMode(tt.mode.String()); (err == nil) != tt.want {
-				t.Errorf("ParseMode(%q) error %v disagrees with Valid() = %v", tt.mode.String(), err, tt.want)
+			if got := strings.HasPrefix(tt.mode.String(), "Mode("); got == tt.want {
+				t.Errorf("%v.String() = %q, which disagrees with valid() = %v", tt.mode, tt.mode.String(), tt.want)
+			}
+			if err := (Config{Mode: tt.mode}).Validate(); (err == nil) != tt.want {
+				t.Errorf("Config{Mode: %v}.Validate() = %v, which disagrees with valid() = %v", tt.mode, err, tt.want)
 			}
 		})
 	}

@@ -125,9 +125,6 @@ func newUpstream() *http.Transport {
 	return t
 }
 
-// Mode returns the recorder's mode.
-func (r *Recorder) Mode() Mode { return r.cfg.Mode }
-
 // Recording reports whether requests that do not replay go upstream and are
 // recorded.
 func (r *Recorder) Recording() bool { return r.recording }

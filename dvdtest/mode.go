@@ -66,8 +66,8 @@ func resolveMode(c *config) (cassette.Mode, string, error) {
 		return cassette.ModeRecord, "-update", nil
 	}
 	if v := os.Getenv(EnvMode); v != "" {
-		m, err := cassette.ParseMode(strings.ToLower(strings.TrimSpace(v)))
-		if err != nil {
+		m, ok := parseMode(strings.ToLower(strings.TrimSpace(v)))
+		if !ok {
 			return 0, "", fmt.Errorf("%s=%q is not a mode: use once, replay, append, record or passthrough", EnvMode, v)
 		}
 		return m, EnvMode + "=" + v, nil
@@ -90,4 +90,14 @@ func inCI() bool {
 	}
 	b, err := strconv.ParseBool(v)
 	return err != nil || b
+}
+
+// parseMode returns the mode that [cassette.Mode.String] names s.
+func parseMode(s string) (cassette.Mode, bool) {
+	for m := cassette.ModeOnce; m <= cassette.ModePassthrough; m++ {
+		if s == m.String() {
+			return m, true
+		}
+	}
+	return 0, false
 }
