@@ -78,7 +78,7 @@ func TestClosedRecorderRefuses(t *testing.T) {
 			if tt.c != nil && tt.cfg.Mode != cassette.ModeRecord {
 				want = tt.c.Len()
 			}
-			if n := r.Cassette().Len(); n != want {
+			if n := toSave(r, tt.c).Len(); n != want {
 				t.Errorf("the cassette holds %d interactions, want %d: the refused request was recorded", n, want)
 			}
 		})

@@ -199,11 +199,8 @@ func TestCassetteWhileABodyIsRead(t *testing.T) {
 			if _, err := io.ReadFull(resp.Body, buf); err != nil {
 				t.Fatal(err)
 			}
-			if n := r.Cassette().Len(); n != 0 {
-				t.Errorf("the snapshot holds %d interactions while the only body is being read, want 0", n)
-			}
-			if r.Changed() {
-				t.Error("Changed() reports a change that the snapshot does not hold")
+			if c := r.Cassette(); c != nil {
+				t.Errorf("Cassette() holds %d interactions while the only body is being read, want nil: nothing to save yet", c.Len())
 			}
 			if err := tc.end(r, resp.Body, release); err != nil {
 				t.Fatal(err)
@@ -216,9 +213,7 @@ func TestCassetteWhileABodyIsRead(t *testing.T) {
 				t.Errorf("stored %q, truncated %v, body error %v; want %q, truncated %v, no error (%s)",
 					got.Body, got.Truncated, got.BodyError, tc.want, tc.truncated, tc.reason)
 			}
-			if !r.Changed() {
-				t.Error("Changed() is false after an interaction was stored")
-			}
+
 		})
 	}
 }
@@ -257,7 +252,7 @@ func TestRoundTripMalformedRequest(t *testing.T) {
 		} {
 			t.Run(mode.String()+"/"+tc.name, func(t *testing.T) {
 				r := mustRecorder(t, recorded, cassette.Config{Mode: mode})
-				before := r.Cassette().Len()
+				before := toSave(r, nil).Len()
 				req, body := tc.req()
 				resp, err := r.RoundTrip(req)
 				if err == nil {
@@ -273,7 +268,7 @@ func TestRoundTripMalformedRequest(t *testing.T) {
 				if body != nil && !body.closed {
 					t.Errorf("the request body was left open (%s)", tc.reason)
 				}
-				if n := r.Cassette().Len(); n != before {
+				if n := toSave(r, nil).Len(); n != before {
 					t.Errorf("the cassette holds %d interactions after a refused request, %d before", n, before)
 				}
 			})

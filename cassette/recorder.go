@@ -129,21 +129,6 @@ func newUpstream() *http.Transport {
 // recorded.
 func (r *Recorder) Recording() bool { return r.recording }
 
-// Changed reports whether the cassette that [Recorder.Cassette] returns
-// should be saved if the test passes: something new was stored (an
-// interaction, or a clock reading, seed or value: see [Clock]), or the
-// mode records a whole new cassette (an empty one too). Like Cassette, it
-// sees only what was stored: a response body still open is stored when
-// it ends or is closed, or by [Recorder.Close].
-func (r *Recorder) Changed() bool {
-	if r.save {
-		return true
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.recorded) > 0 || r.clock.Changed()
-}
-
 // RoundTrip replays req from the cassette, or records it, or passes it
 // upstream, as the mode says. A request that cannot be replayed and may not
 // be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
@@ -369,9 +354,18 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 // still being read is stored once it ends or is closed, and
 // [Recorder.Close] stores those still open, as far as they were read.
 // Close the recorder first to save everything it recorded.
+//
+// Cassette returns nil when there is nothing to save: nothing new was
+// stored (an interaction, or a clock reading, seed or value of
+// [Recorder.Now], [Recorder.Rand] or [Recorder.Value]) and the mode does not
+// record a whole new cassette (ModeRecord, or ModeOnce with no cassette to
+// replay, saves one even when empty).
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
+		return nil
+	}
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: Clock(r.clock.Saved())}
 	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
@@ -406,15 +400,17 @@ func inSaveOrder(recs []recorded) []recorded {
 	return recs
 }
 
-// Unused returns the replayable interactions that were never replayed, in
-// recorded order.
-func (r *Recorder) Unused() []Interaction {
+// Unused returns the position, from 1, in the cassette given to
+// [NewRecorder], of each replayable interaction that was never replayed, in
+// recorded order: the number a miss's message gives an interaction (#3).
+// Call it once the requests are over, as after [Recorder.Close].
+func (r *Recorder) Unused() []int {
 	if r.index == nil {
 		return nil
 	}
-	var out []Interaction
+	var out []int
 	for _, e := range r.index.Unused() {
-		out = append(out, *e.Value.in)
+		out = append(out, e.Position()+1)
 	}
 	return out
 }

@@ -299,8 +299,8 @@ func TestRepeatsPartlyUnused(t *testing.T) {
 	if _, err := get(t, play, "GET", "https://api.example.com/status", ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := play.UnusedPositions(); !cmp.Equal(got, []int{1}) {
-		t.Errorf("UnusedPositions() = %v, want [1]", got)
+	if got := play.Unused(); !cmp.Equal(got, []int{1}) {
+		t.Errorf("Unused() = %v, want [1]", got)
 	}
 }
 

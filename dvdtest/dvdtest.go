@@ -43,6 +43,7 @@ type DVD struct {
 	mode   cassette.Mode
 	source string // what chose the mode
 	rec    *cassette.Recorder
+	played *cassette.Cassette // the cassette rec replays from; nil when there is none
 	client *http.Client
 	redact func() *redact.Rules // the recorder's rules, built when a message needs them
 	cfg    config
@@ -185,7 +186,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
 	}
-	d.rec, d.clock = rec, newReplayedClock(c, rec.Recording())
+	d.rec, d.played, d.clock = rec, c, newReplayedClock(c, rec.Recording())
 	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)
@@ -263,7 +264,7 @@ func (d *DVD) cleanup() {
 		d.mu.Unlock()
 	}()
 	// Close first: it stores the response bodies still open, so that
-	// Changed and Cassette below see everything that was recorded.
+	// Cassette below sees everything that was recorded.
 	d.rec.Close()
 	t := d.t
 	d.logRepeatedMisses()
@@ -273,7 +274,8 @@ func (d *DVD) cleanup() {
 		d.logUnusedValues()
 		failed = t.Failed() // FailOnUnused may have failed it
 	}
-	if !d.rec.Changed() {
+	c := d.rec.Cassette()
+	if c == nil {
 		return
 	}
 	switch {
@@ -284,7 +286,6 @@ func (d *DVD) cleanup() {
 		t.Logf("dvdtest: %s not saved: the test failed, so %s", d.path, d.unchanged())
 		return
 	}
-	c := d.rec.Cassette()
 	if why := d.unreachable(c); why != "" {
 		t.Logf("%s", why)
 		return
@@ -332,23 +333,20 @@ func (d *DVD) logReplay() {
 	if len(unused) == 0 {
 		return
 	}
-	positions := d.rec.UnusedPositions()
+	played := d.played.Interactions()
 	var b strings.Builder
 	fmt.Fprintf(&b, "dvdtest: %s: %s never replayed", d.path, plural(len(unused), "recorded interaction"))
 	if d.cfg.failUnused {
 		b.WriteString(" (FailOnUnused)")
 	}
 	b.WriteString(":")
-	for i, in := range unused {
+	for i, pos := range unused {
 		if i == listed {
 			fmt.Fprintf(&b, "\n\t… and %d more", len(unused)-listed)
 			break
 		}
-		b.WriteString("\n\t")
-		if len(positions) == len(unused) {
-			fmt.Fprintf(&b, "#%d ", positions[i])
-		}
-		b.WriteString(in.Request.Method + " " + d.redactURL(in.Request.URL))
+		in := played[pos-1]
+		fmt.Fprintf(&b, "\n\t#%d %s %s", pos, in.Request.Method, d.redactURL(in.Request.URL))
 	}
 	b.WriteString("\nThe test did not send them in this run; if it no longer does, re-record it to drop them:\n\t" + d.runCommand())
 	if d.cfg.failUnused {
