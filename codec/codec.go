@@ -46,12 +46,12 @@ func (c Compression) String() string {
 	return "Compression(" + strconv.Itoa(int(c)) + ")"
 }
 
-// Valid reports whether c is one of the compressions above.
-func (c Compression) Valid() bool { return c == None || c == Zstd || c == Gzip }
+// valid reports whether c is one of the compressions above.
+func (c Compression) valid() bool { return c == None || c == Zstd || c == Gzip }
 
-// ForPath returns the compression a file name asks for: Zstd for a name that
+// forPath returns the compression a file name asks for: Zstd for a name that
 // ends in .zst, Gzip for .gz, None otherwise.
-func ForPath(path string) Compression {
+func forPath(path string) Compression {
 	switch {
 	case strings.HasSuffix(path, ".zst"):
 		return Zstd

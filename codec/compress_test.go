@@ -14,64 +14,6 @@ import (
 	"github.com/dvdrw/dvd/codec"
 )
 
-func TestCodecNames(t *testing.T) {
-	tests := []struct {
-		name   string
-		reason string
-		codec  codec.Compression
-		ext    string
-		str    string
-		valid  bool
-	}{
-		{"none", "", codec.None, "", "none", true},
-		{"zstd", "", codec.Zstd, ".zst", "zstd", true},
-		{"gzip", "", codec.Gzip, ".gz", "gzip", true},
-		{"unknown", "an out-of-range value says what it is", codec.Compression(7), "", "Compression(7)", false},
-		{"negative", "", codec.Compression(-1), "", "Compression(-1)", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.codec.Ext(); got != tt.ext {
-				t.Errorf("Ext() = %q, want %q", got, tt.ext)
-			}
-			if got := tt.codec.String(); got != tt.str {
-				t.Errorf("String() = %q, want %q", got, tt.str)
-			}
-			if got := tt.codec.Valid(); got != tt.valid {
-				t.Errorf("Valid() = %v, want %v", got, tt.valid)
-			}
-			if tt.valid {
-				if got := codec.ForPath("x" + ".dvd.json" + tt.codec.Ext()); got != tt.codec {
-					t.Errorf("ForPath of its own extension = %v, want %v", got, tt.codec)
-				}
-			}
-		})
-	}
-}
-
-func TestForPath(t *testing.T) {
-	tests := []struct {
-		name   string
-		reason string
-		path   string
-		want   codec.Compression
-	}{
-		{"plain", "", "testdata/a.dvd.json", codec.None},
-		{"zstd", "", "testdata/a.dvd.json.zst", codec.Zstd},
-		{"gzip", "", "testdata/a.dvd.json.gz", codec.Gzip},
-		{"zst elsewhere", "only the last extension counts", "testdata/a.zst.dvd.json", codec.None},
-		{"no extension", "", "cassette", codec.None},
-		{"bare zst", "", "cassette.zst", codec.Zstd},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := codec.ForPath(tt.path); got != tt.want {
-				t.Errorf("ForPath(%q) = %v, want %v", tt.path, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestDetect(t *testing.T) {
 	tests := []struct {
 		name   string

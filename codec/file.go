@@ -24,8 +24,9 @@ func ReadFile(path string) ([]byte, error) {
 	return raw, nil
 }
 
-// WriteFile writes raw to path, compressed as the name asks ([ForPath]). It
-// writes a temporary file in the same folder and renames it over path, so
+// WriteFile writes raw to path, compressed as the name asks: zstd for a
+// name that ends in .zst, gzip for .gz, plain otherwise. It writes a
+// temporary file in the same folder and renames it over path, so
 // path holds either the old cassette or the new one, never a part of either.
 // Missing folders are created.
 //
@@ -43,7 +44,7 @@ func ReadFile(path string) ([]byte, error) {
 // the same file removes it once it is ten minutes old, long after any save
 // still in progress, in this process or another, would have renamed it.
 func WriteFile(path string, raw []byte) error {
-	data, err := Compress(raw, ForPath(path))
+	data, err := Compress(raw, forPath(path))
 	if err != nil {
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}

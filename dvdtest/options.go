@@ -192,7 +192,7 @@ func AllowRepeats() Option {
 // more than once with the same compression; two different ones fail Use.
 func Compress(cd codec.Compression) Option {
 	return optionFunc(func(c *config) {
-		if !cd.Valid() {
+		if cd != codec.None && cd.Ext() == "" { // not one of codec's compressions
 			c.fail("Compress(%v): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON", cd)
 			return
 		}
