@@ -46,9 +46,10 @@
 //
 // # Cassettes that no test uses
 //
-// When the DVD_USED environment variable ([EnvUsed]) names a file, every
-// Use appends to it the absolute path of its cassette, one a line, whatever
-// the mode and whether the file exists. The test binaries that go test ./...
+// When the DVD_USED environment variable names a file, every Use appends to
+// it the absolute path of its cassette as Use would save it
+// (testdata/<name>.dvd.json, with the extension that [Compress] asks for),
+// one a line, once per Use, whatever the mode and whether the file exists. The test binaries that go test ./...
 // runs at once append to the same file; each line is written whole, in one
 // O_APPEND write, so lines do not interleave on a local file system. The
 // dvd command reads the list back and names the cassettes that no test

@@ -54,9 +54,9 @@ func updateFlag() bool {
 	return b
 }
 
-// EnvMode is the environment variable that sets the mode:
+// envMode is the environment variable that sets the mode:
 // DVD_MODE=once|replay|append|record|passthrough.
-const EnvMode = "DVD_MODE"
+const envMode = "DVD_MODE"
 
 // resolveMode decides the mode and says where the decision came from. The
 // person running the tests speaks first, then the code, then the machine:
@@ -65,12 +65,12 @@ func resolveMode(c *config) (cassette.Mode, string, error) {
 	if updateFlag() {
 		return cassette.ModeRecord, "-update", nil
 	}
-	if v := os.Getenv(EnvMode); v != "" {
+	if v := os.Getenv(envMode); v != "" {
 		m, ok := parseMode(strings.ToLower(strings.TrimSpace(v)))
 		if !ok {
-			return 0, "", fmt.Errorf("%s=%q is not a mode: use once, replay, append, record or passthrough", EnvMode, v)
+			return 0, "", fmt.Errorf("%s=%q is not a mode: use once, replay, append, record or passthrough", envMode, v)
 		}
-		return m, EnvMode + "=" + v, nil
+		return m, envMode + "=" + v, nil
 	}
 	switch {
 	case c.modeSet:

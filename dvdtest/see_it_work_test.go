@@ -22,7 +22,7 @@ import (
 // second run replays them. README.md shows the output.
 func TestSeeItWork(t *testing.T) {
 	t.Setenv("CI", "") // the default mode of a developer's machine, even in CI
-	t.Setenv(dvdtest.EnvMode, "")
+	t.Setenv("DVD_MODE", "")
 	t.Chdir(t.TempDir()) // a testdata/ of its own, removed at the end
 
 	var requests atomic.Int32

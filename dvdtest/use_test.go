@@ -23,7 +23,7 @@ import (
 func cleanEnv(t *testing.T) {
 	t.Helper()
 	t.Setenv("CI", "")
-	t.Setenv(dvdtest.EnvMode, "")
+	t.Setenv("DVD_MODE", "")
 	t.Chdir(t.TempDir())
 }
 
@@ -260,7 +260,7 @@ func TestModeFromOutside(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cleanEnv(t)
 			t.Setenv("CI", tt.ci)
-			t.Setenv(dvdtest.EnvMode, tt.env)
+			t.Setenv("DVD_MODE", tt.env)
 			// A present, empty cassette, so that replay mode can start.
 			if err := cassette.New().Save(filepath.Join("testdata", "env.dvd.json")); err != nil {
 				t.Fatal(err)

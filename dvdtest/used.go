@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// EnvUsed is the environment variable that names the file to which every
+// envUsed is the environment variable that names the file to which every
 // [Use] appends the path of its cassette: DVD_USED=$PWD/used.txt go test
 // ./... lists the cassettes that the run used, for "dvd lint -used
 // used.txt" to report the ones no test uses.
@@ -19,7 +19,7 @@ import (
 // use appears several times. A relative DVD_USED is relative to the
 // directory the test runs in, which go test makes the package's own, so
 // give an absolute path.
-const EnvUsed = "DVD_USED"
+const envUsed = "DVD_USED"
 
 // noteUsed appends the cassette path abs, and a newline, to the file that
 // DVD_USED names, when it names one. It returns an error that names the
@@ -35,25 +35,25 @@ const EnvUsed = "DVD_USED"
 // promise; point DVD_USED at a local file. Readers should ignore duplicate
 // lines, as dvd lint does.
 func noteUsed(abs string) error {
-	name := os.Getenv(EnvUsed)
+	name := os.Getenv(envUsed)
 	if name == "" {
 		return nil
 	}
 	if strings.ContainsAny(abs, "\n\r") {
 		// Use refuses control characters in a name; this is a last guard
 		// against a line that would read as two.
-		return fmt.Errorf("%s=%s: the cassette path %q holds a line break and cannot be listed", EnvUsed, name, abs)
+		return fmt.Errorf("%s=%s: the cassette path %q holds a line break and cannot be listed", envUsed, name, abs)
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return fmt.Errorf("%s=%s: cannot open the list of used cassettes: %v; point %s at a file in a folder that exists and that you can write, or unset it", EnvUsed, name, err, EnvUsed)
+		return fmt.Errorf("%s=%s: cannot open the list of used cassettes: %v; point %s at a file in a folder that exists and that you can write, or unset it", envUsed, name, err, envUsed)
 	}
 	_, err = f.Write([]byte(filepath.Clean(abs) + "\n"))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s=%s: cannot append %s to the list of used cassettes: %v", EnvUsed, name, abs, err)
+		return fmt.Errorf("%s=%s: cannot append %s to the list of used cassettes: %v", envUsed, name, abs, err)
 	}
 	return nil
 }

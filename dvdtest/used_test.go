@@ -51,7 +51,7 @@ func TestUsedListsEveryUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := filepath.Join(t.TempDir(), "used.txt")
-	t.Setenv(dvdtest.EnvUsed, list)
+	t.Setenv("DVD_USED", list)
 	srv := newServer(t)
 
 	cases := []struct {
@@ -89,7 +89,7 @@ func TestUsedListsEveryUse(t *testing.T) {
 // TestUsedUnset: without DVD_USED, Use writes no list anywhere.
 func TestUsedUnset(t *testing.T) {
 	cleanEnv(t)
-	t.Setenv(dvdtest.EnvUsed, "")
+	t.Setenv("DVD_USED", "")
 	tb := newFakeTB("TestUnset")
 	tb.run(func(tb testing.TB) { dvdtest.Use(tb, "x", dvdtest.WithMode(cassette.ModePassthrough)) })
 	if tb.failed {
@@ -109,7 +109,7 @@ func TestUsedUnset(t *testing.T) {
 func TestUsedUnwritable(t *testing.T) {
 	cleanEnv(t)
 	list := filepath.Join(t.TempDir(), "no-such-folder", "used.txt")
-	t.Setenv(dvdtest.EnvUsed, list)
+	t.Setenv("DVD_USED", list)
 	srv := newServer(t)
 	tb := newFakeTB("TestUnwritable")
 	var body string
@@ -118,7 +118,7 @@ func TestUsedUnwritable(t *testing.T) {
 		body, _ = fetch(tb, d.Client(), srv.URL+"/y")
 	})
 	if !tb.failed {
-		t.Errorf("Use did not fail the test on an unwritable %s", dvdtest.EnvUsed)
+		t.Errorf("Use did not fail the test on an unwritable %s", "DVD_USED")
 	}
 	out := tb.output()
 	for _, s := range []string{"DVD_USED=" + list, "cannot open the list of used cassettes", "unset it"} {
@@ -140,7 +140,7 @@ func TestUsedConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := filepath.Join(t.TempDir(), "used.txt")
-	t.Setenv(dvdtest.EnvUsed, list)
+	t.Setenv("DVD_USED", list)
 	const n = 64
 	long := strings.Repeat("long-folder-name/", 8) // lines of about 200 bytes
 	var wg sync.WaitGroup
@@ -190,7 +190,7 @@ func subprocessUsed(t *testing.T, fx *fixtures) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, fx.fixture, "-test.run", "^TestRecord$", "-test.count", fmt.Sprint(count))
 			cmd.Dir = dirs[i]
-			cmd.Env = append(childEnv(), "FIXTURE_URL="+srv.URL, "DVD_MODE=passthrough", dvdtest.EnvUsed+"="+list)
+			cmd.Env = append(childEnv(), "FIXTURE_URL="+srv.URL, "DVD_MODE=passthrough", "DVD_USED="+list)
 			cmd.WaitDelay = 5 * time.Second
 			if out, err := cmd.CombinedOutput(); err != nil {
 				errs[i] = fmt.Errorf("process %d: %v\n%s", i, err, out)

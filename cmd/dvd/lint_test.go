@@ -320,8 +320,8 @@ func TestLintUsed(t *testing.T) {
 	root := t.TempDir()
 	t.Chdir(root)
 	list := filepath.Join(root, "used.txt")
-	t.Setenv(dvdtest.EnvUsed, list)
-	t.Setenv(dvdtest.EnvMode, "record") // whatever CI says
+	t.Setenv("DVD_USED", list)
+	t.Setenv("DVD_MODE", "record") // whatever CI says
 	for _, tc := range []struct {
 		name string
 		opts []dvdtest.Option
