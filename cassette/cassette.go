@@ -167,7 +167,7 @@ func unmarshal(data []byte) (*Cassette, error) {
 	}
 	buf := getBuffer()
 	defer fileBuffers.Put(buf)
-	raw, err := codec.DecompressInto(*buf, data)
+	raw, err := codec.Decompress(data, *buf)
 	if err != nil {
 		return nil, err
 	}

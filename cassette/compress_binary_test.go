@@ -41,7 +41,7 @@ func TestBinaryBodiesCompress(t *testing.T) {
 		if ratio > 0.80 {
 			t.Errorf("%v leaves a cassette of binary bodies at %.1f%% of its size, want at most 80%%", c, 100*ratio)
 		}
-		back, err := codec.Decompress(z)
+		back, err := codec.Decompress(z, nil)
 		if err != nil || string(back) != string(raw) {
 			t.Errorf("%v: decompressed: %v", c, err)
 		}

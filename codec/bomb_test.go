@@ -54,7 +54,7 @@ func TestBombsRefusedCheaply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := tt.data()
 			var err error
-			n := allocated(func() { _, err = codec.Decompress(data) })
+			n := allocated(func() { _, err = codec.Decompress(data, nil) })
 			if err == nil || !strings.Contains(err.Error(), "1024 MiB") {
 				t.Fatalf("Decompress(%d bytes) = %v, want an error naming the 1024 MiB limit", len(data), err)
 			}
@@ -85,7 +85,7 @@ func TestDecompressAllocatesTheContentOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []byte
 			var err error
-			n := allocated(func() { got, err = codec.Decompress(tt.data) })
+			n := allocated(func() { got, err = codec.Decompress(tt.data, nil) })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -113,20 +113,13 @@ func Compress(raw []byte, c Compression) ([]byte, error) {
 //
 // Content larger than 1 GiB is refused, whatever the data claims, and
 // decompressing never allocates much more than the content it returns.
-func Decompress(data []byte) ([]byte, error) {
-	return decompress(nil, data)
-}
-
-// DecompressInto is Decompress, but writes the content into buf when buf
-// has room for it, so that a caller that reads many files can reuse one
-// buffer and spare the allocation and zeroing of a new one each time.
-// Plain data is returned as it is, not copied. The result shares buf's
-// storage only when it is not data itself.
-func DecompressInto(buf, data []byte) ([]byte, error) {
-	return decompress(buf, data)
-}
-
-func decompress(buf, data []byte) ([]byte, error) {
+//
+// The content is written into buf when buf has room for it, so that a
+// caller that reads many files can reuse one buffer and spare the
+// allocation and zeroing of a new one each time; with a nil buf, or one too
+// small, it gets a new slice. Plain data is returned as it is, not copied.
+// The result shares buf's storage only when it is not data itself.
+func Decompress(data, buf []byte) ([]byte, error) {
 	switch Detect(data) {
 	case Zstd:
 		return unzstd(buf, data)

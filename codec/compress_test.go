@@ -48,7 +48,7 @@ func TestEncodeDecode(t *testing.T) {
 			if c == codec.None && !bytes.Equal(data, want) {
 				t.Errorf("Encode(f, None) is not Marshal(f)")
 			}
-			got, err := codec.Decompress(data)
+			got, err := codec.Decompress(data, nil)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -137,7 +137,7 @@ func TestConcurrentCodecs(t *testing.T) {
 						errs <- err
 						return
 					}
-					got, err := codec.Decompress(data)
+					got, err := codec.Decompress(data, nil)
 					if err != nil {
 						errs <- err
 						return

@@ -60,7 +60,7 @@ func BenchmarkCorpusDecompress(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, z := range in {
-					if _, err := codec.Decompress(z); err != nil {
+					if _, err := codec.Decompress(z, nil); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -56,7 +56,7 @@ func TestDecompressShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := codec.Decompress(tt.data)
+			got, err := codec.Decompress(tt.data, nil)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Decompress = %d bytes, %v; want an error containing %q", len(got), err, tt.wantErr)

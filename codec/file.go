@@ -17,7 +17,7 @@ func ReadFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}
-	raw, err := decompress(nil, data)
+	raw, err := Decompress(data, nil)
 	if err != nil {
 		return nil, fmt.Errorf("codec: %s: %w", path, err)
 	}

@@ -24,7 +24,7 @@ func FuzzDecompress(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := codec.Decompress(data)
+		got, err := codec.Decompress(data, nil)
 		var want []byte
 		var werr error
 		switch codec.Detect(data) {

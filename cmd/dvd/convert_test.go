@@ -48,7 +48,7 @@ func TestConvertRoundTrip(t *testing.T) {
 			if codec.Detect(data) != s.comp {
 				t.Errorf("%s is %v, want %v", s.to, codec.Detect(data), s.comp)
 			}
-			raw, err := codec.Decompress(data)
+			raw, err := codec.Decompress(data, nil)
 			if err != nil || !bytes.Equal(raw, orig) {
 				t.Errorf("%s does not hold the cassette it began with (%v)", s.to, err)
 			}

@@ -265,7 +265,7 @@ func importDecode(h http.Header, body []byte) (content []byte, encoded, why stri
 		return body, "", "encoded with " + coding + ", which dvd does not decode"
 	}
 	if r == nil {
-		out, err := codec.Decompress(body)
+		out, err := codec.Decompress(body, nil)
 		if err != nil {
 			return body, "", "in " + coding + ", which does not decode"
 		}

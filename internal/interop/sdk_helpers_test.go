@@ -101,7 +101,7 @@ func recordReplay[R any](t *testing.T, name string, srv *httptest.Server, run fu
 			if err != nil {
 				t.Fatalf("the recording saved no cassette: %v", err)
 			}
-			if rec.file, err = codec.Decompress(raw); err != nil {
+			if rec.file, err = codec.Decompress(raw, nil); err != nil {
 				t.Fatalf("%s: %v", rec.path, err)
 			}
 			rec.secrets = up.secrets()
