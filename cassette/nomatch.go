@@ -6,27 +6,27 @@ import (
 	"github.com/dvdrw/dvd/internal/nomatch"
 )
 
-// A NoMatchError reports a request that the cassette cannot replay: its
+// A noMatchError reports a request that the cassette cannot replay: its
 // message names the request and the closest recorded one, shows the
 // features that differ (-recorded +incoming), says when the request
 // matched an interaction already replayed, and gives the matchers under
 // which it would have matched. It wraps [ErrNoMatch].
-type NoMatchError struct {
+type noMatchError struct {
 	report *nomatch.Report
 }
 
-func (e *NoMatchError) Error() string { return e.report.Error() }
+func (e *noMatchError) Error() string { return e.report.Error() }
 
 // Unwrap returns [ErrNoMatch], and the report that dvdtest reads.
-func (e *NoMatchError) Unwrap() []error { return []error{ErrNoMatch, e.report} }
+func (e *noMatchError) Unwrap() []error { return []error{ErrNoMatch, e.report} }
 
 // noMatch explains why req, as the matchers saw it, found no interaction
 // in ix, with the secrets that rd redacts left out.
-func noMatch(ix *replayIndex, req *http.Request, body []byte, rd *redactor) *NoMatchError {
-	return &NoMatchError{nomatch.New(ix, req, body, rd.rules())}
+func noMatch(ix *replayIndex, req *http.Request, body []byte, rd *redactor) *noMatchError {
+	return &noMatchError{nomatch.New(ix, req, body, rd.rules())}
 }
 
 // noInteraction is the miss of a recorder that has nothing to replay.
-func noInteraction(req *http.Request, rd *redactor) *NoMatchError {
-	return &NoMatchError{&nomatch.Report{Request: req.Method + " " + rd.url(req.URL.String())}}
+func noInteraction(req *http.Request, rd *redactor) *noMatchError {
+	return &noMatchError{&nomatch.Report{Request: req.Method + " " + rd.url(req.URL.String())}}
 }

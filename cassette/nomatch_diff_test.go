@@ -134,7 +134,7 @@ func TestNoMatchDiffByPart(t *testing.T) {
 			}
 			req.Header = tt.incoming.Header
 			_, err = r.RoundTrip(req)
-			var miss *NoMatchError
+			var miss *noMatchError
 			if !errors.As(err, &miss) {
 				t.Fatalf("err = %v, want a miss", err)
 			}

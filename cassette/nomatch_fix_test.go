@@ -205,7 +205,7 @@ func missOf(t *testing.T, matchers []match.Matcher, recorded, incoming Request) 
 	}
 	defer r.Close()
 	_, err = r.RoundTrip(incomingRequest(t, incoming))
-	var nm *NoMatchError
+	var nm *noMatchError
 	if !errors.As(err, &nm) {
 		t.Fatalf("err = %v, want a miss", err)
 	}

@@ -116,7 +116,7 @@ func TestFormParts(t *testing.T) {
 // recorded side comes from a file that may hold what this run redacts (it
 // was recorded with fewer options, or written by hand), so each row plants
 // secrets on both sides of one kind of feature.
-func TestNoMatchErrorHidesSecrets(t *testing.T) {
+func TestMissHidesSecrets(t *testing.T) {
 	tests := []struct {
 		name, reason string
 		matchers     []match.Matcher

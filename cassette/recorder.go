@@ -131,7 +131,9 @@ func (r *Recorder) Recording() bool { return r.recording }
 
 // RoundTrip replays req from the cassette, or records it, or passes it
 // upstream, as the mode says. A request that cannot be replayed and may not
-// be recorded gets an error that wraps [ErrNoMatch] (a *[NoMatchError]).
+// be recorded gets an error that wraps [ErrNoMatch]; its message names the
+// request and the closest recorded one, shows the features that differ
+// (-recorded +incoming), and says what to do.
 // A request without a URL is an error in every mode, as in net/http; a nil
 // Header is taken as an empty one, as http.Client takes it, and the
 // upstream is sent a copy of the request with an empty Header. After

@@ -77,9 +77,8 @@ func TestPollsStoredOnce(t *testing.T) {
 		t.Errorf("replay mismatch (-want +got):\n%s", diff)
 	}
 	_, err := get(t, play, "GET", srv.URL+"/status", "")
-	var nm *cassette.NoMatchError
 	var rep *nomatch.Report
-	if !errors.As(err, &nm) || !errors.As(err, &rep) || !rep.Used {
+	if !errors.Is(err, cassette.ErrNoMatch) || !errors.As(err, &rep) || !rep.Used {
 		t.Errorf("a seventh poll: %v; want a miss that says the match was used", err)
 	}
 	if u := play.Unused(); len(u) != 0 {

@@ -16,7 +16,7 @@ import (
 
 // reportError is an error of the cassette package told for a test: the
 // message names the cassette and says what to do, and the error wraps the
-// cassette's, such as a *cassette.NoMatchError, and so its sentinel.
+// cassette's, such as a miss, and so its sentinel.
 type reportError struct {
 	msg string
 	err error
@@ -25,7 +25,7 @@ type reportError struct {
 func (e *reportError) Error() string { return e.msg }
 func (e *reportError) Unwrap() error { return e.err }
 
-// noMatchReport returns the report that a *cassette.NoMatchError wraps, or
+// noMatchReport returns the report that a miss of the cassette wraps, or
 // nil when err is no miss.
 func noMatchReport(err error) *nomatch.Report {
 	var report *nomatch.Report

@@ -130,8 +130,7 @@ func TestMissNamesTheFix(t *testing.T) {
 		d := dvdtest.Use(tb, "fix")
 		_, err = d.Client().Get(srv.URL + "/events?limit=50&since=2026-11-23T10%3A00%3A00Z")
 	})
-	var nm *cassette.NoMatchError
-	if !errors.As(err, &nm) {
+	if !errors.Is(err, cassette.ErrNoMatch) {
 		t.Fatalf("err = %v, want a miss", err)
 	}
 	msg := err.Error()

@@ -17,7 +17,7 @@ import (
 )
 
 // A Report says why a request found no recorded interaction. It is the
-// inside of a cassette.NoMatchError, which wraps it, so that dvdtest builds
+// inside of a cassette's miss error, which wraps it, so that dvdtest builds
 // its message from the fields.
 type Report struct {
 	// Request is the incoming request's method and URL.
@@ -52,7 +52,7 @@ type Report struct {
 	Fix string
 }
 
-// Error returns the message of a cassette.NoMatchError: the request, then
+// Error returns the message of cassette's miss error: the request, then
 // what Explain says.
 func (r *Report) Error() string {
 	return "cassette: no recorded interaction matches " + r.Request + "\n" + r.Explain()
