@@ -43,7 +43,7 @@ Every interaction replays from the new cassette with the default matchers,
 in the recorded order, with its status, headers, body, duration and
 protocol. The default redaction applies before anything is written:
 Authorization, cookies, tokens in URLs and JSON bodies and the rest (see
-"Secrets" in dvd's README). A body in gzip, deflate or zstd is stored
+docs/secrets.md in dvd's repository). A body in gzip, deflate or zstd is stored
 decoded, as dvd's recorder stores it, and encoded again on replay.
 
 A cassette is written only when its whole input was read: a file that
