@@ -1,7 +1,8 @@
 package cassette_test
 
-// Regression tests for the defects of issue #7, against real servers on
-// loopback.
+// How RoundTrip behaves at the edges, against real servers on loopback: a
+// replaced http.DefaultTransport, a body closed while it is read, a snapshot
+// taken mid-body, malformed requests, a nil Header, TLS failures.
 
 import (
 	"bytes"
