@@ -13,6 +13,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestSaveRefusesBrokenInteraction: a BeforeSave hook that breaks an
@@ -68,25 +69,11 @@ func TestSaveRefusesBrokenInteraction(t *testing.T) {
 			if _, err := cassette.Load(file); err != nil {
 				t.Errorf("the cassette on disk no longer loads: %v", err)
 			}
-			if names := savedFiles(t, "testdata"); len(names) != 1 {
+			if names := testsupport.DirNames(t, "testdata"); len(names) != 1 {
 				t.Errorf("testdata holds %v, want only the cassette", names)
 			}
 		})
 	}
-}
-
-// savedFiles returns the names of the files in dir.
-func savedFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // A response body the test left open, half read, is saved as far as it was
