@@ -33,6 +33,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/replayed"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // viaFile returns c as it comes back from a cassette file, once plain and
@@ -611,11 +612,6 @@ func TestFaithfulErrorDNS(t *testing.T) {
 	sameAs(t, recErr, repErr, commonTargets...)
 }
 
-// roundTripFunc is an upstream transport made of a func.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
 // Errors of no known kind keep their message, and their *net.OpError when
 // they had one; one that was not a net.Error does not become one.
 func TestFaithfulErrorOther(t *testing.T) {
@@ -624,7 +620,7 @@ func TestFaithfulErrorOther(t *testing.T) {
 		&net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, Err: errors.New("custom dial failure")},
 		fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w", errors.New("malformed")),
 	} {
-		up := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, e })
+		up := testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) { return nil, e })
 		req := newReq(t, "GET", "http://127.0.0.1:9/other", nil)
 		cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 		repErr := replayErr(t, cas, req, recErr)

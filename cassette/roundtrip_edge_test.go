@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -43,7 +44,7 @@ func TestDefaultUpstreamIgnoresDefaultTransport(t *testing.T) {
 		{
 			name:     "mock",
 			reason:   "httpmock and the like install a RoundTripper that is not an *http.Transport",
-			replaced: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("mock: no responder") }),
+			replaced: testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("mock: no responder") }),
 		},
 		{
 			name:   "transport that cannot dial",

@@ -16,6 +16,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // cleanEnv runs the test in an empty folder, without the environment that
@@ -457,7 +458,7 @@ func TestUseWithDefaultTransportReplaced(t *testing.T) {
 	srv := newServer(t)
 	old := http.DefaultTransport
 	// As httpmock's Activate does: a RoundTripper that is no *http.Transport.
-	http.DefaultTransport = roundTripFunc(func(*http.Request) (*http.Response, error) {
+	http.DefaultTransport = testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) {
 		return nil, errors.New("mock: no responder")
 	})
 	t.Cleanup(func() { http.DefaultTransport = old })
