@@ -297,7 +297,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 	}
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	resp := mustDo(t, rec, nilHeader("/x"))
-	if s := look(t, resp); string(s.Body) != "ok /x" {
+	if s := testsupport.Observe(resp); string(s.Body) != "ok /x" {
 		t.Fatalf("recording got %q", s.Body)
 	}
 	cas := rec.Cassette()
@@ -309,7 +309,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 			if err != nil {
 				t.Fatalf("RoundTrip: %v", err)
 			}
-			if s := look(t, resp); string(s.Body) != "ok /x" {
+			if s := testsupport.Observe(resp); string(s.Body) != "ok /x" {
 				t.Errorf("got %q, want %q", s.Body, "ok /x")
 			}
 			if req.Header != nil {
