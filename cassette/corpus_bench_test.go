@@ -8,21 +8,10 @@ import (
 	"github.com/dvdrw/dvd/internal/corpus"
 )
 
-// loadCorpus returns the real-shaped suite of internal/corpus as the bytes
-// of its cassette files, uncompressed, and their total size.
-func loadCorpus(b *testing.B) ([][]byte, int64) {
-	b.Helper()
-	files, total, err := corpus.SuiteFiles()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return files, total
-}
-
 // BenchmarkCorpusUnmarshal reads every cassette of the real-shaped suite
 // (internal/corpus); MB/s counts its JSON.
 func BenchmarkCorpusUnmarshal(b *testing.B) {
-	files, total := loadCorpus(b)
+	files, total := corpus.SuiteFiles(b)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
 			in := make([][]byte, len(files))
@@ -51,7 +40,7 @@ func BenchmarkCorpusUnmarshal(b *testing.B) {
 
 // BenchmarkCorpusMarshal writes every cassette of the real-shaped suite.
 func BenchmarkCorpusMarshal(b *testing.B) {
-	files, total := loadCorpus(b)
+	files, total := corpus.SuiteFiles(b)
 	cs := make([]*cassette.Cassette, len(files))
 	for i, f := range files {
 		c, err := cassette.Unmarshal(f)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/corpus"
 )
 
 // BenchmarkCorpusReplayByCodec replays every interaction of the first
@@ -14,7 +15,7 @@ import (
 // files: a cassette read from a compressed file must replay as fast as one
 // read from plain JSON. ns/op is per request.
 func BenchmarkCorpusReplayByCodec(b *testing.B) {
-	files, _ := loadCorpus(b)
+	files, _ := corpus.SuiteFiles(b)
 	files = files[:50]
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
