@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/internal/corpus"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -16,13 +16,13 @@ import (
 func BenchmarkLookup(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			ix, err := cassette.NewIndex(fixture.SmallGETs(n), match.Default(), true)
+			ix, err := cassette.NewIndex(corpus.SmallGETs(n), match.Default(), true)
 			if err != nil {
 				b.Fatal(err)
 			}
 			reqs := make([]*http.Request, n)
 			for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-				reqs[i], err = http.NewRequest(http.MethodGet, fixture.URL(p), nil)
+				reqs[i], err = http.NewRequest(http.MethodGet, corpus.SmallURL(p), nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -44,7 +44,7 @@ func BenchmarkLookup(b *testing.B) {
 // BenchmarkNewIndex measures building the index of 10,000 interactions, which
 // every replaying Use pays once.
 func BenchmarkNewIndex(b *testing.B) {
-	ins := fixture.SmallGETs(10_000)
+	ins := corpus.SmallGETs(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := cassette.NewIndex(ins, match.Default(), false); err != nil {

@@ -58,14 +58,7 @@ func TestReplayLooksLikeTheRecording(t *testing.T) {
 				t.Fatalf("recording: TransferEncoding %q; the test expects chunked: %v", want.TransferEncoding, chunked)
 			}
 			rec.Close()
-			data, err := cassette.Marshal(rec.Cassette())
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := cassette.Unmarshal(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := viaFile(t, rec.Cassette())
 			srv.Close()
 
 			play := mustRecorder(t, c, cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})

@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -224,7 +225,7 @@ func TestEncodedRequestBody(t *testing.T) {
 
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers})
 	resp := mustDo(t, rec, login(form, gzip.BestCompression))
-	look(t, resp)
+	testsupport.Observe(resp)
 	if gotByServer != form {
 		t.Errorf("the server got %q; want the form the client sent", gotByServer)
 	}
@@ -296,7 +297,7 @@ func TestEncodedCodings(t *testing.T) {
 			matchers := append(match.Default(), match.JSONBody)
 			var warned warnings
 			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers, Logf: warned.logf})
-			if s := look(t, mustDo(t, rec, send(9, reqDoc))); s.StatusCode != 200 || !bytes.Equal(s.Body, body) {
+			if s := testsupport.Observe(mustDo(t, rec, send(9, reqDoc))); s.StatusCode != 200 || !bytes.Equal(s.Body, body) {
 				t.Fatalf("while recording: %d %q; want 200 and the server's bytes", s.StatusCode, s.Body)
 			}
 			rec.Close()
@@ -310,7 +311,7 @@ func TestEncodedCodings(t *testing.T) {
 			}
 
 			rep := replayer(t, rec.Cassette(), cassette.Config{Matchers: matchers})
-			s := look(t, mustDo(t, rep, send(1, `{"password": "SEKRITother", "user": "bob"}`)))
+			s := testsupport.Observe(mustDo(t, rep, send(1, `{"password": "SEKRITother", "user": "bob"}`)))
 			content, err := c.decode(s.Body)
 			if want := `{"token":"REDACTED","scope":"read"}`; err != nil || string(content) != want {
 				t.Errorf("replayed body decodes to %q, %v; want %q", content, err, want)
@@ -359,7 +360,7 @@ func TestEncodedStoredAsItCame(t *testing.T) {
 			}
 			var warned warnings
 			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Logf: warned.logf})
-			look(t, mustDo(t, rec, send()))
+			testsupport.Observe(mustDo(t, rec, send()))
 			rec.Close()
 			in := rec.Cassette().Interactions()[0]
 			if !bytes.Equal(in.Request.Body, tt.body) || !bytes.Equal(in.Response.Body, tt.body) || in.Request.Encoded != "" || in.Response.Encoded != "" {
@@ -377,7 +378,7 @@ func TestEncodedStoredAsItCame(t *testing.T) {
 				}
 			}
 			rep := replayer(t, rec.Cassette(), cassette.Config{})
-			if s := look(t, mustDo(t, rep, send())); !bytes.Equal(s.Body, tt.body) || s.ContentLength != int64(len(tt.body)) {
+			if s := testsupport.Observe(mustDo(t, rep, send())); !bytes.Equal(s.Body, tt.body) || s.ContentLength != int64(len(tt.body)) {
 				t.Errorf("replayed %q, length %d; want the body as it came", s.Body, s.ContentLength)
 			}
 		})
@@ -465,7 +466,7 @@ func TestEncodedOlderCassette(t *testing.T) {
 	rep := replayer(t, c, cassette.Config{Matchers: append(match.Default(), match.Body)})
 	req := newReq(t, "POST", "https://api.example.com/search", bytes.NewReader(codings[0].encode([]byte(`{"q":"widgets"}`), 1)))
 	req.Header.Set("Content-Encoding", "gzip")
-	s := look(t, mustDo(t, rep, req))
+	s := testsupport.Observe(mustDo(t, rep, req))
 	if !bytes.Equal(s.Body, gzResp) || s.ContentLength != int64(len(gzResp)) {
 		t.Errorf("replayed %q, length %d; want the stored gzip bytes", s.Body, s.ContentLength)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Index exposes the replay index to the benchmarks of package cassette_test,
-// which use internal/fixture, a package that imports cassette.
+// which use internal/corpus, a package that imports cassette.
 type Index struct{ ix *replayIndex }
 
 func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index, error) {

@@ -33,6 +33,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/replayed"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // viaFile returns c as it comes back from a cassette file, once plain and
@@ -70,44 +71,6 @@ func replayer(t testing.TB, c *cassette.Cassette, cfg cassette.Config) *cassette
 	t.Helper()
 	cfg.Mode = cassette.ModeReplay
 	return mustRecorder(t, viaFile(t, c), cfg)
-}
-
-// seen is what a client can observe of a response.
-type seen struct {
-	Status        string
-	StatusCode    int
-	Proto         string
-	ProtoMajor    int
-	ProtoMinor    int
-	Header        http.Header
-	ContentLength int64
-	Uncompressed  bool
-	TrailerKeys   []string    // the trailers announced before the body is read
-	Trailer       http.Header // the trailers after the body's end
-	Body          []byte
-	BodyErr       string // the error that ended the body instead of io.EOF
-}
-
-// look reads resp to its end and closes it.
-func look(t testing.TB, resp *http.Response) seen {
-	t.Helper()
-	s := seen{
-		Status: resp.Status, StatusCode: resp.StatusCode,
-		Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
-	}
-	for k := range resp.Trailer {
-		s.TrailerKeys = append(s.TrailerKeys, k)
-	}
-	slices.Sort(s.TrailerKeys)
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	s.Body = body
-	if err != nil {
-		s.BodyErr = err.Error()
-	}
-	s.Trailer = resp.Trailer.Clone()
-	return s
 }
 
 func mustDo(t testing.TB, rt http.RoundTripper, req *http.Request) *http.Response {
@@ -345,7 +308,7 @@ func TestFaithfulRequestBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, string(look(t, resp).Body))
+		want = append(want, string(testsupport.Observe(resp).Body))
 	}
 	for i, g := range got() {
 		b := bodies[i]
@@ -373,7 +336,7 @@ func TestFaithfulRequestBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := look(t, resp); string(s.Body) != want[i] {
+		if s := testsupport.Observe(resp); string(s.Body) != want[i] {
 			t.Errorf("replay %d: %q, want %q", i, s.Body, want[i])
 		}
 	}
@@ -386,7 +349,7 @@ func TestFaithfulRedirectResendsBody(t *testing.T) {
 	srv, got := bodyServer(t)
 	const payload = `{"order":42,"items":["x","y"]}`
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
-	do := func(rt http.RoundTripper) seen {
+	do := func(rt http.RoundTripper) testsupport.Seen {
 		req := newReq(t, "POST", srv.URL+"/307", strings.NewReader(payload))
 		req.Header.Set("Content-Type", "application/json")
 		if req.GetBody == nil {
@@ -399,7 +362,7 @@ func TestFaithfulRedirectResendsBody(t *testing.T) {
 		if resp.Request.URL.Path != "/final" {
 			t.Errorf("final URL %s, want /final", resp.Request.URL)
 		}
-		return look(t, resp)
+		return testsupport.Observe(resp)
 	}
 	recorded := do(rec)
 	hops := got()
@@ -611,11 +574,6 @@ func TestFaithfulErrorDNS(t *testing.T) {
 	sameAs(t, recErr, repErr, commonTargets...)
 }
 
-// roundTripFunc is an upstream transport made of a func.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
 // Errors of no known kind keep their message, and their *net.OpError when
 // they had one; one that was not a net.Error does not become one.
 func TestFaithfulErrorOther(t *testing.T) {
@@ -624,7 +582,7 @@ func TestFaithfulErrorOther(t *testing.T) {
 		&net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, Err: errors.New("custom dial failure")},
 		fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w", errors.New("malformed")),
 	} {
-		up := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, e })
+		up := testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) { return nil, e })
 		req := newReq(t, "GET", "http://127.0.0.1:9/other", nil)
 		cas, recErr := recordErr(t, cassette.Config{Upstream: up}, req)
 		repErr := replayErr(t, cas, req, recErr)
@@ -815,13 +773,13 @@ func TestFaithfulRedirectCookieLogin(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	login := func(rt http.RoundTripper) (seen, *cookiejar.Jar) {
+	login := func(rt http.RoundTripper) (testsupport.Seen, *cookiejar.Jar) {
 		jar, _ := cookiejar.New(nil)
 		resp, err := (&http.Client{Transport: rt, Jar: jar}).PostForm(srv.URL+"/login", url.Values{"user": {"alice"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return look(t, resp), jar
+		return testsupport.Observe(resp), jar
 	}
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	recorded, _ := login(rec)
@@ -942,7 +900,7 @@ func TestFaithfulExactResponses(t *testing.T) {
 	custom := rawServer(t, "HTTP/1.1 299 Custom Thing\r\nContent-Length: 2\r\nX-Raw: yes\r\nConnection: close\r\n\r\nok")
 	http10 := rawServer(t, "HTTP/1.0 200 OK\r\nX-Old: yes\r\n\r\nread until close")
 
-	type check func(t *testing.T, s seen)
+	type check func(t *testing.T, s testsupport.Seen)
 	cases := []struct {
 		name, method, url string
 		header            http.Header
@@ -954,79 +912,79 @@ func TestFaithfulExactResponses(t *testing.T) {
 		reencoded bool
 		check     check
 	}{
-		{name: "multi-value headers", method: "GET", url: srv.URL + "/multi", check: func(t *testing.T, s seen) {
+		{name: "multi-value headers", method: "GET", url: srv.URL + "/multi", check: func(t *testing.T, s testsupport.Seen) {
 			if !slices.Equal(s.Header["X-Multi"], []string{"b", "a", "c"}) || len(s.Header["Link"]) != 2 || s.Header["Link"][0] != `</p2>; rel="next"` {
 				t.Errorf("headers %v", s.Header)
 			}
 		}},
-		{name: "trailers", method: "GET", url: srv.URL + "/trailers", check: func(t *testing.T, s seen) {
+		{name: "trailers", method: "GET", url: srv.URL + "/trailers", check: func(t *testing.T, s testsupport.Seen) {
 			if !slices.Equal(s.TrailerKeys, []string{"X-Count", "X-Sum"}) || s.Trailer.Get("X-Sum") != "abc123" || !slices.Equal(s.Trailer["X-Count"], []string{"1", "2"}) {
 				t.Errorf("trailers announced %v, then %v", s.TrailerKeys, s.Trailer)
 			}
 		}},
-		{name: "custom status text", method: "GET", url: custom.URL, check: func(t *testing.T, s seen) {
+		{name: "custom status text", method: "GET", url: custom.URL, check: func(t *testing.T, s testsupport.Seen) {
 			if s.Status != "299 Custom Thing" || s.StatusCode != 299 {
 				t.Errorf("status %q", s.Status)
 			}
 		}},
-		{name: "HTTP/1.0", method: "GET", url: http10.URL, check: func(t *testing.T, s seen) {
+		{name: "HTTP/1.0", method: "GET", url: http10.URL, check: func(t *testing.T, s testsupport.Seen) {
 			if s.Proto != "HTTP/1.0" || s.ProtoMinor != 0 || s.ContentLength != -1 || string(s.Body) != "read until close" {
 				t.Errorf("%s, length %d, body %q", s.Proto, s.ContentLength, s.Body)
 			}
 		}},
-		{name: "HTTP/2", method: "GET", url: h2.URL + "/trailers", upstream: h2.Client().Transport, check: func(t *testing.T, s seen) {
+		{name: "HTTP/2", method: "GET", url: h2.URL + "/trailers", upstream: h2.Client().Transport, check: func(t *testing.T, s testsupport.Seen) {
 			if s.Proto != "HTTP/2.0" || s.ProtoMajor != 2 || s.Trailer.Get("X-Sum") != "abc123" {
 				t.Errorf("%s %d.%d, trailers %v", s.Proto, s.ProtoMajor, s.ProtoMinor, s.Trailer)
 			}
 		}},
-		{name: "chunked", method: "GET", url: srv.URL + "/chunked", check: func(t *testing.T, s seen) {
+		{name: "chunked", method: "GET", url: srv.URL + "/chunked", check: func(t *testing.T, s testsupport.Seen) {
 			if s.ContentLength != -1 || string(s.Body) != "chunk 1;chunk 2" {
 				t.Errorf("length %d, body %q", s.ContentLength, s.Body)
 			}
 		}},
-		{name: "content length", method: "GET", url: srv.URL + "/multi", check: func(t *testing.T, s seen) {
+		{name: "content length", method: "GET", url: srv.URL + "/multi", check: func(t *testing.T, s testsupport.Seen) {
 			if s.ContentLength != 5 {
 				t.Errorf("length %d", s.ContentLength)
 			}
 		}},
-		{name: "HEAD", method: "HEAD", url: srv.URL + "/head", check: func(t *testing.T, s seen) {
+		{name: "HEAD", method: "HEAD", url: srv.URL + "/head", check: func(t *testing.T, s testsupport.Seen) {
 			if s.ContentLength != 11 || len(s.Body) != 0 || s.BodyErr != "" {
 				t.Errorf("length %d, body %q, error %q", s.ContentLength, s.Body, s.BodyErr)
 			}
 		}},
-		{name: "HEAD left open", method: "HEAD", url: srv.URL + "/head", leaveOpen: true, check: func(t *testing.T, s seen) {
+		{name: "HEAD left open", method: "HEAD", url: srv.URL + "/head", leaveOpen: true, check: func(t *testing.T, s testsupport.Seen) {
 			if len(s.Body) != 0 || s.BodyErr != "" {
 				t.Errorf("body %q, error %q", s.Body, s.BodyErr)
 			}
 		}},
-		{name: "204", method: "GET", url: srv.URL + "/204", check: func(t *testing.T, s seen) {
+		{name: "204", method: "GET", url: srv.URL + "/204", check: func(t *testing.T, s testsupport.Seen) {
 			if s.StatusCode != 204 || len(s.Body) != 0 || s.BodyErr != "" {
 				t.Errorf("%d, body %q, error %q", s.StatusCode, s.Body, s.BodyErr)
 			}
 		}},
-		{name: "204 left open", method: "DELETE", url: srv.URL + "/204", leaveOpen: true, check: func(t *testing.T, s seen) {
+		{name: "204 left open", method: "DELETE", url: srv.URL + "/204", leaveOpen: true, check: func(t *testing.T, s testsupport.Seen) {
 			if s.StatusCode != 204 || len(s.Body) != 0 || s.BodyErr != "" {
 				t.Errorf("%d, body %q, error %q", s.StatusCode, s.Body, s.BodyErr)
 			}
 		}},
-		{name: "304", method: "GET", url: srv.URL + "/304", header: http.Header{"If-None-Match": {`"v1"`}}, check: func(t *testing.T, s seen) {
+		{name: "304", method: "GET", url: srv.URL + "/304", header: http.Header{"If-None-Match": {`"v1"`}}, check: func(t *testing.T, s testsupport.Seen) {
 			if s.StatusCode != 304 || len(s.Body) != 0 || s.BodyErr != "" || s.Header.Get("ETag") != `"v1"` {
 				t.Errorf("%d, body %q, error %q", s.StatusCode, s.Body, s.BodyErr)
 			}
 		}},
-		{name: "empty 200 left open", method: "GET", url: srv.URL + "/empty", leaveOpen: true, check: func(t *testing.T, s seen) {
+		{name: "empty 200 left open", method: "GET", url: srv.URL + "/empty", leaveOpen: true, check: func(t *testing.T, s testsupport.Seen) {
 			if s.ContentLength != 0 || len(s.Body) != 0 || s.BodyErr != "" {
 				t.Errorf("length %d, body %q, error %q", s.ContentLength, s.Body, s.BodyErr)
 			}
 		}},
-		{name: "gzip asked for", method: "GET", url: srv.URL + "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, reencoded: true, check: func(t *testing.T, s seen) {
+		{name: "gzip asked for", method: "GET", url: srv.URL + "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, reencoded: true, check: func(t *testing.T, s testsupport.Seen) {
 			if string(gunzipped(t, s.Body)) != plain || s.Uncompressed || s.Header.Get("Content-Encoding") != "gzip" ||
 				s.ContentLength != int64(len(s.Body)) || s.Header.Get("Content-Length") != fmt.Sprint(len(s.Body)) {
 				t.Errorf("body %d bytes (raw gzip is %d), uncompressed %v, encoding %q, length %d, Content-Length %q",
 					len(s.Body), len(gz), s.Uncompressed, s.Header.Get("Content-Encoding"), s.ContentLength, s.Header.Get("Content-Length"))
 			}
 		}},
-		{name: "gzip decoded by the transport", method: "GET", url: srv.URL + "/gzip", check: func(t *testing.T, s seen) {
+		{name: "gzip decoded by the transport", method: "GET", url: srv.URL + "/gzip", check: func(t *testing.T, s testsupport.Seen) {
 			if string(s.Body) != plain || !s.Uncompressed || s.Header.Get("Content-Encoding") != "" || s.ContentLength != -1 {
 				t.Errorf("body %q, uncompressed %v, encoding %q, length %d", s.Body, s.Uncompressed, s.Header.Get("Content-Encoding"), s.ContentLength)
 			}
@@ -1047,7 +1005,7 @@ func TestFaithfulExactResponses(t *testing.T) {
 				rec.Close()
 				cas = rec.Cassette()
 			}
-			recorded := look(t, resp)
+			recorded := testsupport.Observe(resp)
 			c.check(t, recorded)
 			if cas == nil {
 				cas = rec.Cassette()
@@ -1057,10 +1015,10 @@ func TestFaithfulExactResponses(t *testing.T) {
 			if resp.Request != req {
 				t.Error("the replayed response's Request is not the request")
 			}
-			replayed := look(t, resp)
+			replayed := testsupport.Observe(resp)
 			c.check(t, replayed)
 			if c.reencoded {
-				for _, s := range []*seen{&recorded, &replayed} {
+				for _, s := range []*testsupport.Seen{&recorded, &replayed} {
 					s.Body = gunzipped(t, s.Body)
 					s.ContentLength = 0
 					s.Header.Del("Content-Length")
@@ -1087,13 +1045,13 @@ func TestFaithfulFreshResponses(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
-	recorded := look(t, mustDo(t, rec, newReq(t, "GET", srv.URL, nil)))
+	recorded := testsupport.Observe(mustDo(t, rec, newReq(t, "GET", srv.URL, nil)))
 	cas := viaFile(t, rec.Cassette())
 	srv.Close()
 	rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
 	for i := range 3 {
 		resp := mustDo(t, rep, newReq(t, "GET", srv.URL, nil))
-		if d := cmp.Diff(recorded, look(t, resp)); d != "" {
+		if d := cmp.Diff(recorded, testsupport.Observe(resp)); d != "" {
 			t.Fatalf("replay %d differs after mutating the ones before (-recorded +replayed):\n%s", i, d)
 		}
 		resp = mustDo(t, rep, newReq(t, "GET", srv.URL, nil))
@@ -1119,7 +1077,7 @@ func TestFaithfulFreshResponses(t *testing.T) {
 }
 
 // A body read to its announced length and closed without its EOF having been
-// seen is complete, not truncated: replay ends it with io.EOF.
+// testsupport.Seen is complete, not truncated: replay ends it with io.EOF.
 func TestFaithfulBodyReadToLengthThenClosed(t *testing.T) {
 	body := strings.Repeat("0123456789", 100)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -1186,14 +1144,14 @@ func TestFaithfulConcurrentRecordReplay(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				s := look(t, resp)
+				s := testsupport.Observe(resp)
 				req := newReq(t, "POST", fmt.Sprintf("%s/own?i=%d", srv.URL, i), strings.NewReader(fmt.Sprint("body ", i)))
 				resp, err = rt.RoundTrip(req)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				o := look(t, resp)
+				o := testsupport.Observe(resp)
 				rmu.Lock()
 				same = append(same, s.Header.Get("X-K")+" "+string(s.Body))
 				own[i] = o.Header.Get("X-K") + " " + string(o.Body)

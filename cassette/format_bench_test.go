@@ -7,7 +7,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 
 	"github.com/dvdrw/dvd/codec"
-	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/internal/corpus"
 )
 
 // benchN is the size of the benchmark cassette: the spec's "10,000 small
@@ -23,7 +23,7 @@ func reportSize(b *testing.B, n int) {
 }
 
 func BenchmarkMarshal(b *testing.B) {
-	f := cassette.New(fixture.SmallGETs(benchN)...)
+	f := cassette.New(corpus.SmallGETs(benchN)...)
 	raw := mustMarshal(b, f)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
@@ -36,7 +36,7 @@ func BenchmarkMarshal(b *testing.B) {
 }
 
 func BenchmarkUnmarshal(b *testing.B) {
-	raw := mustMarshal(b, cassette.New(fixture.SmallGETs(benchN)...))
+	raw := mustMarshal(b, cassette.New(corpus.SmallGETs(benchN)...))
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,7 +49,7 @@ func BenchmarkUnmarshal(b *testing.B) {
 // BenchmarkEncode measures marshalling and compressing; MB/s counts the
 // uncompressed JSON, and B/interaction is the size written.
 func BenchmarkEncode(b *testing.B) {
-	f := cassette.New(fixture.SmallGETs(benchN)...)
+	f := cassette.New(corpus.SmallGETs(benchN)...)
 	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -76,7 +76,7 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkDecode measures decompressing and unmarshalling; MB/s counts the
 // uncompressed JSON.
 func BenchmarkDecode(b *testing.B) {
-	f := cassette.New(fixture.SmallGETs(benchN)...)
+	f := cassette.New(corpus.SmallGETs(benchN)...)
 	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -96,7 +96,7 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 func BenchmarkWriteFile(b *testing.B) {
-	f := cassette.New(fixture.SmallGETs(benchN)...)
+	f := cassette.New(corpus.SmallGETs(benchN)...)
 	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {
@@ -113,7 +113,7 @@ func BenchmarkWriteFile(b *testing.B) {
 }
 
 func BenchmarkReadFile(b *testing.B) {
-	f := cassette.New(fixture.SmallGETs(benchN)...)
+	f := cassette.New(corpus.SmallGETs(benchN)...)
 	raw := mustMarshal(b, f)
 	for _, c := range codecs {
 		b.Run(c.String(), func(b *testing.B) {

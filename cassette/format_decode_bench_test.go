@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/internal/corpus"
 )
 
 // BenchmarkUnmarshalMillion reads a cassette of 1,000,000 small
@@ -20,7 +20,7 @@ func BenchmarkUnmarshalMillion(b *testing.B) {
 	if testing.Short() || os.Getenv("CI") != "" {
 		b.Skip("1,000,000 interactions: left out of short runs and of CI")
 	}
-	raw := mustMarshal(b, cassette.New(fixture.SmallGETs(1_000_000)...))
+	raw := mustMarshal(b, cassette.New(corpus.SmallGETs(1_000_000)...))
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	var live float64

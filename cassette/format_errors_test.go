@@ -9,6 +9,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // interaction wraps one interaction's JSON into a cassette of the current
@@ -155,7 +156,7 @@ func TestReadFileErrors(t *testing.T) {
 	for _, tt := range badInputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+cassette.Ext)
-			writeBytes(t, path, tt.input)
+			testsupport.WriteFile(t, path, tt.input)
 			_, err := readFile(path)
 			if want := "cassette: " + path + ": "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("ReadFile = %v; want an error that starts with %q and contains %q", err, want, tt.wantErr)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // The -update flag may be owned by another package linked into the test;
@@ -34,7 +36,7 @@ func TestGolden(t *testing.T) {
 		}
 		t.Logf("updated %s", goldenPath)
 	}
-	want := readBytes(t, goldenPath)
+	want := testsupport.ReadFile(t, goldenPath)
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("Marshal(fullFile()) mismatch (-want +got):\n%s\nYou can run 'go test ./cassette -run TestGolden -update' to automatically update %s", diff, goldenPath)
 	}
@@ -53,7 +55,7 @@ func TestGolden(t *testing.T) {
 const goldenV1Path = "testdata/golden-v1.dvd.json"
 
 func TestGoldenVersion1(t *testing.T) {
-	want := readBytes(t, goldenV1Path)
+	want := testsupport.ReadFile(t, goldenV1Path)
 	f, err := readFile(goldenV1Path)
 	if err != nil {
 		t.Fatal(err)

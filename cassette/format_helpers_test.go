@@ -8,8 +8,6 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -224,25 +222,6 @@ func oneInteraction(body []byte) *File {
 	}
 }
 
-func readBytes(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func writeBytes(t *testing.T, path string, b []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // mustEncode encodes f with c and fails the test on error.
 func mustEncode(t testing.TB, f *File, c codec.Compression) []byte {
 	t.Helper()
@@ -299,18 +278,4 @@ func readFile(path string) (*File, error) {
 		return nil, err
 	}
 	return fileOf(c), nil
-}
-
-// dirNames returns the names in dir.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }

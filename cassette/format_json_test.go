@@ -192,14 +192,7 @@ func TestJSONBodyRecordReplay(t *testing.T) {
 		}
 	}
 	rec.Close()
-	data, err := cassette.Marshal(rec.Cassette())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := cassette.Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := viaFile(t, rec.Cassette())
 	srv.Close()
 
 	play := mustRecorder(t, c, cassette.Config{Mode: cassette.ModeReplay})

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -169,7 +170,7 @@ func TestNotUTF8HeaderRecordAndReplay(t *testing.T) {
 	}
 	resp, err = get(play, name)
 	if err != nil {
-		t.Fatalf("replaying a request with X-Name %q: %v\nthe file holds:\n%s", name, err, readBytes(t, path))
+		t.Fatalf("replaying a request with X-Name %q: %v\nthe file holds:\n%s", name, err, testsupport.ReadFile(t, path))
 	}
 	if got := resp.Header.Get("Content-Disposition"); got != disposition {
 		t.Errorf("replay: Content-Disposition = %q, want %q", got, disposition)

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // FuzzUnmarshalSyntax checks that Unmarshal, on any input, does not
@@ -21,21 +23,7 @@ func FuzzUnmarshalSyntax(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(golden)
-	for _, s := range []string{
-		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","headers":{"A\u00e9":["\u00e9\n",""],"B":[]}},"response":{"code":200,"body_json":[1, {"a" : "b\"]"}],"trailers":{}},"duration":"1s"}]}`,
-		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","body_base64":"AAE="},"error":{"kind":"dns","not_found":true}},{"request":{"method":"GET","url":"x","body":""},"response":{"code":-0,"content_length":-12,"body_json":"s\"}"}}]}`,
-		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x","headers":{"X":[{"latin1":"caf\u00e9"}]}},"response":{"code":1,"body_json":12}}]}  `,
-		`{"version":1,"interactions":[{"request":{"method":"GET","url":"x"},"response":{"code":1,"body_json":[1,}}}]}`,
-		"{\"version\":1,\"interactions\":[],\"recorded_at\":null}\t\r\n",
-		`{"\u0076ersion":1,"interactions":[{"request":{"method":"\ud83d\ude00\ud800\udc00x\ud800","url":"\uDFFF\"\\\/\b\f\n\r\t"},"error":{}}]}`,
-		"{\"version\":1,\"interactions\":[{\"request\":{\"method\":\"G\xffT\",\"url\":\"\xed\xa0\x80\"},\"error\":{}}]}",
-		`[1.5e+3, -0.0E-1, 0, true, false, null, {}, [], ""]`,
-		`{"version": 2, "interactions": [`,
-		`{"version": 18446744073709551616}`,
-		`01`, `-`, `1.`, `1e`, `"\u12`, `"\x"`, `tru`, `nul`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{1:1}`,
-		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
-		strings.Repeat("[", 10000+1) + strings.Repeat("]", 10000+1),
-	} {
+	for _, s := range testsupport.JSONSeeds(10000) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

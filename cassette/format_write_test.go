@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestMarshalRefusesWhatUnmarshalRefuses: the writer applies the reader's
@@ -74,15 +75,15 @@ func TestMarshalRefusesWhatUnmarshalRefuses(t *testing.T) {
 			if err := cassette.New(ok()).Save(path); err != nil {
 				t.Fatal(err)
 			}
-			before := readBytes(t, path)
+			before := testsupport.ReadFile(t, path)
 			err = c.Save(path)
 			if want := "cassette: " + path + ": " + tt.wantErr; err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("Save = %v; want an error that starts with %q", err, want)
 			}
-			if after := readBytes(t, path); !bytes.Equal(after, before) {
+			if after := testsupport.ReadFile(t, path); !bytes.Equal(after, before) {
 				t.Errorf("Save changed the file on disk:\n%s\nthen\n%s", before, after)
 			}
-			if names := dirNames(t, filepath.Dir(path)); len(names) != 1 {
+			if names := testsupport.DirNames(t, filepath.Dir(path)); len(names) != 1 {
 				t.Errorf("Save left %v in the folder, want only the cassette", names)
 			}
 		})

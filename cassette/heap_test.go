@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
-	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/internal/corpus"
 )
 
 // liveHeap returns the bytes live on the heap after a collection.
@@ -60,7 +60,7 @@ func TestLoadedHeap(t *testing.T) {
 		index     float64 // the most the recorder and its index may add
 		holdTotal bool    // whether the total is held to 2x yet
 	}{
-		{"small", func() []cassette.Interaction { return fixture.SmallGETs(100_000) }, 0.6, false},
+		{"small", func() []cassette.Interaction { return corpus.SmallGETs(100_000) }, 0.6, false},
 		{"corpus", func() []cassette.Interaction { return corpusInteractions(20_000) }, 0.2, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestPlaceholderForms records a value that appears as it is, escaped in a
@@ -38,7 +40,7 @@ func TestPlaceholderForms(t *testing.T) {
 		`json-plain: {"org":"` + forms["json-plain"] + `"}`,
 		`json-slash: {"org":"` + forms["json-slash"] + `"}`,
 	}, "\n")
-	upstream := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+	upstream := testsupport.RoundTripFunc(func(req *http.Request) (*http.Response, error) {
 		if req.URL.Host == host {
 			return nil, &url.Error{Op: "Get", URL: req.URL.String(), Err: &net.OpError{Op: "dial", Net: "tcp",
 				Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}}

@@ -18,6 +18,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/nomatch"
 	"github.com/dvdrw/dvd/internal/replayed"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -502,7 +503,7 @@ func TestCloseClosesUnclosedBodies(t *testing.T) {
 }
 
 func TestReplayedDNSErrorKeepsTemporary(t *testing.T) {
-	up := roundTripper(func(*http.Request) (*http.Response, error) {
+	up := testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "api.test", IsTemporary: true}}
 	})
 	r := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Upstream: up})
@@ -514,7 +515,3 @@ func TestReplayedDNSErrorKeepsTemporary(t *testing.T) {
 		t.Errorf("replayed %v: Temporary() is not true as it was when recorded", err)
 	}
 }
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -139,7 +140,7 @@ func TestRedactedValuesStillReplay(t *testing.T) {
 		return seen
 	}
 	pages := 0
-	upstream := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+	upstream := testsupport.RoundTripFunc(func(req *http.Request) (*http.Response, error) {
 		body := `{"access_token":"at-SEKRIT","token_type":"bearer"}`
 		if req.URL.Path == "/items" {
 			if req.Header.Get("Authorization") != "Bearer at-SEKRIT" {
@@ -179,10 +180,6 @@ func TestRedactedValuesStillReplay(t *testing.T) {
 		t.Errorf("the pages did not replay in order: %v", replayed)
 	}
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func between(s, start, end string) string {
 	_, rest, _ := strings.Cut(s, start)

@@ -13,7 +13,6 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/corpus"
-	"github.com/dvdrw/dvd/internal/fixture"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -41,7 +40,7 @@ var scaleSets = []struct {
 	n    int
 	ins  func() []cassette.Interaction
 }{
-	{"small/N=1000000", 1_000_000, sync.OnceValue(func() []cassette.Interaction { return fixture.SmallGETs(1_000_000) })},
+	{"small/N=1000000", 1_000_000, sync.OnceValue(func() []cassette.Interaction { return corpus.SmallGETs(1_000_000) })},
 	{"corpus/N=100000", 100_000, sync.OnceValue(func() []cassette.Interaction { return corpusInteractions(100_000) })},
 }
 
@@ -116,9 +115,9 @@ func BenchmarkRecorderReplay(b *testing.B) {
 		c := &http.Client{Transport: rt}
 		urls := make([]string, n)
 		for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-			urls[i] = fixture.URL(p)
+			urls[i] = corpus.SmallURL(p)
 		}
-		b.SetBytes(int64(len(fixture.Body(n / 2))))
+		b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
@@ -144,12 +143,12 @@ func BenchmarkRecorderReplay(b *testing.B) {
 		}
 	}
 	b.Run("bare", func(b *testing.B) {
-		in := fixture.SmallGETs(1)[0]
+		in := corpus.SmallGETs(1)[0]
 		run(b, &cannedTransport{header: in.Response.Header, body: string(in.Response.Body)}, 100)
 	})
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			r, err := cassette.NewRecorder(cassette.New(fixture.SmallGETs(n)...), cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
+			r, err := cassette.NewRecorder(cassette.New(corpus.SmallGETs(n)...), cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -160,7 +159,7 @@ func BenchmarkRecorderReplay(b *testing.B) {
 	// the cassette is read from the file's bytes, as Use reads it.
 	for _, c := range codecs {
 		b.Run(fmt.Sprintf("file=%s/N=%d", c, 100_000), func(b *testing.B) {
-			data, err := cassette.Marshal(cassette.New(fixture.SmallGETs(100_000)...))
+			data, err := cassette.Marshal(cassette.New(corpus.SmallGETs(100_000)...))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // allocated returns the bytes f allocates, which bounds both the memory it
@@ -99,7 +100,7 @@ func TestDecompressAllocatesTheContentOnce(t *testing.T) {
 // TestReadFileNamesBombAndLimit checks what a user reads.
 func TestReadFileNamesBombAndLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bomb.dvd.json.zst")
-	writeBytes(t, path, zstdZeros(2<<30, false))
+	testsupport.WriteFile(t, path, zstdZeros(2<<30, false))
 	_, err := codec.ReadFile(path)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "1024 MiB") {
 		t.Errorf("ReadFile(%s) = %v, want an error naming the file and the 1024 MiB limit", path, err)

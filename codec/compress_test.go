@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 func TestDetect(t *testing.T) {
@@ -74,7 +75,7 @@ func TestWriteFileCompressesByExtension(t *testing.T) {
 			if err := codec.WriteFile(path, want); err != nil {
 				t.Fatal(err)
 			}
-			if got := codec.Detect(readBytes(t, path)); got != c {
+			if got := codec.Detect(testsupport.ReadFile(t, path)); got != c {
 				t.Errorf("%s is compressed with %v, want %v", path, got, c)
 			}
 			got, err := codec.ReadFile(path)

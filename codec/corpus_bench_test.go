@@ -7,21 +7,10 @@ import (
 	"github.com/dvdrw/dvd/internal/corpus"
 )
 
-// loadCorpus returns the real-shaped suite of internal/corpus as the bytes
-// of its cassette files, uncompressed, and their total size.
-func loadCorpus(b *testing.B) ([][]byte, int64) {
-	b.Helper()
-	files, total, err := corpus.SuiteFiles()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return files, total
-}
-
 // BenchmarkCorpusCompress compresses every cassette of the real-shaped
 // suite; MB/s counts its JSON, file-bytes is what the files take.
 func BenchmarkCorpusCompress(b *testing.B) {
-	files, total := loadCorpus(b)
+	files, total := corpus.SuiteFiles(b)
 	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
 		b.Run(c.String(), func(b *testing.B) {
 			b.SetBytes(total)
@@ -45,7 +34,7 @@ func BenchmarkCorpusCompress(b *testing.B) {
 // BenchmarkCorpusDecompress decompresses every cassette of the real-shaped
 // suite; MB/s counts its JSON.
 func BenchmarkCorpusDecompress(b *testing.B) {
-	files, total := loadCorpus(b)
+	files, total := corpus.SuiteFiles(b)
 	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
 		b.Run(c.String(), func(b *testing.B) {
 			in := make([][]byte, len(files))

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 func TestWriteFile(t *testing.T) {
@@ -31,7 +32,7 @@ func TestWriteFile(t *testing.T) {
 	if got := info.Mode(); got != 0o644 {
 		t.Errorf("mode of %s = %v, want -rw-r--r--", path, got)
 	}
-	if got, want := dirNames(t, filepath.Dir(path)), []string{"list" + ".dvd.json"}; !slices.Equal(got, want) {
+	if got, want := testsupport.DirNames(t, filepath.Dir(path)), []string{"list" + ".dvd.json"}; !slices.Equal(got, want) {
 		t.Errorf("the folder holds %q, want only %q: no temporary file may stay behind", got, want)
 	}
 	got, err := codec.ReadFile(path)
@@ -46,7 +47,7 @@ func TestWriteFile(t *testing.T) {
 func TestWriteFileReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x"+".dvd.json")
-	writeBytes(t, path, []byte("old content"))
+	testsupport.WriteFile(t, path, []byte("old content"))
 	if err := os.Chmod(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestWriteFileReplaces(t *testing.T) {
 	if info, err := os.Stat(path); err != nil || info.Mode() != 0o600 {
 		t.Errorf("Stat(%s) = %v, %v; want mode -rw-------, the old file's: a re-record must not open up a private cassette", path, info.Mode(), err)
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
+	if got := testsupport.DirNames(t, dir); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
 		t.Errorf("the folder holds %q: no temporary file may stay behind", got)
 	}
 }
@@ -75,7 +76,7 @@ func TestWriteFileRelative(t *testing.T) {
 	if err := codec.WriteFile("x"+".dvd.json", sample(1)); err != nil {
 		t.Fatalf("WriteFile of a bare name: %v", err)
 	}
-	if got := dirNames(t, "."); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
+	if got := testsupport.DirNames(t, "."); !slices.Equal(got, []string{"x" + ".dvd.json"}) {
 		t.Errorf("the folder holds %q", got)
 	}
 }
@@ -93,14 +94,14 @@ func TestWriteFileFailure(t *testing.T) {
 			"target is a folder", "the rename fails after the temporary file was written",
 			func(t *testing.T, dir string) string {
 				path := filepath.Join(dir, "x"+".dvd.json")
-				writeBytes(t, filepath.Join(path, "keep"), []byte("kept"))
+				testsupport.WriteFile(t, filepath.Join(path, "keep"), []byte("kept"))
 				return path
 			},
 		},
 		{
 			"parent is a file", "the folder cannot be created",
 			func(t *testing.T, dir string) string {
-				writeBytes(t, filepath.Join(dir, "parent"), []byte("kept"))
+				testsupport.WriteFile(t, filepath.Join(dir, "parent"), []byte("kept"))
 				return filepath.Join(dir, "parent", "x"+".dvd.json")
 			},
 		},
@@ -170,7 +171,7 @@ func TestWriteFileKeepsMode(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "x"+".dvd.json")
 			if tt.old != 0 {
-				writeBytes(t, path, []byte("old content"))
+				testsupport.WriteFile(t, path, []byte("old content"))
 				if err := os.Chmod(path, tt.old); err != nil {
 					t.Fatal(err)
 				}
@@ -206,7 +207,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			reason: "the common case: testdata/x.dvd.json -> ../shared/x.dvd.json",
 			setup: func(t *testing.T, dir string) (string, string, fs.FileMode) {
 				target := filepath.Join(dir, "shared", "x.dvd.json")
-				writeBytes(t, target, []byte("old content"))
+				testsupport.WriteFile(t, target, []byte("old content"))
 				if err := os.Chmod(target, 0o600); err != nil {
 					t.Fatal(err)
 				}
@@ -218,7 +219,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			reason: "",
 			setup: func(t *testing.T, dir string) (string, string, fs.FileMode) {
 				target := filepath.Join(dir, "elsewhere", "y.dvd.json")
-				writeBytes(t, target, []byte("old content"))
+				testsupport.WriteFile(t, target, []byte("old content"))
 				return symlink(t, target, filepath.Join(dir, "x.dvd.json")), target, 0o644
 			},
 		},
@@ -227,7 +228,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			reason: "a link to a link is followed to the file at its end",
 			setup: func(t *testing.T, dir string) (string, string, fs.FileMode) {
 				target := filepath.Join(dir, "c", "file")
-				writeBytes(t, target, []byte("old content"))
+				testsupport.WriteFile(t, target, []byte("old content"))
 				if err := os.Chmod(target, 0o640); err != nil {
 					t.Fatal(err)
 				}
@@ -247,7 +248,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			reason: "the caller names the cassette; the file behind it may be named anyhow",
 			setup: func(t *testing.T, dir string) (string, string, fs.FileMode) {
 				target := filepath.Join(dir, "store", "blob")
-				writeBytes(t, target, []byte("old content"))
+				testsupport.WriteFile(t, target, []byte("old content"))
 				return symlink(t, filepath.Join("store", "blob"), filepath.Join(dir, "x.dvd.json.zst")), target, 0o644
 			},
 			wantComp: codec.Zstd,
@@ -269,7 +270,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			if got, err := os.Readlink(link); err != nil || got != linkTo {
 				t.Errorf("after WriteFile, Readlink(%s) = %q, %v; want the link kept, pointing to %q (%s)", link, got, err, linkTo, tt.reason)
 			}
-			data := readBytes(t, target)
+			data := testsupport.ReadFile(t, target)
 			if got := codec.Detect(data); got != tt.wantComp {
 				t.Errorf("%s is compressed with %v, want %v", target, got, tt.wantComp)
 			}
@@ -284,7 +285,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 				t.Errorf("Stat(%s) = %v, %v; want mode %v", target, info.Mode(), err, mode)
 			}
 			for _, d := range []string{filepath.Dir(link), filepath.Dir(target)} {
-				for _, name := range dirNames(t, d) {
+				for _, name := range testsupport.DirNames(t, d) {
 					if strings.HasPrefix(name, ".") {
 						t.Errorf("%s holds %s: no temporary file may stay behind", d, name)
 					}
@@ -303,7 +304,7 @@ func TestWriteFileSymlinkLoop(t *testing.T) {
 	if want := "codec: " + a + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("WriteFile(%s) = %v, want an error that starts with %q", a, err, want)
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, []string{"a.dvd.json", "b.dvd.json"}) {
+	if got := testsupport.DirNames(t, dir); !slices.Equal(got, []string{"a.dvd.json", "b.dvd.json"}) {
 		t.Errorf("the folder holds %q, want the two links only", got)
 	}
 	for _, name := range []string{"a.dvd.json", "b.dvd.json"} {
@@ -358,7 +359,7 @@ func TestWriteFileRemovesStaleTemps(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x"+".dvd.json")
-	writeBytes(t, path, []byte("old content"))
+	testsupport.WriteFile(t, path, []byte("old content"))
 	now := time.Now()
 	for _, tt := range tests {
 		p := filepath.Join(dir, tt.file)
@@ -367,7 +368,7 @@ func TestWriteFileRemovesStaleTemps(t *testing.T) {
 				t.Fatal(err)
 			}
 		} else {
-			writeBytes(t, p, []byte(tt.name))
+			testsupport.WriteFile(t, p, []byte(tt.name))
 		}
 		if err := os.Chtimes(p, now.Add(-tt.age), now.Add(-tt.age)); err != nil {
 			t.Fatal(err)

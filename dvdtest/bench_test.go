@@ -15,7 +15,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
-	"github.com/dvdrw/dvd/internal/fixture"
+	"github.com/dvdrw/dvd/internal/corpus"
 )
 
 // benchCassettes encodes each size of cassette once per process: building
@@ -24,7 +24,7 @@ var benchCassettes sync.Map // int -> func() []byte
 
 func benchCassette(n int) []byte {
 	v, _ := benchCassettes.LoadOrStore(n, sync.OnceValue(func() []byte {
-		data, err := cassette.Marshal(cassette.New(fixture.SmallGETs(n)...))
+		data, err := cassette.Marshal(cassette.New(corpus.SmallGETs(n)...))
 		if err != nil {
 			panic(err)
 		}
@@ -50,7 +50,7 @@ func replayDVD(b *testing.B, n int) *dvdtest.DVD {
 func shuffledRequests(b *testing.B, n int) []*http.Request {
 	reqs := make([]*http.Request, n)
 	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-		req, err := http.NewRequest(http.MethodGet, fixture.URL(p), nil)
+		req, err := http.NewRequest(http.MethodGet, corpus.SmallURL(p), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func BenchmarkReplay(b *testing.B) {
 			d := replayDVD(b, n)
 			reqs := shuffledRequests(b, n)
 			c := d.Client()
-			b.SetBytes(int64(len(fixture.Body(n / 2))))
+			b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -105,10 +105,10 @@ func BenchmarkReplayFresh(b *testing.B) {
 			d := replayDVD(b, n)
 			urls := make([]string, n)
 			for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-				urls[i] = fixture.URL(p)
+				urls[i] = corpus.SmallURL(p)
 			}
 			c := d.Client()
-			b.SetBytes(int64(len(fixture.Body(n / 2))))
+			b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
@@ -136,7 +136,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 	reqs := shuffledRequests(b, n) // only read by the client, so shared
 	c := d.Client()
 	var start atomic.Int64
-	b.SetBytes(int64(len(fixture.Body(n / 2))))
+	b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -154,7 +154,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 // transport with the same round trip recorded by a DVD. The cassette is
 // saved at cleanup, outside the timer, into a temporary folder.
 func BenchmarkRecord(b *testing.B) {
-	body := fixture.Body(42)
+	body := corpus.SmallBody(42)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))

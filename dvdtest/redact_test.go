@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -139,7 +140,7 @@ func TestRedactedByDefaultAndByOptions(t *testing.T) {
 
 func TestRedactedTransportError(t *testing.T) {
 	cleanEnv(t)
-	failing := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	failing := testsupport.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("upstream refused %s", r.URL)
 	})
 	tb := newFakeTB("TestErr")
@@ -152,10 +153,6 @@ func TestRedactedTransportError(t *testing.T) {
 		t.Errorf("recorded error leaks %v or is missing:\n%s", l, data)
 	}
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestPlaceholder(t *testing.T) {
 	cleanEnv(t)

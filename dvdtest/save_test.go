@@ -3,6 +3,7 @@ package dvdtest_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestSaveRefusesBrokenInteraction: a BeforeSave hook that breaks an
@@ -67,23 +69,53 @@ func TestSaveRefusesBrokenInteraction(t *testing.T) {
 			if _, err := cassette.Load(file); err != nil {
 				t.Errorf("the cassette on disk no longer loads: %v", err)
 			}
-			if names := savedFiles(t, "testdata"); len(names) != 1 {
+			if names := testsupport.DirNames(t, "testdata"); len(names) != 1 {
 				t.Errorf("testdata holds %v, want only the cassette", names)
 			}
 		})
 	}
 }
 
-// savedFiles returns the names of the files in dir.
-func savedFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
+// A response body the test left open, half read, is saved as far as it was
+// read, whatever the mode: the cleanup ends what is in flight before it
+// decides whether to save and takes the cassette.
+func TestCleanupSavesBodiesLeftOpen(t *testing.T) {
+	const first = "the first half, "
+	for _, tc := range []struct {
+		name, reason string
+		mode         cassette.Mode
+	}{
+		{name: "append", reason: "only what was stored makes the cassette worth saving", mode: cassette.ModeAppend},
+		{name: "once", reason: "a new cassette is saved anyway: it must hold the open body", mode: cassette.ModeOnce},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cleanEnv(t)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, first)
+				w.(http.Flusher).Flush()
+				<-r.Context().Done() // the rest never comes
+			}))
+			defer srv.Close()
+			tb := newFakeTB("TestOpen")
+			tb.run(func(tb testing.TB) {
+				d := dvdtest.Use(tb, "open", dvdtest.WithMode(tc.mode))
+				resp, err := d.Client().Get(srv.URL + "/stream")
+				if err != nil {
+					tb.Fatalf("GET: %v", err)
+				}
+				if _, err := io.ReadFull(resp.Body, make([]byte, len(first))); err != nil {
+					tb.Fatalf("reading: %v", err)
+				}
+				// The test ends without closing the body.
+			})
+			c, err := cassette.Load(filepath.Join("testdata", "open"+cassette.Ext))
+			if err != nil {
+				t.Fatalf("the cassette was not saved (%s): %v\n%s", tc.reason, err, tb.output())
+			}
+			ins := c.Interactions()
+			if len(ins) != 1 || ins[0].Response == nil || string(ins[0].Response.Body) != first || !ins[0].Response.Truncated {
+				t.Errorf("saved %d interactions, want the open body as far as it was read, truncated (%s)\n%s", len(ins), tc.reason, tb.output())
+			}
+		})
 	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestSubprocess builds the test packages under testdata/fixture and
@@ -228,13 +230,7 @@ func (c *child) file(rel string) []byte {
 
 func (c *child) writeFile(rel string, data []byte) {
 	c.t.Helper()
-	p := filepath.Join(c.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		c.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		c.t.Fatal(err)
-	}
+	testsupport.WriteFile(c.t, filepath.Join(c.dir, filepath.FromSlash(rel)), data)
 }
 
 // testdataFiles lists the files in the child's testdata/, to catch

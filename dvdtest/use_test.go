@@ -16,6 +16,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // cleanEnv runs the test in an empty folder, without the environment that
@@ -447,5 +448,26 @@ func TestOneCassetteOneDVD(t *testing.T) {
 	tb.run(func(tb testing.TB) { dvdtest.Use(tb, "shared") })
 	if tb.Failed() {
 		t.Errorf("the cassette stayed in use after its test ended:\n%s", tb.output())
+	}
+}
+
+// A test that mocked http.DefaultTransport can still record: Use does not
+// depend on the global.
+func TestUseWithDefaultTransportReplaced(t *testing.T) {
+	cleanEnv(t)
+	srv := newServer(t)
+	old := http.DefaultTransport
+	// As httpmock's Activate does: a RoundTripper that is no *http.Transport.
+	http.DefaultTransport = testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) {
+		return nil, errors.New("mock: no responder")
+	})
+	t.Cleanup(func() { http.DefaultTransport = old })
+
+	tb, got := session(t, "mocked", srv.URL, nil, "pass", "/a")
+	if tb.Failed() || len(got) != 1 || got[0] != "hit 1 /a" {
+		t.Fatalf("recording with a mocked http.DefaultTransport got %q:\n%s", got, tb.output())
+	}
+	if !strings.Contains(tb.output(), "recorded 1 interaction") {
+		t.Errorf("the cassette was not saved:\n%s", tb.output())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // richCassette returns a cassette with one interaction of each kind that
@@ -252,7 +253,7 @@ func TestExportRedacts(t *testing.T) {
 	r := runDVD(t, "export", src)
 	r.check(t, 0, []string{`"REDACTED`}, planted...)
 	harPath := filepath.Join(dir, "planted.har")
-	writeFile(t, harPath, []byte(r.stdout))
+	testsupport.WriteFile(t, harPath, []byte(r.stdout))
 	var h struct {
 		Log struct {
 			Entries []struct {
@@ -316,7 +317,7 @@ func TestImportHARKeepsDates(t *testing.T) {
 	r := runDVD(t, "export", src)
 	r.check(t, 0, []string{`"startedDateTime": "2024-05-06T07:08:09Z"`})
 	har := filepath.Join(dir, "dated.har")
-	writeFile(t, har, []byte(r.stdout))
+	testsupport.WriteFile(t, har, []byte(r.stdout))
 	out := filepath.Join(dir, "back")
 	runDVD(t, "import", "-o", out, har).check(t, 0, nil)
 	back, err := cassette.Load(filepath.Join(out, "dated.dvd.json"))

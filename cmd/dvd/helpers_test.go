@@ -121,14 +121,3 @@ func get(url string, status int, body string, header ...string) cassette.Interac
 		Response: &cassette.Response{StatusCode: status, Header: h, Body: []byte(body), ContentLength: int64(len(body))},
 	}
 }
-
-// writeFile writes data to path, making its folder.
-func writeFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}

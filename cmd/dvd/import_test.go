@@ -22,6 +22,7 @@ import (
 	cas2 "github.com/dnaeon/go-vcr/v2/cassette"
 	vcr2 "github.com/dnaeon/go-vcr/v2/recorder"
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	cas3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	vcr3 "gopkg.in/dnaeon/go-vcr.v3/recorder"
 	cas4 "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -837,15 +838,15 @@ func TestImportRefusesDVDCassettes(t *testing.T) {
 		t.Fatal(err)
 	}
 	renamed := filepath.Join(dir, "renamed.json")
-	writeFile(t, renamed, data)
+	testsupport.WriteFile(t, renamed, data)
 	zdata, err := os.ReadFile(zst)
 	if err != nil {
 		t.Fatal(err)
 	}
 	compressed := filepath.Join(dir, "compressed.yaml")
-	writeFile(t, compressed, zdata)
+	testsupport.WriteFile(t, compressed, zdata)
 	upper := filepath.Join(dir, "U.DVD.JSON")
-	writeFile(t, upper, data)
+	testsupport.WriteFile(t, upper, data)
 	out := filepath.Join(dir, "out")
 	for _, in := range []string{named, zst, renamed, compressed, upper} {
 		runDVD(t, "import", "-o", out, in).check(t, 1, []string{in + ": already a dvd cassette", "dvd convert"}, "→")
@@ -856,7 +857,7 @@ func TestImportRefusesDVDCassettes(t *testing.T) {
 		"version: 3\ninteractions: []\n": "version 3: dvd reads the go-vcr cassette format versions 1",
 	} {
 		p := filepath.Join(dir, "notvcr.yaml")
-		writeFile(t, p, []byte(s))
+		testsupport.WriteFile(t, p, []byte(s))
 		runDVD(t, "import", "-o", out, p).check(t, 1, []string{want, "notvcr.yaml: "}, "→")
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
@@ -873,7 +874,7 @@ func TestImportRefusesDVDCassettes(t *testing.T) {
 func TestImportOtherCompression(t *testing.T) {
 	dir := t.TempDir()
 	yaml := filepath.Join(dir, "a.yaml")
-	writeFile(t, yaml, []byte("version: 2\ninteractions:\n    - request:\n        url: http://127.0.0.1:1/x\n        method: GET\n      response:\n        code: 200\n        body: new\n"))
+	testsupport.WriteFile(t, yaml, []byte("version: 2\ninteractions:\n    - request:\n        url: http://127.0.0.1:1/x\n        method: GET\n      response:\n        code: 200\n        body: new\n"))
 	existing := filepath.Join(dir, "a.dvd.json")
 	save(t, existing, get("http://127.0.0.1:1/x", 200, "old"))
 	before, err := os.ReadFile(existing)
@@ -901,7 +902,7 @@ func TestImportHARBrowserErrors(t *testing.T) {
 			`"response":{"status":0,"statusText":"","httpVersion":"","headers":[],"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":-1,"_error":"` + e + `"},"cache":{},"timings":{"send":0,"wait":0,"receive":0}}`
 	}
 	har := filepath.Join(dir, "browser.har")
-	writeFile(t, har, []byte(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`+
+	testsupport.WriteFile(t, har, []byte(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`+
 		entry("http://127.0.0.1:1/a", "net::ERR_CONNECTION_REFUSED")+","+entry("http://127.0.0.1:1/b", "net::ERR_NAME_NOT_RESOLVED")+","+entry("http://127.0.0.1:1/c", "net::ERR_ABORTED")+`]}}`))
 	runDVD(t, "import", har).check(t, 0, []string{"3 interactions"})
 	out := filepath.Join(dir, "browser.dvd.json")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // inspectServer answers /json with JSON, /text with text, /png with bytes
@@ -166,9 +167,9 @@ func TestInspectBroken(t *testing.T) {
 	good := filepath.Join(dir, "good.dvd.json")
 	save(t, good, get("http://api.test/", 200, "ok"))
 	corrupt := filepath.Join(dir, "corrupt.dvd.json")
-	writeFile(t, corrupt, []byte(`{"version": 1, "interactions": [`))
+	testsupport.WriteFile(t, corrupt, []byte(`{"version": 1, "interactions": [`))
 	newer := filepath.Join(dir, "newer.dvd.json")
-	writeFile(t, newer, []byte(`{"version": 99, "interactions": []}`))
+	testsupport.WriteFile(t, newer, []byte(`{"version": 99, "interactions": []}`))
 	missing := filepath.Join(dir, "missing.dvd.json")
 
 	cases := []struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestLintFindings: each sort of finding, in a cassette written by hand
@@ -254,13 +255,13 @@ func TestLintBroken(t *testing.T) {
 	good := filepath.Join(dir, "tree", "good.dvd.json")
 	save(t, good, get("http://api.test/", 200, "ok"))
 	corrupt := filepath.Join(dir, "tree", "corrupt.dvd.json.gz")
-	writeFile(t, corrupt, []byte("not gzip, not JSON"))
+	testsupport.WriteFile(t, corrupt, []byte("not gzip, not JSON"))
 	newer := filepath.Join(dir, "tree", "deep", "newer.dvd.json")
-	writeFile(t, newer, []byte(`{"version": 99, "interactions": []}`))
+	testsupport.WriteFile(t, newer, []byte(`{"version": 99, "interactions": []}`))
 	hidden := filepath.Join(dir, "tree", ".git", "skipped.dvd.json")
-	writeFile(t, hidden, []byte("corrupt, but in a folder lint skips"))
+	testsupport.WriteFile(t, hidden, []byte("corrupt, but in a folder lint skips"))
 	other := filepath.Join(dir, "tree", "notes.json")
-	writeFile(t, other, []byte("not a cassette by its name"))
+	testsupport.WriteFile(t, other, []byte("not a cassette by its name"))
 	empty := filepath.Join(dir, "empty")
 	if err := os.MkdirAll(empty, 0o755); err != nil {
 		t.Fatal(err)
@@ -371,11 +372,11 @@ func TestLintUsed(t *testing.T) {
 
 	// A second list, as a run with other build tags would write, that
 	// uses the orphan: now nothing is reported.
-	writeFile(t, "other.txt", []byte("\n"+filepath.Join(root, orphan)+"\n"))
+	testsupport.WriteFile(t, "other.txt", []byte("\n"+filepath.Join(root, orphan)+"\n"))
 	runDVD(t, "lint", "-used", "used.txt", "-used", "other.txt", "testdata").check(t, exitOK, nil, "not used")
 
 	// An empty list: every cassette is unused, named with the list.
-	writeFile(t, "none.txt", nil)
+	testsupport.WriteFile(t, "none.txt", nil)
 	r = runDVD(t, "lint", "-used", "none.txt", "testdata")
 	r.check(t, exitFailure, []string{users + ": not used by any test in none.txt", orders + ": not used by any test in none.txt"})
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestLooksLikeName checks which keys a message may print.
@@ -41,7 +43,7 @@ func TestMessagesQuoteNoSecret(t *testing.T) {
 	gh := "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 	write := func(name, s string) string {
 		p := filepath.Join(dir, name)
-		writeFile(t, p, []byte(s))
+		testsupport.WriteFile(t, p, []byte(s))
 		return p
 	}
 	dup := write("dup.yaml", "version: 2\ninteractions:\n    - request:\n        url: http://h/x\n        method: GET\n        Bearer DUPSECRET2: a\n        Bearer DUPSECRET2: b\n      response:\n        code: 200\n")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/replayed"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // TestScrubThenReplay: a secret that the default redaction does not cover,
@@ -135,7 +136,7 @@ func TestScrubBroken(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "a", "corrupt.dvd.json")
 	corruptData := []byte(`{"version": 1, "interactions": [{"request": {"method": "GET", "url": "http://x.test/?token=kept-as-it-was"`)
-	writeFile(t, corrupt, corruptData)
+	testsupport.WriteFile(t, corrupt, corruptData)
 	dirty := filepath.Join(dir, "a", "dirty.dvd.json.gz")
 	save(t, dirty, get("http://api.test/?page=1", 200, "ok"), get("http://api.test/?access_token=dirty-token-1", 200, "ok"))
 	clean := filepath.Join(dir, "a", "clean.dvd.json")

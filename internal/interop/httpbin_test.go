@@ -17,7 +17,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,6 +27,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
 // binHop is what the client saw of one round trip, redirects included.
@@ -51,43 +51,6 @@ func (s *binSpy) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// binSeen is what a client can observe of a response.
-type binSeen struct {
-	Status        string
-	StatusCode    int
-	Proto         string
-	ProtoMajor    int
-	ProtoMinor    int
-	Header        http.Header
-	ContentLength int64
-	Uncompressed  bool
-	TrailerKeys   []string    // the trailers announced before the body is read
-	Trailer       http.Header // the trailers after the body's end
-	Body          []byte
-	BodyErr       string // the error that ended the body instead of io.EOF
-}
-
-// binLook reads resp to its end and closes it.
-func binLook(resp *http.Response) binSeen {
-	s := binSeen{
-		Status: resp.Status, StatusCode: resp.StatusCode,
-		Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-		Header: resp.Header.Clone(), ContentLength: resp.ContentLength, Uncompressed: resp.Uncompressed,
-	}
-	for k := range resp.Trailer {
-		s.TrailerKeys = append(s.TrailerKeys, k)
-	}
-	slices.Sort(s.TrailerKeys)
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	s.Body = body
-	if err != nil {
-		s.BodyErr = err.Error()
-	}
-	s.Trailer = resp.Trailer.Clone()
-	return s
-}
-
 // binCase is one request to httpbin and what it must answer.
 type binCase struct {
 	method, path string
@@ -96,7 +59,7 @@ type binCase struct {
 	status       int    // the final status
 	hops         int    // round trips, redirects included; 0 means 1
 	has          string // a piece of the body
-	check        func(s binSeen) bool
+	check        func(s testsupport.Seen) bool
 }
 
 var binCases = []binCase{
@@ -106,7 +69,7 @@ var binCases = []binCase{
 	{method: "PUT", path: "/put", body: "a=1&b=two+words", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, status: 200, has: `"two words"`},
 	{method: "PATCH", path: "/patch", body: "plain text body", header: http.Header{"Content-Type": {"text/plain"}}, status: 200, has: "plain text body"},
 	{method: "DELETE", path: "/delete", status: 200},
-	{method: "HEAD", path: "/head", status: 200, check: func(s binSeen) bool { return len(s.Body) == 0 && s.Header.Get("Content-Type") != "" }},
+	{method: "HEAD", path: "/head", status: 200, check: func(s testsupport.Seen) bool { return len(s.Body) == 0 && s.Header.Get("Content-Type") != "" }},
 	{method: "GET", path: "/anything/deep/path?q=1", header: http.Header{"X-Multi": {"one", "two"}}, status: 200, has: `"one"`},
 	{method: "OPTIONS", path: "/anything", status: 200},
 	// statuses
@@ -117,10 +80,10 @@ var binCases = []binCase{
 	{method: "GET", path: "/etag/abc", header: http.Header{"If-None-Match": {`"abc"`}}, status: 304},
 	{method: "GET", path: "/basic-auth/user/passwd", header: http.Header{"Authorization": {"Basic dXNlcjpwYXNzd2Q="}}, status: 200, has: `"authorized": true`},
 	// encodings
-	{method: "GET", path: "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, status: 200, has: "\x1f\x8b", check: func(s binSeen) bool {
+	{method: "GET", path: "/gzip", header: http.Header{"Accept-Encoding": {"gzip"}}, status: 200, has: "\x1f\x8b", check: func(s testsupport.Seen) bool {
 		return !s.Uncompressed && s.Header.Get("Content-Encoding") == "gzip" && s.ContentLength == int64(len(s.Body))
 	}},
-	{method: "GET", path: "/gzip", status: 200, has: `"gzipped": true`, check: func(s binSeen) bool {
+	{method: "GET", path: "/gzip", status: 200, has: `"gzipped": true`, check: func(s testsupport.Seen) bool {
 		return s.Uncompressed && s.Header.Get("Content-Encoding") == "" && s.ContentLength == -1
 	}},
 	{method: "GET", path: "/deflate", header: http.Header{"Accept-Encoding": {"deflate"}}, status: 200},
@@ -131,27 +94,27 @@ var binCases = []binCase{
 	{method: "GET", path: "/html", status: 200},
 	{method: "GET", path: "/base64/SGVsbG8sIGR2ZCE=", status: 200, has: "Hello, dvd!"},
 	// streams
-	{method: "GET", path: "/stream/5", status: 200, has: `"id":4`, check: func(s binSeen) bool { return s.ContentLength == -1 }},
+	{method: "GET", path: "/stream/5", status: 200, has: `"id":4`, check: func(s testsupport.Seen) bool { return s.ContentLength == -1 }},
 	{method: "GET", path: "/stream-bytes/3000?seed=7&chunk_size=100", status: 200},
 	{method: "GET", path: "/drip?duration=0&delay=0&numbytes=20", status: 200, has: "**********"},
 	{method: "GET", path: "/sse?count=3&duration=3ms&delay=0", status: 200, has: "event: ping"},
-	{method: "GET", path: "/trailers?X-Checksum=abc&X-Count=3", status: 200, check: func(s binSeen) bool {
+	{method: "GET", path: "/trailers?X-Checksum=abc&X-Count=3", status: 200, check: func(s testsupport.Seen) bool {
 		return len(s.TrailerKeys) == 2 && s.Trailer.Get("X-Checksum") == "abc" && s.Trailer.Get("X-Count") == "3"
 	}},
 	// ranges
-	{method: "GET", path: "/range/1024", header: http.Header{"Range": {"bytes=100-299"}}, status: 206, check: func(s binSeen) bool {
+	{method: "GET", path: "/range/1024", header: http.Header{"Range": {"bytes=100-299"}}, status: 206, check: func(s testsupport.Seen) bool {
 		return len(s.Body) == 200 && s.Header.Get("Content-Range") == "bytes 100-299/1024"
 	}},
 	{method: "GET", path: "/range/1024", status: 200},
 	// headers chosen by the request
-	{method: "GET", path: "/response-headers?X-Multi=a&X-Multi=b&X-Multi=c", status: 200, check: func(s binSeen) bool {
+	{method: "GET", path: "/response-headers?X-Multi=a&X-Multi=b&X-Multi=c", status: 200, check: func(s testsupport.Seen) bool {
 		return strings.Join(s.Header["X-Multi"], ",") == "a,b,c"
 	}},
 	// cookies, through the jar
 	{method: "GET", path: "/cookies/set?flavour=oatmeal&size=big", status: 200, hops: 2, has: "oatmeal"},
 	{method: "GET", path: "/cookies", status: 200, has: "oatmeal"},
 	// binary bodies
-	{method: "GET", path: "/bytes/1024?seed=1", status: 200, check: func(s binSeen) bool { return len(s.Body) == 1024 }},
+	{method: "GET", path: "/bytes/1024?seed=1", status: 200, check: func(s testsupport.Seen) bool { return len(s.Body) == 1024 }},
 	{method: "GET", path: "/image/png", status: 200, has: "PNG"},
 	{method: "GET", path: "/image/jpeg", status: 200},
 	// redirects, hop by hop
@@ -165,7 +128,7 @@ var binCases = []binCase{
 
 // runBin sends every case through rt with a fresh cookie jar, in order, and
 // returns what the client saw: the hops, then the final response.
-func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]binHop, final []binSeen) {
+func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]binHop, final []testsupport.Seen) {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -189,7 +152,7 @@ func runBin(t *testing.T, base string, rt http.RoundTripper) (hops [][]binHop, f
 		if err != nil {
 			t.Fatalf("%s %s: %v", c.method, c.path, err)
 		}
-		s := binLook(resp)
+		s := testsupport.Observe(resp)
 		if s.StatusCode != c.status {
 			t.Errorf("%s %s: status %s, want %d", c.method, c.path, s.Status, c.status)
 		}
@@ -232,7 +195,7 @@ func binAsStored(rec http.Header) http.Header {
 // stores such a body decoded and encodes it again on replay, so its bytes
 // differ and its content does not. The length the response announces must
 // be that of the bytes it carries.
-func binContent(t *testing.T, c binCase, s *binSeen, hops []binHop) {
+func binContent(t *testing.T, c binCase, s *testsupport.Seen, hops []binHop) {
 	t.Helper()
 	coding := s.Header.Get("Content-Encoding")
 	if coding == "" || s.Uncompressed {
@@ -272,7 +235,7 @@ func TestHTTPBinRecordReplay(t *testing.T) {
 	defer srv.Close()
 
 	var recHops [][]binHop
-	var recFinal []binSeen
+	var recFinal []testsupport.Seen
 	t.Run("record", func(t *testing.T) {
 		d := dvdtest.Use(t, "httpbin", dvdtest.WithMode(cassette.ModeRecord))
 		recHops, recFinal = runBin(t, srv.URL, d)

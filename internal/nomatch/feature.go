@@ -253,12 +253,12 @@ func custom(rd *redact.Rules, f match.Feature) string {
 	return rd.Message(f.Value)
 }
 
-// Shown returns how a report shows a feature that m read, with its secrets
+// featureShown returns how a report shows a feature that m read, with its secrets
 // redact.Redacted by rd: whole, and split into the parts its diff compares, keyed
 // as the diff keys them (Query[page], Header[Accept], Form[name], or the
 // feature's name for a feature of one part). It lets the tests of the
 // redaction rules check what a miss shows.
-func Shown(m match.Matcher, f match.Feature, rd *redact.Rules) (whole string, parts map[string]string) {
+func featureShown(m match.Matcher, f match.Feature, rd *redact.Rules) (whole string, parts map[string]string) {
 	k := kindOf(m, f.Name)
 	parts = map[string]string{}
 	for _, p := range splitParts(rd, k, f) {

@@ -1,7 +1,12 @@
-// Package corpus generates cassettes shaped like the traffic of a real
-// cloud provider's test suite, so that benchmarks of loading, replaying,
-// saving and compressing speak of what users record, not of identical
-// small bodies.
+// Package corpus generates the traffic the benchmarks of every package
+// measure, so that their figures speak of the same traffic: a suite of
+// cassettes shaped like the traffic of a real cloud provider's test suite
+// (Generate, SuiteFiles), so that benchmarks of loading, replaying, saving
+// and compressing speak of what users record, and small uniform GETs
+// (SmallGETs) for the figures per request. Only _test.go files import it.
+//
+// It is apart from internal/testsupport because it is made of cassette's
+// types: the tests inside package cassette cannot import it.
 //
 // The shape is that of 869 go-vcr cassettes a public project recorded
 // against a real cloud API (34,643 interactions): interactions per cassette
@@ -23,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -401,10 +407,15 @@ func (g *generator) uuid() string {
 
 // SuiteFiles returns the suite of seed 1, Suite cassettes, as the bytes of
 // its cassette files, uncompressed, and their total size: what the
-// benchmarks of loading and compressing read. It is built once a process.
-func SuiteFiles() (files [][]byte, total int64, err error) {
+// benchmarks of loading and compressing read. It is built once a process;
+// tb fails if it cannot be.
+func SuiteFiles(tb testing.TB) (files [][]byte, total int64) {
+	tb.Helper()
 	s := suiteFiles()
-	return s.files, s.total, s.err
+	if s.err != nil {
+		tb.Fatal(s.err)
+	}
+	return s.files, s.total
 }
 
 var suiteFiles = sync.OnceValue(func() (s struct {

@@ -1,7 +1,8 @@
 package cassette_test
 
-// Regression tests for the defects of issue #7, against real servers on
-// loopback.
+// How RoundTrip behaves at the edges, against real servers on loopback: a
+// replaced http.DefaultTransport, a body closed while it is read, a snapshot
+// taken mid-body, malformed requests, a nil Header, TLS failures.
 
 import (
 	"bytes"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -42,7 +44,7 @@ func TestDefaultUpstreamIgnoresDefaultTransport(t *testing.T) {
 		{
 			name:     "mock",
 			reason:   "httpmock and the like install a RoundTripper that is not an *http.Transport",
-			replaced: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("mock: no responder") }),
+			replaced: testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("mock: no responder") }),
 		},
 		{
 			name:   "transport that cannot dial",
@@ -290,7 +292,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 	}
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
 	resp := mustDo(t, rec, nilHeader("/x"))
-	if s := look(t, resp); string(s.Body) != "ok /x" {
+	if s := testsupport.Observe(resp); string(s.Body) != "ok /x" {
 		t.Fatalf("recording got %q", s.Body)
 	}
 	cas := rec.Cassette()
@@ -302,7 +304,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 			if err != nil {
 				t.Fatalf("RoundTrip: %v", err)
 			}
-			if s := look(t, resp); string(s.Body) != "ok /x" {
+			if s := testsupport.Observe(resp); string(s.Body) != "ok /x" {
 				t.Errorf("got %q, want %q", s.Body, "ok /x")
 			}
 			if req.Header != nil {
