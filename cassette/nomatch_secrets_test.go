@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/internal/nomatch"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -20,7 +21,7 @@ var featureRedaction = Redaction{
 }
 
 func TestFeatureRedaction(t *testing.T) {
-	rd := newRedactor(featureRedaction)
+	rd := redact.New(redact.Options(featureRedaction))
 	tests := []struct {
 		name, reason string
 		feature      match.Feature
@@ -55,7 +56,7 @@ func TestFeatureRedaction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, _ := nomatch.Shown(matcherNamed(tt.feature.Name), tt.feature, rd.rules()); got != tt.want {
+			if got, _ := nomatch.Shown(matcherNamed(tt.feature.Name), tt.feature, rd); got != tt.want {
 				t.Errorf("feature(%s %q) = %q, want %q (%s)", tt.feature.Name, tt.feature.Value, got, tt.want, tt.reason)
 			}
 		})
@@ -82,7 +83,7 @@ func matcherNamed(name string) match.Matcher {
 // a multipart body are; a Form feature of a body that is no form is one
 // part.
 func TestFormParts(t *testing.T) {
-	rd := newRedactor(featureRedaction)
+	rd := redact.New(redact.Options(featureRedaction))
 	tests := []struct {
 		name, reason string
 		value        string
@@ -101,7 +102,7 @@ func TestFormParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := map[string]string{}
-			_, parts := nomatch.Shown(match.Form, match.Feature{Name: "Form", Value: tt.value}, rd.rules())
+			_, parts := nomatch.Shown(match.Form, match.Feature{Name: "Form", Value: tt.value}, rd)
 			for key, shown := range parts {
 				got[key] = shown
 			}
