@@ -50,6 +50,12 @@ type Finisher[T any] interface {
 	Finish(p *Parser, v *T) error
 }
 
+// A preparer is a field that prepares the writer before any member of its
+// object is written, as a table names the values the members name.
+type preparer[T any] interface {
+	prepare(w *Writer, v *T)
+}
+
 // A companioned field brings along fields that read members of its own,
 // which the object lists right after it.
 type companioned[T any] interface {
@@ -86,6 +92,7 @@ type Object[T any] struct {
 	required  []int       // the fields with traits.required
 	settling  []int       // the fields with traits.settles
 	finishers []Finisher[T]
+	preparers []preparer[T]
 	chunked   bool // see Chunked
 }
 
@@ -121,6 +128,9 @@ func NewObject[T any](what string, rule func(*T) error, listed ...Field[T]) *Obj
 	for i, f := range fields {
 		if fin, ok := f.(Finisher[T]); ok {
 			o.finishers = append(o.finishers, fin)
+		}
+		if pre, ok := f.(preparer[T]); ok {
+			o.preparers = append(o.preparers, pre)
 		}
 		for form, name := range f.Keys() {
 			o.keys = append(o.keys, objectKey{name: name, field: i, form: form})
@@ -161,6 +171,9 @@ func (o *Object[T]) Chunked() *Object[T] { o.chunked = true; return o }
 // Write writes v as the object, or returns the error of the first of its
 // fields that breaks a rule.
 func (o *Object[T]) Write(w *Writer, v *T) error {
+	for _, f := range o.preparers {
+		f.prepare(w, v)
+	}
 	w.Buf = append(w.Buf, '{')
 	w.depth++
 	first := true
