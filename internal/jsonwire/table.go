@@ -272,7 +272,10 @@ func (h *heldField[T, V]) Settle(*T, bool) {}
 func (h *heldField[T, V]) Traits() Traits  { return Traits{} }
 
 // Ref is the member name that names the value of the table t at holds,
-// left out when it is nil.
+// left out when it is nil. The value is set once the whole document is
+// read: at must hold a place that stays put until then, such as a member
+// of a struct that [Optional] holds, not of an element of a [List], whose
+// elements move as it grows.
 func Ref[T, V any](name string, at func(*T) **V, t *Table[V]) Field[T] {
 	return &refField[T, V]{name: []string{name}, at: at, t: t}
 }

@@ -8,10 +8,12 @@ import (
 )
 
 // A toy document whose items share their colours: a colour is held once
-// in the document's "colours", named by its family.
+// in the document's "colours", named by its family. An item's paint is a
+// struct of its own, which stays put while the items are read.
 type (
 	colour  struct{ Family, Shade string }
-	item    struct{ Colour *colour }
+	paint   struct{ Colour *colour }
+	item    struct{ Paint *paint }
 	palette struct{ Items []item }
 )
 
@@ -26,12 +28,35 @@ var (
 		Unknown: func(name string) error { return errors.New("no colour " + name) },
 		Inline:  func(ref string) error { return errors.New(ref + " names a colour") },
 	}
-	itemFormat    = NewObject("an item", nil, Ref("colour", func(i *item) **colour { return &i.Colour }, colours))
+	paintFormat   = NewObject("a paint", nil, Ref("colour", func(p *paint) **colour { return &p.Colour }, colours))
+	itemFormat    = NewObject("an item", nil, Optional("paint", func(i *item) **paint { return &i.Paint }, paintFormat))
 	paletteFormat = NewObject("a palette", nil,
 		List("items", func(p *palette) *[]item { return &p.Items }, itemFormat, func(_ int, _ *item, err error) error { return err }),
-		Held(colours, func(p *palette) int { return len(p.Items) }, func(p *palette, i int) *colour { return p.Items[i].Colour }),
+		Held(colours, func(p *palette) int { return len(p.Items) }, colourOf),
 	)
 )
+
+// painted returns a palette of items painted the colours given, nil for
+// an item without paint.
+func painted(cs ...*colour) *palette {
+	p := &palette{}
+	for _, c := range cs {
+		it := item{}
+		if c != nil {
+			it.Paint = &paint{c}
+		}
+		p.Items = append(p.Items, it)
+	}
+	return p
+}
+
+// colourOf returns the colour of item i of p, nil if none.
+func colourOf(p *palette, i int) *colour {
+	if paint := p.Items[i].Paint; paint != nil {
+		return paint.Colour
+	}
+	return nil
+}
 
 func writePalette(t *testing.T, p *palette) string {
 	t.Helper()
@@ -47,27 +72,14 @@ func writePalette(t *testing.T, p *palette) string {
 // the document reads back into shared values.
 func TestTable(t *testing.T) {
 	red, dark := &colour{"red", "light"}, &colour{"red", "dark"}
-	p := &palette{Items: []item{{red}, {&colour{"red", "light"}}, {dark}, {}, {&colour{"", "grey"}}, {red}}}
+	p := painted(red, &colour{"red", "light"}, dark, nil, &colour{"", "grey"}, red)
 	got := writePalette(t, p)
-	want := `{
-  "items": [
-    {
-      "colour": "red (2)"
-    },
-    {
-      "colour": "red (2)"
-    },
-    {
-      "colour": "red (1)"
-    },
-    {
-    },
-    {
-      "colour": "(no family)"
-    },
-    {
-      "colour": "red (2)"
-    }
+	paintOf := func(name string) string {
+		return "{\n      \"paint\": {\n        \"colour\": \"" + name + "\"\n      }\n    }"
+	}
+	want := "{\n  \"items\": [\n    " + strings.Join([]string{
+		paintOf("red (2)"), paintOf("red (2)"), paintOf("red (1)"), "{\n    }", paintOf("(no family)"), paintOf("red (2)"),
+	}, ",\n    ") + `
   ],
   "colours": {
     "(no family)": {
@@ -90,17 +102,16 @@ func TestTable(t *testing.T) {
 	if err := Read([]byte(got), paletteFormat, &back); err != nil {
 		t.Fatal(err)
 	}
-	for i, it := range back.Items {
-		if (it.Colour == nil) != (p.Items[i].Colour == nil) || it.Colour != nil && *it.Colour != *p.Items[i].Colour {
-			t.Errorf("item %d: colour %v, want %v", i, it.Colour, p.Items[i].Colour)
+	for i := range back.Items {
+		if g, w := colourOf(&back, i), colourOf(p, i); (g == nil) != (w == nil) || g != nil && *g != *w {
+			t.Errorf("item %d: colour %v, want %v", i, g, w)
 		}
 	}
-	if back.Items[0].Colour != back.Items[1].Colour {
+	if colourOf(&back, 0) != colourOf(&back, 1) {
 		t.Error("items that name one colour hold copies of it, not the one the document holds")
 	}
 
-	reversed := &palette{Items: []item{{red}, {}, {dark}}}
-	if got := writePalette(t, reversed); !strings.Contains(got, `"colours": {
+	if got := writePalette(t, painted(red, nil, dark)); !strings.Contains(got, `"colours": {
     "red (1)": {
       "family": "red",
       "shade": "dark"
@@ -108,32 +119,32 @@ func TestTable(t *testing.T) {
     "red (2)"`) {
 		t.Errorf("the names depend on the order of the items:\n%s", got)
 	}
-	if got := writePalette(t, &palette{Items: []item{{}}}); strings.Contains(got, "colours") {
+	if got := writePalette(t, painted(nil)); strings.Contains(got, "colours") {
 		t.Errorf("an empty table is written:\n%s", got)
 	}
 }
 
 // TestTableErrors checks what a table reports of a document that names a
 // value it does not hold, holds a value twice, or holds one where a member
-// should name it.
+// should name it; and that the table may come first.
 func TestTableErrors(t *testing.T) {
 	for _, tc := range []struct{ name, doc, err string }{
-		{"unknown", `{"items": [{"colour": "blue"}], "colours": {"red": {}}}`, "no colour blue"},
-		{"no table", `{"items": [{"colour": "blue"}]}`, "no colour blue"},
+		{"unknown", `{"items": [{"paint": {"colour": "blue"}}], "colours": {"red": {}}}`, "line 1, column 33: no colour blue"},
+		{"no table", `{"items": [{"paint": {"colour": "blue"}}]}`, "no colour blue"},
 		{"twice", `{"items": [], "colours": {"red": {}, "red": {}}}`, `colours: "red" appears twice`},
-		{"inline", `{"items": [{"colour": {"shade": "dark"}}], "colours": {}}`, "colour names a colour"},
+		{"inline", `{"items": [{"paint": {"colour": {"shade": "dark"}}}], "colours": {}}`, "colour names a colour"},
 		{"not an object", `{"items": [], "colours": []}`, "colours should be a JSON object, not an array"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var p palette
 			err := Read([]byte(tc.doc), paletteFormat, &p)
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
+			if err == nil || !strings.Contains(Locate([]byte(tc.doc), err).Error(), tc.err) {
 				t.Errorf("Read = %v, want an error containing %q", err, tc.err)
 			}
 		})
 	}
 	var p palette
-	if err := Read([]byte(`{"colours": {"red": {}}, "items": [{"colour": "red"}]}`), paletteFormat, &p); err != nil || p.Items[0].Colour == nil {
+	if err := Read([]byte(`{"colours": {"red": {}}, "items": [{"paint": {"colour": "red"}}]}`), paletteFormat, &p); err != nil || colourOf(&p, 0) == nil {
 		t.Errorf("a table before the members that name its values: %v, %v", err, p.Items)
 	}
 }
