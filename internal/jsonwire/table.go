@@ -251,8 +251,8 @@ func (h *heldField[T, V]) Read(p *Parser, _ *T, _ int) error {
 	return nil
 }
 
-// Finish gives each member that names a value the value.
-func (h *heldField[T, V]) Finish(p *Parser, _ *T) error {
+// finish gives each member that names a value the value.
+func (h *heldField[T, V]) finish(p *Parser, _ *T) error {
 	r, i := h.t.reading(p, false)
 	if r == nil {
 		return nil
@@ -299,10 +299,10 @@ func (f *refField[T, V]) Write(w *Writer, v *T, _ int) error {
 }
 
 // Read notes the name, which the table resolves once the whole document
-// is read (see heldField.Finish).
+// is read (see heldField.finish).
 func (f *refField[T, V]) Read(p *Parser, v *T, _ int) error {
 	at := p.i
-	if p.Peek() == '{' {
+	if p.peek() == '{' {
 		return f.t.Inline(f.name[0])
 	}
 	name, err := p.Str(true)
