@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // A Cassette is an ordered list of recorded interactions. It is safe for
@@ -196,7 +197,7 @@ func fromJSON(raw []byte) (*Cassette, error) {
 func hideSecrets(err error) error {
 	var in *interactionError
 	if errors.As(err, &in) && in.url != "" {
-		in.url = defaultRedactor().url(in.url)
+		in.url = redact.Default().URL(in.url)
 	}
 	return err
 }

@@ -15,5 +15,5 @@ func (r *Recorder) closedError(req *http.Request) error {
 	if req == nil || req.URL == nil {
 		return fmt.Errorf("%w: a request was not sent", ErrClosed)
 	}
-	return fmt.Errorf("%w: %s %s was not sent", ErrClosed, cmp.Or(req.Method, http.MethodGet), r.redact.url(req.URL.String()))
+	return fmt.Errorf("%w: %s %s was not sent", ErrClosed, cmp.Or(req.Method, http.MethodGet), r.redact.URL(req.URL.String()))
 }

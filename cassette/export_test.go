@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -12,7 +13,7 @@ import (
 type Index struct{ ix *replayIndex }
 
 func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index, error) {
-	ix, err := newIndex(ins, matchers, nil, repeats, newRedactor(Redaction{}).matchView)
+	ix, err := newIndex(ins, matchers, nil, repeats, redact.New(redact.Options(Redaction{})).Request)
 	return Index{ix}, err
 }
 

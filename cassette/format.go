@@ -55,7 +55,7 @@ var (
 		jsonwire.Time("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
 		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
 		jsonwire.List("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, inInteraction),
-		jsonwire.Since(2, tlsTable("tls", tlsFormat)),
+		jsonwire.Since(2, jsonwire.Held(tlsTable, func(f *file) int { return len(f.Interactions) }, responseTLS)),
 	)
 
 	interactionFormat = jsonwire.NewObject[Interaction]("an interaction", checkOutcome,
@@ -89,7 +89,7 @@ var (
 		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2),
 		jsonwire.Flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		jsonwire.Optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
-		jsonwire.Since(2, tlsRef("tls", func(r *Response) **TLSState { return &r.TLS })),
+		jsonwire.Since(2, jsonwire.Ref("tls", func(r *Response) **TLSState { return &r.TLS }, tlsTable)),
 	).Chunked() // one a response, as bodies are
 
 	// A TLS state is held once, in the file's "tls", under a name that

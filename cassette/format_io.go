@@ -65,9 +65,6 @@ func marshal(f *file) ([]byte, error) {
 	oldest := *f
 	oldest.Version = 1
 	w := jsonwire.Writer{Buf: make([]byte, 0, 256+estimate(f)), Version: 1}
-	if names := nameTLSStates(f); names != nil {
-		w.State = names
-	}
 	if err := fileFormat.Write(&w, &oldest); err != nil {
 		return nil, err
 	}

@@ -70,7 +70,7 @@ func FuzzSecretOracle(f *testing.F) {
 		clone := in
 		clone.Request.Header = in.Request.Header.Clone()
 		decodeBodies(&clone) // as Recorder.keep does, before redaction
-		newRedactor(red).interaction(&clone)
+		redactInteraction(redact.New(redact.Options(red)), &clone)
 		c := New(clone)
 		data, err := Marshal(c)
 		if err != nil {

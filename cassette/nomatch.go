@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dvdrw/dvd/internal/nomatch"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // A noMatchError reports a request that the cassette cannot replay: its
@@ -22,11 +23,11 @@ func (e *noMatchError) Unwrap() []error { return []error{ErrNoMatch, e.report} }
 
 // noMatch explains why req, as the matchers saw it, found no interaction
 // in ix, with the secrets that rd redacts left out.
-func noMatch(ix *replayIndex, req *http.Request, body []byte, rd *redactor) *noMatchError {
-	return &noMatchError{nomatch.New(ix, req, body, rd.rules())}
+func noMatch(ix *replayIndex, req *http.Request, body []byte, rd *redact.Rules) *noMatchError {
+	return &noMatchError{nomatch.New(ix, req, body, rd)}
 }
 
 // noInteraction is the miss of a recorder that has nothing to replay.
-func noInteraction(req *http.Request, rd *redactor) *noMatchError {
-	return &noMatchError{&nomatch.Report{Request: req.Method + " " + rd.url(req.URL.String())}}
+func noInteraction(req *http.Request, rd *redact.Rules) *noMatchError {
+	return &noMatchError{&nomatch.Report{Request: req.Method + " " + rd.URL(req.URL.String())}}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/internal/httpcoding"
 	"github.com/dvdrw/dvd/internal/index"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/timeline"
 	"github.com/dvdrw/dvd/match"
 )
@@ -25,7 +26,7 @@ import (
 // It is safe for concurrent use.
 type Recorder struct {
 	cfg       Config
-	redact    *redactor
+	redact    *redact.Rules
 	upstream  http.RoundTripper
 	ownsUp    bool
 	index     *replayIndex // nil when nothing replays
@@ -60,7 +61,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, err
 	}
 	r := &Recorder{
-		cfg: cfg, redact: newRedactor(cfg.Redact), upstream: cfg.Upstream,
+		cfg: cfg, redact: redact.New(redact.Options(cfg.Redact)), upstream: cfg.Upstream,
 		recordedAt: time.Now().UTC().Truncate(time.Second), unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {
@@ -93,7 +94,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
-		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.matchView)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.Request)
 		if err != nil {
 			return nil, fmt.Errorf("cassette: %w", err)
 		}
@@ -159,11 +160,11 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body, err := readBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.url(req.URL.String()), err)
+		return nil, fmt.Errorf("cassette: reading the body of %s %s: %w", req.Method, r.redact.URL(req.URL.String()), err)
 	}
 	if r.index != nil {
 		content, _, _ := httpcoding.Decode(req.Header, body) // matched by its content, as recorded bodies are stored
-		view, viewBody := r.redact.matchView(req, content)
+		view, viewBody := r.redact.Request(req, content)
 		if e := r.index.Lookup(view, viewBody); e != nil {
 			if r.cfg.Latency {
 				if err := wait(req, e.Value.in.Duration); err != nil {
@@ -219,7 +220,7 @@ func wait(req *http.Request, d time.Duration) error {
 // Request bodies are matched decoded: one that a cassette of an older dvd
 // holds encoded is decoded. The cassette itself is not modified.
 func (r *Recorder) restored(ins []Interaction) []Interaction {
-	swap := r.redact.hasPlaceholders()
+	swap := r.redact.HasPlaceholders()
 	var out []Interaction
 	for i := range ins {
 		rec := ins[i].Response
@@ -229,7 +230,7 @@ func (r *Recorder) restored(ins []Interaction) []Interaction {
 		if out == nil {
 			out = slices.Clone(ins)
 		}
-		out[i] = r.redact.restored(out[i])
+		out[i] = restored(r.redact, out[i])
 		out[i].Request = decodedRequest(out[i].Request)
 		if rec := out[i].Response; rec != nil {
 			if rec == ins[i].Response {
@@ -328,7 +329,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	store := r.cfg.keeps(&in)
 	if store {
 		r.cfg.beforeSave(&in)
-		r.redact.interaction(&in)
+		redactInteraction(r.redact, &in)
 		if in.Response != nil {
 			syncLength(in.Request.Method, in.Response)
 		}

@@ -108,12 +108,11 @@ type Redaction struct {
 // error in points to, in place: to redact an interaction of
 // [Cassette.Interactions], copy them first.
 func (r Redaction) Apply(in *Interaction) {
-	newRedactor(r).interaction(in)
+	redactInteraction(redact.New(redact.Options(r)), in)
 }
 
-// interaction redacts a whole interaction in place, before it is stored.
-func (rd *redactor) interaction(in *Interaction) {
-	rules := rd.rules()
+// redactInteraction redacts a whole interaction in place, before it is stored.
+func redactInteraction(rules *redact.Rules, in *Interaction) {
 	in.Request.URL = rules.URL(in.Request.URL)
 	in.Request.Header, _ = rules.Header(in.Request.Header)
 	in.Request.Body, _ = rules.Body(in.Request.Body, in.Request.Header.Get("Content-Type"))
@@ -142,8 +141,7 @@ func responseError(r *Response) *Error {
 // restored returns an interaction as replay serves it: with the values of
 // placeholders put back into the response and the error, each in the form
 // it was recorded in. The cassette keeps the tokens; in is not modified.
-func (rd *redactor) restored(in Interaction) Interaction {
-	rules := rd.rules()
+func restored(rules *redact.Rules, in Interaction) Interaction {
 	if !rules.HasPlaceholders() {
 		return in
 	}
@@ -152,20 +150,20 @@ func (rd *redactor) restored(in Interaction) Interaction {
 		cp.Header = rules.RestoreHeader(rec.Header)
 		cp.Trailer = rules.RestoreHeader(rec.Trailer)
 		cp.Body = rules.RestoreBytes(rec.Body)
-		cp.BodyError = rd.restoredError(rec.BodyError)
+		cp.BodyError = restoredError(rules, rec.BodyError)
 		in.Response = &cp
 	}
-	in.Error = rd.restoredError(in.Error)
+	in.Error = restoredError(rules, in.Error)
 	return in
 }
 
-func (rd *redactor) restoredError(e *Error) *Error {
+func restoredError(rules *redact.Rules, e *Error) *Error {
 	if e == nil {
 		return nil
 	}
 	cp := *e
 	for _, s := range []*string{&cp.Message, &cp.Addr, &cp.Name, &cp.Server, &cp.Detail} {
-		*s = rd.rules().Restore(*s)
+		*s = rules.Restore(*s)
 	}
 	return &cp
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // apiBody returns a JSON list like a REST API's, of n objects whose field
@@ -28,7 +30,7 @@ func apiBody(n int) []byte {
 // secret but names like them.
 func BenchmarkRedactInteraction(b *testing.B) {
 	body := apiBody(50)
-	rd := newRedactor(Redaction{})
+	rd := redact.New(redact.Options(Redaction{}))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -37,6 +39,6 @@ func BenchmarkRedactInteraction(b *testing.B) {
 				Header: http.Header{"Authorization": {"Bearer x"}, "Accept": {"application/json"}}},
 			Response: &Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}, "Link": {`<https://api.example.com/user/repos?page=3>; rel="next"`}}, Body: body},
 		}
-		rd.interaction(&in)
+		redactInteraction(rd, &in)
 	}
 }

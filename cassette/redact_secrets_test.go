@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // exposures runs an interaction through the redaction the recorder applies
@@ -16,7 +18,7 @@ func exposures(t *testing.T, red Redaction, in Interaction, probe *http.Request)
 	if in.Response == nil && in.Error == nil {
 		in.Response = &Response{StatusCode: http.StatusNoContent} // a file needs one of them
 	}
-	newRedactor(red).interaction(&in)
+	redactInteraction(redact.New(redact.Options(red)), &in)
 	c := New(in)
 	data, err := Marshal(c)
 	if err != nil {

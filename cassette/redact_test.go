@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // The leaks an independent review found, each a way around the defaults.
 func TestRedactionLeaks(t *testing.T) {
-	rd := newRedactor(Redaction{})
+	rd := redact.New(redact.Options(Redaction{}))
 	in := Interaction{
 		Request: Request{
 			Method: "POST",
@@ -33,7 +35,7 @@ func TestRedactionLeaks(t *testing.T) {
 			Body: []byte(`{"access_token":"JSONSECRET","token_type":"bearer","expires_in":3600}`),
 		},
 	}
-	rd.interaction(&in)
+	redactInteraction(rd, &in)
 	dump := fmt.Sprintf("%v %v %s %v %s", in.Request.URL, in.Request.Header, in.Request.Body, in.Response.Header, in.Response.Body)
 	for _, secret := range []string{"USERONLY", "FRAGSECRET", "LOWERSECRET", "LOWERCOOKIE", "REFSECRET", "FORMSECRET", "FORMPW", "LOCSECRET", "LINKSECRET", "REFRESHSECRET", "JSONSECRET"} {
 		if strings.Contains(dump, secret) {
@@ -50,13 +52,13 @@ func TestRedactionLeaks(t *testing.T) {
 // A host can hold a placeholder's value (a tenant's subdomain): a DNS
 // error names it outside its message too.
 func TestRedactDNSErrorHost(t *testing.T) {
-	rd := newRedactor(Redaction{Placeholders: map[string]string{"TENANT": "s3cr3t-tenant"}})
+	rd := redact.New(redact.Options(Redaction{Placeholders: map[string]string{"TENANT": "s3cr3t-tenant"}}))
 	in := Interaction{
 		Request: Request{Method: "GET", URL: "https://s3cr3t-tenant.example.com/"},
 		Error: &Error{Kind: KindDNS, Message: "dial tcp: lookup s3cr3t-tenant.example.com: no such host",
 			Detail: "no such host", Name: "s3cr3t-tenant.example.com", NotFound: true},
 	}
-	rd.interaction(&in)
+	redactInteraction(rd, &in)
 	if dump := fmt.Sprintf("%+v %+v", in.Request, *in.Error); strings.Contains(dump, "s3cr3t") {
 		t.Errorf("the placeholder's value survived:\n%s", dump)
 	}

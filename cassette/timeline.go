@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/timeline"
 )
 
@@ -28,10 +29,10 @@ func (r *Recorder) newTimeline(from *Cassette) *timeline.Timeline {
 
 // A valueRedactor redacts a value as the recorder stores free text, and
 // puts the placeholders' values back in a stored one.
-type valueRedactor struct{ rd *redactor }
+type valueRedactor struct{ rd *redact.Rules }
 
-func (v valueRedactor) Redact(given string) string   { return v.rd.message(given) }
-func (v valueRedactor) Restore(stored string) string { return v.rd.swap(stored, true) }
+func (v valueRedactor) Redact(given string) string   { return v.rd.Message(given) }
+func (v valueRedactor) Restore(stored string) string { return v.rd.Restore(stored) }
 
 // Now returns the time, as the test should see it:
 //

@@ -7,7 +7,9 @@
 // texts that are not UTF-8), the storage of HTTP bodies (as text, base64,
 // or JSON laid out a member a line, with how it was spaced kept so that it
 // replays byte for byte), and the generic schema ([Object], [Field]) from
-// which one declaration makes both the writer and the reader of a type.
+// which one declaration makes both the writer and the reader of a type,
+// with tables of values that a document holds once and names elsewhere
+// ([Table]).
 //
 // Package cassette declares which member of the file holds which field of
 // its model; this package knows nothing of that model.

@@ -182,11 +182,8 @@ type Parser struct {
 	held    []byte            // a JSON body that is spaced again once its object is read
 	strs    []string          // a chunk of header values to hand out, as slab does bytes
 	chunk   any               // a *chunk[C] of the values of a chunked object to hand out
-
-	// State is what the caller's own fields keep while one document is
-	// read, such as names to resolve once it is whole: nil when the
-	// reading starts.
-	State any
+	tables  []any             // the *tableRead of each Table the document refers to
+	table0  [1]any            // what tables holds first, with no allocation
 }
 
 type headerName struct {

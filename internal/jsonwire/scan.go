@@ -576,8 +576,8 @@ func (c *chunk[C]) empty() { c.values = nil }
 // Offset returns the offset in the document of what is read next.
 func (p *Parser) Offset() int { return p.i }
 
-// Peek returns the byte read next, or 0 at the end of the document.
-func (p *Parser) Peek() byte {
+// peek returns the byte read next, or 0 at the end of the document.
+func (p *Parser) peek() byte {
 	if p.i < len(p.data) {
 		return p.data[p.i]
 	}

@@ -40,14 +40,20 @@ type Field[T any] interface {
 	Traits() Traits
 }
 
-// A Finisher is a field that completes its value once every member of the
+// A finisher is a field that completes its value once every member of the
 // object was read, as when the value is spread over several members that
 // may come in any order: a JSON body and the members that say how it was
-// spaced, certificates named in one place and held in another.
-type Finisher[T any] interface {
-	// Finish completes the value, once every member of its object was
+// spaced, values named in one place and held in another (see [Table]).
+type finisher[T any] interface {
+	// finish completes the value, once every member of its object was
 	// read.
-	Finish(p *Parser, v *T) error
+	finish(p *Parser, v *T) error
+}
+
+// A preparer is a field that prepares the writer before any member of its
+// object is written, as a table names the values the members name.
+type preparer[T any] interface {
+	prepare(w *Writer, v *T)
 }
 
 // A companioned field brings along fields that read members of its own,
@@ -85,7 +91,8 @@ type Object[T any] struct {
 	keys      []objectKey // every key of every field, in order
 	required  []int       // the fields with traits.required
 	settling  []int       // the fields with traits.settles
-	finishers []Finisher[T]
+	finishers []finisher[T]
+	preparers []preparer[T]
 	chunked   bool // see Chunked
 }
 
@@ -119,8 +126,11 @@ func NewObject[T any](what string, rule func(*T) error, listed ...Field[T]) *Obj
 		panic("jsonwire: an object has at most 64 fields: the reader keeps one bit per field")
 	}
 	for i, f := range fields {
-		if fin, ok := f.(Finisher[T]); ok {
+		if fin, ok := f.(finisher[T]); ok {
 			o.finishers = append(o.finishers, fin)
+		}
+		if pre, ok := f.(preparer[T]); ok {
+			o.preparers = append(o.preparers, pre)
 		}
 		for form, name := range f.Keys() {
 			o.keys = append(o.keys, objectKey{name: name, field: i, form: form})
@@ -161,6 +171,9 @@ func (o *Object[T]) Chunked() *Object[T] { o.chunked = true; return o }
 // Write writes v as the object, or returns the error of the first of its
 // fields that breaks a rule.
 func (o *Object[T]) Write(w *Writer, v *T) error {
+	for _, f := range o.preparers {
+		f.prepare(w, v)
+	}
 	w.Buf = append(w.Buf, '{')
 	w.depth++
 	first := true
@@ -249,7 +262,7 @@ func (o *Object[T]) Read(p *Parser, v *T) error {
 	// Finished first: what a member left out stands for may depend on the
 	// finished value, as a content length does on the body.
 	for _, f := range o.finishers {
-		if err := f.Finish(p, v); err != nil {
+		if err := f.finish(p, v); err != nil {
 			return p.ErrorAt(start, err)
 		}
 	}
@@ -699,8 +712,8 @@ func (b *bodyField[T]) companions() []Field[T] {
 	return fields
 }
 
-// Finish spaces a JSON body as its spacing members say.
-func (b *bodyField[T]) Finish(p *Parser, v *T) error {
+// finish spaces a JSON body as its spacing members say.
+func (b *bodyField[T]) finish(p *Parser, v *T) error {
 	r := p.spacing
 	p.spacing = spacingRead{}
 	switch {

@@ -18,12 +18,11 @@ type Writer struct {
 	// each field written raises it to the version that added it (see
 	// [Since]).
 	Version int
-	// State is what the caller's own fields share while one document is
-	// written, as names they refer to each other by.
-	State any
 
 	depth int      // the level of the members being written
 	names []string // scratch for sorting header names
+	named []any    // the *tableNames of each Table of the document
+	name0 [1]any   // what named holds first, with no allocation
 }
 
 // Begin starts an object or array, c being '{' or '[', whose members or
