@@ -177,18 +177,18 @@ type harDVD struct {
 // the cassette file holds it.
 type harError struct {
 	Kind         neterr.Kind `json:"kind"`
-	Message      string `json:"message,omitempty"`
-	Op           string `json:"op,omitempty"`
-	Net          string `json:"net,omitempty"`
-	Addr         string `json:"addr,omitempty"`
-	Detail       string `json:"detail,omitempty"`
-	Name         string `json:"name,omitempty"`
-	Server       string `json:"server,omitempty"`
-	NotFound     bool   `json:"not_found,omitempty"`
-	Temporary    bool   `json:"temporary,omitempty"`
-	Timeout      bool   `json:"timeout,omitempty"`
-	Alert        uint8  `json:"alert,omitempty"`
-	RecordHeader string `json:"record_header,omitempty"`
+	Message      string      `json:"message,omitempty"`
+	Op           string      `json:"op,omitempty"`
+	Net          string      `json:"net,omitempty"`
+	Addr         string      `json:"addr,omitempty"`
+	Detail       string      `json:"detail,omitempty"`
+	Name         string      `json:"name,omitempty"`
+	Server       string      `json:"server,omitempty"`
+	NotFound     bool        `json:"not_found,omitempty"`
+	Temporary    bool        `json:"temporary,omitempty"`
+	Timeout      bool        `json:"timeout,omitempty"`
+	Alert        uint8       `json:"alert,omitempty"`
+	RecordHeader string      `json:"record_header,omitempty"`
 }
 
 // harTLS is a cassette.TLSState.
