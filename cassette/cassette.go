@@ -24,7 +24,8 @@
 //   - null stands for a key left out.
 //
 // What the test took from time and chance, its clock readings, random seed
-// and named values (see [Clock]), is in a section of its own, "clock",
+// and named values (see [Recorder.Now], [Recorder.Rand] and
+// [Recorder.Value]), is in a section of its own, "clock",
 // before the interactions; a cassette without it is written as format
 // version 1, as before there was one.
 //
@@ -44,6 +45,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // A Cassette is an ordered list of recorded interactions. It is safe for
@@ -52,7 +54,7 @@ type Cassette struct {
 	mu           sync.Mutex
 	interactions []Interaction
 	recordedAt   time.Time
-	clock        Clock // see clock.go
+	clock        timeline.Clock // what the test took from time and chance
 }
 
 // New returns a cassette holding the given interactions, in order; with
@@ -93,7 +95,7 @@ func (c *Cassette) Save(path string) error {
 }
 
 // Marshal returns the cassette file of c, as uncompressed JSON. The output
-// depends only on the interactions, the recording time and the [Clock]:
+// depends only on the interactions, the recording time and the clock:
 // header names and value names are sorted, and the same cassette always
 // gives the same bytes.
 //
@@ -210,9 +212,9 @@ func (c *Cassette) Len() int {
 
 // Interactions returns the interactions in recorded order. The slice is a
 // copy; the interactions share their bodies and headers, and the responses
-// and errors they point to, with the cassette, and must not be modified:
-// to change one (with [Redaction.Apply], say), copy what it points to
-// first, then [New] a cassette of the changed copies.
+// they point to, with the cassette, and must not be modified: to change
+// one (with [Redaction.Apply], say), copy what it points to first, then
+// make a cassette of the changed copies with [Cassette.With].
 func (c *Cassette) Interactions() []Interaction {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -221,7 +223,7 @@ func (c *Cassette) Interactions() []Interaction {
 
 // shared returns the interactions without copying them, for a recorder,
 // which only reads them: a copy of a million interactions is a hundred
-// megabytes. The slice ends at its capacity, so that Add appends
+// megabytes. The slice ends at its capacity, so that an append goes
 // elsewhere; nothing changes an interaction in place.
 func (c *Cassette) shared() []Interaction {
 	c.mu.Lock()
@@ -238,19 +240,12 @@ func (c *Cassette) RecordedAt() time.Time {
 }
 
 // SetRecordedAt sets when the cassette was recorded, in UTC to the second,
-// as the file stores it: a tool that rewrites a loaded cassette through
-// [New] keeps the file's time with it, for dvdtest.MaxAge reads it.
+// as the file stores it. [Cassette.With] keeps the time of the cassette
+// it rewrites, which dvdtest.MaxAge reads.
 func (c *Cassette) SetRecordedAt(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.recordedAt = t.UTC().Truncate(time.Second)
-}
-
-// Add appends interactions to the cassette.
-func (c *Cassette) Add(in ...Interaction) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.interactions = append(c.interactions, in...)
 }
 
 // file returns what a save writes.
@@ -258,8 +253,8 @@ func (c *Cassette) file() *file {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	f := &file{RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
-	if !c.clock.empty() {
-		k := c.clock.clone()
+	if !emptyClock(&c.clock) {
+		k := c.clock.Clone()
 		f.Clock = &k
 	}
 	return f

@@ -12,6 +12,7 @@ import (
 	"github.com/dvdrw/dvd/internal/httpcoding"
 	"github.com/dvdrw/dvd/internal/jsonwire"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // Version is the newest cassette format version this package reads and
@@ -22,7 +23,7 @@ import (
 // version that holds it, so that a cassette that uses no newer key stays as
 // it was and still reads with an older dvd.
 //
-// Version 2 added the "clock" section (see [Clock]), the "times" of an
+// Version 2 added the "clock" section (see [Recorder.Now]), the "times" of an
 // interaction (see [Interaction]), the "encoded" coding of a body stored
 // decoded (see [Request.Encoded]), the members that say how a JSON body was
 // spaced ("body_json_trailing" and the like), a response's
@@ -37,8 +38,8 @@ const Ext = ".dvd.json"
 // file is the content of one cassette file.
 type file struct {
 	Version      int
-	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
-	Clock        *Clock    // nil when the test took nothing from time or chance
+	RecordedAt   time.Time       // when the cassette was recorded, UTC, to the second
+	Clock        *timeline.Clock // nil when the test took nothing from time or chance
 	Interactions []Interaction
 }
 
@@ -53,7 +54,7 @@ var (
 	fileFormat = jsonwire.NewObject[file]("a cassette", nil,
 		jsonwire.Integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		jsonwire.Time("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
-		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
+		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **timeline.Clock { return &f.Clock }, clockFormat)),
 		jsonwire.List("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, inInteraction),
 		jsonwire.Since(2, tlsTable("tls", tlsFormat)),
 	)

@@ -134,7 +134,7 @@ func (r *Recorder) Recording() bool { return r.recording }
 
 // Changed reports whether the cassette that [Recorder.Cassette] returns
 // should be saved if the test passes: something new was stored (an
-// interaction, or a clock reading, seed or value: see [Clock]), or the
+// interaction, or a clock reading, seed or value: see [Recorder.Now]), or the
 // mode records a whole new cassette (an empty one too). Like Cassette, it
 // sees only what was stored: a response body still open is stored when
 // it ends or is closed, or by [Recorder.Close].
@@ -375,7 +375,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: Clock(r.clock.Saved())}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved()}
 	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt

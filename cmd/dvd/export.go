@@ -84,8 +84,6 @@ func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
 	for i, in := range ins {
 		out[i] = redactedSynced(in, cassette.Redaction{})
 	}
-	nc := cassette.New(out...)
-	nc.SetRecordedAt(c.RecordedAt())
-	nc.SetClock(c.Clock())
+	nc := c.With(out...)
 	return nc
 }
