@@ -77,7 +77,7 @@ func Load(path string) (*Cassette, error) {
 	}
 	c, err := unmarshal(data)
 	if err != nil {
-		return nil, &FormatError{Path: path, Err: err}
+		return nil, &FormatError{path: path, err: err}
 	}
 	return c, nil
 }
@@ -89,7 +89,7 @@ func Load(path string) (*Cassette, error) {
 func (c *Cassette) Save(path string) error {
 	data, err := marshal(c.file())
 	if err != nil {
-		return &FormatError{Path: path, Err: writeError(hideSecrets(err))}
+		return &FormatError{path: path, err: writeError(hideSecrets(err))}
 	}
 	return codec.WriteFile(path, data)
 }
@@ -106,7 +106,7 @@ func (c *Cassette) Save(path string) error {
 func Marshal(c *Cassette) ([]byte, error) {
 	data, err := marshal(c.file())
 	if err != nil {
-		return nil, &FormatError{Err: writeError(hideSecrets(err))}
+		return nil, &FormatError{err: writeError(hideSecrets(err))}
 	}
 	return data, nil
 }
@@ -122,7 +122,7 @@ func writeError(err error) error {
 func Unmarshal(data []byte) (*Cassette, error) {
 	c, err := unmarshal(data)
 	if err != nil {
-		return nil, &FormatError{Err: err}
+		return nil, &FormatError{err: err}
 	}
 	return c, nil
 }

@@ -109,7 +109,7 @@ func pathErr(err error) error {
 func loadReason(err error) string {
 	var fe *cassette.FormatError
 	if errors.As(err, &fe) {
-		return fe.Err.Error()
+		return errors.Unwrap(fe).Error()
 	}
 	return pathErr(err).Error()
 }

@@ -70,7 +70,7 @@ func loadError(path string, err error) error {
 	}
 	var fe *cassette.FormatError
 	if errors.As(err, &fe) {
-		return fmt.Errorf("%s: %v", path, fe.Err)
+		return fmt.Errorf("%s: %v", path, errors.Unwrap(fe))
 	}
 	return err
 }
