@@ -24,7 +24,8 @@
 //   - null stands for a key left out.
 //
 // What the test took from time and chance, its clock readings, random seed
-// and named values (see [Clock]), is in a section of its own, "clock",
+// and named values (see [Recorder.Now], [Recorder.Rand] and
+// [Recorder.Value]), is in a section of its own, "clock",
 // before the interactions; a cassette without it is written as format
 // version 1, as before there was one.
 //
@@ -45,6 +46,7 @@ import (
 
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/redact"
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // A Cassette is an ordered list of recorded interactions. It is safe for
@@ -53,7 +55,7 @@ type Cassette struct {
 	mu           sync.Mutex
 	interactions []Interaction
 	recordedAt   time.Time
-	clock        Clock // see clock.go
+	clock        timeline.Clock // what the test took from time and chance
 }
 
 // New returns a cassette holding the given interactions, in order; with
@@ -76,7 +78,7 @@ func Load(path string) (*Cassette, error) {
 	}
 	c, err := unmarshal(data)
 	if err != nil {
-		return nil, &FormatError{Path: path, Err: err}
+		return nil, &FormatError{path: path, err: err}
 	}
 	return c, nil
 }
@@ -88,13 +90,13 @@ func Load(path string) (*Cassette, error) {
 func (c *Cassette) Save(path string) error {
 	data, err := marshal(c.file())
 	if err != nil {
-		return &FormatError{Path: path, Err: writeError(hideSecrets(err))}
+		return &FormatError{path: path, err: writeError(hideSecrets(err))}
 	}
 	return codec.WriteFile(path, data)
 }
 
 // Marshal returns the cassette file of c, as uncompressed JSON. The output
-// depends only on the interactions, the recording time and the [Clock]:
+// depends only on the interactions, the recording time and the clock:
 // header names and value names are sorted, and the same cassette always
 // gives the same bytes.
 //
@@ -105,7 +107,7 @@ func (c *Cassette) Save(path string) error {
 func Marshal(c *Cassette) ([]byte, error) {
 	data, err := marshal(c.file())
 	if err != nil {
-		return nil, &FormatError{Err: writeError(hideSecrets(err))}
+		return nil, &FormatError{err: writeError(hideSecrets(err))}
 	}
 	return data, nil
 }
@@ -121,7 +123,7 @@ func writeError(err error) error {
 func Unmarshal(data []byte) (*Cassette, error) {
 	c, err := unmarshal(data)
 	if err != nil {
-		return nil, &FormatError{Err: err}
+		return nil, &FormatError{err: err}
 	}
 	return c, nil
 }
@@ -211,9 +213,9 @@ func (c *Cassette) Len() int {
 
 // Interactions returns the interactions in recorded order. The slice is a
 // copy; the interactions share their bodies and headers, and the responses
-// and errors they point to, with the cassette, and must not be modified:
-// to change one (with [Redaction.Apply], say), copy what it points to
-// first, then [New] a cassette of the changed copies.
+// they point to, with the cassette, and must not be modified: to change
+// one (with [Redaction.Apply], say), copy what it points to first, then
+// make a cassette of the changed copies with [Cassette.With].
 func (c *Cassette) Interactions() []Interaction {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -222,7 +224,7 @@ func (c *Cassette) Interactions() []Interaction {
 
 // shared returns the interactions without copying them, for a recorder,
 // which only reads them: a copy of a million interactions is a hundred
-// megabytes. The slice ends at its capacity, so that Add appends
+// megabytes. The slice ends at its capacity, so that an append goes
 // elsewhere; nothing changes an interaction in place.
 func (c *Cassette) shared() []Interaction {
 	c.mu.Lock()
@@ -239,19 +241,12 @@ func (c *Cassette) RecordedAt() time.Time {
 }
 
 // SetRecordedAt sets when the cassette was recorded, in UTC to the second,
-// as the file stores it: a tool that rewrites a loaded cassette through
-// [New] keeps the file's time with it, for dvdtest.MaxAge reads it.
+// as the file stores it. [Cassette.With] keeps the time of the cassette
+// it rewrites, which dvdtest.MaxAge reads.
 func (c *Cassette) SetRecordedAt(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.recordedAt = t.UTC().Truncate(time.Second)
-}
-
-// Add appends interactions to the cassette.
-func (c *Cassette) Add(in ...Interaction) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.interactions = append(c.interactions, in...)
 }
 
 // file returns what a save writes.
@@ -259,8 +254,8 @@ func (c *Cassette) file() *file {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	f := &file{RecordedAt: c.recordedAt, Interactions: slices.Clone(c.interactions)}
-	if !c.clock.empty() {
-		k := c.clock.clone()
+	if !emptyClock(&c.clock) {
+		k := c.clock.Clone()
 		f.Clock = &k
 	}
 	return f

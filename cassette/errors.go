@@ -6,22 +6,16 @@ import (
 	"github.com/dvdrw/dvd/internal/neterr"
 )
 
-// recordError describes a transport error so that [replayError] can rebuild
-// one of the same type. ctx is the request's, or nil.
-func recordError(err error, ctx context.Context) *Error {
-	r := neterr.Classify(err, ctx)
-	return &Error{
-		Kind: string(r.Kind), Message: r.Message, Op: r.Op, Net: r.Net, Addr: r.Addr,
-		Detail: r.Detail, Name: r.Name, Server: r.Server, NotFound: r.NotFound, Temporary: r.Temporary, Timeout: r.Timeout,
-		Alert: r.Alert, RecordHeader: r.RecordHeader,
-	}
+// recordError returns the error the model holds for a transport error:
+// one that says what err said and replays as an error of its type (see
+// package internal/neterr). ctx is the request's, or nil.
+func recordError(err error, ctx context.Context) error {
+	return neterr.Recorded(neterr.Classify(err, ctx))
 }
 
-// replayError rebuilds a recorded error, of the type it was recorded with.
-func replayError(e *Error) error {
-	return neterr.Replay(&neterr.Record{
-		Kind: neterr.Kind(e.Kind), Message: e.Message, Op: e.Op, Net: e.Net, Addr: e.Addr,
-		Detail: e.Detail, Name: e.Name, Server: e.Server, NotFound: e.NotFound, Temporary: e.Temporary, Timeout: e.Timeout,
-		Alert: e.Alert, RecordHeader: e.RecordHeader,
-	})
+// replayError rebuilds the error the model holds, fresh, of the type it
+// was recorded with.
+func replayError(err error) error {
+	r := neterr.RecordOf(err)
+	return neterr.Replay(&r)
 }

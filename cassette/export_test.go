@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/internal/redact"
+	"github.com/dvdrw/dvd/internal/timeline"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -24,3 +25,21 @@ func (x Index) LookupBody(req *http.Request, body []byte) bool { return x.ix.Loo
 
 // SetRecordedAt sets when c was recorded, as a file read from disk says.
 func SetRecordedAt(c *Cassette, t time.Time) { c.recordedAt = t }
+
+// Clock is what a test took from time and chance, as a cassette holds it.
+type Clock = timeline.Clock
+
+// Clock returns a copy of c's clock, which package cassette_test sees no
+// other way than through a file.
+func (c *Cassette) Clock() Clock {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.clock.Clone()
+}
+
+// SetClock replaces c's clock with a copy of k.
+func (c *Cassette) SetClock(k Clock) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock = k.Clone()
+}

@@ -32,6 +32,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/replayed"
 	"github.com/dvdrw/dvd/internal/testsupport"
 )
@@ -413,8 +414,8 @@ func recordErr(t *testing.T, cfg cassette.Config, req *http.Request) (*cassette.
 	if len(ins) != 1 || ins[0].Error == nil || ins[0].Response != nil {
 		t.Fatalf("stored %+v, want one interaction with an error", ins)
 	}
-	if ins[0].Error.Message != err.Error() {
-		t.Errorf("stored message %q, want %q", ins[0].Error.Message, err)
+	if ins[0].Error.Error() != err.Error() {
+		t.Errorf("stored message %q, want %q", ins[0].Error, err)
 	}
 	return cas, err
 }
@@ -495,7 +496,7 @@ func TestFaithfulErrorTimeout(t *testing.T) {
 	if in.Duration < stall {
 		t.Errorf("recorded duration %v, want at least the %v stall", in.Duration, stall)
 	}
-	if !in.Error.Timeout {
+	if !neterr.RecordOf(in.Error).Timeout || !errors.As(in.Error, &ne) || !ne.Timeout() {
 		t.Error("the stored error is not marked a timeout")
 	}
 	srv.Close()
@@ -654,8 +655,8 @@ func TestFaithfulErrorCertificate(t *testing.T) {
 	if !errors.As(recErr, &cve) {
 		t.Fatalf("recorded %v (%T), want a certificate verification error", recErr, recErr)
 	}
-	if k := cas.Interactions()[0].Error.Kind; k != cassette.KindCertificate {
-		t.Errorf("stored kind %q, want %q", k, cassette.KindCertificate)
+	if k := neterr.RecordOf(cas.Interactions()[0].Error).Kind; k != neterr.Certificate {
+		t.Errorf("stored kind %q, want %q", k, neterr.Certificate)
 	}
 	srv.Close()
 	repErr := replayErr(t, cas, req, recErr)
@@ -716,7 +717,7 @@ func TestFaithfulErrorMidBody(t *testing.T) {
 			}
 			cas := rec.Cassette()
 			got := cas.Interactions()[0].Response
-			if !bytes.Equal(got.Body, payload) || got.BodyError == nil || got.BodyError.Message != recErr.Error() || got.Truncated {
+			if !bytes.Equal(got.Body, payload) || got.BodyError == nil || got.BodyError.Error() != recErr.Error() || got.Truncated {
 				t.Fatalf("stored body %d bytes, error %+v, truncated %v", len(got.Body), got.BodyError, got.Truncated)
 			}
 			srv.Close()

@@ -12,6 +12,7 @@ import (
 	"github.com/dvdrw/dvd/internal/httpcoding"
 	"github.com/dvdrw/dvd/internal/jsonwire"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // Version is the newest cassette format version this package reads and
@@ -22,7 +23,7 @@ import (
 // version that holds it, so that a cassette that uses no newer key stays as
 // it was and still reads with an older dvd.
 //
-// Version 2 added the "clock" section (see [Clock]), the "times" of an
+// Version 2 added the "clock" section (see [Recorder.Now]), the "times" of an
 // interaction (see [Interaction]), the "encoded" coding of a body stored
 // decoded (see [Request.Encoded]), the members that say how a JSON body was
 // spaced ("body_json_trailing" and the like), a response's
@@ -37,8 +38,8 @@ const Ext = ".dvd.json"
 // file is the content of one cassette file.
 type file struct {
 	Version      int
-	RecordedAt   time.Time // when the cassette was recorded, UTC, to the second
-	Clock        *Clock    // nil when the test took nothing from time or chance
+	RecordedAt   time.Time       // when the cassette was recorded, UTC, to the second
+	Clock        *timeline.Clock // nil when the test took nothing from time or chance
 	Interactions []Interaction
 }
 
@@ -53,7 +54,7 @@ var (
 	fileFormat = jsonwire.NewObject[file]("a cassette", nil,
 		jsonwire.Integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),
 		jsonwire.Time("recorded_at", func(f *file) *time.Time { return &f.RecordedAt }).Rule(checkYear),
-		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **Clock { return &f.Clock }, clockFormat)),
+		jsonwire.Since(2, jsonwire.Optional("clock", func(f *file) **timeline.Clock { return &f.Clock }, clockFormat)),
 		jsonwire.List("interactions", func(f *file) *[]Interaction { return &f.Interactions }, interactionFormat, inInteraction),
 		jsonwire.Since(2, jsonwire.Held(tlsTable, func(f *file) int { return len(f.Interactions) }, responseTLS)),
 	)
@@ -61,7 +62,7 @@ var (
 	interactionFormat = jsonwire.NewObject[Interaction]("an interaction", checkOutcome,
 		jsonwire.Nested("request", func(in *Interaction) *Request { return &in.Request }, requestFormat).Required(),
 		jsonwire.Optional("response", func(in *Interaction) **Response { return &in.Response }, responseFormat),
-		jsonwire.Optional("error", func(in *Interaction) **Error { return &in.Error }, errorFormat),
+		errorField("error", func(in *Interaction) *error { return &in.Error }),
 		jsonwire.Duration("duration", func(in *Interaction) *time.Duration { return &in.Duration }),
 		jsonwire.Since(2, jsonwire.Integer("times", func(in *Interaction) *int { return &in.Times }).Or(once).Rule(checkTimes)),
 	)
@@ -88,7 +89,7 @@ var (
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2),
 		jsonwire.Flag("truncated", func(r *Response) *bool { return &r.Truncated }),
-		jsonwire.Optional("body_error", func(r *Response) **Error { return &r.BodyError }, errorFormat),
+		errorField("body_error", func(r *Response) *error { return &r.BodyError }),
 		jsonwire.Since(2, jsonwire.Ref("tls", func(r *Response) **TLSState { return &r.TLS }, tlsTable)),
 	).Chunked() // one a response, as bodies are
 
@@ -102,22 +103,59 @@ var (
 		certificates("peer_certificates", func(t *TLSState) *[][]byte { return &t.PeerCertificates }),
 	)
 
-	errorFormat = jsonwire.NewObject[Error]("an error", nil,
-		jsonwire.Word("kind", func(e *Error) *string { return &e.Kind }).Always(),
-		jsonwire.Text("message", func(e *Error) *string { return &e.Message }).Always(),
-		jsonwire.Word("op", func(e *Error) *string { return &e.Op }),
-		jsonwire.Word("net", func(e *Error) *string { return &e.Net }),
-		jsonwire.Word("addr", func(e *Error) *string { return &e.Addr }),
-		jsonwire.Word("detail", func(e *Error) *string { return &e.Detail }),
-		jsonwire.Word("name", func(e *Error) *string { return &e.Name }),
-		jsonwire.Word("server", func(e *Error) *string { return &e.Server }),
-		jsonwire.Flag("not_found", func(e *Error) *bool { return &e.NotFound }),
-		jsonwire.Flag("temporary", func(e *Error) *bool { return &e.Temporary }),
-		jsonwire.Flag("timeout", func(e *Error) *bool { return &e.Timeout }),
-		jsonwire.Integer("alert", func(e *Error) *uint8 { return &e.Alert }).Or(func(*Error) uint8 { return 0 }),
-		jsonwire.Text("record_header", func(e *Error) *string { return &e.RecordHeader }),
+	// An error is written as the record of what its type carries (see
+	// package internal/neterr), and read back as an error that gives the
+	// same record.
+	errorFormat = jsonwire.NewObject[neterr.Record]("an error", nil,
+		jsonwire.Word("kind", func(e *neterr.Record) *string { return (*string)(&e.Kind) }).Always(),
+		jsonwire.Text("message", func(e *neterr.Record) *string { return &e.Message }).Always(),
+		jsonwire.Word("op", func(e *neterr.Record) *string { return &e.Op }),
+		jsonwire.Word("net", func(e *neterr.Record) *string { return &e.Net }),
+		jsonwire.Word("addr", func(e *neterr.Record) *string { return &e.Addr }),
+		jsonwire.Word("detail", func(e *neterr.Record) *string { return &e.Detail }),
+		jsonwire.Word("name", func(e *neterr.Record) *string { return &e.Name }),
+		jsonwire.Word("server", func(e *neterr.Record) *string { return &e.Server }),
+		jsonwire.Flag("not_found", func(e *neterr.Record) *bool { return &e.NotFound }),
+		jsonwire.Flag("temporary", func(e *neterr.Record) *bool { return &e.Temporary }),
+		jsonwire.Flag("timeout", func(e *neterr.Record) *bool { return &e.Timeout }),
+		jsonwire.Integer("alert", func(e *neterr.Record) *uint8 { return &e.Alert }).Or(func(*neterr.Record) uint8 { return 0 }),
+		jsonwire.Text("record_header", func(e *neterr.Record) *string { return &e.RecordHeader }),
 	)
 )
+
+// errorField is a member holding an error, left out when it is nil,
+// written as [errorFormat].
+func errorField[T any](name string, at func(*T) *error) jsonwire.Field[T] {
+	return &errorMember[T]{name: []string{name}, at: at}
+}
+
+type errorMember[T any] struct {
+	name []string
+	at   func(*T) *error
+}
+
+func (m *errorMember[T]) Keys() []string { return m.name }
+func (m *errorMember[T]) Form(v *T) int {
+	if *m.at(v) == nil {
+		return -1
+	}
+	return 0
+}
+func (m *errorMember[T]) Write(w *jsonwire.Writer, v *T, _ int) error {
+	r := neterr.RecordOf(*m.at(v))
+	return jsonwire.Wrap(m.name[0], errorFormat.Write(w, &r))
+}
+func (m *errorMember[T]) Read(p *jsonwire.Parser, v *T, _ int) error {
+	var r neterr.Record
+	if err := errorFormat.Read(p, &r); err != nil {
+		return jsonwire.Wrap(m.name[0], err)
+	}
+	*m.at(v) = neterr.Recorded(r)
+	return nil
+}
+func (m *errorMember[T]) Check(*T) error          { return nil }
+func (m *errorMember[T]) Settle(*T, bool)         {}
+func (m *errorMember[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }
 
 func checkVersion(v int) error {
 	switch {

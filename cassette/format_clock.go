@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/internal/jsonwire"
+	"github.com/dvdrw/dvd/internal/timeline"
 )
 
 // clockFormat is the schema of the "clock" section, what a test took from
-// time and chance (see [Clock]): the values first, for they are what a
+// time and chance (see [Recorder.Now], [Recorder.Rand] and
+// [Recorder.Value]): the values first, for they are what a
 // reviewer reads, then the seed, then the readings, one per line.
 //
 //	"clock": {
@@ -24,10 +26,10 @@ import (
 //	    "2026-11-22T09:30:30.125Z"
 //	  ]
 //	}
-var clockFormat = jsonwire.NewObject[Clock]("the clock", nil,
-	namedTexts("values", func(k *Clock) *map[string]string { return &k.Values }),
-	jsonwire.NewScalar("seed", func(k *Clock) *[32]byte { return &k.Seed }, seedKind),
-	readings("readings", func(k *Clock) *[]time.Time { return &k.Readings }),
+var clockFormat = jsonwire.NewObject[timeline.Clock]("the clock", nil,
+	namedTexts("values", func(k *timeline.Clock) *map[string]string { return &k.Values }),
+	jsonwire.NewScalar("seed", func(k *timeline.Clock) *[32]byte { return &k.Seed }, seedKind),
+	readings("readings", func(k *timeline.Clock) *[]time.Time { return &k.Readings }),
 )
 
 // A seed is written as 64 lower-case hexadecimal digits, left out when it

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 
 	"github.com/dvdrw/dvd/codec"
 )
@@ -67,13 +68,13 @@ func fullFile() *File {
 						NegotiatedProtocol: "h2",
 						PeerCertificates:   [][]byte{testCertificate("api.example.com"), testCertificate("Example CA")},
 					},
-					BodyError: &cassette.Error{
-						Kind:    cassette.KindReset,
+					BodyError: neterr.Recorded(neterr.Record{
+						Kind:    neterr.Reset,
 						Message: "read tcp 10.0.0.1:50000->93.184.216.34:443: read: connection reset by peer",
 						Op:      "read",
 						Net:     "tcp",
 						Addr:    "93.184.216.34:443",
-					},
+					}),
 				},
 				Duration: 1234567 * time.Microsecond,
 			},
@@ -106,8 +107,8 @@ func fullFile() *File {
 			},
 			{
 				Request: cassette.Request{Method: "GET", URL: "https://nowhere.invalid/"},
-				Error: &cassette.Error{
-					Kind:      cassette.KindDNS,
+				Error: neterr.Recorded(neterr.Record{
+					Kind:      neterr.DNS,
 					Message:   "lookup nowhere.invalid on 8.8.8.8:53: no such host",
 					Detail:    "no such host",
 					Name:      "nowhere.invalid",
@@ -115,27 +116,27 @@ func fullFile() *File {
 					NotFound:  true,
 					Temporary: true,
 					Timeout:   true,
-				},
+				}),
 				Duration: -5 * time.Nanosecond,
 			},
 			{
 				Request: cassette.Request{Method: "GET", URL: "https://plain.example.com/"},
-				Error: &cassette.Error{
-					Kind:         cassette.KindTLS,
+				Error: neterr.Recorded(neterr.Record{
+					Kind:         neterr.TLS,
 					Message:      "tls: first record does not look like a TLS handshake",
 					Detail:       "first record does not look like a TLS handshake",
 					RecordHeader: "HTTP/",
-				},
+				}),
 				Duration: 2 * time.Millisecond,
 			},
 			{
 				Request: cassette.Request{Method: "GET", URL: "https://mtls.example.com/"},
-				Error: &cassette.Error{
-					Kind:    cassette.KindTLS,
+				Error: neterr.Recorded(neterr.Record{
+					Kind:    neterr.TLS,
 					Message: "remote error: tls: certificate required",
 					Op:      "remote error",
 					Alert:   116,
-				},
+				}),
 				Duration: 4 * time.Millisecond,
 			},
 		},

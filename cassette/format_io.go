@@ -13,18 +13,19 @@ import (
 // written in a form that reads back: the file, when there is one, and what
 // is wrong, with a line and column where there is one.
 type FormatError struct {
-	Path string // empty for Marshal and Unmarshal, which name no file
-	Err  error
+	path string // empty for Marshal and Unmarshal, which name no file
+	err  error
 }
 
 func (e *FormatError) Error() string {
-	if e.Path == "" {
-		return "cassette: " + e.Err.Error()
+	if e.path == "" {
+		return "cassette: " + e.err.Error()
 	}
-	return "cassette: " + e.Path + ": " + e.Err.Error()
+	return "cassette: " + e.path + ": " + e.err.Error()
 }
 
-func (e *FormatError) Unwrap() error { return e.Err }
+// Unwrap returns what is wrong, without the file's name.
+func (e *FormatError) Unwrap() error { return e.err }
 
 // unmarshalJSON reads the uncompressed JSON of a cassette file.
 func unmarshalJSON(data []byte) (*file, error) {

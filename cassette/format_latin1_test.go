@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
@@ -47,7 +48,7 @@ func TestTextsThatAreNotUTF8(t *testing.T) {
 				},
 			}, {
 				Request: cassette.Request{Method: "GET", URL: "http://x/" + tt.value},
-				Error:   &cassette.Error{Kind: cassette.KindOther, Message: "failed: " + tt.value},
+				Error:   neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: "failed: " + tt.value}),
 			}}}
 			data := marshal(f)
 			if n := bytes.Count(data, []byte(tt.shown)); n < 3 {
@@ -63,7 +64,7 @@ func TestTextsThatAreNotUTF8(t *testing.T) {
 				"response header": in[0].Response.Header.Get("Content-Disposition"),
 				"trailer":         in[0].Response.Trailer.Get("X-Trailer"),
 				"url":             strings.TrimPrefix(in[1].Request.URL, "http://x/"),
-				"error message":   strings.TrimPrefix(in[1].Error.Message, "failed: "),
+				"error message":   strings.TrimPrefix(in[1].Error.Error(), "failed: "),
 			} {
 				if v != tt.value {
 					t.Errorf("%s = %q, want %q", what, v, tt.value)

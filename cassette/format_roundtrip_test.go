@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -31,14 +32,14 @@ func TestRoundTrip(t *testing.T) {
 		}}}},
 		{"empty error", "an error with only a kind is still an error", &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
 			Request: cassette.Request{Method: "GET", URL: "http://x/"},
-			Error:   &cassette.Error{Kind: cassette.KindEOF},
+			Error:   neterr.Recorded(neterr.Record{Kind: neterr.EOF}),
 		}}}},
 		{"every error kind", "", func() *File {
 			f := &File{Version: cassette.Version}
-			for _, k := range []string{cassette.KindTimeout, cassette.KindRefused, cassette.KindReset, cassette.KindDNS, cassette.KindDeadline, cassette.KindCanceled, cassette.KindTLS, cassette.KindCertificate, cassette.KindUnexpectedEOF, cassette.KindEOF, cassette.KindOther} {
+			for _, k := range []neterr.Kind{neterr.Timeout, neterr.Refused, neterr.Reset, neterr.DNS, neterr.Deadline, neterr.Canceled, neterr.TLS, neterr.Certificate, neterr.UnexpectedEOF, neterr.EOF, neterr.Other} {
 				f.Interactions = append(f.Interactions, cassette.Interaction{
-					Request: cassette.Request{Method: "GET", URL: "http://x/" + k},
-					Error:   &cassette.Error{Kind: k, Message: k + " happened"},
+					Request: cassette.Request{Method: "GET", URL: "http://x/" + string(k)},
+					Error:   neterr.Recorded(neterr.Record{Kind: k, Message: string(k) + " happened"}),
 				})
 			}
 			return f

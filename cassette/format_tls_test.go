@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // TestTLSErrorFields reads the members of a recorded TLS failure: the
@@ -46,7 +47,7 @@ func TestTLSErrorFields(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e := c.Interactions()[0].Error
+			e := neterr.RecordOf(c.Interactions()[0].Error)
 			if e.Alert != tc.alert || e.RecordHeader != tc.header {
 				t.Errorf("read alert %d, record header %q; want %d, %q (%s)", e.Alert, e.RecordHeader, tc.alert, tc.header, tc.reason)
 			}
@@ -58,7 +59,7 @@ func TestTLSErrorFields(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Unmarshal(Marshal): %v\n%s", err, again)
 			}
-			if b := back.Interactions()[0].Error; *b != *e {
+			if b := neterr.RecordOf(back.Interactions()[0].Error); b != e {
 				t.Errorf("round trip changed the error: %+v, want %+v", b, e)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
@@ -40,7 +41,7 @@ func TestMarshalRefusesWhatUnmarshalRefuses(t *testing.T) {
 			broken(func(in *cassette.Interaction) { in.Response = nil }),
 			time.Time{}, `interaction 4 (GET https://api.example.com/broken): it needs exactly one of "response" and "error"`},
 		{"response and error", "",
-			broken(func(in *cassette.Interaction) { in.Error = &cassette.Error{Kind: cassette.KindEOF} }),
+			broken(func(in *cassette.Interaction) { in.Error = neterr.Recorded(neterr.Record{Kind: neterr.EOF}) }),
 			time.Time{}, `interaction 4 (GET https://api.example.com/broken): it needs exactly one of "response" and "error"`},
 		{"empty method", "", broken(func(in *cassette.Interaction) { in.Request.Method = "" }),
 			time.Time{}, `interaction 4 (https://api.example.com/broken): request: it needs a "method"`},

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
@@ -327,13 +328,13 @@ func (p *planter) interaction() (Interaction, []string) {
 	req.Body = reqBody
 	in := Interaction{Request: req}
 	if errMsg != "" {
-		in.Error = &Error{Kind: KindOther, Message: errMsg}
+		in.Error = neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: errMsg})
 	} else {
 		resp.Body = respBody
 		resp.ContentLength = int64(len(respBody))
 		in.Response = resp
 		if p.next(4) == 0 && strings.Contains(req.URL, marker) { // the connection broke in the body
-			resp.BodyError = &Error{Kind: KindUnexpectedEOF, Message: fmt.Sprintf("reading %q: unexpected EOF", req.URL)}
+			resp.BodyError = neterr.Recorded(neterr.Record{Kind: neterr.UnexpectedEOF, Message: fmt.Sprintf("reading %q: unexpected EOF", req.URL)})
 		}
 	}
 	return in, place

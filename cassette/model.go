@@ -9,8 +9,17 @@ import (
 // error the transport returned instead.
 type Interaction struct {
 	Request  Request
-	Response *Response     // nil when the round trip failed
-	Error    *Error        // the transport error, when Response is nil
+	Response *Response // nil when the round trip failed
+
+	// Error is the error the transport returned instead of a response.
+	// The file keeps what replay needs to return an error of the same
+	// type: its text, and what errors.Is and errors.As see in it (a
+	// timeout, a refused connection, a DNS failure, a TLS alert, …). A
+	// loaded cassette holds such an error, which behaves as replay returns
+	// it. Any error may be set here: one of no type dvd knows replays with
+	// its text.
+	Error error
+
 	Duration time.Duration // from sending the request to the response headers
 
 	// Times is how many times in a row the request was sent and got this
@@ -57,8 +66,9 @@ type Response struct {
 	Encoded string
 
 	// BodyError is the error reading the body returned after Body, such as
-	// a connection reset in the middle of a download.
-	BodyError *Error
+	// a connection reset in the middle of a download, kept as
+	// [Interaction.Error] is.
+	BodyError error
 	// Truncated reports that the client closed the body before its end while
 	// recording, so Body holds only what the client read.
 	Truncated bool
@@ -82,46 +92,3 @@ type TLSState struct {
 	NegotiatedProtocol string   // the protocol ALPN negotiated: "h2", "http/1.1", or empty
 	PeerCertificates   [][]byte // the server's certificates, DER-encoded, its own first
 }
-
-// An Error is a recorded transport error. Kind says what sort of error it was,
-// so that replay can return a value of the same type; the other fields keep
-// what that type carries.
-type Error struct {
-	Kind    string // see the Kind constants
-	Message string // the error's text when it was recorded
-
-	Op   string // net.OpError: "dial", "read", …
-	Net  string // net.OpError: "tcp", …
-	Addr string // net.OpError: the remote address
-
-	Detail    string // the inner error's own text: DNS: the resolver's, e.g. "no such host"; TLS: a tls.RecordHeaderError's Msg
-	Name      string // DNS: the name looked up
-	Server    string // DNS: the server used
-	NotFound  bool   // DNS: the name does not exist
-	Temporary bool   // DNS: the failure is temporary
-	Timeout   bool   // the error is a timeout
-
-	// Alert is the TLS alert sent or received, as numbered by RFC 8446
-	// (40 handshake_failure, 116 certificate_required, …); 0 when the
-	// failure was no alert (0, close_notify, is never an error).
-	Alert uint8
-	// RecordHeader holds the bytes of the record header that a
-	// tls.RecordHeaderError rejected: "HTTP/" when a plain HTTP server
-	// answered a TLS client.
-	RecordHeader string
-}
-
-// The kinds of [Error].
-const (
-	KindTimeout       = "timeout"        // a net.Error whose Timeout() is true
-	KindRefused       = "refused"        // connection refused (ECONNREFUSED)
-	KindReset         = "reset"          // connection reset by peer (ECONNRESET)
-	KindDNS           = "dns"            // a *net.DNSError
-	KindDeadline      = "deadline"       // context.DeadlineExceeded
-	KindCanceled      = "canceled"       // context.Canceled
-	KindTLS           = "tls"            // a TLS alert or a tls.RecordHeaderError
-	KindCertificate   = "certificate"    // an x509 certificate verification failure
-	KindUnexpectedEOF = "unexpected_eof" // io.ErrUnexpectedEOF
-	KindEOF           = "eof"            // io.EOF
-	KindOther         = "other"          // anything else: replayed with its message
-)

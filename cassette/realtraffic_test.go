@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/replayed"
 	"github.com/dvdrw/dvd/match"
 )
@@ -97,7 +98,7 @@ func TestClientTimeoutReplaysAsATimeout(t *testing.T) {
 	cas := viaFile(t, rec.Cassette())
 	// net/http reports the client's timeout as "net/http: request
 	// canceled" or as the context's deadline, as the race goes.
-	if e := cas.Interactions()[0].Error; e == nil || e.Kind != cassette.KindTimeout && e.Kind != cassette.KindDeadline || !e.Timeout {
+	if e := neterr.RecordOf(cas.Interactions()[0].Error); e.Kind != neterr.Timeout && e.Kind != neterr.Deadline || !e.Timeout {
 		t.Errorf("stored %+v, want a timeout or a deadline, marked a timeout", e)
 	}
 	srv.Close()
@@ -130,7 +131,7 @@ func TestRecordedRequestCanceledReplaysAsATimeout(t *testing.T) {
 	} {
 		cas := cassette.New(cassette.Interaction{
 			Request: cassette.Request{Method: "GET", URL: "https://api.example.com/x"},
-			Error:   &cassette.Error{Kind: cassette.KindOther, Message: msg},
+			Error:   neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: msg}),
 		})
 		rep := mustRecorder(t, cas, cassette.Config{Mode: cassette.ModeReplay})
 		req, _ := http.NewRequestWithContext(context.Background(), "GET", "https://api.example.com/x", nil)

@@ -369,7 +369,7 @@ func (r *Recorder) Cassette() *Cassette {
 	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
 		return nil
 	}
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: Clock(r.clock.Saved())}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved()}
 	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt

@@ -1,6 +1,9 @@
 package cassette
 
-import "github.com/dvdrw/dvd/internal/redact"
+import (
+	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/redact"
+)
 
 // Redacted replaces a secret in a saved cassette.
 const Redacted = redact.Redacted
@@ -104,9 +107,9 @@ type Redaction struct {
 // not come through a recorder, such as those of a cassette written by an
 // older dvd, imported from another tool or edited by hand. Placeholders
 // replace the values they name. Applying a redaction twice changes
-// nothing more than applying it once. It changes the response and the
-// error in points to, in place: to redact an interaction of
-// [Cassette.Interactions], copy them first.
+// nothing more than applying it once. It changes the response in points
+// to, in place: to redact an interaction of [Cassette.Interactions], copy
+// it first.
 func (r Redaction) Apply(in *Interaction) {
 	redactInteraction(redact.New(redact.Options(r)), in)
 }
@@ -116,26 +119,31 @@ func redactInteraction(rules *redact.Rules, in *Interaction) {
 	in.Request.URL = rules.URL(in.Request.URL)
 	in.Request.Header, _ = rules.Header(in.Request.Header)
 	in.Request.Body, _ = rules.Body(in.Request.Body, in.Request.Header.Get("Content-Type"))
-	for _, e := range []*Error{in.Error, responseError(in.Response)} {
-		if e != nil {
-			e.Message = rules.Message(e.Message)
-			e.Addr = rules.Text(e.Addr)
-			// A DNS error repeats the host its message quotes.
-			e.Name, e.Server, e.Detail = rules.Text(e.Name), rules.Text(e.Server), rules.Message(e.Detail)
-		}
-	}
+	in.Error = redactedError(rules, in.Error)
 	if r := in.Response; r != nil {
+		r.BodyError = redactedError(rules, r.BodyError)
 		r.Header, _ = rules.Header(r.Header)
 		r.Trailer, _ = rules.Header(r.Trailer)
 		r.Body, _ = rules.Body(r.Body, r.Header.Get("Content-Type"))
 	}
 }
 
-func responseError(r *Response) *Error {
-	if r == nil {
+// redactedError returns err with its secrets redacted: err itself when it
+// has none, else the error of its redacted record.
+func redactedError(rules *redact.Rules, err error) error {
+	if err == nil {
 		return nil
 	}
-	return r.BodyError
+	e := neterr.RecordOf(err)
+	r := e
+	r.Message = rules.Message(r.Message)
+	r.Addr = rules.Text(r.Addr)
+	// A DNS error repeats the host its message quotes.
+	r.Name, r.Server, r.Detail = rules.Text(r.Name), rules.Text(r.Server), rules.Message(r.Detail)
+	if r == e {
+		return err
+	}
+	return neterr.Recorded(r)
 }
 
 // restored returns an interaction as replay serves it: with the values of
@@ -157,13 +165,13 @@ func restored(rules *redact.Rules, in Interaction) Interaction {
 	return in
 }
 
-func restoredError(rules *redact.Rules, e *Error) *Error {
-	if e == nil {
+func restoredError(rules *redact.Rules, err error) error {
+	if err == nil {
 		return nil
 	}
-	cp := *e
-	for _, s := range []*string{&cp.Message, &cp.Addr, &cp.Name, &cp.Server, &cp.Detail} {
+	r := neterr.RecordOf(err)
+	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
 		*s = rules.Restore(*s)
 	}
-	return &cp
+	return neterr.Recorded(r)
 }

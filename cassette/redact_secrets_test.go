@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/redact"
 )
 
@@ -91,9 +92,9 @@ func TestPartialRedactions(t *testing.T) {
 		{"refresh", "",
 			Interaction{Request: get("https://api.example.com/a", nil), Response: response(http.Header{"Refresh": {"0; url=https://api.example.com/r?token=a;" + s}}, "")}, nil},
 		{"error message", "a transport error quotes the URL with %q",
-			Interaction{Request: get("https://api.example.com/a?token=x,"+s, nil), Error: &Error{Kind: KindOther, Message: `Get "https://api.example.com/a?token=x,` + s + `": EOF`}}, nil},
+			Interaction{Request: get("https://api.example.com/a?token=x,"+s, nil), Error: neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: `Get "https://api.example.com/a?token=x,` + s + `": EOF`})}, nil},
 		{"error message, nested URL", "a scheme:// starts another URL",
-			Interaction{Request: get("https://api.example.com/a", nil), Error: &Error{Kind: KindOther, Message: `redirect to https://x/?next=https://y/?token=` + s + ` refused`}}, nil},
+			Interaction{Request: get("https://api.example.com/a", nil), Error: neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: `redirect to https://x/?next=https://y/?token=` + s + ` refused`})}, nil},
 		{"nested redirect", "a URL in a query value, as next= holds it",
 			Interaction{Request: get("https://api.example.com/a", nil), Response: response(http.Header{"Location": {"/login?next=/cb?token=" + s}}, "")}, nil},
 		{"escaped nested redirect", "",
@@ -112,7 +113,7 @@ func TestPartialRedactions(t *testing.T) {
 			Interaction{Request: get("https://acct:"+s+"@api.example.com/", nil)},
 			probeRequest(t, "GET", "https://acct:"+s+"@api.example.com/other", nil)},
 		{"url that does not parse", "its user information goes too, not only its query",
-			Interaction{Request: get("https://u:"+s+"@api.example.com/%zz?a=1", nil), Error: &Error{Kind: KindOther, Message: `parse "https://u:` + s + `@api.example.com/%zz?a=1": invalid URL escape "%zz"`}}, nil},
+			Interaction{Request: get("https://u:"+s+"@api.example.com/%zz?a=1", nil), Error: neterr.Recorded(neterr.Record{Kind: neterr.Other, Message: `parse "https://u:` + s + `@api.example.com/%zz?a=1": invalid URL escape "%zz"`})}, nil},
 		{"cookie without a name", "",
 			Interaction{Request: get("https://api.example.com/a", http.Header{"Cookie": {s}})},
 			probeRequest(t, "GET", "https://api.example.com/b", http.Header{"Cookie": {"a=1; " + s}})},

@@ -1,11 +1,14 @@
 package cassette
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/redact"
 )
 
@@ -55,14 +58,15 @@ func TestRedactDNSErrorHost(t *testing.T) {
 	rd := redact.New(redact.Options(Redaction{Placeholders: map[string]string{"TENANT": "s3cr3t-tenant"}}))
 	in := Interaction{
 		Request: Request{Method: "GET", URL: "https://s3cr3t-tenant.example.com/"},
-		Error: &Error{Kind: KindDNS, Message: "dial tcp: lookup s3cr3t-tenant.example.com: no such host",
-			Detail: "no such host", Name: "s3cr3t-tenant.example.com", NotFound: true},
+		Error: neterr.Recorded(neterr.Record{Kind: neterr.DNS, Message: "dial tcp: lookup s3cr3t-tenant.example.com: no such host",
+			Detail: "no such host", Name: "s3cr3t-tenant.example.com", NotFound: true}),
 	}
 	redactInteraction(rd, &in)
-	if dump := fmt.Sprintf("%+v %+v", in.Request, *in.Error); strings.Contains(dump, "s3cr3t") {
+	if dump := fmt.Sprintf("%+v %+v", in.Request, neterr.RecordOf(in.Error)); strings.Contains(dump, "s3cr3t") {
 		t.Errorf("the placeholder's value survived:\n%s", dump)
 	}
-	if in.Error.Name != "<TENANT>.example.com" {
-		t.Errorf("Name = %q, want <TENANT>.example.com", in.Error.Name)
+	var dns *net.DNSError
+	if !errors.As(in.Error, &dns) || dns.Name != "<TENANT>.example.com" {
+		t.Errorf("DNS error %+v, want the name <TENANT>.example.com", dns)
 	}
 }

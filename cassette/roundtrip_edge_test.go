@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
@@ -384,8 +385,8 @@ func TestFaithfulErrorTLS(t *testing.T) {
 			}
 			req := newReq(t, "GET", url+"/secure", nil)
 			cas, recErr := recordErr(t, cfg, req)
-			if k := cas.Interactions()[0].Error.Kind; k != cassette.KindTLS {
-				t.Errorf("stored kind %q, want %q (%s)", k, cassette.KindTLS, tc.reason)
+			if k := neterr.RecordOf(cas.Interactions()[0].Error).Kind; k != neterr.TLS {
+				t.Errorf("stored kind %q, want %q (%s)", k, neterr.TLS, tc.reason)
 			}
 			repErr := replayErr(t, cas, req, recErr)
 			sameAs(t, recErr, repErr, commonTargets...)

@@ -22,10 +22,17 @@ func (r *Recorder) newTimeline(from *Cassette) *timeline.Timeline {
 	if from == nil {
 		return timeline.New(nil, cfg)
 	}
-	k := timeline.Clock(from.Clock())
+	from.mu.Lock()
+	k := from.clock.Clone()
+	from.mu.Unlock()
 	cfg.RecordedAt = from.RecordedAt()
 	return timeline.New(&k, cfg)
 }
+
+// Timeline returns the recorder's side of the clock, which Now, Sleep,
+// Rand and Value read: what it replays of the cassette's clock, and what
+// it stores. dvdtest asks it what the test did not take of the cassette.
+func (r *Recorder) Timeline() *timeline.Timeline { return r.clock }
 
 // A valueRedactor redacts a value as the recorder stores free text, and
 // puts the placeholders' values back in a stored one.

@@ -4,15 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/timeline"
 )
 
@@ -53,7 +49,7 @@ func (d *DVD) Now() time.Time { return d.rec.Now() }
 // the test log says to record again to store one.
 func (d *DVD) Rand() *rand.Rand {
 	r := d.rec.Rand()
-	if !d.clock.seeded {
+	if !d.rec.Timeline().Seeded() {
 		d.seedOnce.Do(func() {
 			d.logf("dvdtest: %s holds no random seed: the test did not call Rand when it was recorded. "+
 				"Rand replays from a fixed seed; to store one, record again:\n\t%s", d.path, d.runCommand())
@@ -94,8 +90,6 @@ func (d *DVD) Value(name string, gen func() string) string {
 		d.fatalf("dvdtest: %s has no value %q (mode %v, %s): %s\n%s", d.path, name, d.mode, d.source, missing.Explain(), d.advice())
 	case err != nil:
 		d.fatalf("dvdtest: %v", err)
-	default:
-		d.clock.asked(name)
 	}
 	return v
 }
@@ -112,60 +106,10 @@ func (d *DVD) fatalf(format string, args ...any) {
 	}
 }
 
-// replayedClock is what the DVD knows of the clock its recorder replays,
-// to tell the test what it did not take of it.
-type replayedClock struct {
-	// seeded says Rand draws from a seed of its own: a new one, or one the
-	// cassette holds. Replay of a cassette without one draws from the zero
-	// seed.
-	seeded bool
-	held   []string // the names of the values the cassette holds, sorted
-
-	mu    sync.Mutex
-	given map[string]bool // the names of held that Value gave
-}
-
-// newReplayedClock returns what the recorder replays of c, nil when
-// nothing replays; recording says it stores what is new.
-func newReplayedClock(c *cassette.Cassette, recording bool) *replayedClock {
-	if c == nil {
-		return &replayedClock{seeded: true}
-	}
-	k := c.Clock()
-	return &replayedClock{seeded: recording || k.Seed != [32]byte{}, held: slices.Sorted(maps.Keys(k.Values))}
-}
-
-// asked notes that Value gave the value named name.
-func (k *replayedClock) asked(name string) {
-	if len(k.held) == 0 {
-		return
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.given == nil {
-		k.given = map[string]bool{}
-	}
-	k.given[name] = true
-}
-
-// unused returns the names of the values the cassette holds that Value did
-// not give, sorted.
-func (k *replayedClock) unused() []string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var unused []string
-	for _, name := range k.held {
-		if !k.given[name] {
-			unused = append(unused, name)
-		}
-	}
-	return unused
-}
-
 // logUnusedValues reports the stored values that the test did not ask for:
 // in the log, or as a failure with FailOnUnused.
 func (d *DVD) logUnusedValues() {
-	unused := d.clock.unused()
+	unused := d.rec.Timeline().UnusedValues()
 	if len(unused) == 0 {
 		return
 	}

@@ -14,8 +14,10 @@ import (
 func clockDVD(b *testing.B) *dvdtest.DVD {
 	b.Helper()
 	b.Chdir(b.TempDir())
-	c := cassette.New()
-	c.SetClock(cassette.Clock{Readings: []time.Time{time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)}})
+	c, err := cassette.Unmarshal([]byte(`{"version": 2, "clock": {"readings": ["2026-11-22T09:30:00Z"]}, "interactions": []}`))
+	if err != nil {
+		b.Fatal(err)
+	}
 	if err := c.Save("testdata/clock" + cassette.Ext); err != nil {
 		b.Fatal(err)
 	}

@@ -277,7 +277,7 @@
 //
 // dvdtest is the testing front of three packages that work without package
 // testing. Package cassette holds what is recorded (cassette.Interaction,
-// with its Request, Response and Error, and cassette.Clock, what the test
+// with its Request, Response and Error, and the clock of the test, what it
 // took from time and chance), the cassette file format
 // (cassette.Load, Save, Marshal, Unmarshal), the in-memory cassette with its
 // index, and the Recorder, the http.RoundTripper that records and replays.

@@ -57,8 +57,7 @@ type DVD struct {
 	gone   bool   // the cleanup has returned: not even t.Logf may be called
 	misses []miss // the different misses, in the order they first came
 
-	clock    *replayedClock // what the test took of the cassette's clock
-	seedOnce sync.Once      // logs that the cassette holds no seed for Rand
+	seedOnce sync.Once // logs that the cassette holds no seed for Rand
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -186,7 +185,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
 	}
-	d.rec, d.played, d.clock = rec, c, newReplayedClock(c, rec.Recording())
+	d.rec, d.played = rec, c
 	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)

@@ -30,7 +30,7 @@ func TestSaveRefusesBrokenInteraction(t *testing.T) {
 		{"response dropped", "an interaction needs a response or an error",
 			func(in *cassette.Interaction) { in.Response = nil }, `it needs exactly one of "response" and "error"`},
 		{"error added", "but not both",
-			func(in *cassette.Interaction) { in.Error = &cassette.Error{Kind: cassette.KindEOF} }, `it needs exactly one of "response" and "error"`},
+			func(in *cassette.Interaction) { in.Error = io.EOF }, `it needs exactly one of "response" and "error"`},
 		{"status code cleared", "",
 			func(in *cassette.Interaction) { in.Response.StatusCode = 0 }, `response: code: 0 is not an HTTP status code`},
 	}

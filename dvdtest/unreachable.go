@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // listed is how many requests a message lists before it only counts the
@@ -30,7 +31,7 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	var failed []string
 	for i, in := range recorded {
 		if couldNotConnect(in.Error) {
-			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.redactURL(in.Request.URL), in.Error.Message))
+			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.redactURL(in.Request.URL), in.Error))
 		}
 	}
 	if len(failed) == 0 {
@@ -62,12 +63,13 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 // did not resolve, the dial failed (host or network unreachable, timed
 // out), a proxy could not be reached, or the TLS handshake or the
 // server's certificate failed.
-func couldNotConnect(e *cassette.Error) bool {
-	if e == nil {
+func couldNotConnect(err error) bool {
+	if err == nil {
 		return false
 	}
+	e := neterr.RecordOf(err)
 	switch e.Kind {
-	case cassette.KindRefused, cassette.KindDNS, cassette.KindTLS, cassette.KindCertificate:
+	case neterr.Refused, neterr.DNS, neterr.TLS, neterr.Certificate:
 		return true
 	}
 	return e.Op == "dial" || e.Op == "proxyconnect"

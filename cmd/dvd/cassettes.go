@@ -109,13 +109,14 @@ func pathErr(err error) error {
 func loadReason(err error) string {
 	var fe *cassette.FormatError
 	if errors.As(err, &fe) {
-		return fe.Err.Error()
+		return errors.Unwrap(fe).Error()
 	}
 	return pathErr(err).Error()
 }
 
 // cloneInteraction returns a copy of in that shares nothing that
-// Redaction.Apply changes: headers, bodies, the response and the errors.
+// Redaction.Apply changes: headers, bodies and the response. It shares
+// the errors, which Apply replaces rather than changes.
 func cloneInteraction(in cassette.Interaction) cassette.Interaction {
 	out := in
 	out.Request.Header = in.Request.Header.Clone()
@@ -126,15 +127,7 @@ func cloneInteraction(in cassette.Interaction) cassette.Interaction {
 		r.Trailer = in.Response.Trailer.Clone()
 		r.Body = slices.Clone(in.Response.Body)
 		r.TransferEncoding = slices.Clone(in.Response.TransferEncoding)
-		if in.Response.BodyError != nil {
-			e := *in.Response.BodyError
-			r.BodyError = &e
-		}
 		out.Response = &r
-	}
-	if in.Error != nil {
-		e := *in.Error
-		out.Error = &e
 	}
 	return out
 }

@@ -70,7 +70,7 @@ func loadError(path string, err error) error {
 	}
 	var fe *cassette.FormatError
 	if errors.As(err, &fe) {
-		return fmt.Errorf("%s: %v", path, fe.Err)
+		return fmt.Errorf("%s: %v", path, errors.Unwrap(fe))
 	}
 	return err
 }
@@ -84,8 +84,6 @@ func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
 	for i, in := range ins {
 		out[i] = redactedSynced(in, cassette.Redaction{})
 	}
-	nc := cassette.New(out...)
-	nc.SetRecordedAt(c.RecordedAt())
-	nc.SetClock(c.Clock())
+	nc := c.With(out...)
 	return nc
 }

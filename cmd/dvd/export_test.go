@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
@@ -57,11 +58,11 @@ func richCassette(t *testing.T) *cassette.Cassette {
 		},
 		cassette.Interaction{
 			Request:  cassette.Request{Method: "GET", URL: "http://127.0.0.1:8080/reset"},
-			Response: &cassette.Response{StatusCode: 200, Body: []byte("half"), ContentLength: 100, BodyError: &cassette.Error{Kind: cassette.KindReset, Message: "read: connection reset by peer", Op: "read", Net: "tcp", Addr: "127.0.0.1:8080"}},
+			Response: &cassette.Response{StatusCode: 200, Body: []byte("half"), ContentLength: 100, BodyError: neterr.Recorded(neterr.Record{Kind: neterr.Reset, Message: "read: connection reset by peer", Op: "read", Net: "tcp", Addr: "127.0.0.1:8080"})},
 		},
 		cassette.Interaction{
 			Request: cassette.Request{Method: "GET", URL: "https://down.example.com/"},
-			Error:   &cassette.Error{Kind: cassette.KindDNS, Message: "dial tcp: lookup down.example.com: no such host", Op: "dial", Net: "tcp", Detail: "no such host", Name: "down.example.com", NotFound: true},
+			Error:   neterr.Recorded(neterr.Record{Kind: neterr.DNS, Message: "dial tcp: lookup down.example.com: no such host", Op: "dial", Net: "tcp", Detail: "no such host", Name: "down.example.com", NotFound: true}),
 		},
 		cassette.Interaction{
 			Request:  cassette.Request{Method: "GET", URL: "http://127.0.0.1:8080/poll"},

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) is the JSON
@@ -172,21 +173,22 @@ type harDVD struct {
 	TLS *harTLS `json:"tls,omitempty"`
 }
 
-// harError is a cassette.Error.
+// harError is the record of a transport error (see internal/neterr), as
+// the cassette file holds it.
 type harError struct {
-	Kind         string `json:"kind"`
-	Message      string `json:"message,omitempty"`
-	Op           string `json:"op,omitempty"`
-	Net          string `json:"net,omitempty"`
-	Addr         string `json:"addr,omitempty"`
-	Detail       string `json:"detail,omitempty"`
-	Name         string `json:"name,omitempty"`
-	Server       string `json:"server,omitempty"`
-	NotFound     bool   `json:"not_found,omitempty"`
-	Temporary    bool   `json:"temporary,omitempty"`
-	Timeout      bool   `json:"timeout,omitempty"`
-	Alert        uint8  `json:"alert,omitempty"`
-	RecordHeader string `json:"record_header,omitempty"`
+	Kind         neterr.Kind `json:"kind"`
+	Message      string      `json:"message,omitempty"`
+	Op           string      `json:"op,omitempty"`
+	Net          string      `json:"net,omitempty"`
+	Addr         string      `json:"addr,omitempty"`
+	Detail       string      `json:"detail,omitempty"`
+	Name         string      `json:"name,omitempty"`
+	Server       string      `json:"server,omitempty"`
+	NotFound     bool        `json:"not_found,omitempty"`
+	Temporary    bool        `json:"temporary,omitempty"`
+	Timeout      bool        `json:"timeout,omitempty"`
+	Alert        uint8       `json:"alert,omitempty"`
+	RecordHeader string      `json:"record_header,omitempty"`
 }
 
 // harTLS is a cassette.TLSState.
@@ -198,26 +200,26 @@ type harTLS struct {
 	PeerCertificates   [][]byte `json:"peer_certificates,omitempty"`
 }
 
-// toHARError returns e as the "_dvd" field holds it.
-func toHARError(e *cassette.Error) *harError {
-	if e == nil {
+// toHARError returns err as the "_dvd" field holds it.
+func toHARError(err error) *harError {
+	if err == nil {
 		return nil
 	}
-	h := harError(*e)
+	h := harError(neterr.RecordOf(err))
 	return &h
 }
 
-// fromHARError returns the cassette.Error of e; an error without a kind
-// is of KindOther.
-func fromHARError(e *harError) *cassette.Error {
+// fromHARError returns the error e records; an error without a kind is of
+// kind other.
+func fromHARError(e *harError) error {
 	if e == nil {
 		return nil
 	}
-	c := cassette.Error(*e)
-	if c.Kind == "" {
-		c.Kind = cassette.KindOther
+	r := neterr.Record(*e)
+	if r.Kind == "" {
+		r.Kind = neterr.Other
 	}
-	return &c
+	return neterr.Recorded(r)
 }
 
 // looksLikeHAR reports whether data is a JSON object with a "log".
@@ -355,7 +357,7 @@ func harInteraction(e *harEntry, ours bool) (cassette.Interaction, error) {
 			if msg == "" {
 				msg = "the HAR file records no response"
 			}
-			in.Error = &cassette.Error{Kind: browserErrorKind(msg), Message: msg}
+			in.Error = neterr.Recorded(neterr.Record{Kind: browserErrorKind(msg), Message: msg})
 		}
 		return in, nil
 	}
@@ -583,7 +585,7 @@ func harEntryOf(in *cassette.Interaction, t time.Time) harEntry {
 		x.Error = toHARError(in.Error)
 		msg := ""
 		if in.Error != nil {
-			msg = in.Error.Message
+			msg = in.Error.Error()
 		}
 		e.Response = harResponse{Cookies: harCookies{}, Headers: []harNV{}, HTTPVersion: "", HeadersSize: -1, BodySize: -1,
 			Content: harContent{Size: 0, MimeType: "x-unknown"}, Error: msg}
@@ -711,22 +713,22 @@ func harCookiesOf(cs []*http.Cookie) harCookies {
 
 // browserErrorKind returns the kind of the error a browser writes in
 // _error for a request that got no response: Chrome's net::ERR_… names
-// and Firefox's NS_ERROR_… names, KindOther for any other.
-func browserErrorKind(msg string) string {
+// and Firefox's NS_ERROR_… names, other for any other.
+func browserErrorKind(msg string) neterr.Kind {
 	m := strings.ToUpper(msg)
 	switch {
 	case strings.Contains(m, "ERR_CONNECTION_REFUSED"), strings.Contains(m, "NS_ERROR_CONNECTION_REFUSED"):
-		return cassette.KindRefused
+		return neterr.Refused
 	case strings.Contains(m, "ERR_NAME_NOT_RESOLVED"), strings.Contains(m, "ERR_NAME_RESOLUTION_FAILED"), strings.Contains(m, "NS_ERROR_UNKNOWN_HOST"):
-		return cassette.KindDNS
+		return neterr.DNS
 	case strings.Contains(m, "ERR_CONNECTION_RESET"), strings.Contains(m, "NS_ERROR_NET_RESET"):
-		return cassette.KindReset
+		return neterr.Reset
 	case strings.Contains(m, "ERR_CONNECTION_TIMED_OUT"), strings.Contains(m, "ERR_TIMED_OUT"), strings.Contains(m, "NS_ERROR_NET_TIMEOUT"):
-		return cassette.KindTimeout
+		return neterr.Timeout
 	case strings.Contains(m, "ERR_CERT_"), strings.Contains(m, "SEC_ERROR_"):
-		return cassette.KindCertificate
+		return neterr.Certificate
 	case strings.Contains(m, "ERR_SSL_"):
-		return cassette.KindTLS
+		return neterr.TLS
 	}
-	return cassette.KindOther
+	return neterr.Other
 }

@@ -174,7 +174,7 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 	if err := c.Save(out); err != nil {
 		var fe *cassette.FormatError
 		if errors.As(err, &fe) {
-			return 0, fmt.Errorf("it holds what a dvd cassette cannot: %v", fe.Err)
+			return 0, fmt.Errorf("it holds what a dvd cassette cannot: %v", errors.Unwrap(fe))
 		}
 		return 0, fmt.Errorf("cannot write %s: %v", out, err)
 	}

@@ -22,6 +22,7 @@ import (
 	cas2 "github.com/dnaeon/go-vcr/v2/cassette"
 	vcr2 "github.com/dnaeon/go-vcr/v2/recorder"
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 	cas3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	vcr3 "gopkg.in/dnaeon/go-vcr.v3/recorder"
@@ -755,7 +756,7 @@ func TestImportHARFromABrowser(t *testing.T) {
 	if r := ins[1].Response; !bytes.Equal(r.Body, []byte{0x89, 'P', 'N', 'G'}) || r.Header.Get("Content-Encoding") != "" || !r.Uncompressed {
 		t.Errorf("a br body HAR holds decoded: body %q, Content-Encoding %q, uncompressed %v; want it as the transport decoded it", r.Body, r.Header.Get("Content-Encoding"), r.Uncompressed)
 	}
-	if e := ins[2].Error; e == nil || e.Message != "net::ERR_CONNECTION_REFUSED" {
+	if e := ins[2].Error; e == nil || e.Error() != "net::ERR_CONNECTION_REFUSED" {
 		t.Errorf("the failed request: %+v, want its error", ins[2].Error)
 	}
 
@@ -910,14 +911,14 @@ func TestImportHARBrowserErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []string
+	var kinds []neterr.Kind
 	for _, in := range c.Interactions() {
 		if in.Error == nil {
 			t.Fatalf("no error recorded: %+v", in)
 		}
-		kinds = append(kinds, in.Error.Kind)
+		kinds = append(kinds, neterr.RecordOf(in.Error).Kind)
 	}
-	if want := []string{cassette.KindRefused, cassette.KindDNS, cassette.KindOther}; strings.Join(kinds, ",") != strings.Join(want, ",") {
+	if want := []neterr.Kind{neterr.Refused, neterr.DNS, neterr.Other}; !slices.Equal(kinds, want) {
 		t.Errorf("kinds %v, want %v", kinds, want)
 	}
 	runDVD(t, "lint", out).check(t, 1, []string{"#1: GET http://127.0.0.1:1/a could not connect (refused)", "#2: GET http://127.0.0.1:1/b could not connect (dns)"})

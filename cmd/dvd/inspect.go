@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // inspectCommand shows what a cassette holds.
@@ -90,7 +91,7 @@ func inspect(w io.Writer, path string, n int) error {
 			status = strconv.Itoa(in.Response.StatusCode)
 			size = strconv.Itoa(len(in.Response.Body))
 		case in.Error != nil:
-			status = in.Error.Kind
+			status = string(neterr.RecordOf(in.Error).Kind)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", i+1, oneLine(in.Request.Method), oneLine(in.Request.URL), oneLine(status), size, in.Duration, max(in.Times, 1))
 	}
@@ -120,15 +121,17 @@ func inspectOne(w io.Writer, in cassette.Interaction, n, total int) error {
 			fmt.Fprintf(&b, "  (truncated: the client closed the body after %d bytes while recording)\n", len(r.Body))
 		}
 		if r.BodyError != nil {
-			fmt.Fprintf(&b, "  (reading the body failed after it: %s: %s)\n", oneLine(r.BodyError.Kind), oneLine(r.BodyError.Message))
+			e := neterr.RecordOf(r.BodyError)
+			fmt.Fprintf(&b, "  (reading the body failed after it: %s: %s)\n", oneLine(string(e.Kind)), oneLine(e.Message))
 		}
 		if len(r.Trailer) > 0 {
 			b.WriteString("  Trailers:\n")
 			writeHeader(&b, r.Trailer)
 		}
 	}
-	if e := in.Error; e != nil {
-		fmt.Fprintf(&b, "\nError\n  %s: %s\n", oneLine(e.Kind), oneLine(e.Message))
+	if in.Error != nil {
+		e := neterr.RecordOf(in.Error)
+		fmt.Fprintf(&b, "\nError\n  %s: %s\n", oneLine(string(e.Kind)), oneLine(e.Message))
 	}
 	fmt.Fprintf(&b, "\nDuration: %s\nTimes: %d\n", in.Duration, max(in.Times, 1))
 	_, err := io.WriteString(w, b.String())

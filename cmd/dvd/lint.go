@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // lintCommand finds what should not be in a cassette, and cassettes no
@@ -203,7 +204,7 @@ func (l *linter) file(path string) {
 		// Describe the request by the redacted copy, never the original.
 		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
 		if e := red.Error; e != nil && l.failures && couldNotConnect(e) {
-			l.errorf("%s: #%d: %s could not connect (%s): the server was likely unreachable while recording; record it again where it is reachable", path, n, req, oneLine(e.Kind))
+			l.errorf("%s: #%d: %s could not connect (%s): the server was likely unreachable while recording; record it again where it is reachable", path, n, req, oneLine(string(neterr.RecordOf(e).Kind)))
 		}
 		if r := red.Response; r != nil {
 			if r.Truncated {
@@ -224,9 +225,10 @@ func (l *linter) file(path string) {
 // the connection was refused, the name did not resolve, the dial failed
 // (host or network unreachable, timed out), a proxy could not be reached,
 // or the TLS handshake or the server's certificate failed.
-func couldNotConnect(e *cassette.Error) bool {
+func couldNotConnect(err error) bool {
+	e := neterr.RecordOf(err)
 	switch e.Kind {
-	case cassette.KindRefused, cassette.KindDNS, cassette.KindTLS, cassette.KindCertificate:
+	case neterr.Refused, neterr.DNS, neterr.TLS, neterr.Certificate:
 		return true
 	}
 	return e.Op == "dial" || e.Op == "proxyconnect"

@@ -15,6 +15,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
@@ -37,8 +38,8 @@ func TestLintFindings(t *testing.T) {
 		in.Request.Body = []byte(body)
 		return in
 	}
-	failed := func(e cassette.Error) cassette.Interaction {
-		return cassette.Interaction{Request: cassette.Request{Method: "GET", URL: "http://api.test/down?token=s3cret-query-2"}, Error: &e}
+	failed := func(e neterr.Record) cassette.Interaction {
+		return cassette.Interaction{Request: cassette.Request{Method: "GET", URL: "http://api.test/down?token=s3cret-query-2"}, Error: neterr.Recorded(e)}
 	}
 	truncated := get("http://api.test/big", 200, "first part")
 	truncated.Response.Truncated = true
@@ -121,12 +122,12 @@ func TestLintFindings(t *testing.T) {
 		{
 			name: "failures to connect",
 			in: []cassette.Interaction{
-				failed(cassette.Error{Kind: cassette.KindRefused, Message: "dial tcp 127.0.0.1:1: connect: connection refused", Op: "dial"}),
-				failed(cassette.Error{Kind: cassette.KindDNS, Message: "lookup api.test: no such host"}),
-				failed(cassette.Error{Kind: cassette.KindOther, Message: "dial tcp: connect: network is unreachable", Op: "dial"}),
-				failed(cassette.Error{Kind: cassette.KindCertificate, Message: "x509: certificate signed by unknown authority"}),
-				failed(cassette.Error{Kind: cassette.KindTimeout, Message: "timeout awaiting response headers", Timeout: true}),
-				failed(cassette.Error{Kind: cassette.KindReset, Message: "read: connection reset by peer", Op: "read"}),
+				failed(neterr.Record{Kind: neterr.Refused, Message: "dial tcp 127.0.0.1:1: connect: connection refused", Op: "dial"}),
+				failed(neterr.Record{Kind: neterr.DNS, Message: "lookup api.test: no such host"}),
+				failed(neterr.Record{Kind: neterr.Other, Message: "dial tcp: connect: network is unreachable", Op: "dial"}),
+				failed(neterr.Record{Kind: neterr.Certificate, Message: "x509: certificate signed by unknown authority"}),
+				failed(neterr.Record{Kind: neterr.Timeout, Message: "timeout awaiting response headers", Timeout: true}),
+				failed(neterr.Record{Kind: neterr.Reset, Message: "read: connection reset by peer", Op: "read"}),
 			},
 			code: exitFailure,
 			want: []string{
@@ -145,13 +146,13 @@ func TestLintFindings(t *testing.T) {
 		{
 			name: "a URL quoted in a recorded error",
 			in: []cassette.Interaction{{Request: cassette.Request{Method: "GET", URL: "http://api.test/x"},
-				Error: &cassette.Error{Kind: cassette.KindEOF, Message: `Get "http://api.test/x?token=s3cret-query-2": EOF`}}},
+				Error: neterr.Recorded(neterr.Record{Kind: neterr.EOF, Message: `Get "http://api.test/x?token=s3cret-query-2": EOF`})}},
 			code: exitFailure,
 			want: []string{"#1: credential left in error message"},
 		},
 		{
 			name:  "failures to connect, left out",
-			in:    []cassette.Interaction{failed(cassette.Error{Kind: cassette.KindRefused, Message: "connection refused", Op: "dial"})},
+			in:    []cassette.Interaction{failed(neterr.Record{Kind: neterr.Refused, Message: "connection refused", Op: "dial"})},
 			flags: []string{"-failures=false"},
 			code:  exitFailure, // the token in its URL is still a finding
 			want:  []string{"#1: credential left in request URL query token"},

@@ -107,9 +107,7 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 	if changed == 0 {
 		return 0, nil
 	}
-	nc := cassette.New(out...)
-	nc.SetRecordedAt(c.RecordedAt())
-	nc.SetClock(c.Clock())
+	nc := c.With(out...)
 	if err := nc.Save(path); err != nil {
 		return 0, fmt.Errorf("%s: cannot write the scrubbed cassette, the file is left as it was: %s", path, oneLine(loadReason(err)))
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/neterr"
 )
 
 // secretPlaces compares an interaction as the file holds it, orig, with
@@ -36,11 +37,11 @@ func secretPlaces(orig, red cassette.Interaction) []string {
 		add(headerPlaces("response header", o.Header, r.Header)...)
 		add(headerPlaces("response trailer", o.Trailer, r.Trailer)...)
 		add(bodyPlaces("response body", o.Body, r.Body, o.Header)...)
-		if o.BodyError != nil && r.BodyError != nil && *o.BodyError != *r.BodyError {
+		if o.BodyError != nil && r.BodyError != nil && neterr.RecordOf(o.BodyError) != neterr.RecordOf(r.BodyError) {
 			add("response body error message")
 		}
 	}
-	if o, r := orig.Error, red.Error; o != nil && r != nil && *o != *r {
+	if o, r := orig.Error, red.Error; o != nil && r != nil && neterr.RecordOf(o) != neterr.RecordOf(r) {
 		add("error message")
 	}
 	if len(out) == 0 && !sameInteraction(orig, red) {

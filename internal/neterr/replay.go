@@ -191,3 +191,59 @@ func timeoutMessage(msg string) bool {
 	}
 	return false
 }
+
+// Recorded returns the error a cassette holds for r: it says what
+// Replay(&r) says, errors.Is and errors.As see in it what they see in
+// Replay's error, and it is a net.Error when that is one. [RecordOf]
+// gives r back, so that a cassette writes what it read, byte for byte.
+func Recorded(r Record) error {
+	err := Replay(&r)
+	if _, ok := err.(net.Error); ok {
+		return &recordedNet{recorded{r, err}}
+	}
+	return &recorded{r, err}
+}
+
+// RecordOf returns the Record of err: the one [Recorded] made err of, or
+// else what [Classify] makes of it, with no request context.
+func RecordOf(err error) Record {
+	switch e := err.(type) {
+	case *recorded:
+		return e.rec
+	case *recordedNet:
+		return e.rec
+	}
+	return Classify(err, nil)
+}
+
+// recorded is the error of [Recorded]: its record, over the error Replay
+// rebuilt of it.
+type recorded struct {
+	rec      Record
+	replayed error
+}
+
+func (e *recorded) Error() string { return e.replayed.Error() }
+func (e *recorded) Unwrap() error { return e.replayed }
+
+// Equal reports whether err is an error of [Recorded] of the same record,
+// so that go-cmp compares interactions, which it would otherwise refuse
+// for the unexported fields.
+func (e *recorded) Equal(err error) bool {
+	switch o := err.(type) {
+	case *recorded:
+		return o.rec == e.rec
+	case *recordedNet:
+		return o.rec == e.rec
+	}
+	return false
+}
+
+// recordedNet is the error of [Recorded] when Replay's is a net.Error.
+type recordedNet struct{ recorded }
+
+func (e *recordedNet) Timeout() bool { return e.replayed.(net.Error).Timeout() }
+
+// Temporary answers as Replay's error does. It is deprecated in
+// net.Error, but old retry code still asks.
+func (e *recordedNet) Temporary() bool { return e.replayed.(net.Error).Temporary() }

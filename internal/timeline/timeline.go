@@ -203,6 +203,13 @@ func (s *lockedSource) Uint64() uint64 {
 	return s.src.Uint64()
 }
 
+// Seeded reports whether Rand draws from a seed of its own: a new one, or
+// the replayed clock's. Replay of a clock without a seed, recorded before
+// the test called Rand, draws from the zero seed, the same in every run.
+func (tl *Timeline) Seeded() bool {
+	return tl.live || tl.store || tl.recorded.Seed != [32]byte{}
+}
+
 // Changed reports whether the timeline has something new to save.
 func (tl *Timeline) Changed() bool {
 	if !tl.store {

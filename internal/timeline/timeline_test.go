@@ -121,3 +121,42 @@ func TestRandSeed(t *testing.T) {
 		t.Errorf("a timeline that does not store has changed")
 	}
 }
+
+// A timeline draws from a seed of its own unless it replays a clock
+// without one.
+func TestSeeded(t *testing.T) {
+	seeded := Clock{Seed: [32]byte{1}}
+	for _, tt := range []struct {
+		name   string
+		replay *Clock
+		store  bool
+		want   bool
+	}{
+		{"live", nil, false, true},
+		{"replay of a seed", &seeded, false, true},
+		{"replay without a seed", &Clock{}, false, false},
+		{"append without a seed", &Clock{}, true, true},
+	} {
+		if got := New(tt.replay, Config{Store: tt.store}).Seeded(); got != tt.want {
+			t.Errorf("%s: Seeded = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// The unused values are those of the replayed clock that Value did not
+// give, sorted; a new value is none of them.
+func TestUnusedValues(t *testing.T) {
+	k := Clock{Values: map[string]string{"region": "R", "key": "K", "bucket": "B"}}
+	tl := New(&k, Config{Store: true, Redactor: upper{}})
+	for _, name := range []string{"key", "new"} {
+		if _, err := tl.Value(name, func() string { return "v" }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tl.UnusedValues(); strings.Join(got, ",") != "bucket,region" {
+		t.Errorf("UnusedValues = %q, want bucket, region", got)
+	}
+	if got := New(nil, Config{}).UnusedValues(); got != nil {
+		t.Errorf("with nothing replayed, UnusedValues = %q, want none", got)
+	}
+}

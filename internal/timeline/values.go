@@ -83,3 +83,17 @@ func (tl *Timeline) give(name, v string) string {
 	tl.given[name] = v
 	return v
 }
+
+// UnusedValues returns the names of the replayed clock's values that
+// Value did not give in this run, sorted.
+func (tl *Timeline) UnusedValues() []string {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	var unused []string
+	for _, name := range slices.Sorted(maps.Keys(tl.recorded.Values)) {
+		if _, ok := tl.given[name]; !ok {
+			unused = append(unused, name)
+		}
+	}
+	return unused
+}
