@@ -57,7 +57,7 @@ func takeClock(t *testing.T, r *cassette.Recorder, names ...string) run {
 	for range 2 {
 		got.readings = append(got.readings, r.Now())
 	}
-	rnd := r.Rand()
+	rnd, _ := r.Rand()
 	for range 3 {
 		got.draws = append(got.draws, rnd.Uint64())
 	}
@@ -358,8 +358,9 @@ func TestRandConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
+			g, _ := r.Rand()
 			for range 1000 {
-				r.Rand().IntN(100)
+				g.IntN(100)
 			}
 		})
 	}
@@ -370,7 +371,7 @@ func TestRandConcurrent(t *testing.T) {
 // seed, the same in every run; append stores a new seed.
 func TestRandWithoutSeed(t *testing.T) {
 	draws := func(r *cassette.Recorder) [3]uint64 {
-		rnd := r.Rand()
+		rnd, _ := r.Rand()
 		return [3]uint64{rnd.Uint64(), rnd.Uint64(), rnd.Uint64()}
 	}
 	a := newRecorder(t, cassette.New(), cassette.ModeReplay, cassette.Config{})
@@ -378,8 +379,15 @@ func TestRandWithoutSeed(t *testing.T) {
 	if draws(a) != draws(b) {
 		t.Errorf("replays without a seed differ")
 	}
+	for _, r := range []*cassette.Recorder{a, b} {
+		if _, seeded := r.Rand(); seeded {
+			t.Errorf("Rand() says seeded on replay of a cassette without a seed")
+		}
+	}
 	app := newRecorder(t, cassette.New(), cassette.ModeAppend, cassette.Config{})
-	app.Rand()
+	if _, seeded := app.Rand(); !seeded {
+		t.Errorf("Rand() says not seeded in append, which stores a new seed")
+	}
 	if app.Cassette() == nil || app.Cassette().Clock().Seed == ([32]byte{}) {
 		t.Errorf("append over a cassette without a seed stores none")
 	}

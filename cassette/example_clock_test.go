@@ -16,13 +16,15 @@ func ExampleRecorder_Value() {
 	rec, _ := cassette.NewRecorder(nil, cassette.Config{Mode: cassette.ModeRecord})
 	bucket, _ := rec.Value("bucket", func() string { return "tf-acc-8f3a2c" })
 	started := rec.Now()
-	draw := rec.Rand().IntN(100)
+	g, _ := rec.Rand()
+	draw := g.IntN(100)
 	rec.Close()
 	recorded := rec.Cassette() // recorded.Save(path) writes it, "clock" section and all
 
 	play, _ := cassette.NewRecorder(recorded, cassette.Config{Mode: cassette.ModeReplay})
 	again, _ := play.Value("bucket", func() string { panic("not called on replay") })
-	fmt.Println(again == bucket, play.Now() == started, play.Rand().IntN(100) == draw)
+	replayed, _ := play.Rand()
+	fmt.Println(again == bucket, play.Now() == started, replayed.IntN(100) == draw)
 	fmt.Println(play.Sleep(context.Background(), time.Hour)) // at once
 	// Output:
 	// true true true

@@ -391,7 +391,7 @@ func TestFaithfulRedirectResendsBody(t *testing.T) {
 	if d := cmp.Diff(recorded, do(rep)); d != "" {
 		t.Errorf("replay differs (-recorded +replayed):\n%s", d)
 	}
-	if u := rep.Unused(); len(u) != 0 {
+	if u, _ := rep.Unused(); len(u) != 0 {
 		t.Errorf("%d hops were not replayed", len(u))
 	}
 }

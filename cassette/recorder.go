@@ -403,19 +403,21 @@ func inSaveOrder(recs []recorded) []recorded {
 	return recs
 }
 
-// Unused returns the position, from 1, in the cassette given to
-// [NewRecorder], of each replayable interaction that was never replayed, in
-// recorded order: the number a miss's message gives an interaction (#3).
-// Call it once the requests are over, as after [Recorder.Close].
-func (r *Recorder) Unused() []int {
+// Unused returns what the cassette given to [NewRecorder] holds that this
+// run did not use: the position, from 1, of each replayable interaction
+// that was never replayed, in recorded order (the number a miss's message
+// gives an interaction, #3), and the names, sorted, of the stored values
+// that [Recorder.Value] was never asked for. Call it once the requests are
+// over, as after [Recorder.Close].
+func (r *Recorder) Unused() (interactions []int, values []string) {
+	values = r.clock.UnusedValues()
 	if r.index == nil {
-		return nil
+		return nil, values
 	}
-	var out []int
 	for _, e := range r.index.Unused() {
-		out = append(out, e.Position()+1)
+		interactions = append(interactions, e.Position()+1)
 	}
-	return out
+	return interactions, values
 }
 
 // Close ends what is in flight: it closes the response bodies the client

@@ -119,7 +119,7 @@ func TestReplayOrderAmongIdenticalRequests(t *testing.T) {
 	if !strings.Contains(err.Error(), "already replayed") {
 		t.Errorf("error does not say the match was used:\n%v", err)
 	}
-	if u := r.Unused(); len(u) != 0 {
+	if u, _ := r.Unused(); len(u) != 0 {
 		t.Errorf("Unused() = %d interactions, want 0", len(u))
 	}
 }

@@ -29,11 +29,6 @@ func (r *Recorder) newTimeline(from *Cassette) *timeline.Timeline {
 	return timeline.New(&k, cfg)
 }
 
-// Timeline returns the recorder's side of the clock, which Now, Sleep,
-// Rand and Value read: what it replays of the cassette's clock, and what
-// it stores. dvdtest asks it what the test did not take of the cassette.
-func (r *Recorder) Timeline() *timeline.Timeline { return r.clock }
-
 // A valueRedactor redacts a value as the recorder stores free text, and
 // puts the placeholders' values back in a stored one.
 type valueRedactor struct{ rd *redact.Rules }
@@ -80,9 +75,10 @@ func (r *Recorder) Sleep(ctx context.Context, d time.Duration) error { return r.
 // While recording, the seed is new, and stored; in ModeAppend over a
 // cassette without a seed, too. On replay it is the stored one, and a
 // cassette without one, recorded before the test called Rand, replays
-// with the zero seed, the same in every run. In ModePassthrough the seed
-// is new and stored nowhere.
-func (r *Recorder) Rand() *rand.Rand { return r.clock.Rand() }
+// with the zero seed, the same in every run: then seeded is false, and the
+// test should be recorded again to store a seed. In ModePassthrough the
+// seed is new and stored nowhere.
+func (r *Recorder) Rand() (g *rand.Rand, seeded bool) { return r.clock.Rand(), r.clock.Seeded() }
 
 // Value returns the value of the test named name. The first time a run asks
 // for a name:

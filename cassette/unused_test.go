@@ -32,7 +32,7 @@ func TestUnused(t *testing.T) {
 				}
 			}
 			r.Close()
-			if got := r.Unused(); !slices.Equal(got, tt.want) {
+			if got, _ := r.Unused(); !slices.Equal(got, tt.want) {
 				t.Errorf("Unused() = %v, want %v (%s)", got, tt.want, tt.reason)
 			}
 		})

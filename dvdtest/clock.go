@@ -48,8 +48,8 @@ func (d *DVD) Now() time.Time { return d.rec.Now() }
 // holds no seed: replay draws from a fixed one, the same in every run, and
 // the test log says to record again to store one.
 func (d *DVD) Rand() *rand.Rand {
-	r := d.rec.Rand()
-	if !d.rec.Timeline().Seeded() {
+	r, seeded := d.rec.Rand()
+	if !seeded {
 		d.seedOnce.Do(func() {
 			d.logf("dvdtest: %s holds no random seed: the test did not call Rand when it was recorded. "+
 				"Rand replays from a fixed seed; to store one, record again:\n\t%s", d.path, d.runCommand())
@@ -109,7 +109,7 @@ func (d *DVD) fatalf(format string, args ...any) {
 // logUnusedValues reports the stored values that the test did not ask for:
 // in the log, or as a failure with FailOnUnused.
 func (d *DVD) logUnusedValues() {
-	unused := d.rec.Timeline().UnusedValues()
+	_, unused := d.rec.Unused()
 	if len(unused) == 0 {
 		return
 	}

@@ -328,7 +328,7 @@ func otherVariant(abs string, want codec.Compression) string {
 // the first few by position and request: in the log, or as a failure with
 // FailOnUnused.
 func (d *DVD) logReplay() {
-	unused := d.rec.Unused()
+	unused, _ := d.rec.Unused()
 	if len(unused) == 0 {
 		return
 	}
