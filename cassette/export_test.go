@@ -43,3 +43,6 @@ func (c *Cassette) SetClock(k Clock) {
 	defer c.mu.Unlock()
 	c.clock = k.Clone()
 }
+
+// Version is the newest format version, for the tests of the file.
+const Version = version

@@ -15,7 +15,7 @@ import (
 	"github.com/dvdrw/dvd/internal/timeline"
 )
 
-// Version is the newest cassette format version this package reads and
+// version is the newest cassette format version this package reads and
 // writes. It reads files of every version up to this one, and refuses newer
 // ones with an error that says to upgrade. A key added to the format raises
 // it: a reader refuses the keys it does not know, so an older dvd says to
@@ -29,7 +29,7 @@ import (
 // spaced ("body_json_trailing" and the like), a response's
 // "transfer_encoding" and "tls", and the file's "tls", which holds the TLS
 // states the responses name.
-const Version = 2
+const version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -159,7 +159,7 @@ func (m *errorMember[T]) Traits() jsonwire.Traits { return jsonwire.Traits{} }
 
 func checkVersion(v int) error {
 	switch {
-	case v > Version:
+	case v > version:
 		return versionError(v)
 	case v < 1:
 		return fmt.Errorf("%d is not a format version: they start at 1", v)
@@ -168,7 +168,7 @@ func checkVersion(v int) error {
 }
 
 func versionError(v int) error {
-	return fmt.Errorf("format version %d is not one this dvd reads (it reads up to %d): upgrade github.com/dvdrw/dvd", v, Version)
+	return fmt.Errorf("format version %d is not one this dvd reads (it reads up to %d): upgrade github.com/dvdrw/dvd", v, version)
 }
 
 // checkYear keeps times within what RFC 3339 writes: four-digit years.

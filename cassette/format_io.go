@@ -42,7 +42,7 @@ func unmarshalJSON(data []byte) (*file, error) {
 // looked wrong; then that it is no cassette at all; then err.
 func diagnose(data []byte, err error) error {
 	v, found, known := jsonwire.TopInt(data, "version")
-	if found && v > Version {
+	if found && v > version {
 		return versionError(v)
 	}
 	if err := jsonwire.Validate(data); err != nil {

@@ -5,9 +5,6 @@ import (
 	"github.com/dvdrw/dvd/internal/redact"
 )
 
-// Redacted replaces a secret in a saved cassette.
-const Redacted = redact.Redacted
-
 // A Redaction says what to remove from interactions, beyond the defaults,
 // before they are stored, matched or shown.
 //

@@ -23,6 +23,7 @@ import (
 	vcr2 "github.com/dnaeon/go-vcr/v2/recorder"
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/testsupport"
 	cas3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	vcr3 "gopkg.in/dnaeon/go-vcr.v3/recorder"
@@ -422,7 +423,7 @@ func compareSeen(t *testing.T, x exchange, rec, rep seen, format int) {
 	}
 	if redacted {
 		// The one body with a secret: redacted on import.
-		recBody = bytes.ReplaceAll(recBody, []byte(secretJSON), []byte(cassette.Redacted))
+		recBody = bytes.ReplaceAll(recBody, []byte(secretJSON), []byte(redact.Redacted))
 	}
 	if !bytes.Equal(repBody, recBody) {
 		t.Errorf("%s: body on replay:\n%q\nwhile recording:\n%q", x.name, repBody, recBody)

@@ -27,6 +27,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/testsupport"
 )
 
@@ -182,7 +183,7 @@ func binAsStored(rec http.Header) http.Header {
 	for i, v := range rec["Set-Cookie"] {
 		first, rest, hasRest := strings.Cut(v, ";")
 		name, _, _ := strings.Cut(first, "=")
-		rec["Set-Cookie"][i] = name + "=" + cassette.Redacted
+		rec["Set-Cookie"][i] = name + "=" + redact.Redacted
 		if hasRest {
 			rec["Set-Cookie"][i] += ";" + rest
 		}
