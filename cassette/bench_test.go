@@ -8,7 +8,6 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/corpus"
-	"github.com/dvdrw/dvd/match"
 )
 
 // BenchmarkLookup measures the index alone, in random order: the cost must
@@ -16,7 +15,7 @@ import (
 func BenchmarkLookup(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			ix, err := cassette.NewIndex(corpus.SmallGETs(n), match.Default(), true)
+			ix, err := cassette.NewIndex(corpus.SmallGETs(n), cassette.DefaultMatchers(), true)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -47,7 +46,7 @@ func BenchmarkNewIndex(b *testing.B) {
 	ins := corpus.SmallGETs(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := cassette.NewIndex(ins, match.Default(), false); err != nil {
+		if _, err := cassette.NewIndex(ins, cassette.DefaultMatchers(), false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -176,3 +176,9 @@ func (c *Config) beforeSave(in *Interaction) {
 		f(in)
 	}
 }
+
+// defaultMatchers returns the matchers of a Config that gives none: a
+// request is its method and its URL.
+func defaultMatchers() []match.Matcher {
+	return []match.Matcher{match.Method, match.Scheme, match.Host, match.Path, match.Query}
+}

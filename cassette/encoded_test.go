@@ -221,7 +221,7 @@ func TestEncodedRequestBody(t *testing.T) {
 		req.Header.Set("Content-Encoding", "gzip")
 		return req
 	}
-	matchers := append(match.Default(), match.Body)
+	matchers := append(cassette.DefaultMatchers(), match.Body)
 
 	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers})
 	resp := mustDo(t, rec, login(form, gzip.BestCompression))
@@ -294,7 +294,7 @@ func TestEncodedCodings(t *testing.T) {
 				req.Header.Set("Accept-Encoding", c.header)
 				return req
 			}
-			matchers := append(match.Default(), match.JSONBody)
+			matchers := append(cassette.DefaultMatchers(), match.JSONBody)
 			var warned warnings
 			rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord, Matchers: matchers, Logf: warned.logf})
 			if s := testsupport.Observe(mustDo(t, rec, send(9, reqDoc))); s.StatusCode != 200 || !bytes.Equal(s.Body, body) {
@@ -463,7 +463,7 @@ func TestEncodedOlderCassette(t *testing.T) {
 		Response: &cassette.Response{StatusCode: 200, Status: "200 OK", Proto: "HTTP/1.1",
 			Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Length": {strconv.Itoa(len(gzResp))}}, Body: gzResp, ContentLength: int64(len(gzResp))},
 	})
-	rep := replayer(t, c, cassette.Config{Matchers: append(match.Default(), match.Body)})
+	rep := replayer(t, c, cassette.Config{Matchers: append(cassette.DefaultMatchers(), match.Body)})
 	req := newReq(t, "POST", "https://api.example.com/search", bytes.NewReader(codings[0].encode([]byte(`{"q":"widgets"}`), 1)))
 	req.Header.Set("Content-Encoding", "gzip")
 	s := testsupport.Observe(mustDo(t, rep, req))

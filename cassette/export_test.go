@@ -46,3 +46,6 @@ func (c *Cassette) SetClock(k Clock) {
 
 // Version is the newest format version, for the tests of the file.
 const Version = version
+
+// DefaultMatchers are the matchers of a Config that gives none.
+var DefaultMatchers = defaultMatchers

@@ -80,7 +80,7 @@ func FuzzSecretOracle(f *testing.F) {
 		exposed["file"] = string(data)
 		exposed["file's bodies, decoded"] = fileBodies(t, data)
 		if probe != nil {
-			matchers := append(match.Default(), match.Body)
+			matchers := append(defaultMatchers(), match.Body)
 			if len(p.headerNames) > 0 {
 				matchers = append(matchers, match.Header(p.headerNames...))
 			}

@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,19 @@ func TestModeValid(t *testing.T) {
 				t.Errorf("Config{Mode: %v}.Validate() = %v, which disagrees with valid() = %v", tt.mode, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestDefaultMatchers(t *testing.T) {
+	var names []string
+	r, err := http.NewRequest("GET", "http://x/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range defaultMatchers() {
+		names = append(names, m.Feature(r, nil).Name)
+	}
+	if got, want := strings.Join(names, ","), "Method,Scheme,Host,Path,Query"; got != want {
+		t.Errorf("defaultMatchers() features = %s, want %s: a request is its method and URL, as the Config doc says", got, want)
 	}
 }

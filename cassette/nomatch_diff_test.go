@@ -120,7 +120,7 @@ func TestNoMatchDiffByPart(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			matchers := tt.matchers
 			if matchers == nil {
-				matchers = match.Default()
+				matchers = defaultMatchers()
 			}
 			cas := New(Interaction{Request: tt.recorded, Response: &Response{StatusCode: 200}})
 			r, err := NewRecorder(cas, Config{Mode: ModeReplay, Matchers: matchers, Redact: featureRedaction})

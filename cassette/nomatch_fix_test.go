@@ -197,7 +197,7 @@ func TestNoMatchFixMatches(t *testing.T) {
 func missOf(t *testing.T, matchers []match.Matcher, recorded, incoming Request) *nomatch.Report {
 	t.Helper()
 	if matchers == nil {
-		matchers = match.Default()
+		matchers = defaultMatchers()
 	}
 	r, err := NewRecorder(New(Interaction{Request: recorded, Response: &Response{StatusCode: 200}}), Config{Mode: ModeReplay, Matchers: matchers, Redact: featureRedaction})
 	if err != nil {

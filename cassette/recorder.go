@@ -18,7 +18,6 @@ import (
 	"github.com/dvdrw/dvd/internal/index"
 	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/timeline"
-	"github.com/dvdrw/dvd/match"
 )
 
 // A Recorder is an http.RoundTripper that replays requests from a cassette
@@ -70,7 +69,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	}
 	matchers := cfg.Matchers
 	if len(matchers) == 0 {
-		matchers = match.Default()
+		matchers = defaultMatchers()
 	}
 	replayFrom := c
 	switch cfg.Mode {

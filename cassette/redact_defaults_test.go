@@ -154,7 +154,7 @@ func TestRedactedValuesStillReplay(t *testing.T) {
 			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
 	})
 	// The access token is sent back in a header that is matched on.
-	cfg := Config{Mode: ModeRecord, Upstream: upstream, Matchers: append(match.Default(), match.Header("Authorization"))}
+	cfg := Config{Mode: ModeRecord, Upstream: upstream, Matchers: append(defaultMatchers(), match.Header("Authorization"))}
 	rec, err := NewRecorder(nil, cfg)
 	if err != nil {
 		t.Fatal(err)

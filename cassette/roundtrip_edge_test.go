@@ -299,7 +299,7 @@ func TestRoundTripNilHeader(t *testing.T) {
 	cas := rec.Cassette()
 	for _, mode := range []cassette.Mode{cassette.ModeOnce, cassette.ModeReplay, cassette.ModeAppend, cassette.ModeRecord, cassette.ModePassthrough} {
 		t.Run(mode.String(), func(t *testing.T) {
-			r := mustRecorder(t, viaFile(t, cas), cassette.Config{Mode: mode, Matchers: append(match.Default(), match.Header("Accept"))})
+			r := mustRecorder(t, viaFile(t, cas), cassette.Config{Mode: mode, Matchers: append(cassette.DefaultMatchers(), match.Header("Accept"))})
 			req := nilHeader("/x")
 			resp, err := r.RoundTrip(req)
 			if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/internal/corpus"
-	"github.com/dvdrw/dvd/match"
 )
 
 // corpusInteractions returns n interactions of the real-shaped suite
@@ -71,7 +70,7 @@ func BenchmarkNewIndexScale(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuTime()
 			for b.Loop() {
-				if _, err := cassette.NewIndex(ins, match.Default(), false); err != nil {
+				if _, err := cassette.NewIndex(ins, cassette.DefaultMatchers(), false); err != nil {
 					b.Fatal(err)
 				}
 			}

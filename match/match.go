@@ -93,12 +93,6 @@ type Feature struct {
 // Body can be read and is rewound for every call.
 type Func func(recorded, incoming *http.Request) bool
 
-// Default returns the matchers used when none are given: [Method], [Scheme],
-// [Host], [Path] and [Query].
-func Default() []Matcher {
-	return []Matcher{Method, Scheme, Host, Path, Query}
-}
-
 // Method matches the request method.
 var Method = builtin("Method", nil, func(r *http.Request, _ []byte) Feature {
 	m := r.Method

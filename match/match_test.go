@@ -203,17 +203,6 @@ func TestMatchers(t *testing.T) {
 	}
 }
 
-func TestDefault(t *testing.T) {
-	var names []string
-	r := newRequest(t, "GET", "http://x/", nil)
-	for _, m := range match.Default() {
-		names = append(names, m.Feature(r, nil).Name)
-	}
-	if got, want := strings.Join(names, ","), "Method,Scheme,Host,Path,Query"; got != want {
-		t.Errorf("Default() features = %s, want %s", got, want)
-	}
-}
-
 func TestBodyDoesNotModify(t *testing.T) {
 	body := []byte(`{"b":1,"a":2}`)
 	r := newRequest(t, "POST", "http://x/", nil)
