@@ -20,7 +20,7 @@ type Config struct {
 	// Mode says what to replay and what to record.
 	Mode Mode
 	// Matchers are the features that identify a request; nil means
-	// match.Default().
+	// match.Method, match.Scheme, match.Host, match.Path and match.Query.
 	Matchers []match.Matcher
 	// Extra funcs run on the candidates the matchers found: a candidate
 	// replays only if every one returns true.
