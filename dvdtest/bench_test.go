@@ -3,7 +3,6 @@ package dvdtest_test
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -49,13 +48,11 @@ func replayDVD(b *testing.B, n int) *dvdtest.DVD {
 // in random order.
 func shuffledRequests(b *testing.B, n int) []*http.Request {
 	reqs := make([]*http.Request, n)
-	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-		req, err := http.NewRequest(http.MethodGet, corpus.SmallURL(p), nil)
+	for i, url := range corpus.SmallURLs(n) {
+		req, err := corpus.NewSmallRequest(url)
 		if err != nil {
 			b.Fatal(err)
 		}
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", "dvd-bench/1.0")
 		reqs[i] = req
 	}
 	return reqs
@@ -103,21 +100,16 @@ func BenchmarkReplayFresh(b *testing.B) {
 	for _, n := range []int{100, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			d := replayDVD(b, n)
-			urls := make([]string, n)
-			for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-				urls[i] = corpus.SmallURL(p)
-			}
+			urls := corpus.SmallURLs(n)
 			c := d.Client()
 			b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				req, err := http.NewRequest(http.MethodGet, urls[i], nil)
+				req, err := corpus.NewSmallRequest(urls[i])
 				if err != nil {
 					b.Fatal(err)
 				}
-				req.Header.Set("Accept", "application/json")
-				req.Header.Set("User-Agent", "dvd-bench/1.0")
 				get(b, c, req)
 				if i++; i == len(urls) {
 					i = 0
