@@ -111,30 +111,7 @@ func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // transport.
 func BenchmarkRecorderReplay(b *testing.B) {
 	run := func(b *testing.B, rt http.RoundTripper, n int) {
-		c := &http.Client{Transport: rt}
-		urls := corpus.SmallURLs(n)
-		b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			// Built just before it is sent, as tests do: a request built
-			// long before would be cold in the cache, and measure that.
-			req, err := corpus.NewSmallRequest(urls[i])
-			if err != nil {
-				b.Fatal(err)
-			}
-			resp, err := c.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				b.Fatal(err)
-			}
-			resp.Body.Close()
-			if i++; i == n {
-				i = 0
-			}
-		}
+		corpus.GetSmall(b, &http.Client{Transport: rt}, n)
 	}
 	b.Run("bare", func(b *testing.B) {
 		in := corpus.SmallGETs(1)[0]

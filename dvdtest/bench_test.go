@@ -99,22 +99,7 @@ func BenchmarkReplay(b *testing.B) {
 func BenchmarkReplayFresh(b *testing.B) {
 	for _, n := range []int{100, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			d := replayDVD(b, n)
-			urls := corpus.SmallURLs(n)
-			c := d.Client()
-			b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				req, err := corpus.NewSmallRequest(urls[i])
-				if err != nil {
-					b.Fatal(err)
-				}
-				get(b, c, req)
-				if i++; i == len(urls) {
-					i = 0
-				}
-			}
+			corpus.GetSmall(b, replayDVD(b, n).Client(), n)
 		})
 	}
 }
