@@ -2,7 +2,6 @@ package dvdtest_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -58,17 +57,6 @@ func shuffledRequests(b *testing.B, n int) []*http.Request {
 	return reqs
 }
 
-func get(b *testing.B, c *http.Client, req *http.Request) {
-	resp, err := c.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-}
-
 // BenchmarkReplay measures one small GET replayed through d.Client(), in
 // random order, for cassettes of several sizes: the cost must not grow with
 // the cassette. The requests are built beforehand, so at 100,000 they are
@@ -85,7 +73,7 @@ func BenchmarkReplay(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				get(b, c, reqs[i])
+				corpus.Send(b, c, reqs[i])
 				if i++; i == len(reqs) {
 					i = 0
 				}
@@ -119,7 +107,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := int(start.Add(n/16)) % n // each goroutine starts elsewhere
 		for pb.Next() {
-			get(b, c, reqs[i])
+			corpus.Send(b, c, reqs[i])
 			if i++; i == n {
 				i = 0
 			}
@@ -147,7 +135,7 @@ func BenchmarkRecord(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			get(b, c, req)
+			corpus.Send(b, c, req)
 		}
 	}
 	b.Run("bare", func(b *testing.B) {
