@@ -37,33 +37,46 @@ func TestTLSErrorFields(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := `{"version": 1, "interactions": [{"request": {"method": "GET", "url": "https://x/"}, "error": {"kind": "tls", "message": "m", ` + tc.fields + `}}]}`
-			c, err := cassette.Unmarshal([]byte(data))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("Unmarshal = %v, want an error containing %q (%s)", err, tc.err, tc.reason)
-				}
+			c, back, _ := readTwice(t, []byte(data), tc.err, tc.reason)
+			if c == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			e := neterr.RecordOf(c.Interactions()[0].Error)
 			if e.Alert != tc.alert || e.RecordHeader != tc.header {
 				t.Errorf("read alert %d, record header %q; want %d, %q (%s)", e.Alert, e.RecordHeader, tc.alert, tc.header, tc.reason)
-			}
-			again, err := cassette.Marshal(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			back, err := cassette.Unmarshal(again)
-			if err != nil {
-				t.Fatalf("Unmarshal(Marshal): %v\n%s", err, again)
 			}
 			if b := neterr.RecordOf(back.Interactions()[0].Error); b != e {
 				t.Errorf("round trip changed the error: %+v, want %+v", b, e)
 			}
 		})
 	}
+}
+
+// readTwice unmarshals data, and marshals and unmarshals what it read
+// again: it returns the first cassette, the second, and the file between
+// them. Where wantErr is not empty, the first Unmarshal must fail with an
+// error that holds it (reason says why), and readTwice returns nils.
+func readTwice(t *testing.T, data []byte, wantErr, reason string) (c, back *cassette.Cassette, again []byte) {
+	t.Helper()
+	c, err := cassette.Unmarshal(data)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("Unmarshal = %v, want an error containing %q (%s)", err, wantErr, reason)
+		}
+		return nil, nil, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err = cassette.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err = cassette.Unmarshal(again)
+	if err != nil {
+		t.Fatalf("Unmarshal(Marshal): %v\n%s", err, again)
+	}
+	return c, back, again
 }
 
 // tlsFile returns a cassette whose one response names the TLS state name,
@@ -108,27 +121,13 @@ func TestTLSStateFields(t *testing.T) {
 		{name: "unknown key", input: tlsFile(`"x"`, `{"x": {"alpn": "h2"}}`), err: `unknown key "alpn": a TLS state has only "version", "cipher_suite", "server_name", "protocol" and "peer_certificates"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := cassette.Unmarshal(tc.input)
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("Unmarshal = %v, want an error containing %q (%s)", err, tc.err, tc.reason)
-				}
+			c, back, again := readTwice(t, tc.input, tc.err, tc.reason)
+			if c == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			got := c.Interactions()[0].Response.TLS
 			if diff := cmp.Diff(&tc.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("TLS state mismatch (-want +got) (%s):\n%s", tc.reason, diff)
-			}
-			again, err := cassette.Marshal(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			back, err := cassette.Unmarshal(again)
-			if err != nil {
-				t.Fatalf("Unmarshal(Marshal): %v\n%s", err, again)
 			}
 			if diff := cmp.Diff(got, back.Interactions()[0].Response.TLS); diff != "" {
 				t.Errorf("round trip changed the TLS state (-first +again):\n%s\n%s", diff, again)

@@ -19,6 +19,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/neterr"
 	"github.com/dvdrw/dvd/internal/replayed"
+	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -59,24 +60,24 @@ func TestReplayedLengthIsTheBodys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
+	seen := testsupport.Observe(resp)
+	if seen.BodyErr != "" {
+		t.Fatal(seen.BodyErr)
 	}
-	if resp.ContentLength != int64(len(body)) {
-		t.Errorf("replayed ContentLength %d, but the body holds %d bytes", resp.ContentLength, len(body))
+	body := seen.Body
+	if seen.ContentLength != int64(len(body)) {
+		t.Errorf("replayed ContentLength %d, but the body holds %d bytes", seen.ContentLength, len(body))
 	}
-	if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+	if got := seen.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
 		t.Errorf("replayed Content-Length header %q, but the body holds %d bytes", got, len(body))
 	}
 
 	// What a proxying handler does with it: copy the header and the body.
 	proxy := httptest.NewRecorder()
-	for k, vs := range resp.Header {
+	for k, vs := range seen.Header {
 		proxy.Header()[k] = vs
 	}
-	proxy.WriteHeader(resp.StatusCode)
+	proxy.WriteHeader(seen.StatusCode)
 	proxy.Write(body)
 	if proxy.Body.Len() != len(body) {
 		t.Errorf("proxied %d bytes of %d", proxy.Body.Len(), len(body))

@@ -259,14 +259,21 @@ func (u *pollUpstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// Concurrent replays of a run of polls take exactly its count.
-func TestRepeatsConcurrent(t *testing.T) {
+// replayPending returns a recorder that replays a run of times polls of a
+// status, each answered "pending".
+func replayPending(t *testing.T, times int) *cassette.Recorder {
+	t.Helper()
 	c := cassette.New(cassette.Interaction{
 		Request:  cassette.Request{Method: "GET", URL: "https://api.example.com/status"},
 		Response: &cassette.Response{StatusCode: 200, Body: []byte("pending")},
-		Times:    50,
+		Times:    times,
 	})
-	play := newRecorder(t, c, cassette.ModeReplay, cassette.Config{})
+	return newRecorder(t, c, cassette.ModeReplay, cassette.Config{})
+}
+
+// Concurrent replays of a run of polls take exactly its count.
+func TestRepeatsConcurrent(t *testing.T) {
+	play := replayPending(t, 50)
 	var ok atomic.Int32
 	var wg sync.WaitGroup
 	for range 8 {
@@ -289,12 +296,7 @@ func TestRepeatsConcurrent(t *testing.T) {
 // A run replayed fewer times than recorded is unused: the test polls less
 // than it did.
 func TestRepeatsPartlyUnused(t *testing.T) {
-	c := cassette.New(cassette.Interaction{
-		Request:  cassette.Request{Method: "GET", URL: "https://api.example.com/status"},
-		Response: &cassette.Response{StatusCode: 200, Body: []byte("pending")},
-		Times:    3,
-	})
-	play := newRecorder(t, c, cassette.ModeReplay, cassette.Config{})
+	play := replayPending(t, 3)
 	if _, err := get(t, play, "GET", "https://api.example.com/status", ""); err != nil {
 		t.Fatal(err)
 	}

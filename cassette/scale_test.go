@@ -3,7 +3,6 @@ package cassette_test
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -111,35 +110,7 @@ func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // transport.
 func BenchmarkRecorderReplay(b *testing.B) {
 	run := func(b *testing.B, rt http.RoundTripper, n int) {
-		c := &http.Client{Transport: rt}
-		urls := make([]string, n)
-		for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-			urls[i] = corpus.SmallURL(p)
-		}
-		b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			// Built just before it is sent, as tests do: a request built
-			// long before would be cold in the cache, and measure that.
-			req, err := http.NewRequest(http.MethodGet, urls[i], nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			req.Header.Set("Accept", "application/json")
-			req.Header.Set("User-Agent", "dvd-bench/1.0")
-			resp, err := c.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				b.Fatal(err)
-			}
-			resp.Body.Close()
-			if i++; i == n {
-				i = 0
-			}
-		}
+		corpus.GetSmall(b, &http.Client{Transport: rt}, n)
 	}
 	b.Run("bare", func(b *testing.B) {
 		in := corpus.SmallGETs(1)[0]

@@ -78,13 +78,7 @@ func TestWriteFileCompressesByExtension(t *testing.T) {
 			if got := codec.Detect(testsupport.ReadFile(t, path)); got != c {
 				t.Errorf("%s is compressed with %v, want %v", path, got, c)
 			}
-			got, err := codec.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("ReadFile mismatch (-want +got):\n%s", diff)
-			}
+			wantRead(t, path, want)
 		})
 	}
 }
@@ -102,13 +96,7 @@ func TestRenamedFileLoads(t *testing.T) {
 			if err := os.Rename(written, renamed); err != nil {
 				t.Fatal(err)
 			}
-			got, err := codec.ReadFile(renamed)
-			if err != nil {
-				t.Fatalf("a %v file named %s does not load: %v", c, renamed, err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("ReadFile mismatch (-want +got):\n%s", diff)
-			}
+			wantRead(t, renamed, want)
 		})
 	}
 }

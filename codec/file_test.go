@@ -35,13 +35,7 @@ func TestWriteFile(t *testing.T) {
 	if got, want := testsupport.DirNames(t, filepath.Dir(path)), []string{"list" + ".dvd.json"}; !slices.Equal(got, want) {
 		t.Errorf("the folder holds %q, want only %q: no temporary file may stay behind", got, want)
 	}
-	got, err := codec.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ReadFile(WriteFile(f)) mismatch (-want +got):\n%s", diff)
-	}
+	wantRead(t, path, want)
 }
 
 func TestWriteFileReplaces(t *testing.T) {
@@ -56,13 +50,7 @@ func TestWriteFileReplaces(t *testing.T) {
 	if err := codec.WriteFile(path, want); err != nil {
 		t.Fatalf("WriteFile over an existing file: %v", err)
 	}
-	got, err := codec.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ReadFile mismatch (-want +got):\n%s", diff)
-	}
+	wantRead(t, path, want)
 	if info, err := os.Stat(path); err != nil || info.Mode() != 0o600 {
 		t.Errorf("Stat(%s) = %v, %v; want mode -rw-------, the old file's: a re-record must not open up a private cassette", path, info.Mode(), err)
 	}
@@ -274,13 +262,7 @@ func TestWriteFileThroughSymlink(t *testing.T) {
 			if got := codec.Detect(data); got != tt.wantComp {
 				t.Errorf("%s is compressed with %v, want %v", target, got, tt.wantComp)
 			}
-			got, err := codec.ReadFile(target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", target, diff)
-			}
+			wantRead(t, target, want)
 			if info, err := os.Stat(target); err != nil || info.Mode() != mode {
 				t.Errorf("Stat(%s) = %v, %v; want mode %v", target, info.Mode(), err, mode)
 			}

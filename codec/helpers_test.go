@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dvdrw/dvd/codec"
 )
 
@@ -28,4 +30,16 @@ func mustCompress(t testing.TB, raw []byte, c codec.Compression) []byte {
 		t.Fatalf("Compress(%v): %v", c, err)
 	}
 	return b
+}
+
+// wantRead fails the test unless codec.ReadFile reads want from path.
+func wantRead(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := codec.ReadFile(path)
+	if err != nil {
+		t.Fatalf("ReadFile(%s): %v", path, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadFile(%s) mismatch (-want +got):\n%s", path, diff)
+	}
 }

@@ -2,8 +2,6 @@ package dvdtest_test
 
 import (
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -49,27 +47,14 @@ func replayDVD(b *testing.B, n int) *dvdtest.DVD {
 // in random order.
 func shuffledRequests(b *testing.B, n int) []*http.Request {
 	reqs := make([]*http.Request, n)
-	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-		req, err := http.NewRequest(http.MethodGet, corpus.SmallURL(p), nil)
+	for i, url := range corpus.SmallURLs(n) {
+		req, err := corpus.NewSmallRequest(url)
 		if err != nil {
 			b.Fatal(err)
 		}
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", "dvd-bench/1.0")
 		reqs[i] = req
 	}
 	return reqs
-}
-
-func get(b *testing.B, c *http.Client, req *http.Request) {
-	resp, err := c.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
 }
 
 // BenchmarkReplay measures one small GET replayed through d.Client(), in
@@ -88,7 +73,7 @@ func BenchmarkReplay(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				get(b, c, reqs[i])
+				corpus.Send(b, c, reqs[i])
 				if i++; i == len(reqs) {
 					i = 0
 				}
@@ -102,27 +87,7 @@ func BenchmarkReplay(b *testing.B) {
 func BenchmarkReplayFresh(b *testing.B) {
 	for _, n := range []int{100, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			d := replayDVD(b, n)
-			urls := make([]string, n)
-			for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
-				urls[i] = corpus.SmallURL(p)
-			}
-			c := d.Client()
-			b.SetBytes(int64(len(corpus.SmallBody(n / 2))))
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				req, err := http.NewRequest(http.MethodGet, urls[i], nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				req.Header.Set("Accept", "application/json")
-				req.Header.Set("User-Agent", "dvd-bench/1.0")
-				get(b, c, req)
-				if i++; i == len(urls) {
-					i = 0
-				}
-			}
+			corpus.GetSmall(b, replayDVD(b, n).Client(), n)
 		})
 	}
 }
@@ -142,7 +107,7 @@ func BenchmarkReplayParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := int(start.Add(n/16)) % n // each goroutine starts elsewhere
 		for pb.Next() {
-			get(b, c, reqs[i])
+			corpus.Send(b, c, reqs[i])
 			if i++; i == n {
 				i = 0
 			}
@@ -170,7 +135,7 @@ func BenchmarkRecord(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			get(b, c, req)
+			corpus.Send(b, c, req)
 		}
 	}
 	b.Run("bare", func(b *testing.B) {

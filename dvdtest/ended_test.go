@@ -30,8 +30,7 @@ func TestEndedDVDRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			if tt.present {
 				session(t, "ended", srv.URL, nil, "pass", "/a?token=s3cr3t-query")
 			}

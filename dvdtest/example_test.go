@@ -48,15 +48,7 @@ func ExampleUse() {
 		// if it is there. Saying so keeps the example recording where the
 		// CI environment variable makes ModeReplay the default.
 		d := dvdtest.Use(t, "greeting", dvdtest.WithMode(cassette.ModeOnce)) // testdata/greeting.dvd.json
-		resp, err := d.Client().Get(api.URL + "/greet?name=dvd")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		body := getBody(t, d.Client(), api.URL+"/greet?name=dvd")
 		fmt.Printf("%s (recording: %v)\n", body, d.Recording())
 	}
 
@@ -99,10 +91,7 @@ func ExampleWithMode() {
 	runTest("TestPages", TestFirstPage)
 	runTest("TestPages", TestTwoPages)
 
-	c, err := cassette.Load("testdata/pages.dvd.json")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/pages.dvd.json")
 	fmt.Println("interactions:", c.Len())
 	// Output:
 	// /page/1 replayed: true
@@ -123,15 +112,7 @@ func ExampleMatchOn() {
 	// post sends a JSON body to /users and returns the response body.
 	post := func(t testing.TB, c *http.Client, body string) string {
 		resp, err := c.Post(api.URL+"/users", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return readBody(t, resp, err)
 	}
 
 	runTest("TestCreate", func(t testing.TB) {
@@ -179,15 +160,7 @@ func ExampleMatchOn_upload() {
 		io.WriteString(f, content)
 		w.Close()
 		resp, err := c.Post(api.URL+"/upload", w.FormDataContentType(), &body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return readBody(t, resp, err)
 	}
 
 	TestUpload := func(t testing.TB) {
@@ -206,9 +179,7 @@ func ExampleMatchOn_upload() {
 // Compress stores the cassette compressed; loading recognises the
 // compression by itself.
 func ExampleCompress() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, strings.Repeat("all work and no play ", 100))
-	}))
+	api := textServer(strings.Repeat("all work and no play ", 100))
 	defer api.Close()
 	restore := chdirTemp()
 	defer restore()
@@ -225,10 +196,7 @@ func ExampleCompress() {
 	for _, e := range entries {
 		fmt.Println(e.Name())
 	}
-	c, err := cassette.Load("testdata/big.dvd.json.zst")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/big.dvd.json.zst")
 	fmt.Println("interactions:", c.Len())
 	// Output:
 	// big.dvd.json.zst
@@ -238,9 +206,7 @@ func ExampleCompress() {
 // AllowRepeats lets one recorded response answer any number of identical
 // requests, such as a health check polled in a loop.
 func ExampleAllowRepeats() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "ok")
-	}))
+	api := textServer("ok")
 	restore := chdirTemp()
 	defer restore()
 
@@ -379,9 +345,7 @@ func ExamplePlaceholder() {
 // RedactJSON removes fields of JSON bodies by path; the rest of the body
 // stays as it was.
 func ExampleRedactJSON() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"user":{"name":"ada","token":"tok_123"}}`)
-	}))
+	api := textServer(`{"user":{"name":"ada","token":"tok_123"}}`)
 	defer api.Close()
 	restore := chdirTemp()
 	defer restore()
@@ -391,13 +355,7 @@ func ExampleRedactJSON() {
 			dvdtest.RedactJSON("password", "user.token"))
 		resp, err := d.Client().Post(api.URL+"/login", "application/json",
 			strings.NewReader(`{"name":"ada","password":"hunter2"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if _, err := io.ReadAll(resp.Body); err != nil {
-			t.Fatal(err)
-		}
+		readBody(t, resp, err)
 	})
 
 	show("testdata/login.dvd.json", api.URL, "password", "token")
@@ -427,10 +385,7 @@ func ExampleRecordIf() {
 		getBody(t, d.Client(), api.URL+"/flaky")
 	})
 
-	c, err := cassette.Load("testdata/noerrors.dvd.json")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/noerrors.dvd.json")
 	for _, in := range c.Interactions() {
 		fmt.Println(in.Response.StatusCode, strings.TrimPrefix(in.Request.URL, api.URL))
 	}
@@ -458,10 +413,7 @@ func ExampleBeforeSave() {
 		getBody(t, d.Client(), api.URL)
 	})
 
-	c, err := cassette.Load("testdata/quiet.dvd.json")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/quiet.dvd.json")
 	fmt.Println(c.Interactions()[0].Response.Header)
 	// Output:
 	// map[Content-Length:[2] Content-Type:[text/plain; charset=utf-8]]
@@ -475,19 +427,14 @@ func ExamplePassthroughHosts() {
 	defer restore()
 
 	runTest("TestLocal", func(t testing.TB) {
-		local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, "live")
-		}))
+		local := textServer("live")
 		defer local.Close()
 		d := dvdtest.Use(t, "local", dvdtest.WithMode(cassette.ModeRecord),
 			dvdtest.PassthroughHosts("127.0.0.1"))
 		fmt.Println(getBody(t, d.Client(), local.URL))
 	})
 
-	c, err := cassette.Load("testdata/local.dvd.json")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/local.dvd.json")
 	fmt.Println("recorded:", c.Len())
 	// Output:
 	// live
@@ -528,10 +475,7 @@ func ExampleMain() {
 	version, broken = "v2", true
 	fmt.Println("exit code", dvdtest.Main(tests)) // records v2, and the check fails the test
 
-	c, err := cassette.Load("testdata/users.dvd.json")
-	if err != nil {
-		panic(err)
-	}
+	c := loadCassette("testdata/users.dvd.json")
 	fmt.Printf("the cassette holds %s\n", c.Interactions()[0].Response.Body)
 	// Output:
 	// dvdtest: recorded 1 interaction to testdata/users.dvd.json (dvdtest.WithMode), for TestUsers
@@ -619,14 +563,7 @@ func getState(ctx context.Context, client *http.Client, url string) (string, err
 // waits 50 ms between polls, and the replay, whose poller waits 30 s
 // between polls as in production, ends long before its 10 s deadline.
 func ExampleDVD_Sleep() {
-	var polls atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if polls.Add(1) < 3 {
-			fmt.Fprint(w, "pending")
-			return
-		}
-		fmt.Fprint(w, "ready")
-	}))
+	api := statesServer("pending", "pending", "ready")
 	restore := chdirTemp()
 	defer restore()
 
@@ -746,14 +683,7 @@ func (c *StateChangeConf) WaitForStateContext(ctx context.Context) (string, erro
 // DVD as both the HTTP transport and the clock, so the waits replay at
 // full speed.
 func Example_stateChangeConf() {
-	var refreshes atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if refreshes.Add(1) < 4 {
-			fmt.Fprint(w, "creating")
-			return
-		}
-		fmt.Fprint(w, "available")
-	}))
+	api := statesServer("creating", "creating", "creating", "available")
 	restore := chdirTemp()
 	defer restore()
 
@@ -802,9 +732,7 @@ func Example_stateChangeConf() {
 // order, so a request that carries a time (here, events of the last day)
 // matches its recording.
 func ExampleDVD_Now() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "3 events")
-	}))
+	api := textServer("3 events")
 	restore := chdirTemp()
 	defer restore()
 
@@ -830,9 +758,7 @@ func ExampleDVD_Now() {
 // Rand draws the same numbers on replay as while recording, so a request
 // made of random numbers (here, an id) matches its recording.
 func ExampleDVD_Rand() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "created")
-	}))
+	api := textServer("created")
 	restore := chdirTemp()
 	defer restore()
 
@@ -895,10 +821,36 @@ func ExampleDVD_Value() {
 	// "url": "http://api/<ACCOUNT_ID>/buckets/tf-acc-1"
 }
 
+// textServer starts a server that stands for an API, and answers every
+// request with body.
+func textServer(body string) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, body)
+	}))
+}
+
+// statesServer starts a server that stands for an API reporting the state
+// of a resource: it answers each request with the next of states, and
+// with the last one from then on.
+func statesServer(states ...string) *httptest.Server {
+	var served atomic.Int32
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(served.Add(1))
+		fmt.Fprint(w, states[min(n, len(states))-1])
+	}))
+}
+
 // getBody sends a GET request through client and returns the response body.
 func getBody(t testing.TB, client *http.Client, url string) string {
 	t.Helper()
 	resp, err := client.Get(url)
+	return readBody(t, resp, err)
+}
+
+// readBody returns the body of resp, the response to a request whose
+// error was err, or fails the test.
+func readBody(t testing.TB, resp *http.Response, err error) string {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -908,6 +860,15 @@ func getBody(t testing.TB, client *http.Client, url string) string {
 		t.Fatal(err)
 	}
 	return string(body)
+}
+
+// loadCassette loads the cassette file, or panics.
+func loadCassette(file string) *cassette.Cassette {
+	c, err := cassette.Load(file)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // show prints the lines of a cassette file that hold one of the words,

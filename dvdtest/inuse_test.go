@@ -34,8 +34,7 @@ func TestInUseWhateverTheCompression(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			record := dvdtest.WithMode(cassette.ModeRecord)
 			first, second := newFakeTB("TestFirst"), newFakeTB("TestSecond")
 			var secondRan bool

@@ -45,8 +45,7 @@ func TestRepeatedMissReportedOnce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			session(t, "retry", srv.URL, nil, "pass", "/items?page=1")
 			tb := newFakeTB("TestRetry")
 			var errs []error

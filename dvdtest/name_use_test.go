@@ -33,8 +33,7 @@ func TestUseNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			tb := newFakeTB(tt.testName)
 			opts := append([]dvdtest.Option{dvdtest.WithMode(cassette.ModeRecord)}, tt.opts...)
 			var path string

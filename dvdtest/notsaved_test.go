@@ -11,8 +11,7 @@ import (
 // What the log says when a cassette is not saved, or how to record it,
 // is true of the file: there may be none.
 func TestNotSavedSaysWhatIsOnDisk(t *testing.T) {
-	record := []dvdtest.Option{dvdtest.WithMode(cassette.ModeRecord)}
-	tests := []struct {
+	type test struct {
 		name    string
 		reason  string
 		present bool // a cassette exists before the run
@@ -21,27 +20,8 @@ func TestNotSavedSaysWhatIsOnDisk(t *testing.T) {
 		paths   []string
 		want    string
 		notWant string
-	}{
-		{
-			name: "failed, no cassette", reason: "there was nothing on disk to keep",
-			outcome: "fail", paths: []string{"/a"},
-			want: "dvdtest: testdata/ns.dvd.json not saved: the test failed, so nothing was written", notWant: "unchanged",
-		},
-		{
-			name: "failed re-record", reason: "the old file stays",
-			present: true, opts: record, outcome: "fail", paths: []string{"/a"},
-			want: "dvdtest: testdata/ns.dvd.json not saved: the test failed, so the cassette on disk is unchanged", notWant: "nothing was written",
-		},
-		{
-			name: "skipped, no cassette", reason: "",
-			outcome: "skip", paths: []string{"/a"},
-			want: "dvdtest: testdata/ns.dvd.json not saved: the test was skipped, so nothing was written", notWant: "unchanged",
-		},
-		{
-			name: "skipped re-record", reason: "",
-			present: true, opts: record, outcome: "skip", paths: []string{"/a"},
-			want: "dvdtest: testdata/ns.dvd.json not saved: the test was skipped, so the cassette on disk is unchanged", notWant: "nothing was written",
-		},
+	}
+	tests := []test{
 		{
 			name: "replay, no cassette", reason: "it was never recorded, so it cannot be recorded again",
 			opts: []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay)}, outcome: "pass",
@@ -53,10 +33,27 @@ func TestNotSavedSaysWhatIsOnDisk(t *testing.T) {
 			want: "To record it again, run, where the server is reachable:\n\tgo test ",
 		},
 	}
+	// A test that failed or was skipped saves nothing, and the log says
+	// what is on disk: nothing, or the old file, which stays.
+	record := []dvdtest.Option{dvdtest.WithMode(cassette.ModeRecord)}
+	for _, end := range []struct{ name, outcome, why string }{
+		{"failed", "fail", "the test failed"},
+		{"skipped", "skip", "the test was skipped"},
+	} {
+		notSaved := "dvdtest: testdata/ns.dvd.json not saved: " + end.why
+		tests = append(tests, test{
+			name: end.name + ", no cassette", reason: "there was nothing on disk to keep",
+			outcome: end.outcome, paths: []string{"/a"},
+			want: notSaved + ", so nothing was written", notWant: "unchanged",
+		}, test{
+			name: end.name + " re-record", reason: "the old file stays",
+			present: true, opts: record, outcome: end.outcome, paths: []string{"/a"},
+			want: notSaved + ", so the cassette on disk is unchanged", notWant: "nothing was written",
+		})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			if tt.present {
 				session(t, "ns", srv.URL, nil, "pass", "/a")
 			}

@@ -96,6 +96,22 @@ func (c *config) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("dvdtest: "+format, args...))
 }
 
+// once reports whether an option that is given at most once, and not
+// empty, may be set, and marks it given: it fails with missing where empty,
+// and with twice where given says it was given before.
+func (c *config) once(given *bool, empty bool, missing, twice string) bool {
+	switch {
+	case empty:
+		c.fail("%s", missing)
+	case *given:
+		c.fail("%s", twice)
+	default:
+		*given = true
+		return true
+	}
+	return false
+}
+
 // err returns what is wrong with the options: the findings of dvdtest's
 // own options, then those of cassette.Config.Validate, which checks the
 // rest, as cassette.NewRecorder does.
@@ -124,15 +140,11 @@ func (c *config) err() error {
 // share if they need different features.
 func MatchOn(m ...match.Matcher) Option {
 	return optionFunc(func(c *config) {
-		if len(m) == 0 {
-			c.fail("MatchOn() needs at least one matcher: name the features, such as MatchOn(match.Method, match.Path), or leave MatchOn out to use the default ones")
-			return
+		if c.once(&c.matchOnSet, len(m) == 0,
+			"MatchOn() needs at least one matcher: name the features, such as MatchOn(match.Method, match.Path), or leave MatchOn out to use the default ones",
+			"MatchOn is given twice: give it once, with every feature that identifies a request; keep it out of Options that tests share if they need different features") {
+			c.rec.Matchers = m
 		}
-		if c.matchOnSet {
-			c.fail("MatchOn is given twice: give it once, with every feature that identifies a request; keep it out of Options that tests share if they need different features")
-			return
-		}
-		c.rec.Matchers, c.matchOnSet = m, true
 	})
 }
 
@@ -153,15 +165,11 @@ func Extra(f ...match.Func) Option {
 // given twice fails Use: give one transport.
 func Upstream(rt http.RoundTripper) Option {
 	return optionFunc(func(c *config) {
-		if rt == nil {
-			c.fail("Upstream(nil): give the transport that reaches the server, or leave Upstream out to use dvd's default transport")
-			return
+		if c.once(&c.upstreamSet, rt == nil,
+			"Upstream(nil): give the transport that reaches the server, or leave Upstream out to use dvd's default transport",
+			"Upstream is given twice: give one transport; keep it out of Options that tests share if they need different ones") {
+			c.rec.Upstream = rt
 		}
-		if c.upstreamSet {
-			c.fail("Upstream is given twice: give one transport; keep it out of Options that tests share if they need different ones")
-			return
-		}
-		c.rec.Upstream, c.upstreamSet = rt, true
 	})
 }
 

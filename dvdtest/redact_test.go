@@ -206,8 +206,7 @@ func TestBeforeSaveAndRecordIf(t *testing.T) {
 }
 
 func TestPassthrough(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "pt", srv.URL, nil, "pass", "/recorded")
 	srv.hits.Store(0)
 	opts := []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.Passthrough(func(r *http.Request) bool { return r.URL.Path == "/live" })}
@@ -230,8 +229,7 @@ func TestPassthrough(t *testing.T) {
 }
 
 func TestUnused(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "unused", srv.URL+"", nil, "pass", "/a", "/b?token=s3cr3t-query")
 	tb, _ := session(t, "unused", srv.URL, nil, "pass", "/a")
 	if tb.Failed() || !strings.Contains(tb.output(), "1 recorded interaction never replayed") {
@@ -245,8 +243,7 @@ func TestUnused(t *testing.T) {
 }
 
 func TestMaxAge(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	file := filepath.Join("testdata", "age.dvd.json")
 	session(t, "age", srv.URL, nil, "pass", "/a")
 	data, err := os.ReadFile(file)

@@ -1,7 +1,6 @@
 package dvdtest_test
 
 import (
-	"bytes"
 	"testing"
 )
 
@@ -26,9 +25,7 @@ func subprocessUpdateServerDown(t *testing.T, fx *fixtures) {
 		runCommand,
 		"pass dvdtest.RecordFailures() to Use",
 	}, "dvdtest: recorded")
-	if got := c.file(recordFile); !bytes.Equal(got, saved) {
-		t.Errorf("-update with the server down changed %s:\nbefore:\n%s\nafter:\n%s", recordFile, saved, got)
-	}
+	c.wantKept(t, recordFile, saved, "-update with the server down")
 	if got := c.testdataFiles(); len(got) != 1 {
 		t.Errorf("testdata/ holds %q, want only record.dvd.json", got)
 	}

@@ -140,6 +140,14 @@ func newUpstream(t *testing.T, body string) *upstream {
 	return u
 }
 
+// wantServed fails the test unless the server saw want requests.
+func (u *upstream) wantServed(t *testing.T, want int64) {
+	t.Helper()
+	if n := u.served.Load(); n != want {
+		t.Errorf("the server saw %d requests, want %d", n, want)
+	}
+}
+
 func (u *upstream) requests() []string {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -226,6 +234,15 @@ func (c *child) file(rel string) []byte {
 		c.t.Fatal(err)
 	}
 	return b
+}
+
+// wantKept fails t unless the file at rel still holds want after the run
+// that what names.
+func (c *child) wantKept(t *testing.T, rel string, want []byte, what string) {
+	t.Helper()
+	if got := c.file(rel); !bytes.Equal(got, want) {
+		t.Errorf("%s changed %s:\nbefore:\n%s\nafter:\n%s", what, rel, want, got)
+	}
 }
 
 func (c *child) writeFile(rel string, data []byte) {
@@ -317,12 +334,8 @@ func subprocessRecordThenReplay(t *testing.T, fx *fixtures) {
 		"--- PASS: TestRecord",
 		`fixture: body="v1" replayed=true`,
 	}, "dvdtest: recorded")
-	if got := c.file(recordFile); !bytes.Equal(got, saved) {
-		t.Errorf("replaying changed %s:\n%s", recordFile, got)
-	}
-	if n := srv.served.Load(); n != 1 {
-		t.Errorf("the server saw %d requests, want 1", n)
-	}
+	c.wantKept(t, recordFile, saved, "replaying")
+	srv.wantServed(t, 1)
 }
 
 func subprocessNotSavedUnlessPassed(t *testing.T, fx *fixtures) {
@@ -390,9 +403,7 @@ func subprocessUpdate(t *testing.T, fx *fixtures) {
 			`fixture: body="v3" replayed=false`,
 			"dvdtest: " + recordFile + " not saved",
 		}, "dvdtest: recorded")
-		if got := c.file(recordFile); !bytes.Equal(got, before) {
-			t.Errorf("a re-record that ended in %s changed %s:\nbefore:\n%s\nafter:\n%s", tc.action, recordFile, before, got)
-		}
+		c.wantKept(t, recordFile, before, "a re-record that ended in "+tc.action)
 	}
 	if got := c.testdataFiles(); len(got) != 1 {
 		t.Errorf("testdata/ holds %q, want only record.dvd.json", got)
@@ -428,9 +439,7 @@ func subprocessGoldenPackage(t *testing.T, fx *fixtures) {
 
 	srv.Close()
 	c.run("^TestGolden$", nil).want(t, exitPass, []string{"--- PASS: TestGolden", "fixture: mode=once update=false"}, "dvdtest: recorded")
-	if got := c.file(goldenCassette); !bytes.Equal(got, second) {
-		t.Errorf("replaying changed %s", goldenCassette)
-	}
+	c.wantKept(t, goldenCassette, second, "replaying")
 }
 
 // subprocessGoldenPackageUpdateFlag pins down what mode.go's init does: it
@@ -455,50 +464,38 @@ func subprocessGoldenPackageUpdateFlag(t *testing.T, fx *fixtures) {
 	if got := c.file(goldenCassette); got != nil {
 		t.Errorf("%s was written by a binary that panicked in init", goldenCassette)
 	}
-	if n := srv.served.Load(); n != 0 {
-		t.Errorf("the server saw %d requests, want none", n)
-	}
+	srv.wantServed(t, 0)
+}
+
+// runRefused runs TestRecord of the fixture with the variable env set,
+// against a new upstream, and wants it to fail at Use with the lines
+// want, before any request reaches the upstream.
+func runRefused(t *testing.T, fx *fixtures, env string, want ...string) (*child, *upstream) {
+	t.Helper()
+	srv := newUpstream(t, "v1")
+	c := newChild(t, fx.fixture, srv.URL)
+	c.run("^TestRecord$", []string{env}).want(t, exitFail, append([]string{"--- FAIL: TestRecord"}, want...), "fixture: body")
+	srv.wantServed(t, 0)
+	return c, srv
 }
 
 func subprocessReplayModeNoCassette(t *testing.T, fx *fixtures) {
-	srv := newUpstream(t, "v1")
-	c := newChild(t, fx.fixture, srv.URL)
-	c.run("^TestRecord$", []string{"DVD_MODE=replay"}).want(t, exitFail, []string{
-		"--- FAIL: TestRecord",
-		"dvdtest: " + recordFile + " does not exist, and the mode is replay (DVD_MODE=replay)",
-		runCommand,
-	}, "fixture: body")
-	if n := srv.served.Load(); n != 0 {
-		t.Errorf("the server saw %d requests in replay mode, want none", n)
-	}
+	c, _ := runRefused(t, fx, "DVD_MODE=replay",
+		"dvdtest: "+recordFile+" does not exist, and the mode is replay (DVD_MODE=replay)",
+		runCommand)
 	if got := c.testdataFiles(); len(got) > 0 {
 		t.Errorf("testdata/ holds %q, want nothing", got)
 	}
 }
 
 func subprocessBadModeEnv(t *testing.T, fx *fixtures) {
-	srv := newUpstream(t, "v1")
-	c := newChild(t, fx.fixture, srv.URL)
-	c.run("^TestRecord$", []string{"DVD_MODE=bogus"}).want(t, exitFail, []string{
-		"--- FAIL: TestRecord",
-		`DVD_MODE="bogus" is not a mode`,
-	}, "fixture: body")
-	if n := srv.served.Load(); n != 0 {
-		t.Errorf("the server saw %d requests, want none", n)
-	}
+	runRefused(t, fx, "DVD_MODE=bogus", `DVD_MODE="bogus" is not a mode`)
 }
 
 func subprocessCI(t *testing.T, fx *fixtures) {
-	srv := newUpstream(t, "v1")
-	c := newChild(t, fx.fixture, srv.URL)
-	c.run("^TestRecord$", []string{"CI=true"}).want(t, exitFail, []string{
-		"--- FAIL: TestRecord",
-		"dvdtest: " + recordFile + " does not exist, and the mode is replay (CI is set)",
-		runCommand,
-	}, "fixture: body")
-	if n := srv.served.Load(); n != 0 {
-		t.Fatalf("the server saw %d requests with CI=true, want none", n)
-	}
+	c, srv := runRefused(t, fx, "CI=true",
+		"dvdtest: "+recordFile+" does not exist, and the mode is replay (CI is set)",
+		runCommand)
 
 	// CI=false is not CI: the default mode records.
 	c.run("^TestRecord$", []string{"CI=false"}).want(t, exitPass, []string{
@@ -513,9 +510,7 @@ func subprocessCI(t *testing.T, fx *fixtures) {
 		"fixture: mode=replay recording=false",
 		`fixture: body="v1" replayed=true`,
 	}, "dvdtest: recorded")
-	if got := c.file(recordFile); !bytes.Equal(got, saved) {
-		t.Errorf("a CI replay changed %s", recordFile)
-	}
+	c.wantKept(t, recordFile, saved, "a CI replay")
 }
 
 func subprocessSwallowedNoMatch(t *testing.T, fx *fixtures) {
@@ -534,9 +529,7 @@ func subprocessSwallowedNoMatch(t *testing.T, fx *fixtures) {
 		"page=2",
 		runCommand,
 	}, "dvdtest: recorded")
-	if got := c.file(recordFile); !bytes.Equal(got, saved) {
-		t.Errorf("a failed replay changed %s", recordFile)
-	}
+	c.wantKept(t, recordFile, saved, "a failed replay")
 }
 
 func subprocessLateGoroutine(t *testing.T, fx *fixtures) {
@@ -568,9 +561,7 @@ func subprocessLateGoroutine(t *testing.T, fx *fixtures) {
 		"--- PASS: TestLateA",
 		"--- PASS: TestLateB",
 	}, refused...), slices.Concat(noPanic, []string{"dvdtest: recorded"})...)
-	if got := c.file(file); !bytes.Equal(got, saved) {
-		t.Errorf("the replay run changed %s", file)
-	}
+	c.wantKept(t, file, saved, "the replay run")
 	if got, want := strings.Join(srv.requests(), " "), "/first"; got != want {
 		t.Errorf("the server saw %q, want %q: /late must never reach it", got, want)
 	}
@@ -591,9 +582,7 @@ func subprocessCorruptCassette(t *testing.T, fx *fixtures) {
 	if got := c.file(recordFile); !bytes.Equal(got, corrupt) {
 		t.Fatalf("a failed load changed %s to:\n%s", recordFile, got)
 	}
-	if n := srv.served.Load(); n != 0 {
-		t.Errorf("the server saw %d requests, want none", n)
-	}
+	srv.wantServed(t, 0)
 
 	// Only a passing re-record may replace it.
 	c.run("^TestRecord$", []string{"FIXTURE_ACTION=fail"}, "-update").want(t, exitFail, []string{"not saved: the test failed"})

@@ -80,8 +80,7 @@ func TestUnreachableKeepsTheCassette(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			dead := deadServer
 			file := filepath.Join("testdata", "u.dvd.json")
 			if tt.present {

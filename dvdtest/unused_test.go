@@ -25,8 +25,7 @@ func TestUnusedNamed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			// Recorded before session_id was a secret to redact: the file
 			// holds it, and what dvd prints must not.
 			session(t, "un", srv.URL, nil, "pass", "/p1", "/p2?session_id=s3cr3t-session", "/p3", "/p4", "/p5", "/p6", "/p7", "/p8")

@@ -28,6 +28,14 @@ func cleanEnv(t *testing.T) {
 	t.Chdir(t.TempDir())
 }
 
+// cleanServer runs the test in a clean environment, as cleanEnv does, and
+// starts a server for it.
+func cleanServer(t *testing.T) *server {
+	t.Helper()
+	cleanEnv(t)
+	return newServer(t)
+}
+
 // server counts its requests and answers each with its number.
 type server struct {
 	*httptest.Server
@@ -105,8 +113,7 @@ func TestModesTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			if tt.present {
 				session(t, "m", srv.URL, []dvdtest.Option{dvdtest.WithMode(cassette.ModeRecord)}, "pass", "/old")
 				srv.hits.Store(0)
@@ -140,8 +147,7 @@ func TestModesTable(t *testing.T) {
 func TestSavedOnlyWhenPassed(t *testing.T) {
 	for _, outcome := range []string{"fail", "skip"} {
 		t.Run(outcome, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			file := filepath.Join("testdata", "s.dvd.json")
 			tb, _ := session(t, "s", srv.URL, nil, outcome, "/a")
 			if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
@@ -165,8 +171,7 @@ func TestSavedOnlyWhenPassed(t *testing.T) {
 }
 
 func TestRecordLog(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	tb, _ := session(t, "dir/log", srv.URL, nil, "pass", "/a", "/b")
 	want := "recorded 2 interactions to " + filepath.Join("testdata", "dir", "log.dvd.json")
 	if !strings.Contains(tb.output(), want) {
@@ -283,8 +288,7 @@ func TestModeFromOutside(t *testing.T) {
 }
 
 func TestNoMatchFailsTheTest(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "nm", srv.URL, nil, "pass", "/users?page=1")
 	var err error
 	tb := newFakeTB("TestNoMatch/sub")
@@ -310,8 +314,7 @@ func TestNoMatchFailsTheTest(t *testing.T) {
 }
 
 func TestNoCallOnTAfterTheTest(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "late", srv.URL, nil, "pass", "/a")
 	tb := newFakeTB("TestLate")
 	var d *dvdtest.DVD
@@ -336,8 +339,7 @@ func TestCorruptCassette(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			file := filepath.Join("testdata", "bad.dvd.json")
 			os.MkdirAll("testdata", 0o755)
 			os.WriteFile(file, []byte(tt.content), 0o644)
@@ -366,8 +368,7 @@ func TestCorruptCassette(t *testing.T) {
 func TestCompressedCassettes(t *testing.T) {
 	for _, c := range []codec.Compression{codec.Zstd, codec.Gzip} {
 		t.Run(c.String(), func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			opts := []dvdtest.Option{dvdtest.Compress(c)}
 			_, rec := session(t, "z", srv.URL, opts, "pass", "/a", "/b")
 			file := filepath.Join("testdata", "z.dvd.json"+c.Ext())
@@ -388,8 +389,7 @@ func TestCompressedCassettes(t *testing.T) {
 }
 
 func TestRecordingAndReplayed(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	for i, wantRecording := range []bool{true, false} {
 		tb := newFakeTB("TestRR")
 		tb.run(func(tb testing.TB) {
@@ -411,8 +411,7 @@ func TestRecordingAndReplayed(t *testing.T) {
 }
 
 func TestCompressionChangedLater(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "v", srv.URL, nil, "pass", "/a")
 	srv.hits.Store(0)
 	zst := []dvdtest.Option{dvdtest.Compress(codec.Zstd)}
@@ -454,8 +453,7 @@ func TestOneCassetteOneDVD(t *testing.T) {
 // A test that mocked http.DefaultTransport can still record: Use does not
 // depend on the global.
 func TestUseWithDefaultTransportReplaced(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	old := http.DefaultTransport
 	// As httpmock's Activate does: a RoundTripper that is no *http.Transport.
 	http.DefaultTransport = testsupport.RoundTripFunc(func(*http.Request) (*http.Response, error) {

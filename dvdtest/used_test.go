@@ -41,17 +41,26 @@ func usedLines(t *testing.T, list string) []string {
 	return lines
 }
 
-// TestUsedListsEveryUse: with DVD_USED set, every Use appends its
-// cassette's absolute path, whatever the mode and whether the file exists,
-// even when Use then fails the test.
-func TestUsedListsEveryUse(t *testing.T) {
+// useList runs the test in a clean environment, as cleanEnv does, with
+// DVD_USED naming a list in a folder of its own, and returns the test's
+// working directory and the list.
+func useList(t *testing.T) (dir, list string) {
+	t.Helper()
 	cleanEnv(t)
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := filepath.Join(t.TempDir(), "used.txt")
+	list = filepath.Join(t.TempDir(), "used.txt")
 	t.Setenv("DVD_USED", list)
+	return dir, list
+}
+
+// TestUsedListsEveryUse: with DVD_USED set, every Use appends its
+// cassette's absolute path, whatever the mode and whether the file exists,
+// even when Use then fails the test.
+func TestUsedListsEveryUse(t *testing.T) {
+	dir, list := useList(t)
 	srv := newServer(t)
 
 	cases := []struct {
@@ -134,13 +143,7 @@ func TestUsedUnwritable(t *testing.T) {
 // TestUsedConcurrent: Use called at once from many goroutines, each on a
 // cassette of its own, lists every path once, each on a line of its own.
 func TestUsedConcurrent(t *testing.T) {
-	cleanEnv(t)
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	list := filepath.Join(t.TempDir(), "used.txt")
-	t.Setenv("DVD_USED", list)
+	dir, list := useList(t)
 	const n = 64
 	long := strings.Repeat("long-folder-name/", 8) // lines of about 200 bytes
 	var wg sync.WaitGroup

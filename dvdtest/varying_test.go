@@ -74,8 +74,7 @@ func TestRequestsThatChangeEveryRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cleanEnv(t)
-			srv := newServer(t)
+			srv := cleanServer(t)
 			var opts []dvdtest.Option
 			if tt.matchers != nil {
 				opts = append(opts, dvdtest.MatchOn(tt.matchers...))
@@ -121,8 +120,7 @@ func TestRequestsThatChangeEveryRun(t *testing.T) {
 // A miss that differs only in a query parameter gives the option that
 // makes it match, then the command that records the test again.
 func TestMissNamesTheFix(t *testing.T) {
-	cleanEnv(t)
-	srv := newServer(t)
+	srv := cleanServer(t)
 	session(t, "fix", srv.URL, nil, "pass", "/events?limit=50&since=2026-11-22T09%3A30%3A00Z")
 	tb := newFakeTB("TestEvents")
 	var err error

@@ -32,6 +32,14 @@ func api() *httptest.Server {
 	}))
 }
 
+// getInTurn measures c getting the urls, one an iteration, in turn.
+func getInTurn(b *testing.B, c *http.Client, urls []string) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		get(b, c, urls[i%len(urls)])
+	}
+}
+
 func get(tb testing.TB, c *http.Client, url string) {
 	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
@@ -96,23 +104,13 @@ func BenchmarkReplay(b *testing.B) {
 				b.Fatal(err)
 			}
 			c := r.GetDefaultClient()
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				get(b, c, reqs[i%n])
-				i++
-			}
+			getInTurn(b, c, reqs)
 		})
 		b.Run(fmt.Sprintf("lib=dvd/N=%d", n), func(b *testing.B) {
 			b.Chdir(dir)
 			d := dvdtest.Use(b, "dvd", dvdtest.WithMode(cassette.ModeReplay), dvdtest.AllowRepeats())
 			c := d.Client()
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				get(b, c, reqs[i%n])
-				i++
-			}
+			getInTurn(b, c, reqs)
 		})
 	}
 }

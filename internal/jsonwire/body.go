@@ -85,16 +85,6 @@ func indentation(t []byte) (prefix, indent string, ok bool) {
 	return string(last), string(lead[len(last):]), true
 }
 
-// jsonLine starts a line of indented JSON at depth.
-func jsonLine(dst []byte, prefix, indent string, depth int) []byte {
-	dst = append(dst, '\n')
-	dst = append(dst, prefix...)
-	for range depth {
-		dst = append(dst, indent...)
-	}
-	return dst
-}
-
 // layoutJSON appends the compact JSON value to dst as the file holds a long
 // body: each member or element on a line of its own, two spaces of
 // indentation per level from the start of the line, a space after each
@@ -108,36 +98,7 @@ func jsonLine(dst []byte, prefix, indent string, depth int) []byte {
 // against 157 MB, now 152 MB), without making it easier to read. A change to
 // one member still changes one line, or the short line that holds it.
 func layoutJSON(dst, value []byte, short int) []byte {
-	depth := 0
-	for i := 0; i < len(value); i++ {
-		switch c := value[i]; c {
-		case '"':
-			end := stringEnd(value, i)
-			dst = append(dst, value[i:end]...)
-			i = end - 1
-		case '{', '[':
-			if end, ok := oneLine(value, i, short); ok {
-				dst = spaced(dst, value[i:end])
-				i = end - 1
-				continue
-			}
-			dst = append(dst, c)
-			depth++
-			dst = jsonLine(dst, "", "  ", depth)
-		case '}', ']':
-			depth--
-			dst = jsonLine(dst, "", "  ", depth)
-			dst = append(dst, c)
-		case ',':
-			dst = append(dst, c)
-			dst = jsonLine(dst, "", "  ", depth)
-		case ':':
-			dst = append(dst, ':', ' ')
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
+	return appendIndented(dst, value, "", "  ", short)
 }
 
 // oneLine reports whether the object or array that starts at value[i] is
@@ -176,9 +137,7 @@ func spaced(dst, value []byte) []byte {
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '"':
-			end := stringEnd(value, i)
-			dst = append(dst, value[i:end]...)
-			i = end - 1
+			dst, i = appendString(dst, value, i)
 		case ':', ',':
 			dst = append(dst, c, ' ')
 		default:
@@ -186,4 +145,11 @@ func spaced(dst, value []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// appendString appends the JSON string that starts at value[i] to dst, and
+// returns the offset of its closing quote.
+func appendString(dst, value []byte, i int) ([]byte, int) {
+	end := stringEnd(value, i)
+	return append(dst, value[i:end]...), end - 1
 }

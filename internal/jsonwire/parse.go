@@ -3,10 +3,8 @@ package jsonwire
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 	"net/http"
 	"strconv"
 	"unicode/utf16"
@@ -242,34 +240,8 @@ func (p *Parser) kindError(want string) error {
 	return &kindError{off: p.i, want: want, got: got}
 }
 
-// ws reads past spacing. Most of the spacing of a file Marshal wrote is
-// indentation: a run of spaces is read past eight bytes at a time, up to
-// the first that is not a space.
-func (p *Parser) ws() {
-	d, i := p.data, p.i
-	for i < len(d) {
-		switch d[i] {
-		case ' ':
-			if i+8 > len(d) {
-				i++
-				continue
-			}
-			if x := binary.LittleEndian.Uint64(d[i:]) ^ eightSpaces; x != 0 {
-				i += bits.TrailingZeros64(x) / 8 // the first byte that is not a space
-			} else {
-				i += 8
-			}
-		case '\n', '\t', '\r':
-			i++
-		default:
-			p.i = i
-			return
-		}
-	}
-	p.i = i
-}
-
-const eightSpaces = 0x2020202020202020
+// ws reads past spacing, as spaceEnd does.
+func (p *Parser) ws() { p.i = spaceEnd(p.data, p.i) }
 
 // Null reads null, if it comes next.
 func (p *Parser) Null() bool {

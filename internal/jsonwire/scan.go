@@ -163,7 +163,9 @@ func stringEndChecked(d []byte, i int) int {
 }
 
 // spaceEnd returns the offset of the first byte at or after i that is not
-// JSON spacing.
+// JSON spacing. Most of the spacing of a file Marshal wrote is indentation:
+// a run of spaces is read past eight bytes at a time, up to the first that
+// is not a space.
 func spaceEnd(d []byte, i int) int {
 	for i < len(d) {
 		switch d[i] {
@@ -173,7 +175,7 @@ func spaceEnd(d []byte, i int) int {
 				continue
 			}
 			if x := binary.LittleEndian.Uint64(d[i:]) ^ eightSpaces; x != 0 {
-				i += bits.TrailingZeros64(x) / 8
+				i += bits.TrailingZeros64(x) / 8 // the first byte that is not a space
 			} else {
 				i += 8
 			}
@@ -185,6 +187,8 @@ func spaceEnd(d []byte, i int) int {
 	}
 	return i
 }
+
+const eightSpaces = 0x2020202020202020
 
 // numberEnd returns the offset just past the number that starts at d[i],
 // or -1 if it is not one number accepts.
@@ -240,8 +244,14 @@ func (p *Parser) compactValue(out []byte) ([]byte, bool) {
 			return out, false
 		}
 		switch c := d[i]; {
-		case c == '"':
-			j := stringEndChecked(d, i)
+		case c == '"' || c == '-' || '0' <= c && c <= '9':
+			// A string or a number: copied as it stands.
+			var j int
+			if c == '"' {
+				j = stringEndChecked(d, i)
+			} else {
+				j = numberEnd(d, i)
+			}
 			if j < 0 {
 				return out, false
 			}
@@ -269,16 +279,6 @@ func (p *Parser) compactValue(out []byte) ([]byte, bool) {
 				}
 			}
 			continue
-		case c == '-' || '0' <= c && c <= '9':
-			j := numberEnd(d, i)
-			if j < 0 {
-				return out, false
-			}
-			if cap(out)-len(out) < j-i+8 {
-				out = p.spill(out, j-i+8)
-			}
-			out = append(out, d[i:j]...)
-			i = j
 		case c == 't' || c == 'f' || c == 'n':
 			word := "null"
 			if c == 't' {
@@ -352,23 +352,33 @@ func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 }
 
 // appendSpaced appends the compact JSON value to dst spaced as s says,
-// indented as json.Indent indents when s has an indent, in one pass with
-// the lines of each depth written at once. The reader rebuilds a body with
-// it, and the writer checks with it that a body it stores as JSON will be
-// rebuilt byte for byte.
+// indented as json.Indent indents when s has an indent. The reader rebuilds
+// a body with it, and the writer checks with it that a body it stores as
+// JSON will be rebuilt byte for byte.
 func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	dst = append(dst, s.leading...)
 	if s.indent == "" {
 		dst = append(dst, value...)
-		return append(dst, s.trailing...)
+	} else {
+		dst = appendIndented(dst, value, s.prefix, s.indent, 0)
 	}
+	return append(dst, s.trailing...)
+}
+
+// appendIndented appends the compact JSON value to dst as json.Indent
+// would, in one pass with the lines of each depth written at once: each
+// element on a line of its own that starts with prefix and one indent per
+// level, a space after each colon, empty objects and arrays as they are.
+// When short is more than 0, an object or array whose one-line form is at
+// most short bytes stays on one line (see oneLine).
+func appendIndented(dst, value []byte, prefix, indent string, short int) []byte {
 	// line holds a newline, the prefix and enough indents for the depth.
 	var inline [128]byte
-	line := append(append(inline[:0], '\n'), s.prefix...)
+	line := append(append(inline[:0], '\n'), prefix...)
 	lineAt := func(depth int) []byte {
-		n := 1 + len(s.prefix) + depth*len(s.indent)
+		n := 1 + len(prefix) + depth*len(indent)
 		for len(line) < n {
-			line = append(line, s.indent...)
+			line = append(line, indent...)
 		}
 		return line[:n]
 	}
@@ -376,16 +386,21 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '"':
-			end := stringEnd(value, i)
-			dst = append(dst, value[i:end]...)
-			i = end - 1
+			dst, i = appendString(dst, value, i)
 		case '{', '[':
-			dst = append(dst, c)
 			if i+1 < len(value) && value[i+1] == c+2 {
-				dst = append(dst, c+2)
+				dst = append(dst, c, c+2)
 				i++
 				continue
 			}
+			if short > 0 {
+				if end, ok := oneLine(value, i, short); ok {
+					dst = spaced(dst, value[i:end])
+					i = end - 1
+					continue
+				}
+			}
+			dst = append(dst, c)
 			depth++
 			dst = append(dst, lineAt(depth)...)
 		case '}', ']':
@@ -401,7 +416,7 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 			dst = append(dst, c)
 		}
 	}
-	return append(dst, s.trailing...)
+	return dst
 }
 
 // spacedLen returns the length of appendSpaced's output, for the room to

@@ -843,22 +843,29 @@ func (n *NestedField[T, C]) Traits() Traits { return Traits{Required: n.required
 // Optional is a member holding a pointer to a struct of its own, left out
 // when it is nil.
 func Optional[T, C any](name string, at func(*T) **C, o *Object[C]) Field[T] {
-	return &optionalField[T, C]{name: []string{name}, at: at, o: o}
+	return &optionalField[T, C]{pointerMember[T, C]{name: []string{name}, at: at}, o}
 }
 
 type optionalField[T, C any] struct {
-	name []string
-	at   func(*T) **C
-	o    *Object[C]
+	pointerMember[T, C]
+	o *Object[C]
 }
 
-func (o *optionalField[T, C]) Keys() []string { return o.name }
-func (o *optionalField[T, C]) Form(v *T) int {
-	if *o.at(v) == nil {
+// pointerMember is the name and place of a member holding a pointer, left
+// out when it is nil.
+type pointerMember[T, V any] struct {
+	name []string
+	at   func(*T) **V
+}
+
+func (m *pointerMember[T, V]) Keys() []string { return m.name }
+func (m *pointerMember[T, V]) Form(v *T) int {
+	if *m.at(v) == nil {
 		return -1
 	}
 	return 0
 }
+
 func (o *optionalField[T, C]) Write(w *Writer, v *T, _ int) error {
 	return Wrap(o.name[0], o.o.Write(w, *o.at(v)))
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// FuzzJSONSpacing checks indentJSON against json.Indent, the reference, and
+// FuzzJSONSpacing checks appendIndented against json.Indent, the reference, and
 // that a JSON object or array spaced as json.Indent spaces it, with any
 // spacing around it, is stored as JSON and spaced again to the byte; and
 // that whatever jsonBody accepts, it gives back as it was.
@@ -42,8 +42,8 @@ func FuzzJSONSpacing(f *testing.F) {
 		if err := json.Indent(&want, c, p, in); err != nil {
 			t.Fatal(err)
 		}
-		if got := indentJSON(nil, c, p, in); !bytes.Equal(got, want.Bytes()) {
-			t.Fatalf("indentJSON(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
+		if got := appendIndented(nil, c, p, in, 0); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("appendIndented(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
 		}
 		lead := trailings[int(trailing/4)%len(trailings)]
 		body := append(append([]byte(lead), want.Bytes()...), tr...)

@@ -277,22 +277,14 @@ func (h *heldField[T, V]) Traits() Traits  { return Traits{} }
 // of a struct that [Optional] holds, not of an element of a [List], whose
 // elements move as it grows.
 func Ref[T, V any](name string, at func(*T) **V, t *Table[V]) Field[T] {
-	return &refField[T, V]{name: []string{name}, at: at, t: t}
+	return &refField[T, V]{pointerMember[T, V]{name: []string{name}, at: at}, t}
 }
 
 type refField[T, V any] struct {
-	name []string
-	at   func(*T) **V
-	t    *Table[V]
+	pointerMember[T, V]
+	t *Table[V]
 }
 
-func (f *refField[T, V]) Keys() []string { return f.name }
-func (f *refField[T, V]) Form(v *T) int {
-	if *f.at(v) == nil {
-		return -1
-	}
-	return 0
-}
 func (f *refField[T, V]) Write(w *Writer, v *T, _ int) error {
 	w.Str(f.t.naming(w).of(*f.at(v))) // valid UTF-8: see name
 	return nil

@@ -66,12 +66,7 @@ func splitParts(rd *redact.Rules, k kind, f match.Feature) []diffPart {
 // report.csv (text/csv): a,b. Field values are redact.Redacted as the fields of a
 // multipart body are: by name, or as JSON; files are kept.
 func formParts(rd *redact.Rules, f match.Feature) []diffPart {
-	var ps []diffPart
-	at := map[string]int{}
-	for pair := range strings.SplitSeq(f.Value, "&") {
-		if pair == "" {
-			continue
-		}
+	return pairParts(f.Value, func(pair string) (string, string, string) {
 		key, raw, _ := strings.Cut(pair, "=")
 		name, file, typ, typed := splitFormKey(key)
 		value := queryUnescape(raw)
@@ -93,14 +88,29 @@ func formParts(rd *redact.Rules, f match.Feature) []diffPart {
 				value = "(" + typ + "): " + value
 			}
 		}
-		key = "Form[" + rd.Text(name) + "]"
+		return "Form[" + rd.Text(name) + "]", pair, value
+	})
+}
+
+// pairParts returns a part per key of the name=value pairs of v, which "&"
+// separates: part gives a pair's key, raw value and shown value, and the
+// values of a key seen again join its part, the raw ones after "&", the
+// shown ones after ", ".
+func pairParts(v string, part func(pair string) (key, raw, shown string)) []diffPart {
+	var ps []diffPart
+	at := map[string]int{}
+	for pair := range strings.SplitSeq(v, "&") {
+		if pair == "" {
+			continue
+		}
+		key, raw, shown := part(pair)
 		if i, ok := at[key]; ok {
-			ps[i].raw += "&" + pair
-			ps[i].shown += ", " + value
+			ps[i].raw += "&" + raw
+			ps[i].shown += ", " + shown
 			continue
 		}
 		at[key] = len(ps)
-		ps = append(ps, diffPart{key: key, raw: pair, shown: value})
+		ps = append(ps, diffPart{key: key, raw: raw, shown: shown})
 	}
 	return ps
 }
@@ -151,29 +161,15 @@ func whole(rd *redact.Rules, k kind, f match.Feature) diffPart {
 // parameter's value is redact.Redacted before that, and a URL in a value is
 // redact.Redacted as a URL.
 func queryParts(rd *redact.Rules, f match.Feature) []diffPart {
-	var ps []diffPart
-	at := map[string]int{}
-	for pair := range strings.SplitSeq(f.Value, "&") {
-		if pair == "" {
-			continue
-		}
+	return pairParts(f.Value, func(pair string) (string, string, string) {
 		_, raw, _ := strings.Cut(pair, "=")
 		shownPair := pair
 		if secretPair(rd, pair) {
 			shownPair = redactPair(pair)
 		}
 		name, value, _ := strings.Cut(shownPair, "=")
-		key := f.Name + "[" + rd.Text(queryUnescape(name)) + "]"
-		value = rd.Message(queryUnescape(value))
-		if i, ok := at[key]; ok {
-			ps[i].raw += "&" + raw
-			ps[i].shown += ", " + value
-			continue
-		}
-		at[key] = len(ps)
-		ps = append(ps, diffPart{key: key, raw: raw, shown: value})
-	}
-	return ps
+		return f.Name + "[" + rd.Text(queryUnescape(name)) + "]", raw, rd.Message(queryUnescape(value))
+	})
 }
 
 // secretPair reports whether a name=value part of a query has a value to
