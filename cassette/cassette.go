@@ -249,6 +249,17 @@ func (c *Cassette) SetRecordedAt(t time.Time) {
 	c.recordedAt = t.UTC().Truncate(time.Second)
 }
 
+// With returns a cassette of the interactions in, in order, with c's
+// recording time and the clock of c's test: what the test took from time
+// and chance, its clock readings, random seed and named values. A tool
+// that rewrites a loaded cassette (redacts it, drops interactions) makes
+// the new one with With, so that the file keeps them.
+func (c *Cassette) With(in ...Interaction) *Cassette {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return &Cassette{interactions: slices.Clone(in), recordedAt: c.recordedAt, clock: c.clock.Clone()}
+}
+
 // file returns what a save writes.
 func (c *Cassette) file() *file {
 	c.mu.Lock()

@@ -213,7 +213,7 @@ func TestNowPastTheReadings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := cassette.New()
-			cassette.SetRecordedAt(c, recordedAt)
+			cassette.SetRawRecordedAt(c, recordedAt)
 			c.SetClock(cassette.Clock{Readings: tt.readings})
 			r := newRecorder(t, c, tt.mode, cassette.Config{})
 			for _, want := range tt.readings {

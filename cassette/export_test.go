@@ -23,8 +23,9 @@ func (x Index) Lookup(req *http.Request) bool { return x.ix.Lookup(req, nil) != 
 // LookupBody looks up a request with a body.
 func (x Index) LookupBody(req *http.Request, body []byte) bool { return x.ix.Lookup(req, body) != nil }
 
-// SetRecordedAt sets when c was recorded, as a file read from disk says.
-func SetRecordedAt(c *Cassette, t time.Time) { c.recordedAt = t }
+// SetRawRecordedAt sets when c was recorded as a file read from disk
+// says, without the rounding of Cassette.SetRecordedAt.
+func SetRawRecordedAt(c *Cassette, t time.Time) { c.recordedAt = t }
 
 // Clock is what a test took from time and chance, as a cassette holds it.
 type Clock = timeline.Clock

@@ -49,7 +49,8 @@ type file struct {
 // pointer, an empty header), unless it is Always written; Or gives what a
 // left-out field stands for when that is not the zero value; Required
 // fields must be there, and a Rule is checked both ways. Adding a field to
-// the model means adding a line here, marked since the next Version.
+// the model means adding a line here, wrapped in jsonwire.Since(version+1,
+// …), and bumping version.
 var (
 	fileFormat = jsonwire.NewObject[file]("a cassette", nil,
 		jsonwire.Integer("version", func(f *file) *int { return &f.Version }).Required().Rule(checkVersion),

@@ -244,7 +244,7 @@ type File struct {
 
 func (f *File) cassette() *cassette.Cassette {
 	c := cassette.New(f.Interactions...)
-	cassette.SetRecordedAt(c, f.RecordedAt)
+	cassette.SetRawRecordedAt(c, f.RecordedAt)
 	c.SetClock(f.Clock)
 	return c
 }

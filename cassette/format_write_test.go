@@ -62,7 +62,7 @@ func TestMarshalRefusesWhatUnmarshalRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := cassette.New(tt.interactions...)
-			cassette.SetRecordedAt(c, tt.recordedAt)
+			cassette.SetRawRecordedAt(c, tt.recordedAt)
 			data, err := cassette.Marshal(c)
 			var fe *cassette.FormatError
 			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "cassette: "+tt.wantErr) {

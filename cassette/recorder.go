@@ -95,7 +95,8 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		ins := replayFrom.shared()
 		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.Request)
 		if err != nil {
-			return nil, fmt.Errorf("cassette: %w", err)
+			// A URL that does not parse is quoted whole: redact it as text.
+			return nil, errors.New("cassette: " + r.redact.Message(err.Error()))
 		}
 		r.index = ix
 		r.out.interactions = ins

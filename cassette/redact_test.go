@@ -70,3 +70,19 @@ func TestRedactDNSErrorHost(t *testing.T) {
 		t.Errorf("DNS error %+v, want the name <TENANT>.example.com", dns)
 	}
 }
+
+// A recorded URL that does not parse is quoted in NewRecorder's error,
+// which dvdtest prints: its secrets are redacted there too.
+func TestUnparsableRecordedURLHidesSecrets(t *testing.T) {
+	c := New(Interaction{
+		Request:  Request{Method: "GET", URL: "https://user:s3cr3t@api.example.com/a%zz?token=s3cr3t"},
+		Response: &Response{StatusCode: 200},
+	})
+	_, err := NewRecorder(c, Config{Mode: ModeReplay})
+	if err == nil {
+		t.Fatal("NewRecorder took a recorded URL that does not parse")
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("NewRecorder's error shows a secret of the recorded URL: %v", err)
+	}
+}

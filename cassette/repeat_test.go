@@ -215,7 +215,7 @@ func TestRepollDiffersInCount(t *testing.T) {
 		}
 		rec.Close()
 		c := rec.Cassette()
-		cassette.SetRecordedAt(c, time.Time{}) // the second it was recorded in
+		cassette.SetRawRecordedAt(c, time.Time{}) // the second it was recorded in
 		data, err := cassette.Marshal(c)
 		if err != nil {
 			t.Fatal(err)

@@ -46,9 +46,6 @@ func (c Compression) String() string {
 	return "Compression(" + strconv.Itoa(int(c)) + ")"
 }
 
-// valid reports whether c is one of the compressions above.
-func (c Compression) valid() bool { return c == None || c == Zstd || c == Gzip }
-
 // forPath returns the compression a file name asks for: Zstd for a name that
 // ends in .zst, Gzip for .gz, None otherwise.
 func forPath(path string) Compression {

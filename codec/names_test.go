@@ -25,8 +25,8 @@ func TestCodecNames(t *testing.T) {
 			if got := tt.c.String(); got != tt.str {
 				t.Errorf("String() = %q, want %q", got, tt.str)
 			}
-			if got := tt.c.valid(); got != tt.valid {
-				t.Errorf("valid() = %v, want %v", got, tt.valid)
+			if _, err := Compress([]byte("{}"), tt.c); (err == nil) != tt.valid {
+				t.Errorf("Compress with %v: err = %v, want an error only for no compression of this package", tt.c, err)
 			}
 			if tt.valid {
 				if got := forPath("x" + ".dvd.json" + tt.c.Ext()); got != tt.c {

@@ -108,8 +108,7 @@ func (d *DVD) fatalf(format string, args ...any) {
 
 // logUnusedValues reports the stored values that the test did not ask for:
 // in the log, or as a failure with FailOnUnused.
-func (d *DVD) logUnusedValues() {
-	_, unused := d.rec.Unused()
+func (d *DVD) logUnusedValues(unused []string) {
 	if len(unused) == 0 {
 		return
 	}

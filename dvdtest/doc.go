@@ -49,11 +49,12 @@
 // When the DVD_USED environment variable names a file, every Use appends to
 // it the absolute path of its cassette as Use would save it
 // (testdata/<name>.dvd.json, with the extension that [Compress] asks for),
-// one a line, once per Use, whatever the mode and whether the file exists. The test binaries that go test ./...
-// runs at once append to the same file; each line is written whole, in one
-// O_APPEND write, so lines do not interleave on a local file system. The
-// dvd command reads the list back and names the cassettes that no test
-// used, which a renamed or deleted test leaves behind:
+// one a line, once per Use, whatever the mode and whether the file exists.
+// The test binaries that go test ./... runs at once append to the same
+// file; each line is written whole, in one O_APPEND write, so lines do not
+// interleave on a local file system. The dvd command reads the list back
+// and names the cassettes that no test used, which a renamed or deleted
+// test leaves behind:
 //
 //	DVD_USED=$PWD/used.txt go test ./...
 //	dvd lint -used used.txt .

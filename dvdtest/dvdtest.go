@@ -269,8 +269,9 @@ func (d *DVD) cleanup() {
 	d.logRepeatedMisses()
 	failed := t.Failed() || panicking()
 	if !failed && !t.Skipped() {
-		d.logReplay()
-		d.logUnusedValues()
+		interactions, values := d.rec.Unused()
+		d.logReplay(interactions)
+		d.logUnusedValues(values)
 		failed = t.Failed() // FailOnUnused may have failed it
 	}
 	c := d.rec.Cassette()
@@ -327,8 +328,7 @@ func otherVariant(abs string, want codec.Compression) string {
 // logReplay reports the recorded interactions that were never replayed,
 // the first few by position and request: in the log, or as a failure with
 // FailOnUnused.
-func (d *DVD) logReplay() {
-	unused, _ := d.rec.Unused()
+func (d *DVD) logReplay(unused []int) {
 	if len(unused) == 0 {
 		return
 	}

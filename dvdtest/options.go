@@ -200,7 +200,7 @@ func AllowRepeats() Option {
 // more than once with the same compression; two different ones fail Use.
 func Compress(cd codec.Compression) Option {
 	return optionFunc(func(c *config) {
-		if cd != codec.None && cd.Ext() == "" { // not one of codec's compressions
+		if cd != codec.None && cd != codec.Zstd && cd != codec.Gzip {
 			c.fail("Compress(%v): not a compression: use codec.Zstd or codec.Gzip, or leave Compress out to store plain JSON", cd)
 			return
 		}

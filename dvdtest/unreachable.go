@@ -30,7 +30,7 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	recorded := ins[d.loaded:]
 	var failed []string
 	for i, in := range recorded {
-		if couldNotConnect(in.Error) {
+		if in.Error != nil && neterr.RecordOf(in.Error).CouldNotConnect() {
 			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.redactURL(in.Request.URL), in.Error))
 		}
 	}
@@ -56,21 +56,4 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	b.WriteString("\nCheck that the server is up and reachable from here, then " + record + ":\n\t" + d.runCommand() +
 		"\nTo record failures to connect on purpose, as a test of an unreachable server does, pass dvdtest.RecordFailures() to Use.")
 	return b.String()
-}
-
-// couldNotConnect reports whether a recorded transport error says that the
-// request never reached its server: the connection was refused, the name
-// did not resolve, the dial failed (host or network unreachable, timed
-// out), a proxy could not be reached, or the TLS handshake or the
-// server's certificate failed.
-func couldNotConnect(err error) bool {
-	if err == nil {
-		return false
-	}
-	e := neterr.RecordOf(err)
-	switch e.Kind {
-	case neterr.Refused, neterr.DNS, neterr.TLS, neterr.Certificate:
-		return true
-	}
-	return e.Op == "dial" || e.Op == "proxyconnect"
 }

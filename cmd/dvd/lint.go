@@ -203,7 +203,7 @@ func (l *linter) file(path string) {
 		l.encodedBodies(path, n, in)
 		// Describe the request by the redacted copy, never the original.
 		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
-		if e := red.Error; e != nil && l.failures && couldNotConnect(e) {
+		if e := red.Error; e != nil && l.failures && neterr.RecordOf(e).CouldNotConnect() {
 			l.errorf("%s: #%d: %s could not connect (%s): the server was likely unreachable while recording; record it again where it is reachable", path, n, req, oneLine(string(neterr.RecordOf(e).Kind)))
 		}
 		if r := red.Response; r != nil {
@@ -218,20 +218,6 @@ func (l *linter) file(path string) {
 	if hasSecret {
 		l.secrets = append(l.secrets, path)
 	}
-}
-
-// couldNotConnect reports whether a recorded transport error says that the
-// request never reached its server, as dvdtest decides it before a save:
-// the connection was refused, the name did not resolve, the dial failed
-// (host or network unreachable, timed out), a proxy could not be reached,
-// or the TLS handshake or the server's certificate failed.
-func couldNotConnect(err error) bool {
-	e := neterr.RecordOf(err)
-	switch e.Kind {
-	case neterr.Refused, neterr.DNS, neterr.TLS, neterr.Certificate:
-		return true
-	}
-	return e.Op == "dial" || e.Op == "proxyconnect"
 }
 
 // usedSet is the cassettes of the used lists, by cassetteKey of their

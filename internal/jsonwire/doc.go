@@ -12,5 +12,8 @@
 // ([Table]).
 //
 // Package cassette declares which member of the file holds which field of
-// its model; this package knows nothing of that model.
+// its model; this package knows none of its types. It does know the
+// members in which a body is stored ("body", "body_base64", "body_json"
+// and the members of its spacing), since [Body] chooses among them by the
+// body's bytes.
 package jsonwire

@@ -58,6 +58,20 @@ type Record struct {
 	RecordHeader string // the record header bytes a tls.RecordHeaderError rejected
 }
 
+// CouldNotConnect reports whether the error says that the request never
+// reached its server: the connection was refused, the name did not
+// resolve, the dial failed (host or network unreachable, timed out), a
+// proxy could not be reached, or the TLS handshake or the server's
+// certificate failed. dvdtest does not save a recording whose requests
+// could not connect, and dvd lint reports them, by this one rule.
+func (r Record) CouldNotConnect() bool {
+	switch r.Kind {
+	case Refused, DNS, TLS, Certificate:
+		return true
+	}
+	return r.Op == "dial" || r.Op == "proxyconnect"
+}
+
 // Classify describes err so that [Replay] can rebuild an error of the same
 // type. ctx is the request's, or nil: when its deadline passed, as
 // http.Client.Timeout makes it, the error is a timeout whatever net/http

@@ -77,3 +77,30 @@ func TestClassifyContext(t *testing.T) {
 		t.Errorf("Classify = %+v, want canceled", r)
 	}
 }
+
+func TestCouldNotConnect(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		rec    Record
+		want   bool
+	}{
+		{name: "refused", rec: Record{Kind: Refused}, want: true},
+		{name: "dns", rec: Record{Kind: DNS}, want: true},
+		{name: "tls", reason: "the handshake failed before any request went out", rec: Record{Kind: TLS}, want: true},
+		{name: "certificate", rec: Record{Kind: Certificate}, want: true},
+		{name: "dial timeout", reason: "a timeout while dialing never reached the server", rec: Record{Kind: Timeout, Op: "dial"}, want: true},
+		{name: "proxy", rec: Record{Kind: Other, Op: "proxyconnect"}, want: true},
+		{name: "read timeout", reason: "the server was reached and was slow", rec: Record{Kind: Timeout, Op: "read"}},
+		{name: "reset", reason: "a reset comes from a server that was reached", rec: Record{Kind: Reset, Op: "read"}},
+		{name: "canceled", rec: Record{Kind: Canceled}},
+		{name: "eof", rec: Record{Kind: EOF}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.rec.CouldNotConnect(); got != tt.want {
+				t.Errorf("%+v.CouldNotConnect() = %v, want %v (%s)", tt.rec, got, tt.want, tt.reason)
+			}
+		})
+	}
+}

@@ -1,21 +1,21 @@
 package nomatch
 
 import (
-	"github.com/dvdrw/dvd/internal/redact"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 
 // shown redacts a request feature for the diff of a miss. Its value is a
-// matcher's canonical form, not a URL, so it is redact.Redacted as the part of the
+// matcher's canonical form, not a URL, so it is redacted as the part of the
 // request it was read from, which its kind says: a query by parameter
 // name, headers by header name, a body by JSON field or form field, a host
 // or a path for user information. The recorded side comes from a file that
-// may have been redact.Redacted less than this run asks, so this cannot rely on
-// what was redact.Redacted before.
+// may have been redacted less than this run asks, so this cannot rely on
+// what was redacted before.
 func shown(rd *redact.Rules, k kind, f match.Feature) string {
 	switch k {
 	case kindMethod, kindScheme:
@@ -41,7 +41,7 @@ func shown(rd *redact.Rules, k kind, f match.Feature) string {
 type diffPart struct {
 	key   string // what the diff calls it: Query[page], Header[Accept], Path
 	raw   string // the matcher's value, to tell which parts differ
-	shown string // the value as the diff shows it, redact.Redacted
+	shown string // the value as the diff shows it, redacted
 }
 
 // splitParts splits a feature into the parts a miss's diff compares, so that a
@@ -63,7 +63,7 @@ func splitParts(rd *redact.Rules, k kind, f match.Feature) []diffPart {
 // formParts returns a part per field name of a match.Form feature, keyed
 // Form[name], whose value shows the values of that name, in order,
 // separated by ", ". A file shows as its name and type, then its content:
-// report.csv (text/csv): a,b. Field values are redact.Redacted as the fields of a
+// report.csv (text/csv): a,b. Field values are redacted as the fields of a
 // multipart body are: by name, or as JSON; files are kept.
 func formParts(rd *redact.Rules, f match.Feature) []diffPart {
 	return pairParts(f.Value, func(pair string) (string, string, string) {
@@ -158,31 +158,18 @@ func whole(rd *redact.Rules, k kind, f match.Feature) diffPart {
 // Query[name], whose value shows the values of that name, in order,
 // separated by ", ". Names and values are shown unescaped, so that a
 // placeholder's value is found even where the query escaped it; a secret
-// parameter's value is redact.Redacted before that, and a URL in a value is
-// redact.Redacted as a URL.
+// parameter's value is redacted before that, and a URL in a value is
+// redacted as a URL.
 func queryParts(rd *redact.Rules, f match.Feature) []diffPart {
 	return pairParts(f.Value, func(pair string) (string, string, string) {
 		_, raw, _ := strings.Cut(pair, "=")
 		shownPair := pair
-		if secretPair(rd, pair) {
-			shownPair = redactPair(pair)
+		if rd.SecretParam(pair) {
+			shownPair = redact.Pair(pair)
 		}
 		name, value, _ := strings.Cut(shownPair, "=")
 		return f.Name + "[" + rd.Text(queryUnescape(name)) + "]", raw, rd.Message(queryUnescape(value))
 	})
-}
-
-// secretPair reports whether a name=value part of a query has a value to
-// redact.
-func secretPair(rd *redact.Rules, pair string) bool {
-	name, value, ok := strings.Cut(pair, "=")
-	return ok && value != redact.Redacted && rd.SecretQueryName(queryUnescape(name))
-}
-
-// redactPair redacts the value of a name=value pair.
-func redactPair(pair string) string {
-	name, _, _ := strings.Cut(pair, "=")
-	return name + "=" + redact.Redacted
 }
 
 // queryUnescape decodes a query component, or returns it as it is when it
@@ -196,7 +183,7 @@ func queryUnescape(s string) string {
 
 // headerParts returns a part per header of a match.Header feature, keyed
 // Header[Name], whose value is the header's values as the feature joins
-// them, redact.Redacted by the header's name. An absent header shows as "".
+// them, redacted by the header's name. An absent header shows as "".
 func headerParts(rd *redact.Rules, f match.Feature) []diffPart {
 	var ps []diffPart
 	for line := range strings.SplitSeq(f.Value, "\n") {
@@ -218,7 +205,7 @@ func headerParts(rd *redact.Rules, f match.Feature) []diffPart {
 
 // headerLines redacts the value of a match.Header feature, one line
 // "Name: value, value" per header, each line by its header's name. The
-// values of one header are redact.Redacted as one: a secret header loses them
+// values of one header are redacted as one: a secret header loses them
 // all, where splitting on commas could leave a piece of a value that holds
 // one.
 func headerLines(rd *redact.Rules, v string) string {
@@ -249,16 +236,19 @@ func custom(rd *redact.Rules, f match.Feature) string {
 	return rd.Message(f.Value)
 }
 
-// featureShown returns how a report shows a feature that m read, with its secrets
-// redact.Redacted by rd: whole, and split into the parts its diff compares, keyed
-// as the diff keys them (Query[page], Header[Accept], Form[name], or the
-// feature's name for a feature of one part). It lets the tests of the
-// redaction rules check what a miss shows.
-func featureShown(m match.Matcher, f match.Feature, rd *redact.Rules) (whole string, parts map[string]string) {
-	k := kindOf(m, f.Name)
-	parts = map[string]string{}
-	for _, p := range splitParts(rd, k, f) {
-		parts[p.key] = p.shown
+// query redacts a raw query, parameter by parameter.
+func query(rd *redact.Rules, raw string) string {
+	q, _ := rd.Query(raw)
+	return q
+}
+
+// body redacts a body feature, whose Content-Type the feature does not
+// carry: a JSON document by its fields, anything else as a form.
+func body(rd *redact.Rules, b []byte) []byte {
+	contentType := redact.FormType
+	if redact.JSONDocument(b) {
+		contentType = "application/json"
 	}
-	return shown(rd, k, f), parts
+	b, _ = rd.Body(b, contentType)
+	return b
 }

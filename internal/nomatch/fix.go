@@ -2,7 +2,6 @@ package nomatch
 
 import (
 	"encoding/json"
-	"github.com/dvdrw/dvd/internal/redact"
 	"net/http"
 	"reflect"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dvdrw/dvd/internal/index"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 

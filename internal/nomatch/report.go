@@ -7,12 +7,12 @@ package nomatch
 
 import (
 	"fmt"
-	"github.com/dvdrw/dvd/internal/redact"
 	"net/http"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dvdrw/dvd/internal/index"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 

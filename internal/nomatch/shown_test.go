@@ -111,3 +111,16 @@ func TestFormParts(t *testing.T) {
 		})
 	}
 }
+
+// featureShown returns how a report shows a feature that m read, with its secrets
+// redacted by rd: whole, and split into the parts its diff compares, keyed
+// as the diff keys them (Query[page], Header[Accept], Form[name], or the
+// feature's name for a feature of one part).
+func featureShown(m match.Matcher, f match.Feature, rd *redact.Rules) (whole string, parts map[string]string) {
+	k := kindOf(m, f.Name)
+	parts = map[string]string{}
+	for _, p := range splitParts(rd, k, f) {
+		parts[p.key] = p.shown
+	}
+	return shown(rd, k, f), parts
+}
