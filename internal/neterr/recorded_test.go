@@ -72,8 +72,8 @@ func sameBehaviour(t *testing.T, r Record, got, want error) {
 	var gn, wn net.Error
 	if errors.As(got, &gn) != errors.As(want, &wn) {
 		t.Errorf("%+v: Recorded is a net.Error: %v, Replay's: %v", r, gn != nil, wn != nil)
-	} else if gn != nil && (gn.Timeout() != wn.Timeout() || gn.Temporary() != wn.Temporary()) {
-		t.Errorf("%+v: Recorded's Timeout, Temporary = %v, %v; Replay's %v, %v", r, gn.Timeout(), gn.Temporary(), wn.Timeout(), wn.Temporary())
+	} else if gn != nil && (gn.Timeout() != wn.Timeout() || temporary(gn) != temporary(wn)) {
+		t.Errorf("%+v: Recorded's Timeout, Temporary = %v, %v; Replay's %v, %v", r, gn.Timeout(), temporary(gn), wn.Timeout(), temporary(wn))
 	}
 	_, gotNet := got.(net.Error)
 	_, wantNet := want.(net.Error)

@@ -246,4 +246,10 @@ func (e *recordedNet) Timeout() bool { return e.replayed.(net.Error).Timeout() }
 
 // Temporary answers as Replay's error does. It is deprecated in
 // net.Error, but old retry code still asks.
-func (e *recordedNet) Temporary() bool { return e.replayed.(net.Error).Temporary() }
+func (e *recordedNet) Temporary() bool { return temporary(e.replayed) }
+
+// temporary asks err's own Temporary method, which net.Error deprecates.
+func temporary(err error) bool {
+	t, ok := err.(interface{ Temporary() bool })
+	return ok && t.Temporary()
+}
