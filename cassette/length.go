@@ -1,8 +1,11 @@
 package cassette
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
+
+	"github.com/dvdrw/dvd/internal/integrity"
 )
 
 // syncLength makes the length r announces, in ContentLength and in the
@@ -49,4 +52,25 @@ func lengthAgrees(method string, r *Response) bool {
 // bodyAllowed reports whether a response of this status may have a body.
 func bodyAllowed(code int) bool {
 	return !(code >= 100 && code < 200 || code == http.StatusNoContent || code == http.StatusNotModified)
+}
+
+// checksummed reports whether r carries integrity headers (Content-MD5,
+// X-Amz-Crc32, Digest…) that describe the bytes its body holds as it is
+// stored, which syncChecksums recomputes when dvd changes the body. A body
+// stored decoded (Encoded) is not: its headers describe the encoded bytes,
+// which replay encodes again, and recomputes them then.
+func checksummed(r *Response) bool {
+	return !r.Uncompressed && r.Encoded == "" && !r.Truncated && r.BodyError == nil && integrity.Present(r.Header)
+}
+
+// syncChecksums makes the integrity headers of r that describe its body
+// agree with the body it holds, when dvd changed it (redaction, a
+// BeforeSave func, a placeholder put back, a coding encoded again): see
+// package internal/integrity. A body dvd did not change keeps its headers
+// as they came, so sent is the body before the change. The header is
+// changed in place, so clone it first where it is shared.
+func syncChecksums(method string, r *Response, sent []byte) {
+	if checksummed(r) && !bytes.Equal(sent, r.Body) {
+		integrity.Sync(r.Header, method, r.StatusCode, r.Body)
+	}
 }

@@ -238,8 +238,14 @@ func (r *Recorder) restored(ins []Interaction) []Interaction {
 				cp.Header = rec.Header.Clone()
 				out[i].Response = &cp
 			}
+			// A body encoded again is not the one the server sent.
+			sent := ins[i].Response.Body
+			if rec.Encoded != "" {
+				sent = nil
+			}
 			encodeAgain(out[i].Response)
 			syncLength(ins[i].Request.Method, out[i].Response)
+			syncChecksums(ins[i].Request.Method, out[i].Response, sent)
 		}
 	}
 	if out == nil {
@@ -328,10 +334,20 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	undecoded := decodeBodies(&in)
 	store := r.cfg.keeps(&in)
 	if store {
+		// The body as it came, to tell whether it changed, when
+		// checksums describe it.
+		check := in.Response != nil && checksummed(in.Response)
+		var sent []byte
+		if check {
+			sent = bytes.Clone(in.Response.Body)
+		}
 		r.cfg.beforeSave(&in)
 		redactInteraction(r.redact, &in)
 		if in.Response != nil {
 			syncLength(in.Request.Method, in.Response)
+			if check {
+				syncChecksums(in.Request.Method, in.Response, sent)
+			}
 		}
 		for _, why := range undecoded {
 			r.cfg.logf("cassette: %s %s: %s; it is stored as it came, and not redacted: "+
