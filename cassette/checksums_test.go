@@ -19,7 +19,7 @@ import (
 )
 
 // The integrity headers these tests send, as a server computes them.
-func md5Of(b []byte) string   { x := md5.Sum(b); return base64.StdEncoding.EncodeToString(x[:]) }
+func md5Of(b []byte) string    { x := md5.Sum(b); return base64.StdEncoding.EncodeToString(x[:]) }
 func sha256Of(b []byte) string { x := sha256.Sum256(b); return base64.StdEncoding.EncodeToString(x[:]) }
 func crc32Of(b []byte) string  { return strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10) }
 
