@@ -279,3 +279,31 @@ func TestChecksumsOfAnEncodedBody(t *testing.T) {
 		t.Errorf("replayed content %q", got)
 	}
 }
+
+// TestChecksumsOfApply: Redaction.Apply, which dvd import and scrub use,
+// recomputes the checksums of a body it changes, and leaves those of a
+// body it does not.
+func TestChecksumsOfApply(t *testing.T) {
+	body := []byte(`{"Item":{"user":"ann","password":"hunter2-correct-horse"}}`)
+	in := cassette.Interaction{
+		Request: cassette.Request{Method: "POST", URL: "https://dynamodb.us-east-1.amazonaws.com/"},
+		Response: &cassette.Response{StatusCode: 200, ContentLength: -1, Body: bytes.Clone(body), Header: http.Header{
+			"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Crc32": {crc32Of(body)},
+		}},
+	}
+	cassette.Redaction{}.Apply(&in)
+	if bytes.Contains(in.Response.Body, []byte("hunter2")) {
+		t.Fatalf("not redacted: %s", in.Response.Body)
+	}
+	if got, want := in.Response.Header.Get("X-Amz-Crc32"), crc32Of(in.Response.Body); got != want {
+		t.Errorf("X-Amz-Crc32 %q, want %q", got, want)
+	}
+	clean := cassette.Interaction{
+		Request:  in.Request,
+		Response: &cassette.Response{StatusCode: 200, ContentLength: -1, Body: []byte(`{}`), Header: http.Header{"X-Amz-Crc32": {"7"}}},
+	}
+	cassette.Redaction{}.Apply(&clean)
+	if got := clean.Response.Header.Get("X-Amz-Crc32"); got != "7" {
+		t.Errorf("an unchanged body's X-Amz-Crc32 became %q", got)
+	}
+}

@@ -63,6 +63,17 @@ func checksummed(r *Response) bool {
 	return !r.Uncompressed && r.Encoded == "" && !r.Truncated && r.BodyError == nil && integrity.Present(r.Header)
 }
 
+// bodyBefore returns a copy of the body of r, the response of an
+// interaction about to be changed, when checksums describe it
+// (checksummed), and whether they do: what syncChecksums compares with
+// after the change. It copies nothing for the many bodies without them.
+func bodyBefore(r *Response) (sent []byte, check bool) {
+	if r == nil || !checksummed(r) {
+		return nil, false
+	}
+	return bytes.Clone(r.Body), true
+}
+
 // syncChecksums makes the integrity headers of r that describe its body
 // agree with the body it holds, when dvd changed it (redaction, a
 // BeforeSave func, a placeholder put back, a coding encoded again): see

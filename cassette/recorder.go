@@ -336,11 +336,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		// The body as it came, to tell whether it changed, when
 		// checksums describe it.
-		check := in.Response != nil && checksummed(in.Response)
-		var sent []byte
-		if check {
-			sent = bytes.Clone(in.Response.Body)
-		}
+		sent, check := bodyBefore(in.Response)
 		r.cfg.beforeSave(&in)
 		redactInteraction(r.redact, &in)
 		if in.Response != nil {

@@ -106,9 +106,16 @@ type Redaction struct {
 // replace the values they name. Applying a redaction twice changes
 // nothing more than applying it once. It changes the response in points
 // to, in place: to redact an interaction of [Cassette.Interactions], copy
-// it first.
+// it first. When it changes a response body, the integrity headers that
+// describe the body (Content-MD5, X-Amz-Crc32, Digest…; see
+// docs/secrets.md) are recomputed for the body it leaves, as a recorder
+// does; the length is not.
 func (r Redaction) Apply(in *Interaction) {
+	sent, check := bodyBefore(in.Response)
 	redactInteraction(redact.New(redact.Options(r)), in)
+	if check && in.Response != nil {
+		syncChecksums(in.Request.Method, in.Response, sent)
+	}
 }
 
 // redactInteraction redacts a whole interaction in place, before it is stored.
