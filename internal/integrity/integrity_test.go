@@ -161,3 +161,24 @@ func TestSyncAgreesStaysByteForByte(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// FuzzSync: any header value, any body: no panic, no header added or
+// removed, and a second Sync changes nothing more.
+func FuzzSync(f *testing.F) {
+	f.Add("Content-Digest", "sha-256=:abc:;a=1, md5=:x", []byte("body"))
+	f.Add("Digest", "SHA-256=,=,MD5 = x ;", []byte{})
+	f.Add("X-Goog-Hash", "crc32c=,md5", []byte("x"))
+	f.Add("X-Amz-Checksum-Crc32", "AAAA-", []byte("x"))
+	f.Fuzz(func(t *testing.T, name, v string, body []byte) {
+		h := http.Header{name: {v}}
+		Sync(h, http.MethodGet, http.StatusOK, body)
+		if len(h) != 1 || len(h[name]) != 1 {
+			t.Fatalf("headers now %v", h)
+		}
+		once := h[name][0]
+		Sync(h, http.MethodGet, http.StatusOK, body)
+		if h[name][0] != once {
+			t.Fatalf("%q: once %q, twice %q", v, once, h[name][0])
+		}
+	})
+}
