@@ -60,7 +60,7 @@ func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 		var red []byte
 		switch {
 		case file:
-		case r.query[strings.ToLower(name)]:
+		case name != "" && r.SecretQueryName(name):
 			if string(content) != Redacted {
 				red = []byte(Redacted)
 			}

@@ -15,48 +15,47 @@ var defaultHeaders = []string{
 	"X-Firebase-Appcheck", "Npm-Otp", "X-Github-Otp",
 }
 
-// The words that make a header name secret, wherever they are in it, in
-// any case, with _ for - as well.
-var headerWords = []string{"token", "secret", "password", "passwd", "credential", "signature", "hmac", "api-key", "apikey"}
-
-// The headers named like keys that hold none: nonces and request ids.
-var keyHeadersKept = []string{"idempotency-key", "sec-websocket-key"}
+// The headers named like keys that hold none: nonces, normalised.
+var keyHeadersKept = []string{"idempotencykey", "secwebsocketkey"}
 
 // SecretHeader reports whether a header, by its canonical name, holds a
-// secret.
+// secret: a name of the defaults or of Options.Headers, or a credential's
+// name by the header column of credentialNames, unless Options.Keep
+// names it.
 func (r *Rules) SecretHeader(name string) bool {
+	var buf [maxNameLen]byte
+	n, lw, ok := normalise(&buf, name)
+	if ok && r.kept(n) {
+		return false
+	}
 	if r.headers[name] {
 		return true
 	}
 	if strings.Contains(name, "_") && r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))] {
 		return true // X_Api_Key
 	}
-	return secretHeaderName(name)
+	return ok && secretHeaderName(name, n, lw)
 }
 
-// secretHeaderName reports whether a header name says that it holds a
-// secret: it holds one of headerWords, or its last word is Key (X-Auth-Key,
+// secretHeaderName reports whether a header name, normalised as n, says
+// that it holds a secret by the header column of credentialNames: it
+// holds a word of the table (X-Auth-Token, X-Ms-Authorization-Auxiliary,
+// X-Goog-Iap-Jwt-Assertion), or its last word is Key (X-Auth-Key,
 // Dd-Application-Key, Ocp-Apim-Subscription-Key), except the
 // keyHeadersKept. CORS headers (Access-Control-*) name credentials and
 // tokens, but hold none.
-func secretHeaderName(name string) bool {
+func secretHeaderName(name string, n []byte, lastWord int) bool {
 	if len(name) >= len("access-control-") && equalFoldDash(name[:len("access-control-")], "access-control-") {
 		return false
 	}
-	for _, w := range headerWords {
-		if containsFold(name, w) {
-			return true
-		}
-	}
-	if len(name) == 3 && equalFoldDash(name, "key") || len(name) > 4 && equalFoldDash(name[len(name)-4:], "-key") {
+	if string(n[lastWord:]) == "key" {
 		for _, k := range keyHeadersKept {
-			if containsFold(name, k) {
+			if holds(n, k) {
 				return false
 			}
 		}
-		return true
 	}
-	return false
+	return credential(n, lastWord, InHeader)
 }
 
 // equalFoldDash reports whether s is the lower-case ASCII w, in any case

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// The query parameters whose values are always redacted, whatever their
-// case; cassette.Redaction lists them too.
+// Query parameters whose values are always redacted, whatever their case:
+// examples of what credentialNames finds, which a test holds it to;
+// cassette.Redaction lists them too.
 var defaultQuery = []string{
 	"access_token", "refresh_token", "id_token", "token", "auth", "auth_token", "api_token",
 	"private_token", "session_token", "oauth_token", "oauth_signature", "oauth_verifier", "jwt",
@@ -80,7 +81,14 @@ func (r *Rules) nested(part string) string {
 
 // SecretQueryName reports whether the value of a query parameter, a form
 // field or a multipart field of that name is redacted, whatever its case.
-func (r *Rules) SecretQueryName(name string) bool { return r.query[strings.ToLower(name)] }
+func (r *Rules) SecretQueryName(name string) bool {
+	var buf [maxNameLen]byte
+	n, lw, ok := normalise(&buf, name)
+	if !ok {
+		return r.query[name]
+	}
+	return !r.kept(n) && (r.query[string(n)] || credential(n, lw, InQuery))
+}
 
 // SecretParam reports whether a name=value part of a query has a value to
 // redact.
@@ -92,7 +100,7 @@ func (r *Rules) SecretParam(part string) bool {
 	if name, err := url.QueryUnescape(k); err == nil {
 		k = name
 	}
-	return r.query[strings.ToLower(k)]
+	return r.SecretQueryName(k)
 }
 
 // Pair redacts the value of a name=value pair, of a query or a cookie,

@@ -33,13 +33,18 @@ type Options struct {
 	JSONFields []string
 	// Placeholders map a name to a value that becomes <NAME>.
 	Placeholders map[string]string
+	// Keep are names whose values are kept in every place, compared
+	// normalised as credentialNames says: they override the table and
+	// the names above.
+	Keep []string
 }
 
 // Rules redact with the defaults and the names of Options. Rules are only
 // read once built, so one serves every goroutine.
 type Rules struct {
 	headers      map[string]bool // canonical names
-	query        map[string]bool // lower case
+	query        map[string]bool // added names, normalised
+	keep         map[string]bool // normalised
 	json         jsonRules
 	placeholders []placeholder // longest value first, so that no value hides inside another
 }
@@ -51,15 +56,16 @@ var defaultRules = sync.OnceValue(func() *Rules { return New(Options{}) })
 
 // New returns the rules of the defaults and of o.
 func New(o Options) *Rules {
-	r := &Rules{headers: map[string]bool{}, query: map[string]bool{}}
+	r := &Rules{headers: map[string]bool{}, query: normalisedSet(o.Query)}
+	if len(o.Keep) > 0 {
+		r.keep = normalisedSet(o.Keep)
+	}
 	for _, h := range slices.Concat(defaultHeaders, o.Headers) {
 		// X_Custom and X-Custom alike; SecretHeader turns _ into - too.
 		r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
 	}
-	for _, q := range slices.Concat(defaultQuery, o.Query) {
-		r.query[strings.ToLower(q)] = true
-	}
 	r.json = newJSONRules(o.JSONFields)
+	r.json.keep = r.keep
 	r.placeholders = sortedPlaceholders(o.Placeholders)
 	return r
 }
@@ -100,9 +106,10 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 // found by the words they hold (token, secret, …, a last word Key).
 func DefaultHeaders() []string { return slices.Clone(defaultHeaders) }
 
-// DefaultQuery returns the query parameter names always redacted.
+// DefaultQuery returns query parameter names always redacted: examples of
+// what credentialNames finds, which a test holds it to.
 func DefaultQuery() []string { return slices.Clone(defaultQuery) }
 
-// DefaultJSONNames returns the JSON field names always redacted, at any
-// depth and in any case style.
+// DefaultJSONNames returns JSON field names always redacted, at any depth
+// and in any case style: examples of what credentialNames finds.
 func DefaultJSONNames() []string { return slices.Clone(defaultJSONNames) }
