@@ -97,6 +97,14 @@ type Redaction struct {
 	// the same way (%3CNAME%3E, \u003cNAME\u003e) or, where that would be
 	// ambiguous, <NAME:form>, and replay restores the form it was in.
 	Placeholders map[string]string
+	// Keep are names whose values are kept although the defaults or the
+	// fields above name them: a field called password that holds a rule
+	// expression, a session that is a public id. A name is compared in
+	// every place (header, query, form, multipart part, JSON key at any
+	// depth) the way the defaults are, in any case and with any of the
+	// separators _ - . [ ] (Keep "user_password" keeps userPassword and
+	// user[password]), whole: Keep "password" does not keep new_password.
+	Keep []string
 }
 
 // Apply redacts in with the default redaction and r, in place, as a

@@ -61,7 +61,7 @@ func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 		switch {
 		case file:
 		case name != "" && r.SecretQueryName(name):
-			if string(content) != Redacted {
+			if named, numbers := r.secretQuery(name); secretValue(string(content), named, numbers) {
 				red = []byte(Redacted)
 			}
 		default:
