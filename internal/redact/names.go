@@ -1,5 +1,7 @@
 package redact
 
+import "slices"
+
 // A Place is where a name stands, which decides what credentialNames
 // finds in it.
 type Place uint8
@@ -253,3 +255,17 @@ func normalisedSet(names []string) map[string]bool {
 	}
 	return m
 }
+
+// CredentialWords returns the words of credentialNames, normalised: the
+// doc of cassette.Redaction names each.
+func CredentialWords() []string {
+	words := make([]string, len(credentialNames))
+	for i, row := range credentialNames {
+		words[i] = row.word
+	}
+	return words
+}
+
+// DescriptorWords returns the last words that make a name describe a
+// credential rather than hold one, outside headers.
+func DescriptorWords() []string { return slices.Clone(descriptorWords) }
