@@ -121,7 +121,7 @@ func (r *Rules) Header(h http.Header) (http.Header, bool) {
 func (r *Rules) HeaderValue(name, v string) string {
 	switch {
 	case r.SecretHeader(name):
-		v = redactHeaderValue(name, v)
+		v = r.redactHeaderValue(name, v)
 	case urlHeaders[name]:
 		v = r.urlsIn(v)
 	}
@@ -143,17 +143,18 @@ func (r *Rules) urlsIn(v string) string {
 
 // redactHeaderValue keeps what is not secret: the scheme of an
 // authorization, when it is a known one; the names and attributes of
-// cookies, so that a cookie jar still works on replay.
-func redactHeaderValue(name, v string) string {
+// cookies, so that a cookie jar still works on replay; the value of a
+// cookie that Options.Keep names.
+func (r *Rules) redactHeaderValue(name, v string) string {
 	switch name {
 	case "Authorization", "Proxy-Authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok && knownAuthScheme(scheme) {
 			return scheme + " " + Redacted
 		}
 	case "Cookie":
-		return redactCookies(v)
+		return r.redactCookies(v)
 	case "Set-Cookie":
-		return redactSetCookie(v)
+		return r.redactSetCookie(v)
 	}
 	return Redacted
 }
@@ -176,14 +177,14 @@ func knownAuthScheme(scheme string) bool {
 
 // redactCookies redacts a Cookie value: name=value pairs separated by ;
 // (or , as RFC 2965 had it), each value whole, and a part without = whole.
-func redactCookies(v string) string {
+func (r *Rules) redactCookies(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); {
 		j := i + strings.IndexAny(v[i:], ";,")
 		if j < i {
 			j = len(v)
 		}
-		b.WriteString(redactCookie(v[i:j]))
+		b.WriteString(r.redactCookie(v[i:j]))
 		if j < len(v) {
 			b.WriteByte(v[j])
 		}
@@ -194,9 +195,12 @@ func redactCookies(v string) string {
 
 // redactCookie redacts one name=value pair of a cookie header, or the whole
 // part when it has no = or only the = that pad base64 (a bare token);
-// spacing is kept.
-func redactCookie(part string) string {
+// spacing is kept. A cookie that Options.Keep names is kept.
+func (r *Rules) redactCookie(part string) string {
 	if name, value, ok := strings.Cut(part, "="); ok && (value == "" || strings.Trim(value, "=") != "") {
+		if r.Kept(strings.TrimSpace(name)) {
+			return part
+		}
 		return name + "=" + Redacted
 	}
 	trimmed := strings.TrimLeft(part, " \t")
@@ -210,7 +214,7 @@ func redactCookie(part string) string {
 // of any attribute a cookie jar does not know. A value may fold several
 // cookies into one, separated by commas; a comma that follows the weekday
 // of an Expires date does not separate cookies.
-func redactSetCookie(v string) string {
+func (r *Rules) redactSetCookie(v string) string {
 	var b strings.Builder
 	cookie := true // the next part is a cookie, not an attribute
 	for i := 0; i <= len(v); {
@@ -220,7 +224,7 @@ func redactSetCookie(v string) string {
 		}
 		part := v[i:j]
 		if cookie || !cookieAttribute(part) {
-			part = redactCookie(part)
+			part = r.redactCookie(part)
 		}
 		b.WriteString(part)
 		if j == len(v) {

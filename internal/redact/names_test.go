@@ -144,7 +144,10 @@ func TestDefaultNamesAreInTheTable(t *testing.T) {
 }
 
 func TestKeep(t *testing.T) {
-	r := New(Options{Keep: []string{"password", "X-Session-Id", "code"}})
+	r := New(Options{Keep: []string{"password", "X-Session-Id", "code", "theme"}})
+	if got := r.HeaderValue("Cookie", "theme=dark; sid=S"); got != "theme=dark; sid=REDACTED" {
+		t.Errorf("cookie: %s", got)
+	}
 	if got, _ := r.Body([]byte(`{"Password":"rule expression","token":"S"}`), "application/json"); string(got) != `{"Password":"rule expression","token":"REDACTED"}` {
 		t.Errorf("JSON: %s", got)
 	}
