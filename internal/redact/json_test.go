@@ -45,7 +45,7 @@ func FuzzRedactJSON(f *testing.F) {
 			t.Fatal("redactJSON modified its input")
 		}
 		// A byte order mark may come before a JSON document.
-		b, out := bytes.TrimPrefix(b, bom), bytes.TrimPrefix(out, bom)
+		b, out = bytes.TrimPrefix(b, bom), bytes.TrimPrefix(out, bom)
 		if !json.Valid(b) {
 			if changed || string(out) != in {
 				t.Fatalf("redactJSON changed a body that is not JSON: %q → %q", in, out)
