@@ -175,12 +175,17 @@ func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 		if !ok || len(r.keep) > 0 && r.keep[string(n)] {
 			continue
 		}
-		switch {
-		case string(n) == "granttype":
+		if string(n) == "granttype" {
 			oauth = true
-		case credential(n, lw, InJSON):
+			continue
+		}
+		m := places(n, lw)
+		if m&(1<<InJSON|1<<InOAuthJSON) == 0 || describes(n[lw:]) {
+			continue
+		}
+		if m&(1<<InJSON) != 0 {
 			may = true
-		case !oauthOnly && credential(n, lw, InOAuthJSON):
+		} else {
 			oauthOnly = true
 		}
 	}

@@ -163,48 +163,75 @@ func holds(n []byte, w string) bool {
 	return false
 }
 
-// credential reports whether a normalised name, whose last word starts at
-// lastWord, is a credential's in place p by credentialNames.
-func credential(n []byte, lastWord int, p Place) bool {
-	if len(n) == 0 {
-		return false
+// placeMasks are the places, one bit each, where a row of
+// credentialNames finds its word anywhere, as the last word and as the
+// whole name.
+type placeMasks struct{ contains, last, whole uint8 }
+
+// rowMasks are the placeMasks of each row of credentialNames, and
+// rowsByFirst the rows by the first byte of their word: places looks at
+// the rows whose word starts at each byte of a name, and no other.
+var rowMasks, rowsByFirst = indexRows()
+
+func indexRows() (masks []placeMasks, first [256][]uint8) {
+	masks = make([]placeMasks, len(credentialNames))
+	for i, row := range credentialNames {
+		for p, h := range []how{row.header, row.query, row.json, row.oau} {
+			switch h {
+			case contains:
+				masks[i].contains |= 1 << p
+			case last:
+				masks[i].last |= 1 << p
+			case whole:
+				masks[i].whole |= 1 << p
+			}
+		}
+		first[row.word[0]] = append(first[row.word[0]], uint8(i))
 	}
-	if p != InHeader {
-		for _, d := range descriptorWords {
-			if string(n[lastWord:]) == d {
-				return false
+	return masks, first
+}
+
+// places returns the places, one bit each, where credentialNames finds a
+// normalised name whose last word starts at lastWord, before
+// descriptorWords: one pass over the name.
+func places(n []byte, lastWord int) uint8 {
+	var m uint8
+	for i := 0; i < len(n); i++ {
+		for _, ri := range rowsByFirst[n[i]] {
+			w := credentialNames[ri].word
+			if i+len(w) > len(n) || string(n[i:i+len(w)]) != w {
+				continue
+			}
+			rm := &rowMasks[ri]
+			m |= rm.contains
+			if i+len(w) == len(n) {
+				if i == lastWord {
+					m |= rm.last
+				}
+				if i == 0 {
+					m |= rm.whole
+				}
 			}
 		}
 	}
-	for i := range credentialNames {
-		row := &credentialNames[i]
-		var h how
-		switch p {
-		case InHeader:
-			h = row.header
-		case InQuery:
-			h = row.query
-		case InJSON:
-			h = row.json
-		default:
-			h = row.oau
-		}
-		switch h {
-		case contains:
-			if holds(n, row.word) {
-				return true
-			}
-		case last:
-			if string(n[lastWord:]) == row.word {
-				return true
-			}
-		case whole:
-			if string(n) == row.word {
-				return true
-			}
+	return m
+}
+
+// describes reports whether the last word of a name is one of
+// descriptorWords.
+func describes(lastWord []byte) bool {
+	for _, d := range descriptorWords {
+		if string(lastWord) == d {
+			return true
 		}
 	}
 	return false
+}
+
+// credential reports whether a normalised name, whose last word starts at
+// lastWord, is a credential's in place p by credentialNames.
+func credential(n []byte, lastWord int, p Place) bool {
+	return places(n, lastWord)&(1<<p) != 0 && (p == InHeader || !describes(n[lastWord:]))
 }
 
 // endsWithCredential reports whether a normalised name ends with a word
