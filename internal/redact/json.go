@@ -148,6 +148,9 @@ func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 		return may, false
 	}
 	oauthOnly := false // a key that is a credential's in an OAuth request alone
+	// The keys found to be none, by a hash of their length and ends: the
+	// objects of a list repeat their keys, which are then classified once.
+	var none [32][]byte
 	for i := 0; i < len(b); {
 		q := bytes.IndexByte(b[i:], '"')
 		if q < 0 {
@@ -170,8 +173,16 @@ func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 			may = true // only parsing reads the key
 			continue
 		}
+		key := b[start:end]
+		h := 0
+		if len(key) > 0 {
+			h = (len(key)*7 + int(key[0])*3 + int(key[len(key)-1])) & (len(none) - 1)
+			if string(none[h]) == string(key) {
+				continue
+			}
+		}
 		var buf [maxNameLen]byte
-		n, lw, ok := normalise(&buf, b[start:end])
+		n, lw, ok := normalise(&buf, key)
 		if !ok || len(r.keep) > 0 && r.keep[string(n)] {
 			continue
 		}
@@ -181,6 +192,7 @@ func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 		}
 		m := places(n, lw)
 		if m&(1<<InJSON|1<<InOAuthJSON) == 0 || describes(n[lw:]) {
+			none[h] = key
 			continue
 		}
 		if m&(1<<InJSON) != 0 {
