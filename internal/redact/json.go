@@ -233,20 +233,6 @@ func stringEnd(b []byte, start int) (end int, escaped bool, resume int) {
 	return -1, escaped, -1
 }
 
-// stringEndWithin returns the index after the closing quote of the string that
-// b[i] is in, looking at most n bytes ahead, or -1.
-func stringEndWithin(b []byte, i, n int) int {
-	for j := i; j < len(b) && j-i < n; j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
 // colonAfter reports whether a colon follows b[i:], after spacing.
 func colonAfter(b []byte, i int) bool {
 	for ; i < len(b); i++ {
