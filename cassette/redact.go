@@ -43,7 +43,10 @@ import (
 // expiry, expiration, at, in, used, remaining, endpoint, url, uri,
 // supported, enabled, required, hint, name, format, version, method,
 // methods and mode (token_count, password_policy, session_timeout,
-// token_type, expires_in, token_endpoint). And a number (a JSON number, a
+// token_type, expires_in, token_endpoint); so is a paging cursor, a name
+// that holds pagetoken, nexttoken, continuationtoken, paginationtoken,
+// skiptoken, deltatoken or synctoken (nextPageToken, NextToken), which
+// says where a list goes on, not who may read it. And a number (a JSON number, a
 // query or form value of digits alone) is redacted by name only when the
 // name ends with a word of the table (password, pwd, token, code), so that
 // max_tokens, tokens_used and prompt_tokens keep their counts; a boolean

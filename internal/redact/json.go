@@ -191,7 +191,7 @@ func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 			continue
 		}
 		m := places(n, lw)
-		if m&(1<<InJSON|1<<InOAuthJSON) == 0 || describes(n[lw:]) {
+		if m&(1<<InJSON|1<<InOAuthJSON) == 0 || describesOrPages(n, lw) {
 			none[h] = key
 			continue
 		}

@@ -61,8 +61,10 @@ type credentialName struct {
 //
 // Outside headers, a name whose last word is one of descriptorWords
 // describes a credential without holding one (token_count,
-// password_policy, session_timeout, token_endpoint, expires_in), and is
-// not a credential's. Headers keep every name of the table, as before.
+// password_policy, session_timeout, token_endpoint, expires_in), and a
+// name that holds one of cursorWords names a paging cursor (nextPageToken,
+// NextToken): neither is a credential's. Headers keep every name of the
+// table, as before.
 //
 // In JSON, a string value of a credential's name is redacted, and every
 // string inside an object or array that is its value; a number only when
@@ -102,6 +104,12 @@ var descriptorWords = []string{
 	"expiry", "expiration", "at", "in", "used", "remaining", "endpoint", "url", "uri", "supported",
 	"enabled", "required", "hint", "name", "format", "version", "method", "methods", "mode",
 }
+
+// cursorWords are held by the names of paging cursors (nextPageToken,
+// NextToken, page_token, continuationToken, $skiptoken): a token that
+// says where a list goes on, not a credential; redacted, the requests for
+// two pages would look the same.
+var cursorWords = []string{"pagetoken", "nexttoken", "continuationtoken", "paginationtoken", "skiptoken", "deltatoken", "synctoken"}
 
 // maxNameLen bounds the names the classifier looks at: no credential's
 // name is that long, even with a _ between each of its letters.
@@ -228,10 +236,25 @@ func describes(lastWord []byte) bool {
 	return false
 }
 
+// describesOrPages reports whether a normalised name, whose last word
+// starts at lastWord, describes a credential (descriptorWords) or names a
+// paging cursor (cursorWords), which holds none.
+func describesOrPages(n []byte, lastWord int) bool {
+	if describes(n[lastWord:]) {
+		return true
+	}
+	for _, c := range cursorWords {
+		if holds(n, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // credential reports whether a normalised name, whose last word starts at
 // lastWord, is a credential's in place p by credentialNames.
 func credential(n []byte, lastWord int, p Place) bool {
-	return places(n, lastWord)&(1<<p) != 0 && (p == InHeader || !describes(n[lastWord:]))
+	return places(n, lastWord)&(1<<p) != 0 && (p == InHeader || !describesOrPages(n, lastWord))
 }
 
 // endsWithCredential reports whether a normalised name ends with a word
@@ -294,5 +317,6 @@ func CredentialWords() []string {
 }
 
 // DescriptorWords returns the last words that make a name describe a
-// credential rather than hold one, outside headers.
-func DescriptorWords() []string { return slices.Clone(descriptorWords) }
+// credential rather than hold one, and the words of the names of paging
+// cursors, which hold none either, outside headers.
+func DescriptorWords() []string { return slices.Concat(descriptorWords, cursorWords) }

@@ -63,12 +63,13 @@ func TestDescriptorsAreNotCredentials(t *testing.T) {
 		`{"token_type":"Bearer","expires_in":3600,"token_endpoint":"https://id.example.com/token"}`,
 		`{"secret_name":"db","session_enabled":false,"password":null,"token":true}`,
 		`{"code":"NotFound","Key":"a/b.txt","auth":"basic","sig":"x"}`,
+		`{"nextPageToken":"CAEQ","NextToken":"abc","continuation_token":"x","@odata.deltaToken":"d"}`,
 	} {
 		if got, changed := r.Body([]byte(in), "application/json"); changed {
 			t.Errorf("%s → %s, want it kept", in, got)
 		}
 	}
-	if got, _ := r.Query("max_tokens=100&token_count=2&password_policy=strict&pin_code=1234&pwd=1234"); got != "max_tokens=100&token_count=2&password_policy=strict&pin_code=1234&pwd=REDACTED" {
+	if got, _ := r.Query("max_tokens=100&token_count=2&password_policy=strict&pin_code=1234&pwd=1234&pageToken=CAEQ"); got != "max_tokens=100&token_count=2&password_policy=strict&pin_code=1234&pwd=REDACTED&pageToken=CAEQ" {
 		t.Errorf("descriptors redacted in a query: %s", got)
 	}
 }
