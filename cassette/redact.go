@@ -45,13 +45,12 @@ import (
 // methods and mode (token_count, password_policy, session_timeout,
 // token_type, expires_in, token_endpoint); so is a paging cursor, a name
 // that holds pagetoken, nexttoken, continuationtoken, paginationtoken,
-// skiptoken, deltatoken or synctoken (nextPageToken, NextToken), which
-// says where a list goes on, not who may read it. And a number (a JSON number, a
+// skiptoken, deltatoken or synctoken (nextPageToken, NextToken), which says
+// where a list goes on, not who may read it. And a number (a JSON number, a
 // query or form value of digits alone) is redacted by name only when the
 // name ends with a word of the table (password, pwd, token, code), so that
-// max_tokens, tokens_used and prompt_tokens keep their counts; a boolean
-// or null is never redacted. Keep keeps any other name that is not a
-// secret.
+// max_tokens, tokens_used and prompt_tokens keep their counts; a boolean or
+// null is never redacted. Keep keeps any other name that is not a secret.
 //
 // Headers, of requests and responses (and trailers), whatever the case of
 // their names and with _ for - (X_Api_Key): Authorization,
@@ -122,13 +121,14 @@ type Redaction struct {
 	// the same way (%3CNAME%3E, \u003cNAME\u003e) or, where that would be
 	// ambiguous, <NAME:form>, and replay restores the form it was in.
 	Placeholders map[string]string
-	// Keep are names whose values are kept although the defaults or the
-	// fields above name them: a field called password that holds a rule
-	// expression, a session that is a public id. A name is compared in
-	// every place (header, query, form, multipart part, JSON key at any
-	// depth) the way the defaults are, in any case and with any of the
-	// separators _ - . [ ] (Keep "user_password" keeps userPassword and
-	// user[password]), whole: Keep "password" does not keep new_password.
+	// Keep are names whose values are kept although the defaults, Headers or
+	// Query name them (not JSONFields' paths, nor Placeholders' values): a
+	// field called password that holds a rule expression, a session that is a
+	// public id. A name is compared in every place (header, query, form,
+	// multipart part, JSON key at any depth) the way the defaults are, in any
+	// case and with any of the separators _ - . [ ] (Keep "user_password"
+	// keeps userPassword and user[password]), whole: Keep "password" does not
+	// keep new_password.
 	Keep []string
 }
 

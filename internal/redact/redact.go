@@ -33,9 +33,10 @@ type Options struct {
 	JSONFields []string
 	// Placeholders map a name to a value that becomes <NAME>.
 	Placeholders map[string]string
-	// Keep are names whose values are kept in every place, compared
-	// normalised as credentialNames says: they override the table and
-	// the names above.
+	// Keep are names whose values are kept in every place (cookie names
+	// too), compared normalised as credentialNames says: they override the
+	// table, the default headers, Headers and Query, not JSONFields' paths
+	// nor Placeholders.
 	Keep []string
 }
 
