@@ -2,8 +2,10 @@
 // headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
 // free text, and the known values that placeholders name.
 //
-// It holds the rules and the lists of names redacted by default: the single
-// source of truth, which the documentation of cassette.Redaction restates.
+// It holds the rules and the names redacted by default, chief among them
+// credentialNames, the one table of credential names for every place: the
+// single source of truth, which the documentation of cassette.Redaction
+// and docs/secrets.md restate.
 // It knows nothing of cassettes: its inputs and outputs are http.Header,
 // *http.Request, strings and bytes. No function modifies its input; those
 // that report whether they changed anything return the input itself when
