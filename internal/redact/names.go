@@ -34,7 +34,7 @@ const (
 // A credentialName is a row of credentialNames: a word, and how it makes
 // a name a credential's in each place.
 type credentialName struct {
-	word                     string // lower case, without separators
+	word                     string // lower case, without separators, 3 bytes or more
 	header, query, json, oau how
 }
 
@@ -207,7 +207,7 @@ func places(n []byte, lastWord int) uint8 {
 	for i := 0; i < len(n); i++ {
 		for _, ri := range rowsByFirst[n[i]] {
 			w := credentialNames[ri].word
-			if i+len(w) > len(n) || string(n[i:i+len(w)]) != w {
+			if i+len(w) > len(n) || n[i+1] != w[1] || string(n[i:i+len(w)]) != w {
 				continue
 			}
 			rm := &rowMasks[ri]
