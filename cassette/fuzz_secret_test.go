@@ -18,9 +18,14 @@ import (
 )
 
 // The names the defaults redact, which the planter plants under.
+// The names that came through before the one table of credential names
+// (issue 18) are planted too.
 var (
-	defaultQuery     = redact.DefaultQuery()
-	defaultJSONNames = redact.DefaultJSONNames()
+	defaultQuery = append(redact.DefaultQuery(), "github_token", "webhook_secret", "aws_secret_access_key",
+		"oauth_token_secret", "new_password", "bot_token", "apiSecret", "passWord", "user[password]", "password[]", "private_key")
+	defaultJSONNames = append(redact.DefaultJSONNames(), "github_token", "webhook_secret", "aws_secret_access_key",
+		"oauth_token_secret", "new_password", "bot_token", "apiSecret", "passWord", "code_verifier", "client_assertion",
+		"assertion", "subject_token", "jwt", "oauth_token", "private_token", "api_token")
 )
 
 // marker starts every piece of a planted secret: a secret that survives

@@ -15,38 +15,65 @@ import (
 // The defaults always apply, to the saved file, to the message of a request
 // that does not match and to what dvd logs:
 //
+// Names. One table (credentialNames in internal/redact) says which names
+// hold credentials, in every place: header names, query and fragment
+// parameters, url-encoded form fields (Rails user[password], PHP
+// password[] too), multipart parts, JSON keys at any depth. A name is
+// compared in lower case without the separators _ - . [ ] and spaces, so
+// access_token, accessToken, ACCESS-TOKEN and user[access_token] are one
+// name. It is a credential's when it contains one of token, secret,
+// password, passwd, pwd, passphrase, authorization, credential, signature,
+// hmac, apikey, privatekey, accesskey, session, jwt, assertion or verifier
+// (github_token, webhook_secret, aws_secret_access_key, oauth_token_secret,
+// new_password, apiSecret, code_verifier, client_assertion, X-Amz-Signature,
+// X-Goog-Iap-Jwt-Assertion). Some words count in some places only: key,
+// code, auth and sig as the whole name of a query parameter or form field
+// (?key=AIza…, ?code=…, OAuth's authorization code); code as the last word
+// of a key (code, device_code) in a JSON OAuth request, a document with a
+// grant_type member; key as the last word of a header (X-Auth-Key,
+// Dd-Application-Key, Ocp-Apim-Subscription-Key, X-Algolia-Api-Key), but
+// for Idempotency-Key and Sec-WebSocket-Key. None of key, code, auth or sig
+// is a credential's name in other JSON, where APIs use them for object keys
+// (S3's and DynamoDB's Key) and error codes ("code": "NotFound").
+//
+// False positives are avoided by two rules. Outside headers, a name whose
+// last word describes a credential rather than holds one is kept: count,
+// counts, total, number, num, policy, policies, timeout, ttl, lifetime,
+// length, len, limit, limits, max, min, size, type, types, kind, expires,
+// expiry, expiration, at, in, used, remaining, endpoint, url, uri,
+// supported, enabled, required, hint, name, format, version, method,
+// methods and mode (token_count, password_policy, session_timeout,
+// token_type, expires_in, token_endpoint); so is a paging cursor, a name
+// that holds pagetoken, nexttoken, continuationtoken, paginationtoken,
+// skiptoken, deltatoken or synctoken (nextPageToken, NextToken), which says
+// where a list goes on, not who may read it. And a number (a JSON number, a
+// query or form value of digits alone) is redacted by name only when the
+// name ends with a word of the table (password, pwd, token, code), so that
+// max_tokens, tokens_used and prompt_tokens keep their counts; a boolean or
+// null is never redacted. Keep keeps any other name that is not a secret.
+//
 // Headers, of requests and responses (and trailers), whatever the case of
 // their names and with _ for - (X_Api_Key): Authorization,
 // Proxy-Authorization, Cookie, Set-Cookie, X-Authorization, X-Sentry-Auth,
 // X-Registry-Auth, X-Registry-Config, X-Firebase-Appcheck, Npm-Otp and
-// X-Github-Otp; any header whose name contains token, secret, password,
-// passwd, credential, signature, hmac, api-key or apikey (X-Auth-Token,
+// X-Github-Otp always, and the names the table finds (X-Auth-Token,
 // Private-Token, X-Shopify-Access-Token, X-Amz-Security-Token,
-// X-Vault-Token, X-Hub-Signature-256, X-Goog-Api-Key, Dd-Api-Key); and any
-// header whose last word is Key (X-Auth-Key, Dd-Application-Key,
-// Ocp-Apim-Subscription-Key, X-Algolia-Api-Key), but for Idempotency-Key
-// and Sec-WebSocket-Key. CORS headers (Access-Control-*) are kept. For
-// Authorization the scheme is kept when it is a known one ("Bearer
-// REDACTED"); for cookies the names and the attributes a cookie jar knows
-// are kept ("session=REDACTED; Path=/"), so that a jar still works on
-// replay; a cookie without a name (a bare token, base64 padding and all)
-// goes whole, and a Set-Cookie that folds several cookies into one value
-// loses the value of each.
+// X-Vault-Token, X-Hub-Signature-256, X-Goog-Api-Key, Dd-Api-Key,
+// X-Ms-Authorization-Auxiliary), whatever their last word. CORS headers
+// (Access-Control-*) are kept. For Authorization the scheme is kept when
+// it is a known one ("Bearer REDACTED"); for cookies the names and the
+// attributes a cookie jar knows are kept ("session=REDACTED; Path=/"), so
+// that a jar still works on replay; a cookie without a name (a bare token,
+// base64 padding and all) goes whole, and a Set-Cookie that folds several
+// cookies into one value loses the value of each.
 //
-// Query parameters, whatever their case: access_token, refresh_token,
-// id_token, token, auth, auth_token, api_token, private_token,
-// session_token, oauth_token, oauth_signature, oauth_verifier, jwt, key,
-// api_key, api-key, apikey, hapikey, access_key, secret_key, client_secret,
-// client_assertion, assertion, subject_token, actor_token, code (OAuth's
-// authorization code), code_verifier, secret, password, passwd, signature,
-// sig, X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token,
-// X-Goog-Signature and X-Goog-Credential. They are redacted in the query
-// and the fragment of the request URL, in url-encoded form bodies, in the
-// fields of multipart/form-data bodies (file parts are kept), and in the
-// URLs that the Location, Content-Location, Referer, Link and Refresh
-// headers and recorded error messages hold; and inside the URL that
-// another parameter holds (next=/cb?token=…, escaped or not). Each value
-// goes whole, commas and semicolons included.
+// Query parameters and form fields are redacted in the query and the
+// fragment of the request URL, in url-encoded form bodies, in the fields
+// of multipart/form-data bodies (file parts are kept), and in the URLs
+// that the Location, Content-Location, Referer, Link and Refresh headers
+// and recorded error messages hold; and inside the URL that another
+// parameter holds (next=/cb?token=…, escaped or not). Each value goes
+// whole, commas and semicolons included.
 //
 // The user information of a URL, whole: https://REDACTED@host/, whether it
 // is a user and a password, a user alone, or a user with an empty or fixed
@@ -54,18 +81,15 @@ import (
 // user may be the token.
 //
 // JSON body fields, at any depth, in objects and in arrays, in a JSON
-// document or in each line of a body of JSON lines (NDJSON), in any of the
-// usual case styles (access_token, accessToken, AccessToken, access-token,
-// ACCESS_TOKEN): access_token, refresh_token, id_token, client_secret,
-// password, passwd, token, api_key, private_key, secret, secret_access_key,
-// session_token and auth_token. A string or a number that is their value
-// is redacted, and so is every string inside an object or an array that is
-// their value; booleans and null are kept. JSON parts of a multipart body
-// are redacted the same way.
+// document (after a UTF-8 byte order mark too) or in each line of a body
+// of JSON lines (NDJSON): a string that is the value of a credential's
+// name is redacted, and so is every string inside an object or an array
+// that is its value. JSON parts of a multipart body are redacted the same
+// way.
 //
 // Not redacted by default: other headers, query parameters and JSON fields
 // (a client id, an account id, a user name or an email, a request
-// signature's inputs); the body of a response or a request that is neither
+// signature's inputs, a JSON Key or code outside an OAuth request); the body of a response or a request that is neither
 // JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
 // plain text, a file part); a body whose Content-Encoding dvd does not
 // decode (br, compress, a stack such as "gzip, br") or that does not
@@ -97,6 +121,15 @@ type Redaction struct {
 	// the same way (%3CNAME%3E, \u003cNAME\u003e) or, where that would be
 	// ambiguous, <NAME:form>, and replay restores the form it was in.
 	Placeholders map[string]string
+	// Keep are names whose values are kept although the defaults, Headers or
+	// Query name them (not JSONFields' paths, nor Placeholders' values): a
+	// field called password that holds a rule expression, a session that is a
+	// public id. A name is compared in every place (header, query, form,
+	// multipart part, JSON key at any depth) the way the defaults are, in any
+	// case and with any of the separators _ - . [ ] (Keep "user_password"
+	// keeps userPassword and user[password]), whole: Keep "password" does not
+	// keep new_password.
+	Keep []string
 }
 
 // Apply redacts in with the default redaction and r, in place, as a

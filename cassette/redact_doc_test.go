@@ -13,7 +13,8 @@ import (
 
 // TestRedactionDocNamesEveryDefault holds the doc of Redaction, which
 // restates the names redacted by default for users, to internal/redact,
-// where the names are kept.
+// where the names are kept: the headers always redacted, the words of the
+// table of credential names and the words that end a name describing one.
 func TestRedactionDocNamesEveryDefault(t *testing.T) {
 	f, err := goparser.ParseFile(token.NewFileSet(), "redact.go", nil, goparser.ParseComments)
 	if err != nil {
@@ -30,7 +31,7 @@ func TestRedactionDocNamesEveryDefault(t *testing.T) {
 	if doc == "" {
 		t.Fatal("redact.go has no documented type Redaction")
 	}
-	for _, name := range slices.Concat(redact.DefaultHeaders(), redact.DefaultQuery(), redact.DefaultJSONNames()) {
+	for _, name := range slices.Concat(redact.DefaultHeaders(), redact.CredentialWords(), redact.DescriptorWords()) {
 		if !regexp.MustCompile(`(^|[^\w-])` + regexp.QuoteMeta(name) + `([^\w-]|$)`).MatchString(doc) {
 			t.Errorf("the doc of Redaction does not name %s, which internal/redact redacts by default", name)
 		}

@@ -233,7 +233,8 @@
 // in the query and in form bodies, the user information of URLs, and token,
 // password and secret fields of JSON bodies at any depth are redacted by
 // default (cassette.Redaction lists them, and says what is not redacted).
-// [RedactHeaders], [RedactQuery] and [RedactJSON] add more; [Placeholder]
+// [RedactHeaders], [RedactQuery] and [RedactJSON] add more, [KeepFields]
+// keeps a named field that is not a secret; [Placeholder]
 // stores <NAME> instead of a value, in whatever escaped form it appears, and
 // gives the value back on replay; [BeforeSave] edits an interaction before
 // it is stored. Both sides of a match, the incoming request and the

@@ -364,6 +364,26 @@ func ExampleRedactJSON() {
 	// "body_json": {"user":{"name":"ada","token":"REDACTED"}}
 }
 
+// KeepFields keeps a field whose name the defaults redact but which holds
+// no secret: here a firewall rule's password field, an expression.
+func ExampleKeepFields() {
+	api := textServer(`{"rule":{"password":"http.host eq \"a\"","api_token":"tok_123"}}`)
+	defer api.Close()
+	restore := chdirTemp()
+	defer restore()
+
+	runTest("TestRules", func(t testing.TB) {
+		d := dvdtest.Use(t, "rules", dvdtest.WithMode(cassette.ModeRecord),
+			dvdtest.KeepFields("password"))
+		resp, err := d.Client().Get(api.URL + "/rules")
+		readBody(t, resp, err)
+	})
+
+	show("testdata/rules.dvd.json", api.URL, "password")
+	// Output:
+	// "body_json": {"rule":{"password":"http.host eq \"a\"","api_token":"REDACTED"}}
+}
+
 // RecordIf chooses what is stored: here no server errors, so a flaky 503
 // is not frozen into the cassette.
 func ExampleRecordIf() {

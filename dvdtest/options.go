@@ -241,6 +241,19 @@ func RedactJSON(paths ...string) Option {
 	return optionFunc(func(c *config) { c.rec.Redact.JSONFields = append(c.rec.Redact.JSONFields, paths...) })
 }
 
+// KeepFields keeps the values of fields, headers and parameters of these
+// names that the defaults would redact because of their names: a field
+// called password that holds a rule expression, a session that is a
+// public id. A name is compared in every place, in any case and with any
+// of the separators _ - . [ ] (KeepFields("user_password") keeps
+// userPassword and user[password]), whole: KeepFields("password") does not
+// keep new_password. It overrides RedactHeaders and RedactQuery too, not
+// RedactJSON's paths nor placeholders. Given more than once, the names
+// accumulate.
+func KeepFields(names ...string) Option {
+	return optionFunc(func(c *config) { c.rec.Redact.Keep = append(c.rec.Redact.Keep, names...) })
+}
+
 // Placeholder keeps a secret out of the cassette and still gives it to the
 // client: wherever value appears in a recorded request or response, also
 // query-, path- or JSON-escaped, the cassette holds <NAME> (in the same

@@ -103,14 +103,14 @@ func TestLintFindings(t *testing.T) {
 		},
 		{
 			name:  "a header named with -header",
-			in:    []cassette.Interaction{withHeader(get("http://api.test/a", 200, "ok"), "X-Session-Id", "s3cret-custom-8")},
-			flags: []string{"-header", "X-Session-Id"},
+			in:    []cassette.Interaction{withHeader(get("http://api.test/a", 200, "ok"), "X-Tenant-Ref", "s3cret-custom-8")},
+			flags: []string{"-header", "X-Tenant-Ref"},
 			code:  exitFailure,
-			want:  []string{"#1: credential left in request header X-Session-Id"},
+			want:  []string{"#1: credential left in request header X-Tenant-Ref"},
 		},
 		{
 			name: "a header the defaults do not cover, without -header",
-			in:   []cassette.Interaction{withHeader(get("http://api.test/a", 200, "ok"), "X-Session-Id", "s3cret-custom-8")},
+			in:   []cassette.Interaction{withHeader(get("http://api.test/a", 200, "ok"), "X-Tenant-Ref", "s3cret-custom-8")},
 			code: exitOK,
 		},
 		{

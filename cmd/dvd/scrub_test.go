@@ -26,16 +26,16 @@ import (
 func TestScrubThenReplay(t *testing.T) {
 	const session, bearer = "sess-4f9a11c2", "ghp_hand0written0token77"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Session-Id", session)
+		w.Header().Set("X-Tenant-Ref", session)
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"path":%q,"session":%q}`, r.URL.Path, "ok")
+		fmt.Fprintf(w, `{"path":%q,"tenant":%q}`, r.URL.Path, "ok")
 	}))
 	dir := t.TempDir()
 	real := filepath.Join(dir, "store", "api.dvd.json.zst")
 	reqs := func() []*http.Request {
 		return []*http.Request{
-			newRequest(t, "GET", srv.URL+"/one", "", "X-Session-Id", session),
-			newRequest(t, "POST", srv.URL+"/two", `{"n":2}`, "X-Session-Id", session, "Content-Type", "application/json"),
+			newRequest(t, "GET", srv.URL+"/one", "", "X-Tenant-Ref", session),
+			newRequest(t, "POST", srv.URL+"/two", `{"n":2}`, "X-Tenant-Ref", session, "Content-Type", "application/json"),
 		}
 	}
 	recorded := record(t, real, cassette.Config{}, reqs()...)
@@ -57,16 +57,16 @@ func TestScrubThenReplay(t *testing.T) {
 	}
 	srv.Close() // from here on only the cassette answers
 
-	r := runDVD(t, "lint", "-header", "X-Session-Id", link)
+	r := runDVD(t, "lint", "-header", "X-Tenant-Ref", link)
 	r.check(t, exitFailure, []string{
-		link + ": #1: credential left in request header X-Session-Id",
-		link + ": #1: credential left in response header X-Session-Id",
-		link + ": #2: credential left in request header X-Session-Id",
+		link + ": #1: credential left in request header X-Tenant-Ref",
+		link + ": #1: credential left in response header X-Tenant-Ref",
+		link + ": #2: credential left in request header X-Tenant-Ref",
 		link + ": #3: credential left in request header Authorization",
-		"dvd scrub -header X-Session-Id " + link,
+		"dvd scrub -header X-Tenant-Ref " + link,
 	}, session, bearer)
 
-	r = runDVD(t, "scrub", "-header", "X-Session-Id", link)
+	r = runDVD(t, "scrub", "-header", "X-Tenant-Ref", link)
 	r.check(t, exitOK, nil, session, bearer)
 	if want := link + ": scrubbed 3 interactions\n"; r.stdout != want {
 		t.Errorf("scrub printed %q, want %q", r.stdout, want)
@@ -99,8 +99,8 @@ func TestScrubThenReplay(t *testing.T) {
 		t.Errorf("recorded_at is %v after the scrub, want %v", got, c.RecordedAt())
 	}
 
-	runDVD(t, "lint", "-header", "X-Session-Id", link).check(t, exitOK, nil)
-	r = runDVD(t, "scrub", "-header", "X-Session-Id", link)
+	runDVD(t, "lint", "-header", "X-Tenant-Ref", link).check(t, exitOK, nil)
+	r = runDVD(t, "scrub", "-header", "X-Tenant-Ref", link)
 	r.check(t, exitOK, []string{link + ": nothing to scrub"})
 
 	// Replay the same requests, with the real secrets, from the scrubbed
@@ -122,7 +122,7 @@ func TestScrubThenReplay(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		want := []string{`{"path":"/one","session":"ok"}`, `{"path":"/two","session":"ok"}`, "three"}[i]
+		want := []string{`{"path":"/one","tenant":"ok"}`, `{"path":"/two","tenant":"ok"}`, "three"}[i]
 		if string(body) != want {
 			t.Errorf("request %d replayed %q, want %q", i+1, body, want)
 		}

@@ -60,8 +60,8 @@ func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 		var red []byte
 		switch {
 		case file:
-		case r.query[strings.ToLower(name)]:
-			if string(content) != Redacted {
+		case name != "" && r.SecretQueryName(name):
+			if named, numbers := r.secretQuery(name); secretValue(string(content), named, numbers) {
 				red = []byte(Redacted)
 			}
 		default:

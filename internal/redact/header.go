@@ -15,48 +15,47 @@ var defaultHeaders = []string{
 	"X-Firebase-Appcheck", "Npm-Otp", "X-Github-Otp",
 }
 
-// The words that make a header name secret, wherever they are in it, in
-// any case, with _ for - as well.
-var headerWords = []string{"token", "secret", "password", "passwd", "credential", "signature", "hmac", "api-key", "apikey"}
-
-// The headers named like keys that hold none: nonces and request ids.
-var keyHeadersKept = []string{"idempotency-key", "sec-websocket-key"}
+// The headers named like keys that hold none: nonces, normalised.
+var keyHeadersKept = []string{"idempotencykey", "secwebsocketkey"}
 
 // SecretHeader reports whether a header, by its canonical name, holds a
-// secret.
+// secret: a name of the defaults or of Options.Headers, or a credential's
+// name by the header column of credentialNames, unless Options.Keep
+// names it.
 func (r *Rules) SecretHeader(name string) bool {
+	var buf [maxNameLen]byte
+	n, lw, ok := normalise(&buf, name)
+	if ok && r.kept(n) {
+		return false
+	}
 	if r.headers[name] {
 		return true
 	}
 	if strings.Contains(name, "_") && r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))] {
 		return true // X_Api_Key
 	}
-	return secretHeaderName(name)
+	return ok && secretHeaderName(name, n, lw)
 }
 
-// secretHeaderName reports whether a header name says that it holds a
-// secret: it holds one of headerWords, or its last word is Key (X-Auth-Key,
+// secretHeaderName reports whether a header name, normalised as n, says
+// that it holds a secret by the header column of credentialNames: it
+// holds a word of the table (X-Auth-Token, X-Ms-Authorization-Auxiliary,
+// X-Goog-Iap-Jwt-Assertion), or its last word is Key (X-Auth-Key,
 // Dd-Application-Key, Ocp-Apim-Subscription-Key), except the
 // keyHeadersKept. CORS headers (Access-Control-*) name credentials and
 // tokens, but hold none.
-func secretHeaderName(name string) bool {
+func secretHeaderName(name string, n []byte, lastWord int) bool {
 	if len(name) >= len("access-control-") && equalFoldDash(name[:len("access-control-")], "access-control-") {
 		return false
 	}
-	for _, w := range headerWords {
-		if containsFold(name, w) {
-			return true
-		}
-	}
-	if len(name) == 3 && equalFoldDash(name, "key") || len(name) > 4 && equalFoldDash(name[len(name)-4:], "-key") {
+	if string(n[lastWord:]) == "key" {
 		for _, k := range keyHeadersKept {
-			if containsFold(name, k) {
+			if holds(n, k) {
 				return false
 			}
 		}
-		return true
 	}
-	return false
+	return credential(n, lastWord, InHeader)
 }
 
 // equalFoldDash reports whether s is the lower-case ASCII w, in any case
@@ -122,7 +121,7 @@ func (r *Rules) Header(h http.Header) (http.Header, bool) {
 func (r *Rules) HeaderValue(name, v string) string {
 	switch {
 	case r.SecretHeader(name):
-		v = redactHeaderValue(name, v)
+		v = r.redactHeaderValue(name, v)
 	case urlHeaders[name]:
 		v = r.urlsIn(v)
 	}
@@ -144,17 +143,18 @@ func (r *Rules) urlsIn(v string) string {
 
 // redactHeaderValue keeps what is not secret: the scheme of an
 // authorization, when it is a known one; the names and attributes of
-// cookies, so that a cookie jar still works on replay.
-func redactHeaderValue(name, v string) string {
+// cookies, so that a cookie jar still works on replay; the value of a
+// cookie that Options.Keep names.
+func (r *Rules) redactHeaderValue(name, v string) string {
 	switch name {
 	case "Authorization", "Proxy-Authorization":
 		if scheme, _, ok := strings.Cut(v, " "); ok && knownAuthScheme(scheme) {
 			return scheme + " " + Redacted
 		}
 	case "Cookie":
-		return redactCookies(v)
+		return r.redactCookies(v)
 	case "Set-Cookie":
-		return redactSetCookie(v)
+		return r.redactSetCookie(v)
 	}
 	return Redacted
 }
@@ -177,14 +177,14 @@ func knownAuthScheme(scheme string) bool {
 
 // redactCookies redacts a Cookie value: name=value pairs separated by ;
 // (or , as RFC 2965 had it), each value whole, and a part without = whole.
-func redactCookies(v string) string {
+func (r *Rules) redactCookies(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); {
 		j := i + strings.IndexAny(v[i:], ";,")
 		if j < i {
 			j = len(v)
 		}
-		b.WriteString(redactCookie(v[i:j]))
+		b.WriteString(r.redactCookie(v[i:j]))
 		if j < len(v) {
 			b.WriteByte(v[j])
 		}
@@ -195,9 +195,12 @@ func redactCookies(v string) string {
 
 // redactCookie redacts one name=value pair of a cookie header, or the whole
 // part when it has no = or only the = that pad base64 (a bare token);
-// spacing is kept.
-func redactCookie(part string) string {
+// spacing is kept. A cookie that Options.Keep names is kept.
+func (r *Rules) redactCookie(part string) string {
 	if name, value, ok := strings.Cut(part, "="); ok && (value == "" || strings.Trim(value, "=") != "") {
+		if r.Kept(strings.TrimSpace(name)) {
+			return part
+		}
 		return name + "=" + Redacted
 	}
 	trimmed := strings.TrimLeft(part, " \t")
@@ -211,7 +214,7 @@ func redactCookie(part string) string {
 // of any attribute a cookie jar does not know. A value may fold several
 // cookies into one, separated by commas; a comma that follows the weekday
 // of an Expires date does not separate cookies.
-func redactSetCookie(v string) string {
+func (r *Rules) redactSetCookie(v string) string {
 	var b strings.Builder
 	cookie := true // the next part is a cookie, not an attribute
 	for i := 0; i <= len(v); {
@@ -221,7 +224,7 @@ func redactSetCookie(v string) string {
 		}
 		part := v[i:j]
 		if cookie || !cookieAttribute(part) {
-			part = redactCookie(part)
+			part = r.redactCookie(part)
 		}
 		b.WriteString(part)
 		if j == len(v) {

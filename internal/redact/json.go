@@ -16,67 +16,43 @@ var defaultJSONNames = []string{
 	"api_key", "private_key", "secret", "secret_access_key", "session_token", "auth_token",
 }
 
-// jsonRules say what redactJSON redacts: any value at one of paths, and the
-// strings (and a number directly) under one of names, at any depth.
+// jsonRules say what redactJSON redacts: any value at one of paths, and,
+// when names is set, the values of credentials' names (credentialNames)
+// at any depth, but those that keep names.
 type jsonRules struct {
 	paths [][]string
-	names []string // lower case, without _ or -
+	names bool
+	keep  map[string]bool // normalised
 }
 
 func newJSONRules(paths []string) jsonRules {
-	var r jsonRules
+	r := jsonRules{names: true}
 	for _, p := range paths {
 		r.paths = append(r.paths, strings.Split(p, "."))
-	}
-	for _, n := range defaultJSONNames {
-		r.names = append(r.names, string(squash(nil, n)))
 	}
 	return r
 }
 
-// squash appends name in lower case without _ and -.
-func squash[T string | []byte](dst []byte, name T) []byte {
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c == '_' || c == '-':
-		case 'A' <= c && c <= 'Z':
-			dst = append(dst, c+'a'-'A')
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
-}
-
-// maxNameLen bounds the field names secretName looks at: no name is that
-// long, even with a _ between each of its letters.
-const maxNameLen = 64
-
-// secretName reports whether a JSON field name is one of the names.
-func secretName[T string | []byte](r *jsonRules, key T) bool {
-	if len(key) > maxNameLen {
-		return false
+// secretKey says whether the values of a JSON key are a credential's, its
+// strings (named) and its numbers too (numbers), in an OAuth request or
+// not.
+func (r *jsonRules) secretKey(key string, oauth bool) (named, numbers bool) {
+	if !r.names {
+		return false, false
 	}
 	var buf [maxNameLen]byte
-	k := squash(buf[:0], key)
-	for _, n := range r.names {
-		if string(k) == n {
-			return hasStem(key)
-		}
+	n, lw, ok := normalise(&buf, key)
+	if !ok || len(r.keep) > 0 && r.keep[string(n)] {
+		return false, false
 	}
-	return false
-}
-
-// hasStem reports whether a name holds a stem of the names in one of the
-// case styles jsonStems has: a name in any other (seCret) is none of them,
-// which lets mayHold find every name by its stems.
-func hasStem[T string | []byte](key T) bool {
-	for _, s := range jsonStems {
-		if strings.Contains(string(key), string(s)) {
-			return true
-		}
+	p := InJSON
+	if oauth {
+		p = InOAuthJSON
 	}
-	return false
+	if !credential(n, lw, p) {
+		return false, false
+	}
+	return true, endsWithCredential(n)
 }
 
 // redactJSON replaces the values the rules name in a JSON document, or in
@@ -84,15 +60,27 @@ func hasStem[T string | []byte](key T) bool {
 // nothing else, and says whether it found any. A body that is not JSON is
 // returned as it is.
 func redactJSON(b []byte, r jsonRules) ([]byte, bool) {
-	if !JSONDocument(b) || !r.mayHold(b) {
+	if bytes.HasPrefix(b, bom) {
+		// IIS and .NET may start a JSON body with a byte order mark.
+		red, ok := redactJSON(b[len(bom):], r)
+		if !ok {
+			return b, false
+		}
+		return append(append(make([]byte, 0, len(bom)+len(red)), bom...), red...), true
+	}
+	if !JSONDocument(b) {
+		return b, false
+	}
+	may, oauth := r.mayHold(b)
+	if !may {
 		return b, false
 	}
 	if !json.Valid(b) {
 		return redactJSONLines(b, r)
 	}
-	w := jsonWalker{b: b, dec: json.NewDecoder(bytes.NewReader(b)), rules: &r}
+	w := jsonWalker{b: b, dec: json.NewDecoder(bytes.NewReader(b)), rules: &r, oauth: oauth}
 	w.dec.UseNumber()
-	w.value(nil, false, false)
+	w.value(nil, false, false, false)
 	if len(w.spans) == 0 {
 		return b, false
 	}
@@ -139,85 +127,110 @@ func JSONDocument(b []byte) bool {
 	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }
 
-// The stems of the default names, as they are written in snake_case,
-// camelCase and UPPER_CASE.
-var jsonStems = [][]byte{
-	[]byte("token"), []byte("Token"), []byte("TOKEN"),
-	[]byte("secret"), []byte("Secret"), []byte("SECRET"),
-	[]byte("passw"), []byte("Passw"), []byte("PASSW"),
-	[]byte("key"), []byte("Key"), []byte("KEY"),
-}
+// bom is the UTF-8 byte order mark.
+var bom = []byte("\xef\xbb\xbf")
 
-// mayHold reports whether a JSON document may hold one of the paths or the
-// names, without parsing it: most bodies hold none, and then need no
-// parsing. It looks for the quoted name a path ends with, and for a key
-// (a string that a colon follows) around a stem of the names that is one
-// of them. A key spelled with escapes is found only by parsing, so a
-// document with a backslash-u in a key is always parsed.
-func (r *jsonRules) mayHold(b []byte) bool {
+// mayHold reports whether a JSON document may hold one of the paths or a
+// credential's name, without parsing it: most bodies hold none, and then
+// need no parsing. It looks for the quoted name a path ends with, and
+// classifies every key (a string that a colon follows) in one pass over
+// the document. oauth says that a key is grant_type: the document is an
+// OAuth request. A key spelled with escapes is found only by parsing, so a
+// document with a backslash in a key is always parsed.
+func (r *jsonRules) mayHold(b []byte) (may, oauth bool) {
 	for _, p := range r.paths {
 		last := p[len(p)-1]
 		if last == "*" || bytes.Contains(b, []byte(`"`+last+`"`)) {
-			return true
+			may = true
 		}
 	}
-	if len(r.names) > 0 {
-		for _, s := range jsonStems {
-			for i := 0; ; {
-				k := bytes.Index(b[i:], s)
-				if k < 0 {
-					break
-				}
-				k += i
-				if key, ok := keyAround(b, k); ok && secretName(r, key) {
-					return true
-				}
-				i = k + len(s)
+	if !r.names {
+		return may, false
+	}
+	oauthOnly := false // a key that is a credential's in an OAuth request alone
+	// The keys found to be none, by a hash of their length and ends: the
+	// objects of a list repeat their keys, which are then classified once.
+	var none [32][]byte
+	for i := 0; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			break
+		}
+		start := i + q + 1
+		end, escaped, resume := stringEnd(b, start)
+		if end < 0 {
+			if resume < 0 {
+				break
+			}
+			i = resume // a line that is no JSON: the next may be
+			continue
+		}
+		i = end + 1
+		if !colonAfter(b, end+1) {
+			continue
+		}
+		if escaped {
+			may = true // only parsing reads the key
+			continue
+		}
+		key := b[start:end]
+		h := 0
+		if len(key) > 0 {
+			h = (len(key)*7 + int(key[0])*3 + int(key[len(key)-1])) & (len(none) - 1)
+			if string(none[h]) == string(key) {
+				continue
 			}
 		}
+		var buf [maxNameLen]byte
+		n, lw, ok := normalise(&buf, key)
+		if !ok || len(r.keep) > 0 && r.keep[string(n)] {
+			continue
+		}
+		if string(n) == "granttype" {
+			oauth = true
+			continue
+		}
+		m := places(n, lw)
+		if m&(1<<InJSON|1<<InOAuthJSON) == 0 || describesOrPages(n, lw) {
+			none[h] = key
+			continue
+		}
+		if m&(1<<InJSON) != 0 {
+			may = true
+		} else {
+			oauthOnly = true
+		}
 	}
-	for i := 0; ; {
-		k := bytes.Index(b[i:], []byte(`\u`))
+	return may || oauth && oauthOnly, oauth
+}
+
+// stringEnd returns the index of the quote that ends the string starting
+// at b[start], and whether the string holds a backslash; or -1 and where
+// the next line starts (-1 at the end) when the string does not end on
+// its line, as no JSON string does.
+func stringEnd(b []byte, start int) (end int, escaped bool, resume int) {
+	for j := start; j < len(b); {
+		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
-			return false
+			return -1, escaped, -1
 		}
-		k += i
-		if end := stringEndWithin(b, k, 256); end > 0 && colonAfter(b, end) {
-			return true
+		k += j
+		if nl := bytes.IndexByte(b[j:k], '\n'); nl >= 0 {
+			return -1, escaped, j + nl + 1
 		}
-		i = k + 2
-	}
-}
-
-// keyAround returns the string around b[i] when a colon follows it, as a
-// key's does, and it is no longer than maxNameLen.
-func keyAround(b []byte, i int) ([]byte, bool) {
-	start := i
-	for start > 0 && i-start <= maxNameLen && b[start-1] != '"' {
-		start--
-	}
-	end := i
-	for end < len(b) && end-start <= maxNameLen && b[end] != '"' {
-		end++
-	}
-	if start == 0 || end == len(b) || b[start-1] != '"' || b[end] != '"' || !colonAfter(b, end+1) {
-		return nil, false
-	}
-	return b[start:end], true
-}
-
-// stringEndWithin returns the index after the closing quote of the string that
-// b[i] is in, looking at most n bytes ahead, or -1.
-func stringEndWithin(b []byte, i, n int) int {
-	for j := i; j < len(b) && j-i < n; j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
+		bs := 0
+		for p := k - 1; p >= start && b[p] == '\\'; p-- {
+			bs++
 		}
+		if bs > 0 {
+			escaped = true
+		}
+		if bs%2 == 0 {
+			return k, escaped, 0
+		}
+		j = k + 1
 	}
-	return -1
+	return -1, escaped, -1
 }
 
 // colonAfter reports whether a colon follows b[i:], after spacing.
@@ -240,13 +253,15 @@ type jsonWalker struct {
 	b     []byte
 	dec   *json.Decoder
 	rules *jsonRules
+	oauth bool // the document has a grant_type member
 	spans [][2]int64
 }
 
 // value reads one value at path. named says it is the value of a secret
-// name; under, that it is inside one, where strings are redacted too. It
-// returns false once the document cannot be read.
-func (w *jsonWalker) value(path []string, named, under bool) bool {
+// name, numbers that its numbers are secret too; under, that it is inside
+// one, where strings are redacted too. It returns false once the document
+// cannot be read.
+func (w *jsonWalker) value(path []string, named, numbers, under bool) bool {
 	if pathMatches(path, w.rules.paths) {
 		var raw json.RawMessage
 		if err := w.dec.Decode(&raw); err != nil {
@@ -273,14 +288,14 @@ func (w *jsonWalker) value(path []string, named, under bool) bool {
 					return false
 				}
 				key, _ := k.(string)
-				secret := secretName(w.rules, key)
-				if !w.value(append(path, key), secret, under || secret) {
+				secret, nums := w.rules.secretKey(key, w.oauth)
+				if !w.value(append(path, key), secret, nums, under || secret) {
 					return false
 				}
 			}
 		case '[':
 			for w.dec.More() {
-				if !w.value(append(path, "#"), false, under) {
+				if !w.value(append(path, "#"), false, false, under) {
 					return false
 				}
 			}
@@ -292,7 +307,7 @@ func (w *jsonWalker) value(path []string, named, under bool) bool {
 			w.span(before)
 		}
 	case json.Number:
-		if named {
+		if numbers {
 			w.span(before)
 		}
 	}

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// The query parameters whose values are always redacted, whatever their
-// case; cassette.Redaction lists them too.
+// Query parameters whose values are always redacted, whatever their case:
+// examples of what credentialNames finds, which a test holds it to;
+// cassette.Redaction lists them too.
 var defaultQuery = []string{
 	"access_token", "refresh_token", "id_token", "token", "auth", "auth_token", "api_token",
 	"private_token", "session_token", "oauth_token", "oauth_signature", "oauth_verifier", "jwt",
@@ -79,8 +80,52 @@ func (r *Rules) nested(part string) string {
 }
 
 // SecretQueryName reports whether the value of a query parameter, a form
-// field or a multipart field of that name is redacted, whatever its case.
-func (r *Rules) SecretQueryName(name string) bool { return r.query[strings.ToLower(name)] }
+// field or a multipart field of that name is redacted, whatever its case
+// and separators, by the query column of credentialNames or Options.Query,
+// unless Options.Keep names it.
+func (r *Rules) SecretQueryName(name string) bool {
+	named, _ := r.secretQuery(name)
+	return named
+}
+
+// secretQuery says whether the values of a query parameter are a
+// credential's, and its numbers (digits alone) too.
+func (r *Rules) secretQuery(name string) (named, numbers bool) {
+	var buf [maxNameLen]byte
+	n, lw, ok := normalise(&buf, name)
+	if !ok {
+		return r.query[name], true
+	}
+	switch {
+	case r.kept(n):
+		return false, false
+	case r.query[string(n)]:
+		return true, true
+	case credential(n, lw, InQuery):
+		return true, endsWithCredential(n)
+	}
+	return false, false
+}
+
+// secretValue reports whether the value of a parameter is redacted, given
+// what secretQuery says of its name: a number only when numbers is set
+// (max_tokens=100 is kept, pin=1234 is not).
+func secretValue(v string, named, numbers bool) bool {
+	if !named || v == Redacted {
+		return false
+	}
+	return numbers || !digits(v)
+}
+
+// digits reports whether v is a number: digits alone.
+func digits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
+}
 
 // SecretParam reports whether a name=value part of a query has a value to
 // redact.
@@ -92,7 +137,8 @@ func (r *Rules) SecretParam(part string) bool {
 	if name, err := url.QueryUnescape(k); err == nil {
 		k = name
 	}
-	return r.query[strings.ToLower(k)]
+	named, numbers := r.secretQuery(k)
+	return secretValue(v, named, numbers)
 }
 
 // Pair redacts the value of a name=value pair, of a query or a cookie,

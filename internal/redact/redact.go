@@ -2,8 +2,10 @@
 // headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
 // free text, and the known values that placeholders name.
 //
-// It holds the rules and the lists of names redacted by default: the single
-// source of truth, which the documentation of cassette.Redaction restates.
+// It holds the rules and the names redacted by default, chief among them
+// credentialNames, the one table of credential names for every place: the
+// single source of truth, which the documentation of cassette.Redaction
+// and docs/secrets.md restate.
 // It knows nothing of cassettes: its inputs and outputs are http.Header,
 // *http.Request, strings and bytes. No function modifies its input; those
 // that report whether they changed anything return the input itself when
@@ -33,13 +35,19 @@ type Options struct {
 	JSONFields []string
 	// Placeholders map a name to a value that becomes <NAME>.
 	Placeholders map[string]string
+	// Keep are names whose values are kept in every place (cookie names
+	// too), compared normalised as credentialNames says: they override the
+	// table, the default headers, Headers and Query, not JSONFields' paths
+	// nor Placeholders.
+	Keep []string
 }
 
 // Rules redact with the defaults and the names of Options. Rules are only
 // read once built, so one serves every goroutine.
 type Rules struct {
 	headers      map[string]bool // canonical names
-	query        map[string]bool // lower case
+	query        map[string]bool // added names, normalised
+	keep         map[string]bool // normalised
 	json         jsonRules
 	placeholders []placeholder // longest value first, so that no value hides inside another
 }
@@ -51,15 +59,16 @@ var defaultRules = sync.OnceValue(func() *Rules { return New(Options{}) })
 
 // New returns the rules of the defaults and of o.
 func New(o Options) *Rules {
-	r := &Rules{headers: map[string]bool{}, query: map[string]bool{}}
+	r := &Rules{headers: map[string]bool{}, query: normalisedSet(o.Query)}
+	if len(o.Keep) > 0 {
+		r.keep = normalisedSet(o.Keep)
+	}
 	for _, h := range slices.Concat(defaultHeaders, o.Headers) {
 		// X_Custom and X-Custom alike; SecretHeader turns _ into - too.
 		r.headers[http.CanonicalHeaderKey(strings.ReplaceAll(h, "_", "-"))] = true
 	}
-	for _, q := range slices.Concat(defaultQuery, o.Query) {
-		r.query[strings.ToLower(q)] = true
-	}
 	r.json = newJSONRules(o.JSONFields)
+	r.json.keep = r.keep
 	r.placeholders = sortedPlaceholders(o.Placeholders)
 	return r
 }
@@ -100,9 +109,10 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 // found by the words they hold (token, secret, …, a last word Key).
 func DefaultHeaders() []string { return slices.Clone(defaultHeaders) }
 
-// DefaultQuery returns the query parameter names always redacted.
+// DefaultQuery returns query parameter names always redacted: examples of
+// what credentialNames finds, which a test holds it to.
 func DefaultQuery() []string { return slices.Clone(defaultQuery) }
 
-// DefaultJSONNames returns the JSON field names always redacted, at any
-// depth and in any case style.
+// DefaultJSONNames returns JSON field names always redacted, at any depth
+// and in any case style: examples of what credentialNames finds.
 func DefaultJSONNames() []string { return slices.Clone(defaultJSONNames) }
