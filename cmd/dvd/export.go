@@ -82,7 +82,7 @@ func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
 	ins := c.Interactions()
 	out := make([]cassette.Interaction, len(ins))
 	for i, in := range ins {
-		out[i] = redactedSynced(in, cassette.Redaction{})
+		out[i] = redactedDecoded(in, cassette.Redaction{})
 	}
 	nc := c.With(out...)
 	return nc

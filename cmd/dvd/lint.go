@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // lintCommand finds what should not be in a cassette, and cassettes no
@@ -94,7 +95,7 @@ cassette, 2 for a usage error.`,
 			if err := (cassette.Config{Redact: r}).Validate(); err != nil {
 				return usagef("%s", err)
 			}
-			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r}
+			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r, rules: redact.New(redact.Options(r))}
 			return l.run(e.stderr, args, used)
 		}
 	},
@@ -105,6 +106,7 @@ type linter struct {
 	w                io.Writer
 	strict, failures bool
 	redact           cassette.Redaction // the names to look for beyond the defaults
+	rules            *redact.Rules      // the secrets engine, with the names of redact
 	errors, warnings int
 	secrets          []string // the files that hold credentials
 }
@@ -195,12 +197,14 @@ func (l *linter) file(path string) {
 	hasSecret := false
 	for i, in := range c.Interactions() {
 		n := i + 1
-		red := redacted(in, l.redact)
+		red := engineRedacted(l.rules, in)
 		for _, place := range secretPlaces(in, red) {
 			hasSecret = true
 			l.errorf("%s: #%d: credential left in %s", path, n, place)
 		}
-		l.encodedBodies(path, n, in)
+		if l.encodedBodies(path, n, in) {
+			hasSecret = true
+		}
 		// Describe the request by the redacted copy, never the original.
 		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
 		if e := red.Error; e != nil && l.failures && neterr.RecordOf(e).CouldNotConnect() {
@@ -287,8 +291,10 @@ func realPath(abs string) string {
 // decoded (no Encoded marker, not Uncompressed): as a hand, another tool
 // or an import of a body that does not decode whole leaves them. Redaction
 // cannot see into them; lint decodes what it can, even a body cut short,
-// and reports the credentials in it, or that it was not checked.
-func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
+// and reports the credentials in it, or that it was not checked. It
+// reports whether a body that decodes whole holds one, which dvd scrub
+// redacts.
+func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) (scrubbable bool) {
 	check := func(side string, h http.Header, body []byte, set func(*cassette.Interaction, []byte)) {
 		codings := contentCodings(h)
 		if len(codings) == 0 || len(body) == 0 {
@@ -302,7 +308,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 		}
 		plain := cloneInteraction(in)
 		set(&plain, content)
-		red := redacted(plain, l.redact)
+		red := engineRedacted(l.rules, plain)
 		var redBody []byte
 		var hdr http.Header
 		if side == "request" {
@@ -310,8 +316,17 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 		} else {
 			redBody, hdr = red.Response.Body, plain.Response.Header
 		}
+		whole := false
+		if _, enc, _ := importDecode(h, body); enc != "" {
+			whole = true
+		}
 		for _, place := range bodyPlaces(side+" body", content, redBody, hdr) {
-			l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s), which dvd scrub cannot redact: record it again, or fix it by hand", path, n, place, name)
+			if whole {
+				scrubbable = true
+				l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s)", path, n, place, name)
+			} else {
+				l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s), which does not decode whole and dvd scrub cannot redact: record it again, or fix it by hand", path, n, place, name)
+			}
 		}
 	}
 	if in.Request.Encoded == "" {
@@ -326,6 +341,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 			x.Response.Header.Del("Content-Encoding")
 		})
 	}
+	return scrubbable
 }
 
 // contentCodings returns the content codings h names, in lower case, but

@@ -99,7 +99,7 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 	out := make([]cassette.Interaction, len(ins))
 	changed := 0
 	for i, in := range ins {
-		out[i] = redactedSynced(in, r)
+		out[i] = redactedDecoded(in, r)
 		if !sameInteraction(in, out[i]) {
 			changed++
 		}
