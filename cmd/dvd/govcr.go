@@ -54,9 +54,9 @@ var maxGovcrBodies = 1 << 30
 // line, and what was expected, but never quote a value: a value may be a
 // secret.
 type govcrReader struct {
-	warn    func(format string, args ...any)
-	note    func(kind, where string) // counts a key go-vcr does not write, for import's summary
-	bodies  int             // bytes of the bodies read so far
+	warn   func(format string, args ...any)
+	note   func(kind, where string) // counts a key go-vcr does not write, for import's summary
+	bodies int                      // bytes of the bodies read so far
 }
 
 // parseGoVCR reads a go-vcr cassette, of format version 1 or 2, and returns

@@ -61,9 +61,17 @@ It prints one line per file imported:
 
 	x.yaml → x.dvd.json: 12 interactions
 
+and, on the standard error, one summary of what the run changed: a line
+per kind of change (a value redacted in a place, a key go-vcr does not
+write ignored), with its count and the first file and interaction (or
+line) where it happened, never a value. -v lists every change too. -keep
+keeps the values of named fields that are not secrets (a password field
+that holds a rule expression), as cassette.Redaction.Keep does.
+
 Example:
 
 	dvd import -o testdata testdata/fixtures/*.yaml
+	dvd import -keep password,session testdata/fixtures/cloudflare.yaml
 
 Exit status: 0 when every file was imported, 1 when a file could not be
 read, imported or written, 2 for a usage error.`,

@@ -31,19 +31,20 @@ lint searches, with its subfolders (but for those whose name starts with a
 dot), for *.dvd.json, *.dvd.json.zst and *.dvd.json.gz. It prints one line
 per finding, "FILE: #N: what" for interaction N of FILE, and finds:
 
-  - credentials left in the file: any value that the default redaction
-    would remove (see cassette.Redaction) still there, in a header, a URL,
-    a form or a JSON body, as in a cassette written by hand, by another
-    tool or by an older dvd. The line says where ("request header
+  - credentials left in the file: lint runs dvd's secrets engine on each
+    place of what the file holds (a URL, a header, a form, a JSON or text
+    body, an error message), bodies decoded first, and reports every value
+    it finds (see cassette.Redaction), as in a cassette written by hand, by
+    another tool or by an older dvd. The line says where ("request header
     Authorization", "response body field $.token", "request URL query
     access_token"), never the value. "dvd scrub FILE" removes them.
     -header, -query and -json name more credentials to look for, as they
     name more to redact for dvd scrub and dvdtest's Redact options.
   - bodies stored in a content coding (gzip, br…) rather than decoded, as
     a hand, another tool or an import of a gzip body cut short leaves
-    them: redaction cannot see into them. Lint decodes what it can, even
-    a body cut short, and reports the credentials in it; a body that does
-    not decode is reported as "response body stored encoded (br): not
+    them. Lint decodes what it can, even a body cut short, and reports the
+    credentials in it (dvd scrub decodes and redacts a body that decodes
+    whole); a body that does not decode is reported as "response body stored encoded (br): not
     checked for credentials".
   - truncated response bodies: the client closed the body before its end
     while recording, so replay gives only what it read.
