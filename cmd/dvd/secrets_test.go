@@ -165,6 +165,15 @@ func TestLintRunsTheEngine(t *testing.T) {
 		gzFile + ": #1: credential left in response body field $.access_token, in the body stored encoded (gzip)",
 		"dvd scrub " + gzFile,
 	}, append(planted, "cannot redact")...)
+
+	// The same, in a file compressed whole.
+	zstFile := filepath.Join(dir, "gz.dvd.json.zst")
+	save(t, zstFile, gzipInteractions(plantedGzip)...)
+	r = runDVD(t, "lint", zstFile)
+	r.check(t, 1, []string{
+		zstFile + ": #1: credential left in response body field $.access_token, in the body stored encoded (gzip)",
+		zstFile + ": #2: credential left in response body field $.access_token\n",
+	}, planted...)
 }
 
 // TestImportSummary imports two go-vcr cassettes whose interactions carry
