@@ -21,7 +21,8 @@ Export writes the cassette FILE as HAR 1.2 (JSON) on the standard output, so
 that browser devtools, Charles, Fiddler and HAR viewers open it. The
 default redaction of dvd applies to every interaction first, as dvd inspect
 shows it: a credential left in a cassette written by hand, by another tool
-or by an older dvd is written as REDACTED, never as it is in the file.
+or by an older dvd is written as REDACTED, never as it is in the file; a
+body stored in gzip, deflate or zstd is decoded before it is redacted.
 
 Each interaction is an entry, with its request (method, URL, headers, query,
 body), its response (status, headers, content: text, or base64 when it is
@@ -82,7 +83,7 @@ func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
 	ins := c.Interactions()
 	out := make([]cassette.Interaction, len(ins))
 	for i, in := range ins {
-		out[i] = redactedSynced(in, cassette.Redaction{})
+		out[i] = redactedDecoded(in, cassette.Redaction{})
 	}
 	nc := c.With(out...)
 	return nc

@@ -54,15 +54,15 @@ var maxGovcrBodies = 1 << 30
 // line, and what was expected, but never quote a value: a value may be a
 // secret.
 type govcrReader struct {
-	warn    func(format string, args ...any)
-	unknown map[string]bool // keys already reported
-	bodies  int             // bytes of the bodies read so far
+	warn   func(format string, args ...any)
+	note   func(kind, where string) // counts a key go-vcr does not write, for import's summary
+	bodies int                      // bytes of the bodies read so far
 }
 
 // parseGoVCR reads a go-vcr cassette, of format version 1 or 2, and returns
 // its interactions in order, as go-vcr recorded them: not redacted, bodies
 // as they were stored. warn receives what is ignored.
-func parseGoVCR(data []byte, warn func(format string, args ...any)) ([]cassette.Interaction, error) {
+func parseGoVCR(data []byte, warn func(format string, args ...any), note func(kind, where string)) ([]cassette.Interaction, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(err)
@@ -70,7 +70,7 @@ func parseGoVCR(data []byte, warn func(format string, args ...any)) ([]cassette.
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("the file is empty: a go-vcr cassette is a YAML mapping with \"version\" and \"interactions\"")
 	}
-	g := &govcrReader{warn: warn, unknown: map[string]bool{}}
+	g := &govcrReader{warn: warn, note: note}
 	top, err := g.mapping(doc.Content[0], "cassette", "the file")
 	if err != nil {
 		return nil, err
@@ -340,9 +340,8 @@ func (g *govcrReader) mapping(node *yaml.Node, kind, what string) (map[string]*y
 			return nil, fmt.Errorf("line %d: %s has the key %s twice", k.Line, what, quoteKey(k.Value))
 		}
 		m[k.Value] = n.Content[i+1]
-		if known := govcrKeys[kind]; known != nil && !contains(known, k.Value) && !g.unknown[kind+"."+k.Value] {
-			g.unknown[kind+"."+k.Value] = true
-			g.warn("line %d: the %s key %s is not one go-vcr writes: ignored", k.Line, kind, quoteKey(k.Value))
+		if known := govcrKeys[kind]; known != nil && !contains(known, k.Value) {
+			g.note(fmt.Sprintf("ignored the %s key %s, which go-vcr does not write", kind, quoteKey(k.Value)), fmt.Sprintf("line %d", k.Line))
 		}
 	}
 	return m, nil

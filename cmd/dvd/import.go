@@ -19,6 +19,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // importCommand is "dvd import": go-vcr cassettes and HAR files become
@@ -60,15 +61,25 @@ It prints one line per file imported:
 
 	x.yaml → x.dvd.json: 12 interactions
 
+and, on the standard error, one summary of what the run changed: a line
+per kind of change (a value redacted in a place, a key go-vcr does not
+write ignored), with its count and the first file and interaction (or
+line) where it happened, never a value. -v lists every change too. -keep
+keeps the values of named fields that are not secrets (a password field
+that holds a rule expression), as cassette.Redaction.Keep does.
+
 Example:
 
 	dvd import -o testdata testdata/fixtures/*.yaml
+	dvd import -keep password,session testdata/fixtures/cloudflare.yaml
 
 Exit status: 0 when every file was imported, 1 when a file could not be
 read, imported or written, 2 for a usage error.`,
 	flags: func(fs *flag.FlagSet, e *env) func(args []string) error {
 		dir := fs.String("o", "", "write the cassettes in `DIR` (created if missing) instead of beside their inputs")
 		comp := fs.String("compress", "none", "compress the cassettes: `zstd`, gzip or none")
+		keep := fs.String("keep", "", "keep the values of the fields `NAME,NAME…` that are not secrets, in every place (see cassette.Redaction.Keep)")
+		verbose := fs.Bool("v", false, "list every change import made, not only one example of each kind")
 		return func(args []string) error {
 			c, err := parseCompression(*comp)
 			if err != nil {
@@ -77,6 +88,17 @@ read, imported or written, 2 for a usage error.`,
 			if len(args) == 0 {
 				return usagef("no file to import")
 			}
+			opts := &importOptions{report: &importReport{}}
+			for name := range strings.SplitSeq(*keep, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					opts.redaction.Keep = append(opts.redaction.Keep, name)
+				}
+			}
+			if *verbose {
+				opts.report.each = e.stderr
+			}
+			opts.rules = redact.New(redact.Options(opts.redaction))
+			defer opts.report.write(e.stderr)
 			failed := false
 			written := map[string]string{} // output → the input it came from
 			for _, in := range args {
@@ -91,7 +113,7 @@ read, imported or written, 2 for a usage error.`,
 					failed = true
 					continue
 				}
-				n, err := importFile(in, out, e.stderr)
+				n, err := importFile(in, out, e.stderr, opts)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "dvd import: %s: %v\n", in, err)
 					failed = true
@@ -143,7 +165,7 @@ func importOutput(in, dir string, c codec.Compression) string {
 
 // importFile imports the file in to the cassette out and returns how many
 // interactions it holds. Nothing is written unless all of in was read.
-func importFile(in, out string, stderr io.Writer) (int, error) {
+func importFile(in, out string, stderr io.Writer, opts *importOptions) (int, error) {
 	data, err := os.ReadFile(in)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -161,7 +183,7 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 	if why := dvdCassette(in, data); why != "" {
 		return 0, fmt.Errorf("already a dvd cassette (%s): dvd import reads go-vcr cassettes and HAR files; use it as it is, or dvd convert to change its compression", why)
 	}
-	ins, err := parseImport(in, data, warn)
+	ins, err := parseImport(in, data, warn, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -183,21 +205,24 @@ func importFile(in, out string, stderr io.Writer) (int, error) {
 
 // parseImport reads a go-vcr cassette or a HAR file, as its name and its
 // first bytes say, and returns its interactions ready to store: decoded
-// and redacted.
-func parseImport(name string, data []byte, warn func(format string, args ...any)) ([]cassette.Interaction, error) {
+// and redacted. opts may be nil, for the defaults and no report.
+func parseImport(name string, data []byte, warn func(format string, args ...any), opts *importOptions) ([]cassette.Interaction, error) {
+	if opts == nil {
+		opts = &importOptions{rules: redact.Default()}
+	}
 	var ins []cassette.Interaction
 	var err error
 	switch {
 	case isHARInput(name, data):
 		ins, err = parseHAR(data)
 	default:
-		ins, err = parseGoVCR(data, warn)
+		ins, err = parseGoVCR(data, warn, func(kind, where string) { opts.report.add(kind, name, where) })
 	}
 	if err != nil {
 		return nil, err
 	}
 	for i := range ins {
-		importClean(&ins[i], i+1, warn)
+		importClean(&ins[i], i+1, warn, opts, name)
 	}
 	return ins, nil
 }
@@ -205,24 +230,74 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 // importClean makes an imported interaction what dvd's recorder would have
 // stored: bodies in a coding dvd decodes stored decoded, the default
 // redaction applied, and the length the response announces its body's.
-func importClean(in *cassette.Interaction, n int, warn func(format string, args ...any)) {
-	if in.Request.Encoded == "" {
-		var why string
-		in.Request.Body, in.Request.Encoded, why = importDecode(in.Request.Header, in.Request.Body)
-		if why != "" {
-			warn("interaction %d: the request body is %s; it is stored as it came, and not redacted: check it for secrets", n, why)
+func importClean(in *cassette.Interaction, n int, warn func(format string, args ...any), opts *importOptions, name string) {
+	reqWhy, respWhy := decodeStored(in)
+	if reqWhy != "" {
+		warn("interaction %d: the request body is %s; it is stored as it came, and not redacted: check it for secrets", n, reqWhy)
+	}
+	if respWhy != "" {
+		warn("interaction %d: the response body is %s; it is stored as it came, and not redacted: check it for secrets", n, respWhy)
+	}
+	if opts.report != nil {
+		for _, place := range credentialPlaces(opts.rules, *in) {
+			opts.report.add("redacted "+place, name, "interaction "+strconv.Itoa(n))
 		}
 	}
-	if r := in.Response; r != nil && r.Encoded == "" && !r.Uncompressed {
-		var why string
-		r.Body, r.Encoded, why = importDecode(r.Header, r.Body)
-		if why != "" {
-			warn("interaction %d: the response body is %s; it is stored as it came, and not redacted: check it for secrets", n, why)
-		}
-	}
-	cassette.Redaction{}.Apply(in)
+	opts.redaction.Apply(in)
 	if r := in.Response; r != nil {
 		syncImportedLength(in.Request.Method, r)
+	}
+}
+
+// importOptions are the options of one run of import.
+type importOptions struct {
+	redaction cassette.Redaction // Keep, from -keep
+	rules     *redact.Rules      // the secrets engine with redaction's options
+	report    *importReport      // nil for none
+}
+
+// importReport gathers what one run of import changed, by kind of
+// change ("redacted request header Authorization"), to print one summary
+// at the end: a line per kind, with its count and the first place it
+// happened (a file and an interaction or a line), never a value.
+type importReport struct {
+	each    io.Writer // with -v, where every change is printed as it happens
+	kinds   []string  // in the order first seen
+	count   map[string]int
+	example map[string]string
+}
+
+// add counts one change of kind, in file, at where ("interaction 3",
+// "line 11"). It does nothing on a nil report.
+func (r *importReport) add(kind, file, where string) {
+	if r == nil {
+		return
+	}
+	if r.count == nil {
+		r.count, r.example = map[string]int{}, map[string]string{}
+	}
+	if r.count[kind] == 0 {
+		r.kinds = append(r.kinds, kind)
+		r.example[kind] = file + ", " + where
+	}
+	r.count[kind]++
+	if r.each != nil {
+		fmt.Fprintf(r.each, "dvd import: %s: %s: %s\n", file, where, kind)
+	}
+}
+
+// write prints the summary, nothing when nothing changed.
+func (r *importReport) write(w io.Writer) {
+	if r == nil || len(r.kinds) == 0 {
+		return
+	}
+	more := " (-v lists every one)"
+	if r.each != nil {
+		more = ""
+	}
+	fmt.Fprintf(w, "dvd import: what import changed, by kind%s:\n", more)
+	for _, k := range r.kinds {
+		fmt.Fprintf(w, "\t%s: %s, as in %s\n", k, countNoun(r.count[k], "time"), r.example[k])
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // and, when it reads, interactions that dvd writes and reads back, with
 // nothing redaction removes left in them.
 func fuzzImport(t *testing.T, name string, data []byte) {
-	ins, err := parseImport(name, data, func(string, ...any) {})
+	ins, err := parseImport(name, data, func(string, ...any) {}, nil)
 	if err != nil {
 		if err.Error() == "" {
 			t.Fatal("an empty error")

@@ -644,8 +644,10 @@ func TestImportGoesOn(t *testing.T) {
 	if stdout != wantOut {
 		t.Errorf("stdout:\n%s\nwant\n%s", stdout, wantOut)
 	}
-	if !strings.HasPrefix(stderr, "dvd import: "+bad+": not YAML: line") || strings.Count(stderr, "\n") != 1 {
-		t.Errorf("stderr:\n%s\nwant one line about %s", stderr, bad)
+	wantSummary := "dvd import: what import changed, by kind (-v lists every one):\n" +
+		"\tredacted request header Authorization: 1 time, as in " + good + ", interaction 1\n"
+	if !strings.HasPrefix(stderr, "dvd import: "+bad+": not YAML: line") || !strings.HasSuffix(stderr, "\n"+wantSummary) || strings.Count(stderr, "\n") != 3 {
+		t.Errorf("stderr:\n%s\nwant one line about %s, then the summary", stderr, bad)
 	}
 	c, err := cassette.Load(filepath.Join(outDir, "good.cassette.dvd.json.zst"))
 	if err != nil {
@@ -689,8 +691,8 @@ func TestImportWarnings(t *testing.T) {
 		t.Fatalf("exit status %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		`dvd import: ` + in + `: warning: line 11: the request key "note" is not one go-vcr writes: ignored`,
-		`warning: line 16: the response key "extra" is not one go-vcr writes: ignored`,
+		"\tignored the request key \"note\", which go-vcr does not write: 1 time, as in " + in + ", line 11\n",
+		"\tignored the response key \"extra\", which go-vcr does not write: 1 time, as in " + in + ", line 16\n",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr:\n%s\nwant\n%s", stderr, want)
@@ -815,7 +817,7 @@ func TestImportWarningQuotesNoValue(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit status %d: %s", code, stderr)
 	}
-	if want := "warning: line 11: the request key (a key that is not a name) is not one go-vcr writes: ignored"; !strings.Contains(stderr, want) {
+	if want := "\tignored the request key (a key that is not a name), which go-vcr does not write: 1 time, as in " + in + ", line 11\n"; !strings.Contains(stderr, want) {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	assertNoSecrets(t, "the warning", []byte(stderr))

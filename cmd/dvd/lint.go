@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // lintCommand finds what should not be in a cassette, and cassettes no
@@ -30,19 +31,20 @@ lint searches, with its subfolders (but for those whose name starts with a
 dot), for *.dvd.json, *.dvd.json.zst and *.dvd.json.gz. It prints one line
 per finding, "FILE: #N: what" for interaction N of FILE, and finds:
 
-  - credentials left in the file: any value that the default redaction
-    would remove (see cassette.Redaction) still there, in a header, a URL,
-    a form or a JSON body, as in a cassette written by hand, by another
-    tool or by an older dvd. The line says where ("request header
+  - credentials left in the file: lint runs dvd's secrets engine on each
+    place of what the file holds (a URL, a header, a form, a JSON or text
+    body, an error message), bodies decoded first, and reports every value
+    it finds (see cassette.Redaction), as in a cassette written by hand, by
+    another tool or by an older dvd. The line says where ("request header
     Authorization", "response body field $.token", "request URL query
     access_token"), never the value. "dvd scrub FILE" removes them.
     -header, -query and -json name more credentials to look for, as they
     name more to redact for dvd scrub and dvdtest's Redact options.
   - bodies stored in a content coding (gzip, br…) rather than decoded, as
     a hand, another tool or an import of a gzip body cut short leaves
-    them: redaction cannot see into them. Lint decodes what it can, even
-    a body cut short, and reports the credentials in it; a body that does
-    not decode is reported as "response body stored encoded (br): not
+    them. Lint decodes what it can, even a body cut short, and reports the
+    credentials in it (dvd scrub decodes and redacts a body that decodes
+    whole); a body that does not decode is reported as "response body stored encoded (br): not
     checked for credentials".
   - truncated response bodies: the client closed the body before its end
     while recording, so replay gives only what it read.
@@ -94,7 +96,7 @@ cassette, 2 for a usage error.`,
 			if err := (cassette.Config{Redact: r}).Validate(); err != nil {
 				return usagef("%s", err)
 			}
-			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r}
+			l := &linter{w: e.stdout, strict: *strict, failures: *failures, redact: r, rules: redact.New(redact.Options(r))}
 			return l.run(e.stderr, args, used)
 		}
 	},
@@ -105,6 +107,7 @@ type linter struct {
 	w                io.Writer
 	strict, failures bool
 	redact           cassette.Redaction // the names to look for beyond the defaults
+	rules            *redact.Rules      // the secrets engine, with the names of redact
 	errors, warnings int
 	secrets          []string // the files that hold credentials
 }
@@ -195,12 +198,14 @@ func (l *linter) file(path string) {
 	hasSecret := false
 	for i, in := range c.Interactions() {
 		n := i + 1
-		red := redacted(in, l.redact)
+		red := engineRedacted(l.rules, in)
 		for _, place := range secretPlaces(in, red) {
 			hasSecret = true
 			l.errorf("%s: #%d: credential left in %s", path, n, place)
 		}
-		l.encodedBodies(path, n, in)
+		if l.encodedBodies(path, n, in) {
+			hasSecret = true
+		}
 		// Describe the request by the redacted copy, never the original.
 		req := oneLine(red.Request.Method) + " " + oneLine(red.Request.URL)
 		if e := red.Error; e != nil && l.failures && neterr.RecordOf(e).CouldNotConnect() {
@@ -287,8 +292,10 @@ func realPath(abs string) string {
 // decoded (no Encoded marker, not Uncompressed): as a hand, another tool
 // or an import of a body that does not decode whole leaves them. Redaction
 // cannot see into them; lint decodes what it can, even a body cut short,
-// and reports the credentials in it, or that it was not checked.
-func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
+// and reports the credentials in it, or that it was not checked. It
+// reports whether a body that decodes whole holds one, which dvd scrub
+// redacts.
+func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) (scrubbable bool) {
 	check := func(side string, h http.Header, body []byte, set func(*cassette.Interaction, []byte)) {
 		codings := contentCodings(h)
 		if len(codings) == 0 || len(body) == 0 {
@@ -302,7 +309,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 		}
 		plain := cloneInteraction(in)
 		set(&plain, content)
-		red := redacted(plain, l.redact)
+		red := engineRedacted(l.rules, plain)
 		var redBody []byte
 		var hdr http.Header
 		if side == "request" {
@@ -310,8 +317,17 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 		} else {
 			redBody, hdr = red.Response.Body, plain.Response.Header
 		}
+		whole := false
+		if _, enc, _ := importDecode(h, body); enc != "" {
+			whole = true
+		}
 		for _, place := range bodyPlaces(side+" body", content, redBody, hdr) {
-			l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s), which dvd scrub cannot redact: record it again, or fix it by hand", path, n, place, name)
+			if whole {
+				scrubbable = true
+				l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s)", path, n, place, name)
+			} else {
+				l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s), which does not decode whole and dvd scrub cannot redact: record it again, or fix it by hand", path, n, place, name)
+			}
 		}
 	}
 	if in.Request.Encoded == "" {
@@ -326,6 +342,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) {
 			x.Response.Header.Del("Content-Encoding")
 		})
 	}
+	return scrubbable
 }
 
 // contentCodings returns the content codings h names, in lower case, but

@@ -22,7 +22,10 @@ temporary file renamed over it, so that the file holds either the old
 cassette or the new one, with its compression (by its name: .zst, .gz), its
 permissions and its symbolic link kept. A response body that redaction
 shortened is announced with its new length (Content-Length and
-content_length), which would tell the secret's length otherwise. A PATH is a cassette file, or a
+content_length), which would tell the secret's length otherwise. A body
+stored in a content coding as it came (gzip, deflate, zstd) is decoded
+first: when it held a credential, it is stored decoded and redacted, its
+coding noted, as dvd's recorder stores it. A PATH is a cassette file, or a
 folder searched for cassettes as dvd lint does.
 
 Use it on a cassette written by hand, by another tool or before a secret
@@ -99,7 +102,7 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 	out := make([]cassette.Interaction, len(ins))
 	changed := 0
 	for i, in := range ins {
-		out[i] = redactedSynced(in, r)
+		out[i] = redactedDecoded(in, r)
 		if !sameInteraction(in, out[i]) {
 			changed++
 		}

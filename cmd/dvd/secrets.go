@@ -14,6 +14,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/internal/neterr"
+	"github.com/dvdrw/dvd/internal/redact"
 )
 
 // secretPlaces compares an interaction as the file holds it, orig, with
@@ -267,4 +268,80 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// engineRedacted returns a copy of in with every place that can hold a
+// credential passed through the secrets engine, rules: the URL, the
+// headers and trailers, the bodies as stored, the error messages. Unlike
+// cassette.Redaction.Apply it leaves the integrity headers as they are, so
+// that comparing in with it names only the places that hold a secret.
+func engineRedacted(rules *redact.Rules, in cassette.Interaction) cassette.Interaction {
+	out := cloneInteraction(in)
+	out.Request.URL = rules.URL(in.Request.URL)
+	out.Request.Header, _ = rules.Header(in.Request.Header)
+	out.Request.Body, _ = rules.Body(in.Request.Body, in.Request.Header.Get("Content-Type"))
+	out.Error = engineError(rules, in.Error)
+	if r := in.Response; r != nil {
+		o := out.Response
+		o.Header, _ = rules.Header(r.Header)
+		o.Trailer, _ = rules.Header(r.Trailer)
+		o.Body, _ = rules.Body(r.Body, r.Header.Get("Content-Type"))
+		o.BodyError = engineError(rules, r.BodyError)
+	}
+	return out
+}
+
+// engineError returns err with the secrets of its message redacted by
+// rules: err itself when there is none.
+func engineError(rules *redact.Rules, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := neterr.RecordOf(err)
+	r := e
+	r.Message, r.Detail = rules.Message(r.Message), rules.Message(r.Detail)
+	r.Addr, r.Name, r.Server = rules.Text(r.Addr), rules.Text(r.Name), rules.Text(r.Server)
+	if r == e {
+		return err
+	}
+	return neterr.Recorded(r)
+}
+
+// credentialPlaces runs the secrets engine, rules, on an interaction as
+// the file holds it and names the places that hold a credential ("request
+// header Authorization", "response body field $.token"), never the value.
+func credentialPlaces(rules *redact.Rules, in cassette.Interaction) []string {
+	return secretPlaces(in, engineRedacted(rules, in))
+}
+
+// decodeStored stores decoded, with their coding in Encoded as dvd's
+// recorder does, the bodies of in held in a content coding that dvd
+// decodes (gzip, deflate, zstd), so that redaction sees into them. It
+// returns why a body in a coding stays as it is ("" for none).
+func decodeStored(in *cassette.Interaction) (reqWhy, respWhy string) {
+	if in.Request.Encoded == "" {
+		in.Request.Body, in.Request.Encoded, reqWhy = importDecode(in.Request.Header, in.Request.Body)
+	}
+	if r := in.Response; r != nil && r.Encoded == "" && !r.Uncompressed {
+		r.Body, r.Encoded, respWhy = importDecode(r.Header, r.Body)
+	}
+	return reqWhy, respWhy
+}
+
+// redactedDecoded returns a copy of in redacted with the defaults and r,
+// as redactedSynced does, after decoding the bodies stored in a content
+// coding: a body that held a credential is stored decoded and redacted
+// (its coding in Encoded, encoded again on replay), one that held none
+// stays as it was.
+func redactedDecoded(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
+	d := cloneInteraction(in)
+	decodeStored(&d)
+	out := redactedSynced(d, r)
+	if d.Request.Encoded != in.Request.Encoded && bytes.Equal(out.Request.Body, d.Request.Body) {
+		out.Request.Body, out.Request.Encoded = slices.Clone(in.Request.Body), in.Request.Encoded
+	}
+	if o, n := in.Response, out.Response; o != nil && n != nil && d.Response.Encoded != o.Encoded && bytes.Equal(n.Body, d.Response.Body) {
+		n.Body, n.Encoded = slices.Clone(o.Body), o.Encoded
+	}
+	return out
 }
