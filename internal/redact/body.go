@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime"
 	"strings"
+	"unicode/utf8"
 )
 
 // Body redacts the JSON fields, the secret parameters of a form or the
@@ -26,7 +27,47 @@ func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 		b, changed = redactJSON(b, r.json)
 	}
 	b, swapped := r.swapBytes(b, false)
-	return b, changed || swapped
+	shaped := false
+	if !binaryBody(b, contentType) {
+		b, shaped = ShapesBytes(b)
+	}
+	return b, changed || swapped || shaped
+}
+
+// binaryBody reports whether a body is not text, which shapes leave
+// alone: by its media type (images, audio, video, fonts, archives,
+// octet streams, protocol buffers), or, for another type, by a NUL byte or
+// invalid UTF-8 in its first 512 bytes.
+func binaryBody(b []byte, contentType string) bool {
+	mt := contentType
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.TrimSpace(mt)
+	for _, p := range binaryTypes {
+		if hasPrefixFold(mt, p) {
+			return true
+		}
+	}
+	head := b[:min(len(b), 512)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	// A rune cut by the 512-byte limit is not invalid.
+	for k := 0; k < 3 && !utf8.Valid(head); k++ {
+		if len(head) < len(b) && len(head) > 0 {
+			head = head[:len(head)-1]
+			continue
+		}
+		return true
+	}
+	return !utf8.Valid(head)
+}
+
+var binaryTypes = []string{
+	"image/", "audio/", "video/", "font/", "application/octet-stream", "application/zip",
+	"application/gzip", "application/x-gzip", "application/pdf", "application/protobuf",
+	"application/x-protobuf", "application/grpc", "application/wasm", "application/vnd.google.protobuf",
 }
 
 // FormType is the media type of a body written as a query: name=value&….

@@ -80,7 +80,8 @@ func New(o Options) *Rules {
 // with its own URL and header.
 func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) {
 	u := req.URL
-	if len(r.placeholders) > 0 {
+	// The recorded URL went through Text whole: placeholders and shapes.
+	if len(r.placeholders) > 0 || HasShape(u.Path) || HasShape(u.RawPath) || HasShape(u.RawQuery) || HasShape(u.Fragment) {
 		s := u.String()
 		if t := r.Text(s); t != s {
 			if pu, err := url.Parse(t); err == nil {
