@@ -28,7 +28,9 @@ func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 	}
 	b, swapped := r.swapBytes(b, false)
 	shaped := false
-	if !binaryBody(b, contentType) {
+	// The scan comes first: most bodies hold no shape, and need no
+	// decision on whether they are text.
+	if hasShapeBytes(b) && !binaryBody(b, contentType) {
 		b, shaped = ShapesBytes(b)
 	}
 	return b, changed || swapped || shaped

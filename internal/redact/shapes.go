@@ -17,12 +17,19 @@ import "strings"
 // A shape found: s[start:start+keep] is kept, s[start+keep:end] replaced.
 type shapeSpan struct{ start, end, keep int }
 
-// shapeFirst holds the bytes a shape can start with.
-var shapeFirst = func() (t [256]bool) {
-	for _, c := range []byte("gxhsrAenp-:") {
-		t[c] = true
+// The first two bytes of every shape, as a prefilter: shapeFirst[c] is a
+// set of bits, one for each second byte that may follow c, and
+// shapeSecond[c] the bit of c as a second byte.
+var shapeFirst, shapeSecond = func() (first, second [256]uint16) {
+	pairs := []string{"gh", "gi", "gl", "xo", "ho", "sk", "si", "rk", "AK", "AS", "AI", "ey", "np", "py", "--", ":A"}
+	bit := uint16(1)
+	for _, p := range pairs {
+		if second[p[1]] == 0 {
+			second[p[1]], bit = bit, bit<<1
+		}
+		first[p[0]] |= second[p[1]]
 	}
-	return t
+	return first, second
 }()
 
 // shapeScanner finds the shapes of one text in order.
@@ -40,8 +47,8 @@ func newShapeScanner[T ~string | ~[]byte](s T) shapeScanner[T] {
 // next returns the first shape at or after i.
 func (sc *shapeScanner[T]) next(i int) (shapeSpan, bool) {
 	s := sc.s
-	for ; i < len(s); i++ {
-		if !shapeFirst[s[i]] {
+	for ; i+1 < len(s); i++ {
+		if shapeFirst[s[i]]&shapeSecond[s[i+1]] == 0 {
 			continue
 		}
 		if sp, ok := sc.at(i); ok {
@@ -371,6 +378,12 @@ func isQueryByte(c byte) bool {
 // HasShape reports whether s holds a value of a credential's shape.
 func HasShape(s string) bool {
 	sc := newShapeScanner(s)
+	_, ok := sc.next(0)
+	return ok
+}
+
+func hasShapeBytes(b []byte) bool {
+	sc := newShapeScanner(b)
 	_, ok := sc.next(0)
 	return ok
 }
