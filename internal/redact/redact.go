@@ -1,6 +1,8 @@
 // Package redact finds the secrets in HTTP traffic and replaces them: in
 // headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
-// free text, and the known values that placeholders name.
+// free text, the known values that placeholders name, and the values that
+// have a credential's shape (ghp_…, xoxb-…, a PEM private key; shapes.go),
+// wherever they are.
 //
 // It holds the rules and the names redacted by default, chief among them
 // credentialNames, the one table of credential names for every place: the

@@ -33,8 +33,9 @@ func plant(rng *rand.Rand, set string, n int) string {
 type planted struct {
 	kind, token, secret string
 	// where it cannot go: a PEM block is not a URL; an Azure signature is a
-	// query itself, whose sig= the query names already redact.
-	notInURL, notInHeader bool
+	// query itself, whose sig= the query names already redact wherever a
+	// URL is parsed (a URL, a form value, an error text).
+	notInURL, queryItself bool
 }
 
 func pemBlock(rng *rand.Rand, label string) planted {
@@ -82,7 +83,7 @@ func shapes(rng *rand.Rand) []planted {
 		tok("openai project", "sk-proj-", plant(rng, wordDash, 74)+"T3BlbkFJ"+plant(rng, wordDash, 74)),
 		tok("openai legacy", "sk-", plant(rng, alnum, 20)+"T3BlbkFJ"+plant(rng, alnum, 20)),
 		tok("telegram bot", plant(rng, digitsSet, 10)+":", "A"+plant(rng, wordDash, 34)),
-		{kind: "azure sas", token: "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&spr=https&sig=" + sig + "%3D", secret: sig, notInURL: true, notInHeader: true},
+		{kind: "azure sas", token: "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&spr=https&sig=" + sig + "%3D", secret: sig, notInURL: true, queryItself: true},
 	}
 }
 
@@ -118,7 +119,7 @@ var shapePlaces = []struct {
 		b, _ := r.Body(doc, "application/json")
 		return string(b)
 	}},
-	{"form field", nil, func(r *Rules, tok string) string {
+	{"form field", func(p planted) bool { return p.queryItself }, func(r *Rules, tok string) string {
 		b, _ := r.Body([]byte("page=2&note="+url.QueryEscape(tok)), FormType)
 		return string(b)
 	}},
@@ -128,11 +129,11 @@ var shapePlaces = []struct {
 	{"query value", func(p planted) bool { return p.notInURL }, func(r *Rules, tok string) string {
 		return r.URL("https://api.example.com/a?page=2&note=" + tok)
 	}},
-	{"header", func(p planted) bool { return p.notInHeader }, func(r *Rules, tok string) string {
+	{"header", func(p planted) bool { return p.queryItself }, func(r *Rules, tok string) string {
 		h, _ := r.Header(http.Header{"X-Note": {tok}})
 		return h.Get("X-Note")
 	}},
-	{"error text", nil, func(r *Rules, tok string) string {
+	{"error text", func(p planted) bool { return p.queryItself }, func(r *Rules, tok string) string {
 		return r.Message(`Post "https://api.example.com/a": bad value ` + tok)
 	}},
 }
