@@ -47,13 +47,19 @@ func newShapeScanner[T ~string | ~[]byte](s T) shapeScanner[T] {
 // next returns the first shape at or after i.
 func (sc *shapeScanner[T]) next(i int) (shapeSpan, bool) {
 	s := sc.s
-	for ; i+1 < len(s); i++ {
-		if shapeFirst[s[i]]&shapeSecond[s[i+1]] == 0 {
-			continue
+	if i+1 >= len(s) {
+		return shapeSpan{}, false
+	}
+	// m is the set of second bytes that may follow s[j-1].
+	m := shapeFirst[s[i]]
+	for j := i + 1; j < len(s); j++ {
+		c := s[j]
+		if m&shapeSecond[c] != 0 {
+			if sp, ok := sc.at(j - 1); ok {
+				return sp, true
+			}
 		}
-		if sp, ok := sc.at(i); ok {
-			return sp, true
-		}
+		m = shapeFirst[c]
 	}
 	return shapeSpan{}, false
 }
@@ -84,10 +90,11 @@ func (sc *shapeScanner[T]) at(i int) (shapeSpan, bool) {
 			}
 		}
 	case 'h':
-		if hasAt(s, i, "hooks.slack.com/") {
-			for _, p := range [...]string{"services/", "workflows/", "triggers/"} {
-				if hasAt(s, i+16, p) {
-					return run(s, i, 16+len(p), 40, isSlackHook)
+		// Slack webhooks, / written as \/ too (JSON from PHP).
+		if j := slash(s, i+len("hooks.slack.com")); j > 0 && hasAt(s, i, "hooks.slack.com") {
+			for _, p := range [...]string{"services", "workflows", "triggers"} {
+				if k := slash(s, j+len(p)); k > 0 && hasAt(s, j, p) {
+					return run(s, i, k-i, 40, isSlackHook)
 				}
 			}
 		}
@@ -343,6 +350,17 @@ func hasAt[T ~string | ~[]byte](s T, i int, lit string) bool {
 	return true
 }
 
+// slash returns where what follows a / or \/ at s[i] starts, or -1.
+func slash[T ~string | ~[]byte](s T, i int) int {
+	switch {
+	case hasAt(s, i, "/"):
+		return i + 1
+	case hasAt(s, i, `\/`):
+		return i + 2
+	}
+	return -1
+}
+
 func hasDigit[T ~string | ~[]byte](s T) bool {
 	for k := 0; k < len(s); k++ {
 		if '0' <= s[k] && s[k] <= '9' {
@@ -363,7 +381,9 @@ func isUpperAlnum(c byte) bool { return 'A' <= c && c <= 'Z' || '0' <= c && c <=
 func isWord(c byte) bool       { return isAlnum(c) || c == '_' }
 func isWordDash(c byte) bool   { return isWord(c) || c == '-' }
 func isAlnumDash(c byte) bool  { return isAlnum(c) || c == '-' }
-func isSlackHook(c byte) bool  { return isAlnum(c) || c == '/' || c == '+' || c == '_' || c == '-' }
+func isSlackHook(c byte) bool {
+	return isAlnum(c) || c == '/' || c == '\\' || c == '+' || c == '_' || c == '-'
+}
 func isPEMLabel(c byte) bool {
 	return 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == ' ' || c == '_' || c == '-'
 }

@@ -170,6 +170,7 @@ func TestShapesKeepPrefix(t *testing.T) {
 		{"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLWhlcmU", "Bearer REDACTED"},
 		{"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("QUJD", 16) + "\n-----END PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----REDACTED-----END PRIVATE KEY-----\n"},
 		{"/bot123456789:AA" + strings.Repeat("b", 33) + "/sendMessage", "/bot123456789:REDACTED/sendMessage"},
+		{`{"hook":"https:\/\/hooks.slack.com\/services\/T0000000\/B00000000\/` + strings.Repeat("Xy1", 8) + `"}`, `{"hook":"https:\/\/hooks.slack.com\/services\/REDACTED"}`},
 	}
 	for _, tt := range tests {
 		if got := Shapes(tt.in); got != tt.want {
