@@ -21,7 +21,7 @@ type shapeSpan struct{ start, end, keep int }
 // set of bits, one for each second byte that may follow c, and
 // shapeSecond[c] the bit of c as a second byte.
 var shapeFirst, shapeSecond = func() (first, second [256]uint16) {
-	pairs := []string{"gh", "gi", "gl", "xo", "ho", "sk", "si", "rk", "AK", "AS", "AI", "ey", "np", "py", "--", ":A"}
+	pairs := []string{"gh", "gi", "gl", "xo", "ho", "sk", "si", "rk", "AK", "AS", "AI", "ey", "np", "py", "--", ":A", "SG", "hf", "sh", "do"}
 	bit := uint16(1)
 	for _, p := range pairs {
 		if second[p[1]] == 0 {
@@ -89,7 +89,24 @@ func (sc *shapeScanner[T]) at(i int) (shapeSpan, bool) {
 				return sp, true
 			}
 		}
+	case 'S':
+		// SendGrid: SG. and 66 of letters, digits, = _ - and dots.
+		if s[i+1] == 'G' && s[i+2] == '.' && wordStart(s, i) {
+			return run(s, i, 3, 66, isSendGrid)
+		}
+	case 'd':
+		// DigitalOcean: dop_v1_, doo_v1_, dor_v1_ and 64 hex digits.
+		if s[i+1] == 'o' && strings.IndexByte("por", s[i+2]) >= 0 && hasAt(s, i+3, "_v1_") {
+			return run(s, i, 7, 64, isHex)
+		}
 	case 'h':
+		// Hugging Face: hf_ and 34 letters.
+		if s[i+1] == 'f' && s[i+2] == '_' && wordStart(s, i) {
+			if sp, ok := run(s, i, 3, 34, isLetter); ok && sp.end-i == 37 {
+				return sp, true
+			}
+			return shapeSpan{}, false
+		}
 		// Slack webhooks, / written as \/ too (JSON from PHP).
 		if j := slash(s, i+len("hooks.slack.com")); j > 0 && hasAt(s, i, "hooks.slack.com") {
 			for _, p := range [...]string{"services", "workflows", "triggers"} {
@@ -99,6 +116,12 @@ func (sc *shapeScanner[T]) at(i int) (shapeSpan, bool) {
 			}
 		}
 	case 's', 'r':
+		// Shopify: shpat_, shpca_, shppa_, shpss_ and 32 hex digits.
+		if s[i+1] == 'h' && s[i+2] == 'p' && i+6 <= len(s) && s[i+5] == '_' {
+			if p := s[i+3 : i+5]; hasAt(p, 0, "at") || hasAt(p, 0, "ca") || hasAt(p, 0, "pa") || hasAt(p, 0, "ss") {
+				return run(s, i, 6, 32, isHex)
+			}
+		}
 		if s[i+1] == 'k' && s[i+2] == '_' && wordStart(s, i) {
 			// Stripe: sk_live_, rk_live_, sk_test_, sk_prod_ and 10 or more.
 			for _, p := range [...]string{"live_", "test_", "prod_"} {
@@ -377,6 +400,9 @@ func wordStart[T ~string | ~[]byte](s T, i int) bool { return i == 0 || !isWordD
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
+func isLetter(c byte) bool     { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isHex(c byte) bool        { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+func isSendGrid(c byte) bool   { return isWordDash(c) || c == '=' || c == '.' }
 func isUpperAlnum(c byte) bool { return 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
 func isWord(c byte) bool       { return isAlnum(c) || c == '_' }
 func isWordDash(c byte) bool   { return isWord(c) || c == '-' }

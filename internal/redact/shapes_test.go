@@ -82,6 +82,10 @@ func shapes(rng *rand.Rand) []planted {
 		tok("pypi", "pypi-AgEIcHlwaS5vcmc", plant(rng, wordDash, 60)),
 		tok("openai project", "sk-proj-", plant(rng, wordDash, 74)+"T3BlbkFJ"+plant(rng, wordDash, 74)),
 		tok("openai legacy", "sk-", plant(rng, alnum, 20)+"T3BlbkFJ"+plant(rng, alnum, 20)),
+		tok("sendgrid", "SG.", plant(rng, wordDash, 22)+"."+plant(rng, wordDash, 43)),
+		tok("hugging face", "hf_", plant(rng, alnum[:52], 34)),
+		tok("shopify", "shpat_", plant(rng, hexSet, 32)),
+		tok("digitalocean", "dop_v1_", plant(rng, hexSet, 64)),
 		tok("telegram bot", plant(rng, digitsSet, 10)+":", "A"+plant(rng, wordDash, 34)),
 		{kind: "azure sas", token: "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&spr=https&sig=" + sig + "%3D", secret: sig, notInURL: true, queryItself: true},
 	}
@@ -197,6 +201,8 @@ func TestShapesFalsePositives(t *testing.T) {
 		`{"token_count": 120, "expires": "2030-01-01T00:00:00Z", "sig": "x", "time": "12:30:45"}`,
 		"?sig=abcdefghijkl&foo=1 without the other SAS parameters",
 		"ASIAN markets, AKIAN names, AIzawa",
+		"shp_, shpat_x, do_v1_, dop_v1_abc, hf_ short, SG.x, shell, doing, half",
+		"a sentence that says SG. and then goes on for a long while without any key at all",
 		"eyJhbGciOiJIUzI1NiJ9 alone is a header, not a token",
 	} {
 		if got := Shapes(s); got != s {
