@@ -29,8 +29,9 @@ func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 	b, swapped := r.swapBytes(b, false)
 	shaped := false
 	// The scan comes first: most bodies hold no shape, and need no
-	// decision on whether they are text.
-	if hasShapeBytes(b) && !binaryBody(b, contentType) {
+	// decision on whether they are text. A multipart body's parts were
+	// scanned one by one.
+	if !hasPrefixFold(contentType, "multipart/") && hasShapeBytes(b) && !binaryBody(b, contentType) {
 		b, shaped = ShapesBytes(b)
 	}
 	return b, changed || swapped || shaped
@@ -110,6 +111,14 @@ func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 		default:
 			if j, ok := redactJSON(content, r.json); ok {
 				red = j
+			}
+		}
+		// Shapes in every part that is text, a file's too.
+		if red == nil && hasShapeBytes(content) && !binaryBody(content, "") {
+			red, _ = ShapesBytes(content)
+		} else if red != nil {
+			if sh, ok := ShapesBytes(red); ok {
+				red = sh
 			}
 		}
 		if red != nil {

@@ -123,6 +123,11 @@ var shapePlaces = []struct {
 		b, _ := r.Body(doc, "application/json")
 		return string(b)
 	}},
+	{"multipart field", nil, func(r *Rules, tok string) string {
+		body := "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n" + tok + "\r\n--B--\r\n"
+		b, _ := r.Body([]byte(body), "multipart/form-data; boundary=B")
+		return string(b)
+	}},
 	{"form field", func(p planted) bool { return p.queryItself }, func(r *Rules, tok string) string {
 		b, _ := r.Body([]byte("page=2&note="+url.QueryEscape(tok)), FormType)
 		return string(b)
@@ -220,6 +225,7 @@ func TestShapesBinaryBodyKept(t *testing.T) {
 	}{
 		{"\x89PNG\r\n\x1a\n" + tok, "image/png"},
 		{"\x00\x01" + tok, ""},
+		{"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n\x00\x01" + tok + "\r\n--B--\r\n", "multipart/form-data; boundary=B"},
 		{tok, "application/octet-stream"},
 	} {
 		if got, changed := r.Body([]byte(tc.body), tc.contentType); changed || string(got) != tc.body {
