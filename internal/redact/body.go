@@ -38,18 +38,17 @@ func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 }
 
 // binaryBody reports whether a body is not text, which shapes leave
-// alone: by its media type (images, audio, video, fonts, archives,
-// octet streams, protocol buffers), or, for another type, by a NUL byte or
-// invalid UTF-8 in its first 512 bytes.
+// alone: by its media type (images but SVG, audio, video, fonts, archives,
+// octet streams, protocol buffers), or by a NUL byte or invalid UTF-8 in
+// its first 512 bytes.
 func binaryBody(b []byte, contentType string) bool {
-	mt := contentType
-	if i := strings.IndexByte(mt, ';'); i >= 0 {
-		mt = mt[:i]
-	}
+	mt, _, _ := strings.Cut(contentType, ";")
 	mt = strings.TrimSpace(mt)
-	for _, p := range binaryTypes {
-		if hasPrefixFold(mt, p) {
-			return true
+	if !hasSuffixFold(mt, "+xml") { // image/svg+xml is text
+		for _, p := range binaryTypes {
+			if hasPrefixFold(mt, p) {
+				return true
+			}
 		}
 	}
 	head := b[:min(len(b), 512)]
@@ -57,14 +56,14 @@ func binaryBody(b []byte, contentType string) bool {
 		return true
 	}
 	// A rune cut by the 512-byte limit is not invalid.
-	for k := 0; k < 3 && !utf8.Valid(head); k++ {
-		if len(head) < len(b) && len(head) > 0 {
-			head = head[:len(head)-1]
-			continue
-		}
-		return true
+	for k := 0; k < 3 && len(head) < len(b) && len(head) > 0 && !utf8.Valid(head); k++ {
+		head = head[:len(head)-1]
 	}
 	return !utf8.Valid(head)
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 var binaryTypes = []string{

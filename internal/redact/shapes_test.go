@@ -128,6 +128,10 @@ var shapePlaces = []struct {
 		b, _ := r.Body([]byte(body), "multipart/form-data; boundary=B")
 		return string(b)
 	}},
+	{"svg body", nil, func(r *Rules, tok string) string {
+		b, _ := r.Body([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><desc>`+strings.ReplaceAll(tok, "&", "&amp;")+`</desc></svg>`), "image/svg+xml")
+		return string(b)
+	}},
 	{"form field", func(p planted) bool { return p.queryItself }, func(r *Rules, tok string) string {
 		b, _ := r.Body([]byte("page=2&note="+url.QueryEscape(tok)), FormType)
 		return string(b)
