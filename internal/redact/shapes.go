@@ -38,6 +38,11 @@ type shapeScanner[T ~string | ~[]byte] struct {
 	// pemEnd caches where the next "-----END" is: -2 not looked for yet,
 	// -1 none at or after pemFrom.
 	pemEnd, pemFrom int
+	// sasEnd caches whether the query that ends at sasEnd is an Azure
+	// shared access signature, so that many sig= in one query cost one
+	// look at it.
+	sasEnd int
+	sasOK  bool
 }
 
 func newShapeScanner[T ~string | ~[]byte](s T) shapeScanner[T] {
@@ -84,10 +89,11 @@ func (sc *shapeScanner[T]) at(i int) (shapeSpan, bool) {
 	case 'x':
 		// Slack: xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xoxo- and digits,
 		// letters and dashes.
-		if i+5 <= len(s) && s[i+1] == 'o' && s[i+2] == 'x' && s[i+4] == '-' && strings.IndexByte("bparseo", s[i+3]) >= 0 {
-			if sp, ok := run(s, i, 5, 10, isAlnumDash); ok && hasDigit(s[i+5:sp.end]) {
-				return sp, true
-			}
+		// A digit comes early (xoxb-<digits>, xoxa-2-…): looking for it
+		// in a bounded window keeps xoxb-xoxb-… linear.
+		if i+5 <= len(s) && s[i+1] == 'o' && s[i+2] == 'x' && s[i+4] == '-' && strings.IndexByte("bparseo", s[i+3]) >= 0 &&
+			hasDigit(s[i+5:min(len(s), i+5+24)]) {
+			return run(s, i, 5, 10, isAlnumDash)
 		}
 	case 'S':
 		// SendGrid: SG. and 66 of letters, digits, = _ - and dots.
@@ -280,15 +286,19 @@ func (sc *shapeScanner[T]) azureSig(i int) (shapeSpan, bool) {
 	if !paramStart(s, i) || !hasAt(s, i, "sig=") {
 		return shapeSpan{}, false
 	}
-	// The query around: a run of bytes that a query holds, bounded.
-	lo, hi := i, i
-	for lo > 0 && i-lo < 4096 && isQueryByte(s[lo-1]) {
-		lo--
+	if i >= sc.sasEnd {
+		// The query around: a run of bytes that a query holds, bounded.
+		lo, hi := i, i
+		for lo > 0 && i-lo < 4096 && isQueryByte(s[lo-1]) {
+			lo--
+		}
+		for hi < len(s) && hi-i < 4096 && isQueryByte(s[hi]) {
+			hi++
+		}
+		q := s[lo:hi]
+		sc.sasEnd, sc.sasOK = hi, hasParam(q, "sv=") && (hasParam(q, "se=") || hasParam(q, "sp="))
 	}
-	for hi < len(s) && hi-i < 4096 && isQueryByte(s[hi]) {
-		hi++
-	}
-	if !hasParam(s[lo:hi], "sv=") || !hasParam(s[lo:hi], "se=") && !hasParam(s[lo:hi], "sp=") {
+	if !sc.sasOK {
 		return shapeSpan{}, false
 	}
 	sp, ok := run(s, i, 4, 8, isSigByte)

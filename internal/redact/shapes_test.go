@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -256,6 +257,24 @@ func TestShapesMatchView(t *testing.T) {
 	}
 	if strings.Contains(view.URL.String(), tok) || req.URL.String() != raw {
 		t.Errorf("view %s, request %s", view.URL, req.URL)
+	}
+}
+
+// TestShapesHostile: inputs made to make a scanner go back over its text
+// take linear time.
+func TestShapesHostile(t *testing.T) {
+	const n = 1 << 20
+	for _, unit := range []string{
+		"xoxb-", "glpat-", "?sig=&sv=1", "&sig=", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----AAAA",
+		"eyJ", "eyJaaaaaaaaaaaaaaaaaaaaa.", "sk-", "AKIA", ":A", "1234567:A", "hooks.slack.com/services/", "ghp_", "sk_live_",
+		"pypi-AgEIcHlwaS5vcmc", "dop_v1_", "shpat_", "SG.", "hf_",
+	} {
+		s := strings.Repeat(unit, n/len(unit))
+		start := time.Now()
+		Shapes(s)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q repeated: %v for 1 MiB", unit, d)
+		}
 	}
 }
 
