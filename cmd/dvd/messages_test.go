@@ -62,10 +62,11 @@ func TestMessagesQuoteNoSecret(t *testing.T) {
 	runDVD(t, "import", "-o", out, alias).check(t, 1, []string{"line 8:", "not YAML"}, secrets...)
 	runDVD(t, "import", "-o", out, bignum).check(t, 1, []string{"line 3,", "is a JSON number, not what HAR has there"}, secrets...)
 
-	// lint names a member whose name is a token by *.
+	// lint names a member whose name is a token by *; the name has a
+	// Stripe key's shape, so it is the credential left.
 	tokens := filepath.Join(dir, "tokens.dvd.json")
 	save(t, tokens, get("https://api.example.com/keys", 200, `{"tokens":{"sk_live_KEYASNAME30":{"token":"VALUESECRET7"}}}`, "Content-Type", "application/json"))
-	runDVD(t, "lint", tokens).check(t, 1, []string{"#1: credential left in response body field $.tokens.*.token"}, append(secrets, "VALUESECRET7")...)
+	runDVD(t, "lint", tokens).check(t, 1, []string{"#1: credential left in response body field $.tokens.*"}, append(secrets, "VALUESECRET7")...)
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		t.Errorf("import wrote %d files from files that do not import", len(entries))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime"
 	"strings"
+	"unicode/utf8"
 )
 
 // Body redacts the JSON fields, the secret parameters of a form or the
@@ -26,7 +27,49 @@ func (r *Rules) Body(b []byte, contentType string) ([]byte, bool) {
 		b, changed = redactJSON(b, r.json)
 	}
 	b, swapped := r.swapBytes(b, false)
-	return b, changed || swapped
+	shaped := false
+	// The scan comes first: most bodies hold no shape, and need no
+	// decision on whether they are text. A multipart body's parts were
+	// scanned one by one.
+	if !hasPrefixFold(contentType, "multipart/") && hasShapeBytes(b) && !binaryBody(b, contentType) {
+		b, shaped = ShapesBytes(b)
+	}
+	return b, changed || swapped || shaped
+}
+
+// binaryBody reports whether a body is not text, which shapes leave
+// alone: by its media type (images but SVG, audio, video, fonts, archives,
+// octet streams, protocol buffers), or by a NUL byte or invalid UTF-8 in
+// its first 512 bytes.
+func binaryBody(b []byte, contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(mt)
+	if !hasSuffixFold(mt, "+xml") { // image/svg+xml is text
+		for _, p := range binaryTypes {
+			if hasPrefixFold(mt, p) {
+				return true
+			}
+		}
+	}
+	head := b[:min(len(b), 512)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	// A rune cut by the 512-byte limit is not invalid.
+	for k := 0; k < 3 && len(head) < len(b) && len(head) > 0 && !utf8.Valid(head); k++ {
+		head = head[:len(head)-1]
+	}
+	return !utf8.Valid(head)
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+var binaryTypes = []string{
+	"image/", "audio/", "video/", "font/", "application/octet-stream", "application/zip",
+	"application/gzip", "application/x-gzip", "application/pdf", "application/protobuf",
+	"application/x-protobuf", "application/grpc", "application/wasm", "application/vnd.google.protobuf",
 }
 
 // FormType is the media type of a body written as a query: name=value&….
@@ -67,6 +110,14 @@ func (r *Rules) multipart(b []byte, contentType string) ([]byte, bool) {
 		default:
 			if j, ok := redactJSON(content, r.json); ok {
 				red = j
+			}
+		}
+		// Shapes in every part that is text, a file's too.
+		if red == nil && hasShapeBytes(content) && !binaryBody(content, "") {
+			red, _ = ShapesBytes(content)
+		} else if red != nil {
+			if sh, ok := ShapesBytes(red); ok {
+				red = sh
 			}
 		}
 		if red != nil {

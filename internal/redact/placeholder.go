@@ -81,8 +81,9 @@ func sortedPlaceholders(named map[string]string) []placeholder {
 	return ps
 }
 
-// Text replaces the values of placeholders in s by their tokens.
-func (r *Rules) Text(s string) string { return r.swap(s, false) }
+// Text replaces the values of placeholders in s by their tokens, and
+// redacts the values that have a credential's shape (see Shapes).
+func (r *Rules) Text(s string) string { return Shapes(r.swap(s, false)) }
 
 // swap replaces placeholder values by their tokens, or tokens by values
 // when restoring.

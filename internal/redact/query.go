@@ -24,7 +24,7 @@ var defaultQuery = []string{
 func (r *Rules) Query(q string) (string, bool) {
 	found := false
 	for part := range strings.SplitSeq(q, "&") {
-		if r.SecretParam(part) || mayNest(part) {
+		if r.SecretParam(part) || mayNest(part) || escapedShape(part) {
 			found = true
 			break
 		}
@@ -43,6 +43,11 @@ func (r *Rules) Query(q string) (string, bool) {
 			part, changed = Pair(part), true
 		case mayNest(part):
 			if red := r.nested(part); red != part {
+				part, changed = red, true
+			}
+		}
+		if escapedShape(part) {
+			if red := escapedShapes(part); red != part {
 				part, changed = red, true
 			}
 		}
@@ -148,4 +153,31 @@ func Pair(pair string) string {
 		return name + "=" + Redacted
 	}
 	return pair
+}
+
+// escapedShape reports whether a name=value part of a query may hold, once
+// unescaped, a shape whose bytes escaping changes: a Slack webhook URL, a
+// PEM block, a Telegram token's colon, an Azure signature. Plain shapes are
+// found in the query as it is.
+func escapedShape(part string) bool {
+	_, v, ok := strings.Cut(part, "=")
+	if !ok || !strings.ContainsAny(v, "%+") {
+		return false
+	}
+	return containsFold(v, "hooks.slack.com%2f") || strings.Contains(v, "-----BEGIN") ||
+		containsFold(v, "%3aa") || containsFold(v, "sig%3d")
+}
+
+// escapedShapes redacts the shapes of the unescaped value of a part, and
+// escapes it again.
+func escapedShapes(part string) string {
+	name, v, _ := strings.Cut(part, "=")
+	dec, err := url.QueryUnescape(v)
+	if err != nil {
+		return part
+	}
+	if red := Shapes(dec); red != dec {
+		return name + "=" + url.QueryEscape(red)
+	}
+	return part
 }

@@ -1,6 +1,8 @@
 // Package redact finds the secrets in HTTP traffic and replaces them: in
 // headers, URLs, queries, url-encoded and multipart forms, JSON bodies and
-// free text, and the known values that placeholders name.
+// free text, the known values that placeholders name, and the values that
+// have a credential's shape (ghp_…, xoxb-…, a PEM private key; shapes.go),
+// wherever they are.
 //
 // It holds the rules and the names redacted by default, chief among them
 // credentialNames, the one table of credential names for every place: the
@@ -80,7 +82,8 @@ func New(o Options) *Rules {
 // with its own URL and header.
 func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) {
 	u := req.URL
-	if len(r.placeholders) > 0 {
+	// The recorded URL went through Text whole: placeholders and shapes.
+	if len(r.placeholders) > 0 || HasShape(u.Path) || HasShape(u.RawPath) || HasShape(u.RawQuery) || HasShape(u.Fragment) {
 		s := u.String()
 		if t := r.Text(s); t != s {
 			if pu, err := url.Parse(t); err == nil {
