@@ -47,8 +47,9 @@ type Recorder struct {
 
 type recorded struct {
 	seq        int
-	start, end time.Time // when the request was sent, when its response headers (or error) came
-	in         Interaction
+	start, end time.Time   // when the request was sent, when its response headers (or error) came
+	in         Interaction // redacted, with plain markers
+	orig       Interaction // in before redaction, which numbers its markers (see markRecording)
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
@@ -333,11 +334,17 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	undecoded := decodeBodies(&in)
 	store := r.cfg.keeps(&in)
+	var orig Interaction
 	if store {
 		// The body as it came, to tell whether it changed, when
 		// checksums describe it.
 		sent, check := bodyBefore(in.Response)
 		r.cfg.beforeSave(&in)
+		orig = in
+		if in.Response != nil {
+			cp := *in.Response
+			orig.Response = &cp
+		}
 		redactInteraction(r.redact, &in)
 		if in.Response != nil {
 			syncLength(in.Request.Method, in.Response)
@@ -355,7 +362,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
-		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in})
+		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig})
 	}
 }
 
@@ -382,11 +389,31 @@ func (r *Recorder) Cassette() *Cassette {
 		return nil
 	}
 	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved()}
-	c.interactions = append(c.interactions, storedOnce(inSaveOrder(r.recorded))...)
+	c.interactions = append(c.interactions, r.marked(&c.clock)...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
 	}
 	return c
+}
+
+// marked returns the interactions recorded, in the order a save stores
+// them, their markers numbered and their secrets tainted (see
+// markRecording), and taints the values of clock too.
+func (r *Recorder) marked(clock *timeline.Clock) []Interaction {
+	if len(r.recorded) == 0 {
+		return nil
+	}
+	recs := inSaveOrder(r.recorded)
+	ins, from := storedOnce(recs)
+	red, orig := make([]*Interaction, len(ins)), make([]*Interaction, len(ins))
+	for i := range ins {
+		red[i], orig[i] = &ins[i], &recs[from[i]].orig
+	}
+	t := markRecording(r.redact, red, orig, maxMarker(r.out.interactions))
+	for k, v := range clock.Values {
+		clock.Values[k] = t.String(v)
+	}
+	return ins
 }
 
 // inSaveOrder orders recordings so that the same test gives the same file:

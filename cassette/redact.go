@@ -132,22 +132,45 @@ type Redaction struct {
 	Keep []string
 }
 
-// Apply redacts in with the default redaction and r, in place, as a
-// recorder does before it stores an interaction: for interactions that did
-// not come through a recorder, such as those of a cassette written by an
-// older dvd, imported from another tool or edited by hand. Placeholders
-// replace the values they name. Applying a redaction twice changes
-// nothing more than applying it once. It changes the response in points
-// to, in place: to redact an interaction of [Cassette.Interactions], copy
-// it first. When it changes a response body, the integrity headers that
-// describe the body (Content-MD5, X-Amz-Crc32, Digest…; see
+// Apply redacts ins with the default redaction and r, in place, as a
+// recorder does before it stores what it recorded: for interactions that
+// did not come through a recorder, such as those of a cassette written by
+// an older dvd, imported from another tool or edited by hand. Placeholders
+// replace the values they name.
+//
+// The interactions are taken as one recording: a value redacted gets a
+// marker of its own, REDACTED~1, REDACTED~2…, numbered in order of first
+// appearance after the highest marker ins hold already, the same for
+// equal values; and a value long and varied enough to be a credential is
+// replaced wherever else in ins it appears, in every form (see
+// docs/secrets.md). Applying a redaction twice changes nothing more than
+// applying it once.
+//
+// It changes the interactions ins point to, and the header maps and
+// responses they hold: to redact interactions of [Cassette.Interactions],
+// copy them first. When it changes a response body, the integrity headers
+// that describe the body (Content-MD5, X-Amz-Crc32, Digest…; see
 // docs/secrets.md) are recomputed for the body it leaves, as a recorder
 // does; the length is not.
-func (r Redaction) Apply(in *Interaction) {
-	sent, check := bodyBefore(in.Response)
-	redactInteraction(redact.New(redact.Options(r)), in)
-	if check && in.Response != nil {
-		syncChecksums(in.Request.Method, in.Response, sent)
+func (r Redaction) Apply(ins ...*Interaction) {
+	rules := redact.New(redact.Options(r))
+	orig := make([]*Interaction, len(ins))
+	after := 0
+	for i, in := range ins {
+		o := *in
+		if in.Response != nil {
+			cp := *in.Response
+			o.Response = &cp
+		}
+		orig[i] = &o
+		after = max(after, markerIn(in))
+		redactInteraction(rules, in)
+	}
+	markRecording(rules, ins, orig, after)
+	for i, in := range ins {
+		if o := orig[i].Response; o != nil && in.Response != nil && checksummed(o) {
+			syncChecksums(in.Request.Method, in.Response, o.Body)
+		}
 	}
 }
 

@@ -13,18 +13,19 @@ import (
 
 // storedOnce returns the interactions of recs, in order, with each run of
 // consecutive ones that repeat the one before (see [repeats]) stored once:
-// the first of the run, its Times counting the run.
-func storedOnce(recs []recorded) []Interaction {
-	out := make([]Interaction, 0, len(recs))
+// the first of the run, its Times counting the run; and the position in
+// recs of each interaction it returns.
+func storedOnce(recs []recorded) (out []Interaction, from []int) {
+	out, from = make([]Interaction, 0, len(recs)), make([]int, 0, len(recs))
 	for i := range recs {
 		in := &recs[i].in
 		if n := len(out); n > 0 && repeats(&out[n-1], in) {
 			out[n-1].Times = max(out[n-1].Times, 1) + max(in.Times, 1)
 			continue
 		}
-		out = append(out, *in)
+		out, from = append(out, *in), append(from, i)
 	}
-	return out
+	return out, from
 }
 
 // repeats reports whether b repeats a: the same request, answered the same,

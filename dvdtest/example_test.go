@@ -277,14 +277,16 @@ func ExampleOptions() {
 	// Output:
 	// {"path":"/profile","session":"s3cr3t"}
 	// {"path":"/users/ada","session":"s3cr3t"}
-	// {"path":"/profile","session":"REDACTED"}
-	// {"path":"/users/ada","session":"REDACTED"}
+	// {"path":"/profile","session":"REDACTED~2"}
+	// {"path":"/users/ada","session":"REDACTED~2"}
 	// testdata/profile.dvd.json: secrets false, <USER> false
 	// testdata/user.dvd.json: secrets false, <USER> true
 }
 
 // Credentials never reach the cassette: by default Authorization, cookies,
-// API keys and tokens in the query are redacted.
+// API keys and tokens in the query are redacted. Each secret gets a marker
+// of its own, the same wherever it appears: the token sent in the query and
+// in the header is REDACTED~1 in both.
 func ExampleUse_secrets() {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "session", Value: "c2Vzc2lvbg", Path: "/"})
@@ -310,9 +312,9 @@ func ExampleUse_secrets() {
 
 	show("testdata/me.dvd.json", api.URL, "url", "Authorization", "Set-Cookie")
 	// Output:
-	// "url": "http://api/me?access_token=REDACTED&page=1",
-	// "Authorization": ["Bearer REDACTED"]
-	// "Set-Cookie": ["session=REDACTED; Path=/"]
+	// "url": "http://api/me?access_token=REDACTED~1&page=1",
+	// "Authorization": ["Bearer REDACTED~1"]
+	// "Set-Cookie": ["session=REDACTED~2; Path=/"]
 }
 
 // A placeholder keeps a value out of the cassette, and replay gives it
@@ -360,8 +362,8 @@ func ExampleRedactJSON() {
 
 	show("testdata/login.dvd.json", api.URL, "password", "token")
 	// Output:
-	// "body_json": {"name":"ada","password":"REDACTED"}
-	// "body_json": {"user":{"name":"ada","token":"REDACTED"}}
+	// "body_json": {"name":"ada","password":"REDACTED~1"}
+	// "body_json": {"user":{"name":"ada","token":"REDACTED~2"}}
 }
 
 // KeepFields keeps a field whose name the defaults redact but which holds
@@ -381,7 +383,7 @@ func ExampleKeepFields() {
 
 	show("testdata/rules.dvd.json", api.URL, "password")
 	// Output:
-	// "body_json": {"rule":{"password":"http.host eq \"a\"","api_token":"REDACTED"}}
+	// "body_json": {"rule":{"password":"http.host eq \"a\"","api_token":"REDACTED~1"}}
 }
 
 // RecordIf chooses what is stored: here no server errors, so a flaky 503

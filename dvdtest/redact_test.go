@@ -16,6 +16,7 @@ import (
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/internal/testsupport"
 	"github.com/dvdrw/dvd/match"
 )
@@ -96,7 +97,8 @@ func TestRedactedByDefaultAndByOptions(t *testing.T) {
 		t.Errorf("the cassette holds %v:\n%s", l, data)
 	}
 	for _, want := range []string{`"Bearer REDACTED"`, `session=REDACTED; Path=/`, `access_token=REDACTED&page=1`, `"password":"REDACTED"`, `"token":"REDACTED"`} {
-		if !strings.Contains(string(data), want) {
+		// The body's layout may space its members.
+		if plain := redact.Unnumbered(string(data)); !strings.Contains(plain, want) && !strings.Contains(plain, strings.ReplaceAll(want, `":"`, `": "`)) {
 			t.Errorf("the cassette lacks %s:\n%s", want, data)
 		}
 	}

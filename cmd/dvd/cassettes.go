@@ -132,21 +132,29 @@ func cloneInteraction(in cassette.Interaction) cassette.Interaction {
 	return out
 }
 
-// redacted returns a copy of in with the default redaction and r applied.
-func redacted(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
-	out := cloneInteraction(in)
-	r.Apply(&out)
+// redacted returns copies of ins with the default redaction and r
+// applied, as one recording (see cassette.Redaction.Apply).
+func redacted(ins []cassette.Interaction, r cassette.Redaction) []cassette.Interaction {
+	out := make([]cassette.Interaction, len(ins))
+	ptrs := make([]*cassette.Interaction, len(ins))
+	for i := range ins {
+		out[i] = cloneInteraction(ins[i])
+		ptrs[i] = &out[i]
+	}
+	r.Apply(ptrs...)
 	return out
 }
 
-// redactedSynced returns a copy of in with the default redaction and r
-// applied and, when redaction changed the response body, the length the
-// response announces (ContentLength and Content-Length) made its new
-// body's, as import does: a length left as it was would tell a secret's.
-func redactedSynced(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
-	out := redacted(in, r)
-	if o, n := in.Response, out.Response; o != nil && n != nil && !bytes.Equal(o.Body, n.Body) {
-		syncImportedLength(out.Request.Method, n)
+// redactedSynced returns redacted(ins, r) with, for each response whose
+// body redaction changed, the length the response announces
+// (ContentLength and Content-Length) made its new body's, as import does:
+// a length left as it was would tell a secret's.
+func redactedSynced(ins []cassette.Interaction, r cassette.Redaction) []cassette.Interaction {
+	out := redacted(ins, r)
+	for i := range out {
+		if o, n := ins[i].Response, out[i].Response; o != nil && n != nil && !bytes.Equal(o.Body, n.Body) {
+			syncImportedLength(out[i].Request.Method, n)
+		}
 	}
 	return out
 }

@@ -80,11 +80,5 @@ func loadError(path string, err error) error {
 // interaction, and each response's announced length its new body's, as
 // dvd's recorder would have saved it; its recording time and clock kept.
 func redactedCassette(c *cassette.Cassette) *cassette.Cassette {
-	ins := c.Interactions()
-	out := make([]cassette.Interaction, len(ins))
-	for i, in := range ins {
-		out[i] = redactedDecoded(in, cassette.Redaction{})
-	}
-	nc := c.With(out...)
-	return nc
+	return c.With(redactedDecoded(c.Interactions(), cassette.Redaction{})...)
 }

@@ -221,15 +221,25 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 	if err != nil {
 		return nil, err
 	}
+	ptrs := make([]*cassette.Interaction, len(ins))
 	for i := range ins {
 		importClean(&ins[i], i+1, warn, opts, name)
+		ptrs[i] = &ins[i]
+	}
+	// The file is one recording: its secrets are numbered and tainted
+	// across its interactions.
+	opts.redaction.Apply(ptrs...)
+	for _, in := range ins {
+		if r := in.Response; r != nil {
+			syncImportedLength(in.Request.Method, r)
+		}
 	}
 	return ins, nil
 }
 
-// importClean makes an imported interaction what dvd's recorder would have
-// stored: bodies in a coding dvd decodes stored decoded, the default
-// redaction applied, and the length the response announces its body's.
+// importClean makes an imported interaction ready for redaction, as dvd's
+// recorder would have: bodies in a coding dvd decodes stored decoded; it
+// reports the credentials redaction will remove.
 func importClean(in *cassette.Interaction, n int, warn func(format string, args ...any), opts *importOptions, name string) {
 	reqWhy, respWhy := decodeStored(in)
 	if reqWhy != "" {
@@ -242,10 +252,6 @@ func importClean(in *cassette.Interaction, n int, warn func(format string, args 
 		for _, place := range credentialPlaces(opts.rules, *in) {
 			opts.report.add("redacted "+place, name, "interaction "+strconv.Itoa(n))
 		}
-	}
-	opts.redaction.Apply(in)
-	if r := in.Response; r != nil {
-		syncImportedLength(in.Request.Method, r)
 	}
 }
 

@@ -79,12 +79,11 @@ func inspect(w io.Writer, path string, n int) error {
 		return fmt.Errorf("%s holds %s: -n takes a number from 1 to %d", path, countNoun(len(ins), "interaction"), len(ins))
 	}
 	if n > 0 {
-		return inspectOne(w, redacted(ins[n-1], cassette.Redaction{}), n, len(ins))
+		return inspectOne(w, redacted(ins, cassette.Redaction{})[n-1], n, len(ins))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tMETHOD\tURL\tSTATUS\tBODY\tDURATION\tTIMES")
-	for i, in := range ins {
-		in = redacted(in, cassette.Redaction{})
+	for i, in := range redacted(ins, cassette.Redaction{}) {
 		status, size := "-", "-"
 		switch {
 		case in.Response != nil:

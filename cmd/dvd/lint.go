@@ -199,7 +199,7 @@ func (l *linter) file(path string) {
 	for i, in := range c.Interactions() {
 		n := i + 1
 		red := engineRedacted(l.rules, in)
-		for _, place := range secretPlaces(in, red) {
+		for _, place := range secretPlaces(plainMarkers(in), red) {
 			hasSecret = true
 			l.errorf("%s: #%d: credential left in %s", path, n, place)
 		}
@@ -321,7 +321,7 @@ func (l *linter) encodedBodies(path string, n int, in cassette.Interaction) (scr
 		if _, enc, _ := importDecode(h, body); enc != "" {
 			whole = true
 		}
-		for _, place := range bodyPlaces(side+" body", content, redBody, hdr) {
+		for _, place := range bodyPlaces(side+" body", redact.UnnumberedBytes(content), redBody, hdr) {
 			if whole {
 				scrubbable = true
 				l.errorf("%s: #%d: credential left in %s, in the body stored encoded (%s)", path, n, place, name)

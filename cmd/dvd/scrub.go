@@ -99,10 +99,9 @@ func scrubFile(path string, r cassette.Redaction) (int, error) {
 		return 0, fmt.Errorf("%s: cannot read the cassette, left as it is: %s; restore it from version control", path, oneLine(loadReason(err)))
 	}
 	ins := c.Interactions()
-	out := make([]cassette.Interaction, len(ins))
+	out := redactedDecoded(ins, r)
 	changed := 0
 	for i, in := range ins {
-		out[i] = redactedDecoded(in, r)
 		if !sameInteraction(in, out[i]) {
 			changed++
 		}

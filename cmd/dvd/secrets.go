@@ -275,7 +275,12 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 // headers and trailers, the bodies as stored, the error messages. Unlike
 // cassette.Redaction.Apply it leaves the integrity headers as they are, so
 // that comparing in with it names only the places that hold a secret.
+//
+// Both sides of that comparison are seen with plain markers (see
+// plainMarkers): the engine makes a numbered marker plain, which is no
+// secret found.
 func engineRedacted(rules *redact.Rules, in cassette.Interaction) cassette.Interaction {
+	in = plainMarkers(in)
 	out := cloneInteraction(in)
 	out.Request.URL = rules.URL(in.Request.URL)
 	out.Request.Header, _ = rules.Header(in.Request.Header)
@@ -311,7 +316,48 @@ func engineError(rules *redact.Rules, err error) error {
 // the file holds it and names the places that hold a credential ("request
 // header Authorization", "response body field $.token"), never the value.
 func credentialPlaces(rules *redact.Rules, in cassette.Interaction) []string {
-	return secretPlaces(in, engineRedacted(rules, in))
+	return secretPlaces(plainMarkers(in), engineRedacted(rules, in))
+}
+
+// plainMarkers returns a copy of in with its numbered markers (REDACTED~1)
+// made plain REDACTED, in every place the engine reads.
+func plainMarkers(in cassette.Interaction) cassette.Interaction {
+	out := cloneInteraction(in)
+	out.Request.URL = redact.Unnumbered(in.Request.URL)
+	plainHeader(out.Request.Header)
+	out.Request.Body = redact.UnnumberedBytes(in.Request.Body)
+	out.Error = plainError(in.Error)
+	if r := out.Response; r != nil {
+		plainHeader(r.Header)
+		plainHeader(r.Trailer)
+		r.Body = redact.UnnumberedBytes(r.Body)
+		r.BodyError = plainError(r.BodyError)
+	}
+	return out
+}
+
+// plainHeader makes the numbered markers of h plain, in place.
+func plainHeader(h http.Header) {
+	for _, vs := range h {
+		for i, v := range vs {
+			vs[i] = redact.Unnumbered(v)
+		}
+	}
+}
+
+func plainError(err error) error {
+	if err == nil {
+		return nil
+	}
+	e := neterr.RecordOf(err)
+	r := e
+	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
+		*s = redact.Unnumbered(*s)
+	}
+	if r == e {
+		return err
+	}
+	return neterr.Recorded(r)
 }
 
 // decodeStored stores decoded, with their coding in Encoded as dvd's
@@ -328,20 +374,29 @@ func decodeStored(in *cassette.Interaction) (reqWhy, respWhy string) {
 	return reqWhy, respWhy
 }
 
-// redactedDecoded returns a copy of in redacted with the defaults and r,
-// as redactedSynced does, after decoding the bodies stored in a content
-// coding: a body that held a credential is stored decoded and redacted
-// (its coding in Encoded, encoded again on replay), one that held none
-// stays as it was.
-func redactedDecoded(in cassette.Interaction, r cassette.Redaction) cassette.Interaction {
-	d := cloneInteraction(in)
-	decodeStored(&d)
-	out := redactedSynced(d, r)
-	if d.Request.Encoded != in.Request.Encoded && bytes.Equal(out.Request.Body, d.Request.Body) {
-		out.Request.Body, out.Request.Encoded = slices.Clone(in.Request.Body), in.Request.Encoded
+// redactedDecoded returns copies of ins redacted with the defaults and r
+// as one recording (see cassette.Redaction.Apply), after decoding the
+// bodies stored in a content coding: a body that held a credential is
+// stored decoded and redacted (its coding in Encoded, encoded again on
+// replay), one that held none stays as it was. A response whose body
+// redaction changed announces the length of its new body (ContentLength
+// and Content-Length), as import does: a length left as it was would tell
+// a secret's.
+func redactedDecoded(ins []cassette.Interaction, r cassette.Redaction) []cassette.Interaction {
+	d := make([]cassette.Interaction, len(ins))
+	for i := range ins {
+		d[i] = cloneInteraction(ins[i])
+		decodeStored(&d[i])
 	}
-	if o, n := in.Response, out.Response; o != nil && n != nil && d.Response.Encoded != o.Encoded && bytes.Equal(n.Body, d.Response.Body) {
-		n.Body, n.Encoded = slices.Clone(o.Body), o.Encoded
+	out := redactedSynced(d, r)
+	for i, in := range ins {
+		o, di := &out[i], &d[i]
+		if di.Request.Encoded != in.Request.Encoded && bytes.Equal(o.Request.Body, di.Request.Body) {
+			o.Request.Body, o.Request.Encoded = slices.Clone(in.Request.Body), in.Request.Encoded
+		}
+		if r, n := in.Response, o.Response; r != nil && n != nil && di.Response.Encoded != r.Encoded && bytes.Equal(n.Body, di.Response.Body) {
+			n.Body, n.Encoded = slices.Clone(r.Body), r.Encoded
+		}
 	}
 	return out
 }

@@ -15,6 +15,7 @@
 package redact
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -97,6 +98,22 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 	if len(body) > 0 {
 		b, bChanged = r.Body(body, req.Header.Get("Content-Type"))
 	}
+	// A numbered marker is plain REDACTED to matching, which stands for
+	// whatever the incoming request sends in its place.
+	if strings.Contains(u.Path, numberedPrefix) || strings.Contains(u.RawPath, numberedPrefix) {
+		vu := *u
+		vu.Path, vu.RawPath = Unnumbered(u.Path), Unnumbered(u.RawPath)
+		u = &vu
+	}
+	if nq := Unnumbered(q); nq != q {
+		q, qChanged = nq, true
+	}
+	if nh, ok := unnumberedHeader(h); ok {
+		h, hChanged = nh, true
+	}
+	if nb := UnnumberedBytes(b); len(nb) != len(b) {
+		b, bChanged = nb, true
+	}
 	if u == req.URL && !qChanged && !hChanged && !bChanged {
 		return req, body
 	}
@@ -106,6 +123,27 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 	vu.RawQuery = q
 	view.URL = &vu
 	return &view, b
+}
+
+// unnumberedHeader returns h with its numbered markers made plain, and
+// whether it had any; h itself is not modified.
+func unnumberedHeader(h http.Header) (http.Header, bool) {
+	var out http.Header
+	for k, vs := range h {
+		for i, v := range vs {
+			if !strings.Contains(v, numberedPrefix) {
+				continue
+			}
+			if out == nil {
+				out = maps.Clone(h)
+			}
+			if &out[k][0] == &vs[0] {
+				out[k] = slices.Clone(vs)
+			}
+			out[k][i] = Unnumbered(v)
+		}
+	}
+	return out, out != nil
 }
 
 // DefaultHeaders returns the header names always redacted, beyond those
