@@ -84,9 +84,11 @@ func MaxMarker(s string) int {
 		}
 		s = s[i:]
 		n := markerLen(s)
-		if k, err := strconv.Atoi(s[len(numberedPrefix):n]); err == nil && k > top {
-			top = k
+		if n > len(numberedPrefix) {
+			if k, err := strconv.Atoi(s[len(numberedPrefix):n]); err == nil && k > top {
+				top = k
+			}
 		}
-		s = s[max(n, len(numberedPrefix)):]
+		s = s[len(Redacted):]
 	}
 }

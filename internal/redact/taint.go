@@ -221,10 +221,10 @@ const (
 
 // taintable reports whether a value is long and varied enough to be a
 // credential, and not a word, a name or a number that could stand in
-// unrelated text: at least 8 bytes, five of them distinct, with letters,
-// and either digits or symbols among them, or, for letters alone, a case
+// unrelated text: at least 8 bytes, five of them distinct, with letters
+// and digits among them, or, for letters (and separators) alone, a case
 // that changes as often as a random string's does (xKqPzLmN, not
-// ServiceAccount).
+// ServiceAccountKey, service_account or a word).
 func taintable(v string) bool {
 	if len(v) < minTaint || strings.Contains(v, Redacted) {
 		return false
@@ -261,7 +261,7 @@ func taintable(v string) bool {
 		return true
 	}
 	// Letters alone, or with separators (service_account, max-age).
-	return lower && upper && changes*3 >= len(v)
+	return lower && upper && changes*5 >= len(v)*2
 }
 
 // forms returns the ways a value may be written in a cassette: as it is,
@@ -273,7 +273,13 @@ func forms(v string) []string {
 	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v), strings.ReplaceAll(url.QueryEscape(v), "+", "%20")} {
 		fs = append(fs, e, lowerHex(e, '%'))
 	}
-	for _, opt := range []jsonStyle{{}, {html: true}, {html: true, slash: true}, {ascii: true}, {ascii: true, slash: true}} {
+	for _, opt := range []jsonStyle{
+		{}, {html: true}, // Go
+		{ascii: true},              // Python
+		{ascii: true, slash: true}, // PHP
+		{html: true, slash: true, ascii: true},
+		{html: true, ascii: true, more: "'+`"}, // .NET, whose hex is upper case
+	} {
 		e := jsonEscape(v, opt)
 		fs = append(fs, e, strings.ReplaceAll(upperHexU(e), `\U`, `\u`))
 	}
@@ -346,7 +352,10 @@ func upperHexU(s string) string {
 // A jsonStyle is how an encoder writes a JSON string: Go's escapes < > &
 // (html), PHP's escapes / (slash), Python's escapes every non-ASCII rune
 // (ascii).
-type jsonStyle struct{ html, slash, ascii bool }
+type jsonStyle struct {
+	html, slash, ascii bool
+	more               string // more ASCII to write as \u escapes
+}
 
 // jsonEscape returns v as the inside of a JSON string, in style o.
 func jsonEscape(v string, o jsonStyle) string {
@@ -370,7 +379,8 @@ func jsonEscape(v string, o jsonStyle) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20, o.html && (r == '<' || r == '>' || r == '&'), r == 0x2028 || r == 0x2029:
+		case r < 0x20, o.html && (r == '<' || r == '>' || r == '&'), r == 0x2028 || r == 0x2029,
+			r < utf8.RuneSelf && strings.ContainsRune(o.more, r):
 			u(r)
 		case o.slash && r == '/':
 			b.WriteString(`\/`)
