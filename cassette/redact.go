@@ -162,6 +162,7 @@ func redactInteraction(rules *redact.Rules, in *Interaction) {
 		r.Header, _ = rules.Header(r.Header)
 		r.Trailer, _ = rules.Header(r.Trailer)
 		r.Body, _ = rules.Body(r.Body, r.Header.Get("Content-Type"))
+		r.TLS = serverName(r.TLS, rules.Text)
 	}
 }
 
@@ -196,6 +197,7 @@ func restored(rules *redact.Rules, in Interaction) Interaction {
 		cp.Trailer = rules.RestoreHeader(rec.Trailer)
 		cp.Body = rules.RestoreBytes(rec.Body)
 		cp.BodyError = restoredError(rules, rec.BodyError)
+		cp.TLS = serverName(rec.TLS, rules.Restore)
 		in.Response = &cp
 	}
 	in.Error = restoredError(rules, in.Error)
