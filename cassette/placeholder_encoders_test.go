@@ -83,10 +83,10 @@ func TestPlaceholderEncoders(t *testing.T) {
 		t.Helper()
 		client := &http.Client{Transport: rec, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		var out []got
-		for _, u := range urls {
+		for i, u := range urls {
 			resp, err := client.Get(u)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("request %d failed: %T", i, err) // its message would quote the URL
 			}
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
