@@ -90,7 +90,7 @@ func Load(path string) (*Cassette, error) {
 // Marshal refuses is not written, and path is left as it was.
 func (c *Cassette) Save(path string) error {
 	if c.refused != nil {
-		return fmt.Errorf("cassette: %s not saved: %w", path, c.refused)
+		return fmt.Errorf("cassette: %s: %w", path, c.refused)
 	}
 	data, err := marshal(c.file())
 	if err != nil {

@@ -84,7 +84,7 @@ func (b *bombs) err() error {
 	}
 	var s strings.Builder
 	s.WriteString("the recording holds a body that decodes past 1 GiB or past 1,000 times its size, " +
-		"which would be stored as it came, not scanned for secrets:")
+		"which dvd does not store unscanned for secrets:")
 	for i, l := range b.list {
 		if i == 5 {
 			fmt.Fprintf(&s, "\n\t… and %d more", len(b.list)-i)
@@ -92,8 +92,8 @@ func (b *bombs) err() error {
 		}
 		s.WriteString("\n\t" + l)
 	}
-	s.WriteString("\nThe cassette is not saved. If the server should not send it, fix that; to store such a body " +
-		"as it came on purpose, set Config.StoreBombs (dvdtest.StoreBombs())")
+	s.WriteString("\nIf the server should not send it, fix that; to store such a body as it came, unscanned, " +
+		"set Config.StoreBombs (dvdtest.StoreBombs())")
 	return errors.New(s.String())
 }
 
