@@ -93,8 +93,10 @@ import (
 // JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
 // plain text, a file part); a body whose Content-Encoding dvd does not
 // decode (br, compress, a stack such as "gzip, br") or that does not
-// decode (corrupt, cut short, more than 1 GiB), which is stored as it came
-// and reported through Config.Logf; JSON held as a string inside JSON;
+// decode (corrupt, cut short), which is stored as it came and reported
+// through Config.Logf, and a decompression bomb that Config.StoreBombs
+// stores (without it, the cassette is refused); JSON held as a string
+// inside JSON;
 // the path and host of a URL, and a host or address in an error.
 // (A body in gzip, deflate or zstd is decoded first, and redacted like any
 // other: see Response.Encoded.)
