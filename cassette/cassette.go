@@ -56,6 +56,7 @@ type Cassette struct {
 	interactions []Interaction
 	recordedAt   time.Time
 	clock        timeline.Clock // what the test took from time and chance
+	refused      error          // why Save and Marshal refuse it: bombs a recorder did not store (Config.StoreBombs)
 }
 
 // New returns a cassette holding the given interactions, in order; with
@@ -88,6 +89,9 @@ func Load(path string) (*Cassette, error) {
 // old cassette or the new one, never a part of either. A cassette that
 // Marshal refuses is not written, and path is left as it was.
 func (c *Cassette) Save(path string) error {
+	if c.refused != nil {
+		return fmt.Errorf("cassette: %s: %w", path, c.refused)
+	}
 	data, err := marshal(c.file())
 	if err != nil {
 		return &FormatError{path: path, err: writeError(hideSecrets(err))}
@@ -103,8 +107,14 @@ func (c *Cassette) Save(path string) error {
 // Marshal writes only what [Unmarshal] reads back: an interaction that
 // breaks a rule of the format (it needs a method, a URL, and exactly one of
 // a response and an error; a status code runs from 100 to 999) gives a
-// *[FormatError] that names it.
+// *[FormatError] that names it. Nor does it write a body that a
+// [Recorder] would store unscanned, a decompression bomb: the cassette of
+// a recording that met one is refused, with an error that names the
+// request, unless Config.StoreBombs.
 func Marshal(c *Cassette) ([]byte, error) {
+	if c.refused != nil {
+		return nil, errors.New("cassette: " + c.refused.Error())
+	}
 	data, err := marshal(c.file())
 	if err != nil {
 		return nil, &FormatError{err: writeError(hideSecrets(err))}

@@ -65,6 +65,15 @@ type Config struct {
 	// names the request, redacted, and the coding. Nil means the log
 	// package's standard logger; dvdtest passes the test's Logf.
 	Logf func(format string, args ...any)
+	// StoreBombs stores a body that decodes past 1 GiB, or past 1,000
+	// times its encoded size (a decompression bomb), as it came: encoded,
+	// unscanned for secrets, and reported through Logf. Without it such a
+	// body is not stored unscanned: the recorder keeps the request (its
+	// method and redacted URL), and the cassette it returns is refused by
+	// Save and Marshal with an error that names it. Decoding a bomb stops
+	// at the bound either way. Set it for a test of a bomb, or of a body
+	// that compresses that well, whose cassette holds no secret.
+	StoreBombs bool
 }
 
 // Validate reports what is wrong with c, as one error that joins every

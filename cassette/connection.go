@@ -29,6 +29,21 @@ func recordTLS(cs *tls.ConnectionState) *TLSState {
 	return t
 }
 
+// serverName returns t with its server name passed through f (redaction's
+// Text to store it, Restore to replay it): t itself when f changes
+// nothing, so that states stay shared.
+func serverName(t *TLSState, f func(string) string) *TLSState {
+	if t == nil {
+		return nil
+	}
+	if n := f(t.ServerName); n != t.ServerName {
+		cp := *t
+		cp.ServerName = n
+		return &cp
+	}
+	return t
+}
+
 // tlsStates builds the connection states that replay copies, once per
 // index: each certificate is parsed once, however many interactions hold
 // it, and the responses that hold one TLS state share one connection

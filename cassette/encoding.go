@@ -1,36 +1,100 @@
 package cassette
 
-import "github.com/dvdrw/dvd/internal/httpcoding"
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dvdrw/dvd/internal/httpcoding"
+)
 
 // A body sent with a content coding is stored decoded, with its coding
 // noted in Encoded, and encoded again on replay: see package
 // internal/httpcoding.
 
+// An undecodedBody is a recorded body that stays encoded: why, and
+// whether it is a decompression bomb.
+type undecodedBody struct {
+	why  string
+	bomb bool
+}
+
 // decodeBodies decodes the bodies of a recorded interaction in place (see
 // Response.Encoded), and says why each body that stays encoded does.
-func decodeBodies(in *Interaction) (undecoded []string) {
+func decodeBodies(in *Interaction) (undecoded []undecodedBody) {
 	if req := &in.Request; req.Encoded == "" {
-		var why string
+		var why error
 		req.Body, req.Encoded, why = httpcoding.Decode(req.Header, req.Body)
-		if why != "" {
-			undecoded = append(undecoded, "the request body is "+why)
+		if why != nil {
+			undecoded = append(undecoded, undecodedBody{"the request body is " + why.Error(), errors.Is(why, httpcoding.ErrBomb)})
 		}
 	}
 	// A body the transport decoded has lost its Content-Encoding already.
 	if resp := in.Response; resp != nil && resp.Encoded == "" && !resp.Uncompressed {
-		var why string
+		var why error
 		resp.Body, resp.Encoded, why = httpcoding.Decode(resp.Header, resp.Body)
-		if why != "" {
+		if why != nil {
+			msg := why.Error()
 			switch {
 			case resp.Truncated:
-				why += " (the client closed it before its end)"
+				msg += " (the client closed it before its end)"
 			case resp.BodyError != nil:
-				why += " (reading it failed before its end)"
+				msg += " (reading it failed before its end)"
 			}
-			undecoded = append(undecoded, "the response body is "+why)
+			undecoded = append(undecoded, undecodedBody{"the response body is " + msg, errors.Is(why, httpcoding.ErrBomb)})
 		}
 	}
 	return undecoded
+}
+
+// reportUndecoded reports the bodies of a stored interaction, redacted,
+// that stay encoded: a bomb, unless Config.StoreBombs, is kept for
+// refusing the cassette; the others are logged, stored as they came.
+func (r *Recorder) reportUndecoded(in *Interaction, undecoded []undecodedBody) {
+	for _, u := range undecoded {
+		if u.bomb && !r.cfg.StoreBombs {
+			r.bombs.add(fmt.Sprintf("%s %s: %s", in.Request.Method, in.Request.URL, u.why))
+			continue
+		}
+		r.cfg.logf("cassette: %s %s: %s; it is stored as it came, and not redacted: "+
+			"check the cassette for secrets before you commit it, or redact the body in a BeforeSave func", in.Request.Method, in.Request.URL, u.why)
+	}
+}
+
+// bombs are the bodies a recorder did not store unscanned, each named by
+// its request.
+type bombs struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (b *bombs) add(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.list = append(b.list, s)
+}
+
+// err returns the error that refuses a cassette with bombs, nil without.
+func (b *bombs) err() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.list) == 0 {
+		return nil
+	}
+	var s strings.Builder
+	s.WriteString("the recording holds a body that decodes past 1 GiB or past 1,000 times its size, " +
+		"which dvd does not store unscanned for secrets:")
+	for i, l := range b.list {
+		if i == 5 {
+			fmt.Fprintf(&s, "\n\t… and %d more", len(b.list)-i)
+			break
+		}
+		s.WriteString("\n\t" + l)
+	}
+	s.WriteString("\nIf the server should not send it, fix that; to store such a body as it came, unscanned, " +
+		"set Config.StoreBombs (dvdtest.StoreBombs())")
+	return errors.New(s.String())
 }
 
 // storedEncoded reports whether a recorded request body is held encoded

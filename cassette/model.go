@@ -62,7 +62,7 @@ type Response struct {
 	// is stored as it came: with no content coding, one that the transport
 	// decoded (Uncompressed), one dvd does not decode (br, compress, a
 	// stack of codings), or a body that does not decode whole (corrupt,
-	// cut short, or more than 1 GiB decoded).
+	// cut short), or a bomb stored as it came (Config.StoreBombs).
 	Encoded string
 
 	// BodyError is the error reading the body returned after Body, such as

@@ -34,6 +34,7 @@ type Recorder struct {
 
 	out *Cassette // what a save writes: the replayed cassette plus what was recorded
 
+	bombs      bombs              // bodies not stored unscanned: they refuse the cassette
 	recordedAt time.Time          // the time a new recording is stamped with
 	clock      *timeline.Timeline // Now, Sleep, Rand and Value: see timeline.go
 
@@ -352,10 +353,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 				syncChecksums(in.Request.Method, in.Response, sent)
 			}
 		}
-		for _, why := range undecoded {
-			r.cfg.logf("cassette: %s %s: %s; it is stored as it came, and not redacted: "+
-				"check the cassette for secrets before you commit it, or redact the body in a BeforeSave func", in.Request.Method, in.Request.URL, why)
-		}
+		r.reportUndecoded(&in, undecoded)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -388,7 +386,7 @@ func (r *Recorder) Cassette() *Cassette {
 	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
 		return nil
 	}
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved()}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err()}
 	c.interactions = append(c.interactions, r.marked(&c.clock)...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt

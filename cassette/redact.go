@@ -93,8 +93,10 @@ import (
 // JSON, JSON lines, a url-encoded form nor a multipart form (HTML, XML,
 // plain text, a file part); a body whose Content-Encoding dvd does not
 // decode (br, compress, a stack such as "gzip, br") or that does not
-// decode (corrupt, cut short, more than 1 GiB), which is stored as it came
-// and reported through Config.Logf; JSON held as a string inside JSON;
+// decode (corrupt, cut short), which is stored as it came and reported
+// through Config.Logf, and a decompression bomb that Config.StoreBombs
+// stores (without it, the cassette is refused); JSON held as a string
+// inside JSON;
 // the path and host of a URL, and a host or address in an error.
 // (A body in gzip, deflate or zstd is decoded first, and redacted like any
 // other: see Response.Encoded.)
@@ -115,11 +117,20 @@ type Redaction struct {
 	JSONFields []string
 	// Placeholders map a name to a secret value: the cassette holds <NAME>
 	// wherever the value was, and replay puts the value back into the
-	// responses and errors the client gets. The value is also found where
-	// it is query-escaped or path-escaped in a URL, or escaped in a JSON
-	// string (\u003c, \", \/); there the cassette holds the token written
-	// the same way (%3CNAME%3E, \u003cNAME\u003e) or, where that would be
-	// ambiguous, <NAME:form>, and replay restores the form it was in.
+	// responses, errors and TLS server names the client gets. The value is
+	// found in every place (URLs, headers, bodies, errors, the TLS server
+	// name) and in the forms encoders write it in: query-escaped or
+	// path-escaped in a URL, its percent escapes in upper or lower case
+	// (%2B, %2b); escaped in a JSON string, \u escapes in either case, of
+	// what is not ASCII too (Go's \u003c, Python's \u00e9, PHP's \/,
+	// .NET's \u002B and \u0022); as HTML escapers write it (&amp;, &#34;,
+	// &quot;, &#39;, &#x27;, &#039;, &#43;, .NET's &#x2B; and &#xE9;), and
+	// a path-escaped URL in HTML. There the cassette holds the token
+	// written the same way (%3CNAME%3E, \u003cNAME\u003e, &lt;NAME&gt;)
+	// or, where that would be ambiguous, <NAME:form>, and replay restores
+	// the form it was in, byte for byte. A value written in a mix of forms
+	// no encoder writes (some escapes in upper case, some in lower) is not
+	// found.
 	Placeholders map[string]string
 	// Keep are names whose values are kept although the defaults, Headers or
 	// Query name them (not JSONFields' paths, nor Placeholders' values): a
@@ -185,6 +196,7 @@ func redactInteraction(rules *redact.Rules, in *Interaction) {
 		r.Header, _ = rules.Header(r.Header)
 		r.Trailer, _ = rules.Header(r.Trailer)
 		r.Body, _ = rules.Body(r.Body, r.Header.Get("Content-Type"))
+		r.TLS = serverName(r.TLS, rules.Text)
 	}
 }
 
@@ -219,6 +231,7 @@ func restored(rules *redact.Rules, in Interaction) Interaction {
 		cp.Trailer = rules.RestoreHeader(rec.Trailer)
 		cp.Body = rules.RestoreBytes(rec.Body)
 		cp.BodyError = restoredError(rules, rec.BodyError)
+		cp.TLS = serverName(rec.TLS, rules.Restore)
 		in.Response = &cp
 	}
 	in.Error = restoredError(rules, in.Error)

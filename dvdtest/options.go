@@ -370,6 +370,18 @@ func RecordFailures() Option {
 	return optionFunc(func(c *config) { c.recordFails = true })
 }
 
+// StoreBombs stores a body that decodes past 1 GiB, or past 1,000 times
+// its encoded size (a decompression bomb), as it came: encoded, and not
+// scanned for secrets, with a line in the test log. Without it such a
+// recording is not saved: decoding stops at the bound, and the test fails
+// with t.Error naming each such request, by method and redacted URL. Give
+// it to a test of a bomb, or of a body that compresses that well, whose
+// cassette holds no secret. It sets cassette.Config.StoreBombs. Giving it
+// more than once changes nothing.
+func StoreBombs() Option {
+	return optionFunc(func(c *config) { c.rec.StoreBombs = true })
+}
+
 // MaxAge re-records a cassette older than age, where the mode allows
 // recording (once or append); where it does not, as in CI, the test logs
 // that the cassette is stale. MaxAge may be given more than once with the

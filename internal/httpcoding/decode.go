@@ -46,52 +46,80 @@ func Check(encoded string) error {
 	return fmt.Errorf("%q is not a content coding dvd encodes: it knows gzip, deflate, deflate-raw and zstd", encoded)
 }
 
-// maxDecoded bounds the content dvd decodes from one body: a body that
-// decodes to more (a gzip bomb) is stored as it came. keptDecoded is how much
+// maxDecoded and maxRatio bound the content dvd decodes from one body: a
+// body that decodes to more than maxDecoded bytes, or to more than
+// maxRatio times its own size, is a decompression bomb, whose decoding
+// stops at the bound ([ErrBomb]). keptDecoded is how much
 // decoded content is kept as it comes: past it, the rest is counted without
 // being kept, and the body decoded again into a buffer of the size counted,
 // so that a bomb costs no more memory than keptDecoded. Tests lower them.
 var (
 	maxDecoded  = 1 << 30
+	maxRatio    = 1000
 	keptDecoded = 32 << 20
 )
+
+// ErrBomb is what the reason [Decode] gives for a body it does not decode
+// is, for errors.Is, when the body decodes past the bounds dvd decodes: 1
+// GiB, or 1,000 times its own size. Decoding stops there, so a bomb costs
+// no more than that count, in time, and keptDecoded in memory.
+var ErrBomb = errors.New("a decompression bomb")
+
+// A why is a reason a body is not decoded.
+type why struct {
+	msg  string
+	bomb bool
+}
+
+func (w *why) Error() string        { return w.msg }
+func (w *why) Is(target error) bool { return w.bomb && target == ErrBomb }
+
+func whyf(format string, args ...any) error { return &why{msg: fmt.Sprintf(format, args...)} }
 
 // Decode returns the content of body, which was sent with the
 // Content-Encoding of h, and the name of the coding it decoded (one of the
 // constants above). When there is nothing to decode, it returns body and
 // "". When body has a coding dvd cannot decode, or does not decode whole,
-// it returns body and "" too, and why says why, for a warning.
-func Decode(h http.Header, body []byte) (content []byte, encoded, why string) {
+// it returns body and "" too, and why says why, for a warning; a bomb's
+// why is [ErrBomb] for errors.Is.
+func Decode(h http.Header, body []byte) (content []byte, encoded string, why error) {
 	if len(body) == 0 {
-		return body, "", ""
+		return body, "", nil
 	}
 	coding, stacked := contentCoding(h)
 	switch {
 	case coding == "":
-		return body, "", ""
+		return body, "", nil
 	case stacked:
-		return body, "", fmt.Sprintf("encoded with %s, a stack of codings, which dvd does not decode", coding)
+		return body, "", whyf("encoded with %s, a stack of codings, which dvd does not decode", coding)
 	}
+	most := min(maxDecoded, maxRatio*len(body))
 	var err error
 	switch coding {
 	case "gzip", "x-gzip":
-		content, err = decodeWith(body, gunzip)
+		content, err = decodeWith(body, gunzip, most)
 		encoded = Gzip
 	case "deflate":
-		content, encoded, err = inflate(body)
+		content, encoded, err = inflate(body, most)
 	case "zstd":
-		content, err = decodeWith(body, unzstd)
+		content, err = decodeWith(body, unzstd, most)
 		encoded = Zstd
 	default:
-		return body, "", fmt.Sprintf("encoded with %s, which dvd does not decode", coding)
+		return body, "", whyf("encoded with %s, which dvd does not decode", coding)
 	}
 	switch {
+	case errors.Is(err, errTooLarge) && most < maxDecoded:
+		return body, "", bombf("encoded with %s, which decodes to more than %d times its %s (a decompression bomb)", coding, maxRatio, sizeOf(len(body)))
 	case errors.Is(err, errTooLarge):
-		return body, "", fmt.Sprintf("encoded with %s, which decodes to more than the %s dvd decodes", coding, sizeOf(maxDecoded))
+		return body, "", bombf("encoded with %s, which decodes to more than the %s dvd decodes", coding, sizeOf(maxDecoded))
 	case err != nil:
-		return body, "", fmt.Sprintf("encoded with %s, which does not decode: %v", coding, err)
+		return body, "", whyf("encoded with %s, which does not decode: %v", coding, err)
 	}
-	return content, encoded, ""
+	return content, encoded, nil
+}
+
+func bombf(format string, args ...any) error {
+	return &why{msg: fmt.Sprintf(format, args...), bomb: true}
 }
 
 // contentCoding returns the content coding of h, in lower case, or ""
@@ -212,14 +240,14 @@ func unflate(src *bytes.Reader) (io.Reader, func(), error) {
 // inflate decodes deflate in either form servers send it: wrapped in zlib,
 // as the standard has it, or bare. Bare deflate has no checksum, so it must
 // at least end where the body ends.
-func inflate(body []byte) ([]byte, string, error) {
+func inflate(body []byte, most int) ([]byte, string, error) {
 	if zlibHeader(body) {
-		content, err := decodeWith(body, whole(unzlib))
+		content, err := decodeWith(body, whole(unzlib), most)
 		if err == nil || errors.Is(err, errTooLarge) {
 			return content, Deflate, err
 		}
 	}
-	content, err := decodeWith(body, whole(unflate))
+	content, err := decodeWith(body, whole(unflate), most)
 	return content, DeflateRaw, err
 }
 
@@ -256,16 +284,16 @@ func (w *wholeReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decodeWith decodes body, up to maxDecoded bytes of content: more is
-// errTooLarge. It keeps up to keptDecoded bytes as they come; a body that
-// holds more is counted to its end without being kept, then decoded again
-// into a buffer of its size.
-func decodeWith(body []byte, d decoder) ([]byte, error) {
+// decodeWith decodes body, up to most bytes of content: more is
+// errTooLarge, and decoding stops there. It keeps up to keptDecoded bytes
+// as they come; a body that holds more is counted to its end without
+// being kept, then decoded again into a buffer of its size.
+func decodeWith(body []byte, d decoder, most int) ([]byte, error) {
 	r, closeFn, err := d(bytes.NewReader(body))
 	if err != nil {
 		return nil, decodeError(err)
 	}
-	kept := min(maxDecoded, keptDecoded)
+	kept := min(most, keptDecoded)
 	content, err := readUpTo(r, min(max(4*len(body), 512), kept+1), kept)
 	if err != nil || len(content) <= kept {
 		closeFn()
@@ -273,12 +301,12 @@ func decodeWith(body []byte, d decoder) ([]byte, error) {
 	}
 	n := int64(len(content))
 	content = nil // not held while counting
-	more, err := io.Copy(io.Discard, io.LimitReader(r, int64(maxDecoded)-n+1))
+	more, err := io.Copy(io.Discard, io.LimitReader(r, int64(most)-n+1))
 	closeFn()
 	switch {
 	case err != nil:
 		return nil, decodeError(err)
-	case n+more > int64(maxDecoded):
+	case n+more > int64(most):
 		return nil, errTooLarge
 	}
 	r, closeFn, err = d(bytes.NewReader(body))

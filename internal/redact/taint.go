@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"html"
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // A Ledger numbers the secrets of one recording and taints them: a value
@@ -264,27 +262,15 @@ func taintable(v string) bool {
 	return lower && upper && changes*5 >= len(v)*2
 }
 
-// forms returns the ways a value may be written in a cassette: as it is,
-// URL-escaped, JSON-escaped, HTML-escaped (in either case of hex digits),
-// and in base64 at each of the three alignments it can have inside a
-// longer encoded text.
+// forms returns the ways a value may be written in a cassette: every form
+// placeholders know (as it is, URL-escaped, JSON-escaped, HTML-escaped, in
+// either case of hex digits), and from minTaintBase64 bytes in base64 at
+// each of the three alignments it can have inside a longer encoded text.
 func forms(v string) []string {
-	fs := []string{v}
-	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v), strings.ReplaceAll(url.QueryEscape(v), "+", "%20")} {
-		fs = append(fs, e, lowerHex(e, '%'))
+	fs := make([]string, 0, len(placeholderForms)+8)
+	for _, f := range placeholderForms {
+		fs = append(fs, f.escape(v))
 	}
-	for _, opt := range []jsonStyle{
-		{}, {html: true}, // Go
-		{ascii: true},              // Python
-		{ascii: true, slash: true}, // PHP
-		{html: true, slash: true, ascii: true},
-		{html: true, ascii: true, more: "'+`"}, // .NET, whose hex is upper case
-	} {
-		e := jsonEscape(v, opt)
-		fs = append(fs, e, strings.ReplaceAll(upperHexU(e), `\U`, `\u`))
-	}
-	h := html.EscapeString(v)
-	fs = append(fs, h, strings.NewReplacer("&#34;", "&quot;", "&#39;", "&#x27;").Replace(h))
 	if len(v) >= minTaintBase64 {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 			fs = append(fs, enc.EncodeToString([]byte(v)))
@@ -311,92 +297,6 @@ func base64Middle(enc *base64.Encoding, v string, off int) string {
 		return ""
 	}
 	return e[start:end]
-}
-
-// lowerHex returns s with the hex digits of its escapes (after esc) in
-// lower case: %2f for %2F.
-func lowerHex(s string, esc byte) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == esc {
-			for k := i + 1; k <= i+2; k++ {
-				if 'A' <= b[k] && b[k] <= 'F' {
-					b[k] += 'a' - 'A'
-				}
-			}
-		}
-	}
-	return string(b)
-}
-
-// upperHexU returns s with the hex digits of its \u escapes in upper case
-// (and the u too, which the caller puts back).
-func upperHexU(s string) string {
-	b := []byte(s)
-	for i := 0; i+5 < len(b); i++ {
-		if b[i] == '\\' && b[i+1] == 'u' {
-			b[i+1] = 'U'
-			for k := i + 2; k <= i+5; k++ {
-				if 'a' <= b[k] && b[k] <= 'f' {
-					b[k] -= 'a' - 'A'
-				}
-			}
-			i += 5
-		} else if b[i] == '\\' {
-			i++ // \\ is one escape
-		}
-	}
-	return string(b)
-}
-
-// A jsonStyle is how an encoder writes a JSON string: Go's escapes < > &
-// (html), PHP's escapes / (slash), Python's escapes every non-ASCII rune
-// (ascii).
-type jsonStyle struct {
-	html, slash, ascii bool
-	more               string // more ASCII to write as \u escapes
-}
-
-// jsonEscape returns v as the inside of a JSON string, in style o.
-func jsonEscape(v string, o jsonStyle) string {
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	u := func(r rune) {
-		b.WriteString(`\u`)
-		b.WriteByte(hex[r>>12&0xf])
-		b.WriteByte(hex[r>>8&0xf])
-		b.WriteByte(hex[r>>4&0xf])
-		b.WriteByte(hex[r&0xf])
-	}
-	for _, r := range v {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20, o.html && (r == '<' || r == '>' || r == '&'), r == 0x2028 || r == 0x2029,
-			r < utf8.RuneSelf && strings.ContainsRune(o.more, r):
-			u(r)
-		case o.slash && r == '/':
-			b.WriteString(`\/`)
-		case o.ascii && r >= utf8.RuneSelf:
-			if r > 0xffff {
-				r -= 0x10000
-				u(0xd800 + r>>10)
-				u(0xdc00 + r&0x3ff)
-				continue
-			}
-			u(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // String returns s with every form of every value replaced by its marker.
