@@ -95,7 +95,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
-		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact.Request)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact)
 		if err != nil {
 			// A URL that does not parse is quoted whole: redact it as text.
 			return nil, errors.New("cassette: " + r.redact.Message(err.Error()))
@@ -166,8 +166,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if r.index != nil {
 		content, _, _ := httpcoding.Decode(req.Header, body) // matched by its content, as recorded bodies are stored
-		view, viewBody := r.redact.Request(req, content)
-		if e := r.index.Lookup(view, viewBody); e != nil {
+		if e := r.index.Lookup(req, content); e != nil {
 			if r.cfg.Latency {
 				if err := wait(req, e.Value.in.Duration); err != nil {
 					return nil, err
@@ -176,6 +175,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return replay(req, e)
 		}
 		if !r.recording {
+			view, viewBody := r.redact.Request(req, content)
 			return nil, noMatch(r.index, view, viewBody, r.redact)
 		}
 	}

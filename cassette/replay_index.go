@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dvdrw/dvd/internal/index"
+	"github.com/dvdrw/dvd/internal/redact"
 	"github.com/dvdrw/dvd/match"
 )
 
@@ -21,17 +22,20 @@ type hotEntry struct {
 	in  *Interaction
 }
 
-// newIndex indexes ins. view, if not nil, is how the matchers see a
-// request: the recorder redacts recorded requests as it redacts incoming
+// newIndex indexes ins. rules, if not nil, redact requests as the matchers
+// see them: the recorder redacts recorded requests as it redacts incoming
 // ones, so that both sides of a match see the same redaction, whatever
 // redaction the cassette was written with. The response headers of all
 // interactions are laid out in a few shared arrays.
-func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, view func(*http.Request, []byte) (*http.Request, []byte)) (*replayIndex, error) {
+func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, rules *redact.Rules) (*replayIndex, error) {
 	var (
 		kv     pairs
 		states tlsStates
 	)
-	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats, View: view}
+	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats}
+	if rules != nil {
+		cfg.View, cfg.URLView = rules.Request, rules.RequestURL
+	}
 	request := func(i int) index.Request {
 		r := &ins[i].Request
 		return index.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: r.Body, Times: ins[i].Times}

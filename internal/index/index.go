@@ -41,11 +41,16 @@ type Config struct {
 	// Repeats lets a lookup return the last match again once every match
 	// was used.
 	Repeats bool
-	// View, if not nil, is how the matchers see a recorded request: the
-	// recorder redacts recorded requests as it redacts incoming ones, so
-	// that both sides of a match see the same redaction, whatever
-	// redaction the cassette was written with.
+	// View, if not nil, is how the matchers see a request, recorded or
+	// incoming: the recorder redacts recorded requests as it redacts
+	// incoming ones, so that both sides of a match see the same
+	// redaction, whatever redaction the cassette was written with.
 	View func(*http.Request, []byte) (*http.Request, []byte)
+	// URLView, if not nil, is View for a request whose header and body no
+	// matcher reads (see readURLOnly): it sees the URL alone, and costs
+	// what redacting the URL costs. A lookup that must tell apart
+	// recordings by their bodies still sees the body through View.
+	URLView func(*http.Request) *http.Request
 }
 
 // A Request is a recorded request as the index reads it.
@@ -63,6 +68,7 @@ type Request struct {
 // replay reads the entry and little else.
 type Index[T any] struct {
 	cfg     Config
+	urlOnly bool // the matchers read the method and the URL alone
 	request func(i int) Request
 	groups  map[uint64]int32 // hash → an entry (>= 0), or a group (-1 - position in list)
 	list    []group
@@ -187,6 +193,7 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 	// the request without its header and body, which then cost no
 	// redaction. Extra funcs see the whole view.
 	urlOnly := !extra && readURLOnly(cfg.Matchers)
+	ix.urlOnly = urlOnly
 	for i := range n {
 		rec := request(i)
 		req, err := matcherRequest(&rec, &reuse, &u, empty, extra)
@@ -194,10 +201,15 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 			return nil, err
 		}
 		body := rec.Body
-		if urlOnly {
+		switch {
+		case urlOnly:
 			req.Header, body = empty, nil
-		}
-		if cfg.View != nil {
+			if cfg.URLView != nil {
+				req = cfg.URLView(req)
+			} else if cfg.View != nil {
+				req, body = cfg.View(req, body)
+			}
+		case cfg.View != nil:
 			req, body = cfg.View(req, body)
 		}
 		if extra {
@@ -236,8 +248,11 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 		g.alike = true
 		for m := range g.size() {
 			e := &ix.entries[g.member(m)]
-			rec := request(int(e.n))
-			e.whole = wholeKey(rec.Header, rec.Body)
+			req, body, err := ix.View(int(e.n))
+			if err != nil {
+				return nil, err
+			}
+			e.whole = wholeKey(req.Header, body)
 			g.alike = g.alike && e.whole == ix.entries[g.first].whole
 		}
 	}
@@ -249,13 +264,34 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 // one, or as many as its Times, which serve a recorded run of polls in
 // place. With repeats allowed, once every match was used it returns the
 // last one again. It returns nil when nothing matches.
+//
+// req is seen through the View of the index's Config, or its URLView when
+// the matchers read only the method and the URL: then the header and the
+// body are redacted only when recordings must be told apart by them.
 func (ix *Index[T]) Lookup(req *http.Request, body []byte) *Entry[T] {
+	view, vbody := req, body
+	switch {
+	case ix.urlOnly && ix.cfg.URLView != nil:
+		view, vbody = ix.cfg.URLView(req), nil
+	case ix.cfg.View != nil:
+		view, vbody = ix.cfg.View(req, body)
+	}
 	bp := canonPool.Get().(*[]byte)
-	canon := canonical((*bp)[:0], ix.cfg.Matchers, req, body)
-	e := ix.find(canon, req, body)
+	canon := canonical((*bp)[:0], ix.cfg.Matchers, view, vbody)
+	e := ix.find(canon, view, vbody, req, body)
 	*bp = canon
 	canonPool.Put(bp)
 	return e
+}
+
+// wholeView returns what wholeKey reads of an incoming request: its
+// header and body as View sees them.
+func (ix *Index[T]) wholeView(view *http.Request, vbody []byte, req *http.Request, body []byte) (http.Header, []byte) {
+	if ix.urlOnly && ix.cfg.URLView != nil && ix.cfg.View != nil {
+		v, b := ix.cfg.View(req, body)
+		return v.Header, b
+	}
+	return view.Header, vbody
 }
 
 // members returns the interactions whose features hash like canon: one
@@ -271,10 +307,12 @@ func (ix *Index[T]) members(canon []byte) (*Entry[T], *group) {
 	return nil, &ix.list[-v-1]
 }
 
-func (ix *Index[T]) find(canon []byte, req *http.Request, body []byte) *Entry[T] {
+// find looks canon up: view and vbody are the request as the matchers saw
+// it, req and body as it came.
+func (ix *Index[T]) find(canon []byte, view *http.Request, vbody []byte, req *http.Request, body []byte) *Entry[T] {
 	single, g := ix.members(canon)
 	if single != nil {
-		if !single.same(canon) || !ix.extraMatch(single, req, body) {
+		if !single.same(canon) || !ix.extraMatch(single, view, vbody) {
 			return nil
 		}
 		if single.claim() || ix.cfg.Repeats {
@@ -290,13 +328,13 @@ func (ix *Index[T]) find(canon []byte, req *http.Request, body []byte) *Entry[T]
 	// answer at the cursor, and costs O(1).
 	whole, exact := uint64(0), !g.alike
 	if exact {
-		whole = wholeKey(req.Header, body)
+		whole = wholeKey(ix.wholeView(view, vbody, req, body))
 	}
 	for {
 		var first *Entry[T]
 		for i := int(g.next.Load()); i < g.size(); i++ {
 			e := &ix.entries[g.member(i)]
-			if e.used() || !e.same(canon) || !ix.extraMatch(e, req, body) {
+			if e.used() || !e.same(canon) || !ix.extraMatch(e, view, vbody) {
 				continue
 			}
 			if !exact || e.whole == whole {
@@ -320,7 +358,7 @@ func (ix *Index[T]) find(canon []byte, req *http.Request, body []byte) *Entry[T]
 		var last *Entry[T]
 		for i := g.size() - 1; i >= 0; i-- {
 			e := &ix.entries[g.member(i)]
-			if !e.same(canon) || !ix.extraMatch(e, req, body) {
+			if !e.same(canon) || !ix.extraMatch(e, view, vbody) {
 				continue
 			}
 			if !exact || e.whole == whole {
@@ -376,7 +414,7 @@ func (ix *Index[T]) Unused() []*Entry[T] {
 }
 
 // Used returns the position of the last interaction whose features equal
-// req's, if any, and every replay of which was taken: the reason a
+// req's, a request as View sees it, if any, and every replay of which was taken: the reason a
 // replay-only run missed.
 func (ix *Index[T]) Used(req *http.Request, body []byte) (int, bool) {
 	canon := canonical(nil, ix.cfg.Matchers, req, body)

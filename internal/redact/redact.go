@@ -77,11 +77,39 @@ func New(o Options) *Rules {
 }
 
 // Request returns an incoming request as matching sees it: redacted the way
-// recorded requests were, so that a redacted secret still matches. It
-// returns req and body themselves when there is nothing to redact, the
-// common case, which costs no allocation; otherwise a shallow copy of req
-// with its own URL and header.
+// recorded requests were, so that a redacted secret still matches, with
+// numbered markers made plain (see Unnumbered). It returns req and body
+// themselves when there is nothing to redact, the common case, which costs
+// no allocation; otherwise a shallow copy of req with its own URL and
+// header.
 func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) {
+	view := r.RequestURL(req)
+	h, hChanged := r.Header(req.Header)
+	if nh, ok := unnumberedHeader(h); ok {
+		h, hChanged = nh, true
+	}
+	b, bChanged := body, false
+	if len(body) > 0 {
+		b, bChanged = r.Body(body, req.Header.Get("Content-Type"))
+		if nb := UnnumberedBytes(b); len(nb) != len(b) {
+			b, bChanged = nb, true
+		}
+	}
+	if !hChanged && !bChanged {
+		return view, body
+	}
+	if view == req {
+		cp := *req
+		view = &cp
+	}
+	view.Header = h
+	return view, b
+}
+
+// RequestURL is [Rules.Request] for matchers that read only the method
+// and the URL: it redacts the URL alone, and returns req itself when there
+// is nothing to redact in it, or else a shallow copy with its own URL.
+func (r *Rules) RequestURL(req *http.Request) *http.Request {
 	u := req.URL
 	// The recorded URL went through Text whole: placeholders and shapes.
 	if len(r.placeholders) > 0 || HasShape(u.Path) || HasShape(u.RawPath) || HasShape(u.RawQuery) || HasShape(u.Fragment) {
@@ -93,11 +121,6 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 		}
 	}
 	q, qChanged := r.Query(u.RawQuery)
-	h, hChanged := r.Header(req.Header)
-	b, bChanged := body, false
-	if len(body) > 0 {
-		b, bChanged = r.Body(body, req.Header.Get("Content-Type"))
-	}
 	// A numbered marker is plain REDACTED to matching, which stands for
 	// whatever the incoming request sends in its place.
 	if strings.Contains(u.Path, numberedPrefix) || strings.Contains(u.RawPath, numberedPrefix) {
@@ -108,21 +131,14 @@ func (r *Rules) Request(req *http.Request, body []byte) (*http.Request, []byte) 
 	if nq := Unnumbered(q); nq != q {
 		q, qChanged = nq, true
 	}
-	if nh, ok := unnumberedHeader(h); ok {
-		h, hChanged = nh, true
-	}
-	if nb := UnnumberedBytes(b); len(nb) != len(b) {
-		b, bChanged = nb, true
-	}
-	if u == req.URL && !qChanged && !hChanged && !bChanged {
-		return req, body
+	if u == req.URL && !qChanged {
+		return req
 	}
 	view := *req
-	view.Header = h
 	vu := *u
 	vu.RawQuery = q
 	view.URL = &vu
-	return &view, b
+	return &view
 }
 
 // unnumberedHeader returns h with its numbered markers made plain, and
