@@ -260,3 +260,35 @@ func TestMarkersStillTellBodiesApart(t *testing.T) {
 		t.Errorf("ann's login replayed %q", got)
 	}
 }
+
+// TestMarkerMatchesWhateverIsSent records a client that sends its API key,
+// which it has from its configuration, in the Authorization header and
+// also in a path and a query: taint replaces the key there too, and a
+// replay whose client sends the key (this one or another) still matches,
+// the marker standing for whatever the request sends in its place.
+func TestMarkerMatchesWhateverIsSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "info of %s", r.URL.Path)
+	}))
+	defer srv.Close()
+	call := func(rt http.RoundTripper, key string) string {
+		req, _ := http.NewRequest("GET", srv.URL+"/keys/"+key+"/info?ref="+key+"&bot=bot42:"+key, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		_, b := send(t, rt, req)
+		return string(b)
+	}
+	key := madeUp("k3y")
+	rec := mustRecorder(t, nil, cassette.Config{Mode: cassette.ModeRecord})
+	call(rec, key)
+	rec.Close()
+	c := rec.Cassette()
+	if u := c.Interactions()[0].Request.URL; strings.Contains(u, key) || !strings.Contains(u, "/keys/REDACTED~1/info?ref=REDACTED~1&bot=bot42:REDACTED~1") {
+		t.Fatalf("recorded URL %q", strings.ReplaceAll(u, key, "<KEY>"))
+	}
+	for _, k := range []string{key, madeUp("0ther")} {
+		rep := mustRecorder(t, c, cassette.Config{Mode: cassette.ModeReplay})
+		if got := call(rep, k); got != "info of /keys/REDACTED~1/info" {
+			t.Errorf("replayed %q", got)
+		}
+	}
+}

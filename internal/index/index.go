@@ -24,6 +24,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -75,6 +76,9 @@ type Index[T any] struct {
 	entries []Entry[T]      // in recorded order
 	reqs    []*http.Request // the recorded requests, kept only for extra funcs
 	bodies  [][]byte        // and their bodies
+	// templates are the places of recorded URLs that hold a marker (see
+	// slots.go), tried on a miss.
+	templates []template
 }
 
 // A group is the interactions whose features hash alike, almost always
@@ -215,6 +219,9 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 		if extra {
 			ix.reqs[i], ix.bodies[i] = req, rec.Body
 		}
+		if strings.Contains(req.URL.RawPath, marker) || strings.Contains(req.URL.Path, marker) || strings.Contains(req.URL.RawQuery, marker) {
+			ix.addTemplate(req)
+		}
 		canon = canonical(canon[:0], cfg.Matchers, req, body)
 		e := &ix.entries[i]
 		e.n = int32(i)
@@ -279,6 +286,9 @@ func (ix *Index[T]) Lookup(req *http.Request, body []byte) *Entry[T] {
 	bp := canonPool.Get().(*[]byte)
 	canon := canonical((*bp)[:0], ix.cfg.Matchers, view, vbody)
 	e := ix.find(canon, view, vbody, req, body)
+	if e == nil && len(ix.templates) > 0 {
+		e = ix.findSlotted(view, vbody, req, body)
+	}
 	*bp = canon
 	canonPool.Put(bp)
 	return e
