@@ -106,6 +106,16 @@ import (
 // The incoming request is redacted the same way before it is matched, so a
 // redacted value that the client sends back on replay (a token that a
 // response gave it, a cursor) still matches.
+//
+// In what a recorder saves, and what [Redaction.Apply] leaves, each value
+// redacted gets a marker of its own, numbered in order of first
+// appearance, REDACTED~1, REDACTED~2…, the same for equal values; and a
+// value long and varied enough to be a credential is replaced by its
+// marker wherever else the recording holds it, in every form (escaped in
+// a URL, JSON or HTML, in base64). Matching sees a marker as plain
+// REDACTED, and a marker in a path segment or a query value stands for
+// whatever the incoming request sends there. docs/secrets.md gives the
+// rules.
 type Redaction struct {
 	// Headers are more request and response headers to redact.
 	Headers []string

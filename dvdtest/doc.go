@@ -239,11 +239,18 @@
 // gives the value back on replay; [BeforeSave] edits an interaction before
 // it is stored. Both sides of a match, the incoming request and the
 // recorded one, are redacted the same way before they are compared, so a
-// redacted token still matches on replay. A body sent in gzip, deflate or
+// redacted token still matches on replay. Each secret's marker is its own,
+// numbered in order of appearance (REDACTED~1, REDACTED~2), the same for
+// the same value, so a test that compares two server-issued secrets
+// passes on replay; and a value redacted in one place is replaced
+// wherever else the cassette holds it, escaped or in base64 (see
+// docs/secrets.md). A body sent in gzip, deflate or
 // zstd (a client that sets Accept-Encoding itself gets the response so) is
 // stored decoded, redacted like any other, and encoded again on replay; a
 // body dvd cannot decode (br, a stack of codings, a corrupt stream) is
-// stored as it came, and the test log says that it was not redacted.
+// stored as it came, and the test log says that it was not redacted; a
+// decompression bomb fails the test, unless [StoreBombs] says to store it
+// unscanned.
 //
 // [RecordIf] stores only some interactions, [Passthrough] and
 // [PassthroughHosts] send some requests to the network in every mode,
