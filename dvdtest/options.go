@@ -255,9 +255,10 @@ func KeepFields(names ...string) Option {
 }
 
 // Placeholder keeps a secret out of the cassette and still gives it to the
-// client: wherever value appears in a recorded request or response, also
-// query-, path- or JSON-escaped, the cassette holds <NAME> (in the same
-// escaped form), and replay puts value back into the responses the client
+// client: wherever value appears in a recorded request or response (the
+// TLS server name too), also escaped in a URL, a JSON string or HTML as
+// encoders write it, the cassette holds <NAME> (in the same escaped form),
+// and replay puts value back, byte for byte, into the responses the client
 // reads. Requests are matched with the value replaced the same way.
 //
 //	d := dvdtest.Use(t, "billing", dvdtest.Placeholder("ACCOUNT_ID", os.Getenv("ACCOUNT_ID")))
