@@ -35,7 +35,9 @@ type finding struct {
 }
 
 // String says where and which rule, never what was found.
-func (f finding) String() string { return fmt.Sprintf("%s:%d: gitleaks rule %s", f.file, f.line, f.rule) }
+func (f finding) String() string {
+	return fmt.Sprintf("%s:%d: gitleaks rule %s", f.file, f.line, f.rule)
+}
 
 // scan runs gitleaks over text, which came from file.
 func scan(file, text string) ([]finding, error) {

@@ -133,9 +133,38 @@ func TestOracleTaint(t *testing.T) {
 	oracle(t, cases)
 }
 
+// unprovable are the cases whose raw traffic gitleaks' default rules do
+// not find, and why. They are planted and searched for all the same.
+var unprovable = map[string]string{
+	"form/pem-private-key":            "a form writes a space as +, which gitleaks does not decode, so it sees no BEGIN ... PRIVATE KEY line",
+	"gzip-request/pem-private-key":    "a form writes a space as +, which gitleaks does not decode, so it sees no BEGIN ... PRIVATE KEY line",
+	"multipart/password":              "a multipart part has its name in its header and its value lines below: the generic rule wants both on one line",
+	"multipart/api-key":               "a multipart part has its name in its header and its value lines below: the generic rule wants both on one line",
+	"multipart/client-secret":         "a multipart part has its name in its header and its value lines below: the generic rule wants both on one line",
+	"multipart/aws-secret-access-key": "a multipart part has its name in its header and its value lines below: the generic rule wants both on one line",
+}
+
 // leakingToday are the cases that leak on main at the time of writing,
 // with where: TestOracleTaint runs them, TestOracle the others.
-var leakingToday = map[string]string{}
+var leakingToday = map[string]string{
+	// Taint: the Location of the redirect is redacted; the body that
+	// http.Redirect writes, <a href="/cb?password=…">, keeps the value.
+	"redirect/password":              "the HTML body http.Redirect writes keeps the value redacted in the Location",
+	"redirect/api-key":               "the HTML body http.Redirect writes keeps the value redacted in the Location",
+	"redirect/client-secret":         "the HTML body http.Redirect writes keeps the value redacted in the Location",
+	"redirect/aws-secret-access-key": "the HTML body http.Redirect writes keeps the value redacted in the Location",
+	// The same body holds the webhook URL escaped, https%3A%2F%2Fhooks.slack.com%2Fservices%2F…:
+	// the shape scanner reads no %2F as a /, and taint from the Location would
+	// catch it.
+	"redirect/slack-webhook-url": "the URL-escaped webhook in the HTML body http.Redirect writes",
+	// Two redacted keys in one body: each keeps its BEGIN and END lines,
+	// "-----BEGIN RSA PRIVATE KEY-----REDACTED-----END RSA PRIVATE KEY-----",
+	// and gitleaks' private-key rule (BEGIN … PRIVATE KEY-----, 64 or more
+	// of anything, KEY-----) matches from the first BEGIN to the second
+	// END. No secret is left, but a scanner in CI blocks the file.
+	"html/pem-private-key": "two redacted PEM keys in one body make one gitleaks private-key finding",
+	"xml/pem-private-key":  "two redacted PEM keys in one body make one gitleaks private-key finding",
+}
 
 // oracle runs the cases in a child process, records and replays them, and
 // checks everything they wrote with gitleaks.
@@ -157,6 +186,10 @@ func oracle(t *testing.T, cases []string) {
 		place, id, _ := strings.Cut(c, "/")
 		k := kindByID(id)
 		if k.excluded != "" {
+			continue
+		}
+		if why, ok := unprovable[c]; ok {
+			t.Logf("%s: not proven with gitleaks: %s", c, why)
 			continue
 		}
 		data, err := os.ReadFile(rawFile(dir, c))

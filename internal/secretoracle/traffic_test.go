@@ -39,6 +39,9 @@ var inlinePlaces = []string{"header", "set-cookie", "redirect", "path", "query",
 
 // fits reports whether kind k is planted in place p.
 func (k kind) fits(p string) bool {
+	if slices.Contains(k.notIn, p) {
+		return false
+	}
 	if k.places != nil {
 		return slices.Contains(k.places, p)
 	}
@@ -243,12 +246,13 @@ func respond(w *rawWriter, r *http.Request, place string, k kind, v string, part
 		fmt.Fprintf(w, "Your new credential:\n%s\nKeep it safe.\n", k.inText(v))
 	case "html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<!doctype html>\n<html><body>\n<p>Your new credential:</p>\n<pre>%s</pre>\n</body></html>\n", html.EscapeString(k.inText(v)))
+		e := html.EscapeString(k.inText(v))
+		fmt.Fprintf(w, "<!doctype html>\n<html><body>\n<p>Your new credential:</p>\n<pre>%s</pre>\n<input type=\"hidden\" name=\"%s\" value=\"%s\">\n</body></html>\n", e, k.fieldName(), e)
 	case "xml":
 		w.Header().Set("Content-Type", "application/xml")
 		var b bytes.Buffer
 		xmlEscape(&b, k.inText(v))
-		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Result>\n<Value>%s</Value>\n</Result>\n", b.Bytes())
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Result>\n<Value>%s</Value>\n<Credential kind=\"%s\" value=\"%s\"/>\n</Result>\n", b.Bytes(), k.fieldName(), b.Bytes())
 	case "sse":
 		w.Header().Set("Content-Type", "text/event-stream")
 		data, _ := json.Marshal(map[string]string{"text": k.inText(v)})
@@ -272,7 +276,7 @@ func respond(w *rawWriter, r *http.Request, place string, k kind, v string, part
 }
 
 func xmlEscape(w *bytes.Buffer, s string) {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 	w.WriteString(r.Replace(s))
 }
 
