@@ -144,6 +144,19 @@ var unprovable = map[string]string{
 	"multipart/aws-secret-access-key": "a multipart part has its name in its header and its value lines below: the generic rule wants both on one line",
 }
 
+// After a JSON escape (\n, \t, \") a token that must start a word, for
+// gitleaks (\b) as for dvd's scanner, starts none in the text of the
+// JSON: neither finds it, though the string holds it on a line of its own.
+// dvd's own search below still looks for it, and finds it today.
+var jsonTextWordKinds = []string{"aws-access-key-id", "google-api-key", "jwt", "npm-token", "openai-key", "stripe-restricted-key", "stripe-secret-key"}
+
+func init() {
+	for _, id := range jsonTextWordKinds {
+		unprovable["json-text/"+id] = "gitleaks' rule wants a word boundary before it, and after the JSON escape \\n there is none"
+		leakingToday["json-text/"+id] = "a token after the escape \\n in a JSON string is not a word start for dvd's shape scanner"
+	}
+}
+
 // leakingToday are the cases that leak on main at the time of writing,
 // with where: TestOracleTaint runs them, TestOracle the others.
 var leakingToday = map[string]string{

@@ -25,7 +25,7 @@ import (
 // puts it in the text of the client's error.
 var places = []string{
 	// response bodies
-	"json", "ndjson", "text", "html", "xml", "sse", "gzip-response",
+	"json", "json-text", "ndjson", "text", "html", "xml", "sse", "gzip-response",
 	// response headers
 	"header", "set-cookie", "redirect",
 	// requests
@@ -227,6 +227,12 @@ func respond(w *rawWriter, r *http.Request, place string, k kind, v string, part
 	case "json":
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(jsonDoc())
+	case "json-text":
+		// A text of several lines in a JSON string: the token follows the
+		// escape \n.
+		w.Header().Set("Content-Type", "application/json")
+		b, _ := json.Marshal(map[string]string{"message": "Your new credential:\n" + k.inText(v) + "\nKeep it safe."})
+		w.Write(b)
 	case "ndjson":
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		line, _ := json.Marshal(map[string]string{k.fieldName(): k.inText(v)})
