@@ -48,7 +48,7 @@ func scan(file, text string) ([]finding, error) {
 	detectMu.Lock()
 	defer detectMu.Unlock()
 	var out []finding
-	for _, f := range d.Detect(detect.Fragment{Raw: text}) {
+	for _, f := range d.DetectString(text) {
 		out = append(out, finding{rule: f.RuleID, file: file, line: f.StartLine + 1, secret: f.Secret})
 	}
 	return out, nil
