@@ -127,11 +127,6 @@ func (p *planter) shapeInteraction() (Interaction, []string) {
 			where = 6 + p.next(6) // a body
 		}
 		text := p.noise + before + tok + after + p.noise
-		// In a JSON string a line break is the escape \n, after which a
-		// token that must start a word (AKIA, AIza, sk_live_, eyJ, npm_)
-		// starts none for the scanner today: internal/secretoracle keeps
-		// that case (TestOracleTaint, json-text); here a space stands in.
-		jsonText := strings.ReplaceAll(text, "\n", " ")
 		var at string
 		switch where {
 		case 0:
@@ -166,12 +161,12 @@ func (p *planter) shapeInteraction() (Interaction, []string) {
 			respBody = []byte("<a href=\"" + html.EscapeString(loc) + "\">Found</a>.\n\n")
 			at = "redirect"
 		case 6:
-			b, _ := json.Marshal(map[string]any{"data": map[string]any{"note": jsonText, "id": 1}})
+			b, _ := json.Marshal(map[string]any{"data": map[string]any{"note": text, "id": 1}})
 			respBody = b
 			resp.Header.Set("Content-Type", "application/json")
 			at = "JSON body"
 		case 7:
-			line, _ := json.Marshal(map[string]string{"text": jsonText})
+			line, _ := json.Marshal(map[string]string{"text": text})
 			respBody = fmt.Appendf(nil, "{\"event\":\"start\"}\n%s\n", line)
 			resp.Header.Set("Content-Type", "application/x-ndjson")
 			at = "NDJSON body"

@@ -224,17 +224,18 @@ func jwt[T ~string | ~[]byte](s T, i int) (shapeSpan, bool) {
 	return shapeSpan{start: i, end: k}, true
 }
 
-// pem finds a PEM private key: the lines -----BEGIN … PRIVATE KEY----- and
-// -----END … PRIVATE KEY----- are kept, everything between them goes.
+// pem finds a PEM private key: the line -----END … PRIVATE KEY----- and
+// the header up to its PRIVATE are kept, everything between them goes:
+// -----BEGIN RSA PRIVATE REDACTED-----END RSA PRIVATE KEY-----.
 // Without an end, the run of base64 and line breaks after the header goes.
 func (sc *shapeScanner[T]) pem(i int) (shapeSpan, bool) {
 	s := sc.s
 	j := i + len("-----BEGIN")
 	limit := min(len(s), j+100)
-	label := -1
+	label, keep := -1, 0
 	for k := j; k < limit && isPEMLabel(s[k]); k++ {
 		if s[k] == 'P' && hasAt(s, k, "PRIVATE KEY") {
-			label = k + len("PRIVATE KEY")
+			label, keep = k+len("PRIVATE KEY"), k+len("PRIVATE ")
 			break
 		}
 	}
@@ -258,7 +259,11 @@ func (sc *shapeScanner[T]) pem(i int) (shapeSpan, bool) {
 	if end-start < 32 {
 		return shapeSpan{}, false
 	}
-	return shapeSpan{start: i, end: end, keep: start - i}, true
+	// The marker takes the KEY----- of the header too: a scanner that
+	// reads from a BEGIN … PRIVATE KEY----- to the next KEY----- would
+	// otherwise take two redacted keys in one text, and what lies
+	// between them, for one.
+	return shapeSpan{start: i, end: end, keep: keep - i}, true
 }
 
 // pemEndAfter returns where the first "-----END" at or after from is, or
@@ -404,8 +409,28 @@ func hasDigit[T ~string | ~[]byte](s T) bool {
 }
 
 // wordStart reports whether s[i] starts a word: what comes before is not
-// a letter, a digit, _ or -.
-func wordStart[T ~string | ~[]byte](s T, i int) bool { return i == 0 || !isWordDash(s[i-1]) }
+// a letter, a digit, _ or -, or is a JSON escape (\n, \", \u0026), which
+// stands for a character that is none.
+func wordStart[T ~string | ~[]byte](s T, i int) bool {
+	if i == 0 || !isWordDash(s[i-1]) {
+		return true
+	}
+	if i >= 2 && strings.IndexByte(`ntrbf`, s[i-1]) >= 0 && escaped(s, i-1) {
+		return true
+	}
+	// \uXXXX: a character written in hex.
+	return i >= 6 && s[i-5] == 'u' && escaped(s, i-5) && isHex(s[i-4]) && isHex(s[i-3]) && isHex(s[i-2]) && isHex(s[i-1])
+}
+
+// escaped reports whether s[i] follows a backslash that escapes it: an odd
+// run of backslashes.
+func escaped[T ~string | ~[]byte](s T, i int) bool {
+	n := 0
+	for k := i - 1; k >= 0 && s[k] == '\\'; k-- {
+		n++
+	}
+	return n%2 == 1
+}
 
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'

@@ -182,7 +182,7 @@ func TestShapesKeepPrefix(t *testing.T) {
 		{"x ghp_" + strings.Repeat("a1B2", 9) + " y", "x ghp_REDACTED y"},
 		{"https://hooks.slack.com/services/T0000000/B00000000/" + strings.Repeat("Xy1", 8), "https://hooks.slack.com/services/REDACTED"},
 		{"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLWhlcmU", "Bearer REDACTED"},
-		{"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("QUJD", 16) + "\n-----END PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----REDACTED-----END PRIVATE KEY-----\n"},
+		{"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("QUJD", 16) + "\n-----END PRIVATE KEY-----\n", "-----BEGIN PRIVATE REDACTED-----END PRIVATE KEY-----\n"},
 		{"/bot123456789:AA" + strings.Repeat("b", 33) + "/sendMessage", "/bot123456789:REDACTED/sendMessage"},
 		{`{"hook":"https:\/\/hooks.slack.com\/services\/T0000000\/B00000000\/` + strings.Repeat("Xy1", 8) + `"}`, `{"hook":"https:\/\/hooks.slack.com\/services\/REDACTED"}`},
 	}
@@ -356,5 +356,24 @@ func BenchmarkShapes(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestShapesAfterJSONEscapes finds a shape that needs a word start right
+// after a JSON escape: \n, \t, \" or \u0026 stand for a character that is
+// not a letter; an escaped backslash before a letter does not.
+func TestShapesAfterJSONEscapes(t *testing.T) {
+	key := "AKIA" + strings.Repeat("Q7", 8)
+	for _, tt := range []struct{ in, want string }{
+		{`"a\n` + key + `"`, `"a\nAKIAREDACTED"`},
+		{`"a\t` + key + `"`, `"a\tAKIAREDACTED"`},
+		{`"\"` + key + `"`, `"\"AKIAREDACTED"`},
+		{`"x\u0026` + key + `"`, `"x\u0026AKIAREDACTED"`},
+		{`"x\\n` + key + `"`, `"x\\n` + key + `"`}, // a backslash, then the letter n
+		{`"xn` + key + `"`, `"xn` + key + `"`},
+	} {
+		if got := Shapes(tt.in); got != tt.want {
+			t.Errorf("Shapes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

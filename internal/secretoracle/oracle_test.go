@@ -108,29 +108,7 @@ func TestOracleChild(t *testing.T) {
 // a replay: it finds nothing. First it proves that gitleaks finds each
 // kind in the raw traffic of each place.
 func TestOracle(t *testing.T) {
-	var cases []string
-	for _, c := range allCases() {
-		if _, ok := leakingToday[c]; !ok {
-			cases = append(cases, c)
-		}
-	}
-	oracle(t, cases)
-}
-
-// TestOracleTaint runs the oracle over the cases that leak on main when
-// this test was written (leakingToday): it fails until dvd redacts them,
-// and then it passes. Each case's comment says where the secret stays.
-func TestOracleTaint(t *testing.T) {
-	var cases []string
-	for _, c := range allCases() {
-		if _, ok := leakingToday[c]; ok {
-			cases = append(cases, c)
-		}
-	}
-	if len(cases) == 0 {
-		t.Skip("no case leaks: leakingToday is empty")
-	}
-	oracle(t, cases)
+	oracle(t, allCases())
 }
 
 // unprovable are the cases whose raw traffic gitleaks' default rules do
@@ -153,31 +131,9 @@ var jsonTextWordKinds = []string{"aws-access-key-id", "google-api-key", "jwt", "
 func init() {
 	for _, id := range jsonTextWordKinds {
 		unprovable["json-text/"+id] = "gitleaks' rule wants a word boundary before it, and after the JSON escape \\n there is none"
-		leakingToday["json-text/"+id] = "a token after the escape \\n in a JSON string is not a word start for dvd's shape scanner"
 	}
 }
 
-// leakingToday are the cases that leak on main at the time of writing,
-// with where: TestOracleTaint runs them, TestOracle the others.
-var leakingToday = map[string]string{
-	// Taint: the Location of the redirect is redacted; the body that
-	// http.Redirect writes, <a href="/cb?password=…">, keeps the value.
-	"redirect/password":              "the HTML body http.Redirect writes keeps the value redacted in the Location",
-	"redirect/api-key":               "the HTML body http.Redirect writes keeps the value redacted in the Location",
-	"redirect/client-secret":         "the HTML body http.Redirect writes keeps the value redacted in the Location",
-	"redirect/aws-secret-access-key": "the HTML body http.Redirect writes keeps the value redacted in the Location",
-	// The same body holds the webhook URL escaped, https%3A%2F%2Fhooks.slack.com%2Fservices%2F…:
-	// the shape scanner reads no %2F as a /, and taint from the Location would
-	// catch it.
-	"redirect/slack-webhook-url": "the URL-escaped webhook in the HTML body http.Redirect writes",
-	// Two redacted keys in one body: each keeps its BEGIN and END lines,
-	// "-----BEGIN RSA PRIVATE KEY-----REDACTED-----END RSA PRIVATE KEY-----",
-	// and gitleaks' private-key rule (BEGIN … PRIVATE KEY-----, 64 or more
-	// of anything, KEY-----) matches from the first BEGIN to the second
-	// END. No secret is left, but a scanner in CI blocks the file.
-	"html/pem-private-key": "two redacted PEM keys in one body make one gitleaks private-key finding",
-	"xml/pem-private-key":  "two redacted PEM keys in one body make one gitleaks private-key finding",
-}
 
 // oracle runs the cases in a child process, records and replays them, and
 // checks everything they wrote with gitleaks.
