@@ -134,7 +134,6 @@ func init() {
 	}
 }
 
-
 // oracle runs the cases in a child process, records and replays them, and
 // checks everything they wrote with gitleaks.
 func oracle(t *testing.T, cases []string) {
