@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/dvdrw/dvd/internal/unsafeconv"
 )
 
 // The JSON body fields always redacted, at any depth, in any of the usual
@@ -68,30 +70,38 @@ func redactJSON(b []byte, r jsonRules) ([]byte, bool) {
 		}
 		return append(append(make([]byte, 0, len(bom)+len(red)), bom...), red...), true
 	}
+	out, changed, doc := redactDocument(b, r)
+	if !doc {
+		return redactJSONLines(b, r)
+	}
+	return out, changed
+}
+
+// redactDocument is redactJSON for one JSON document; doc reports false
+// when b may hold a name to redact but is no document.
+func redactDocument(b []byte, r jsonRules) (out []byte, changed, doc bool) {
 	if !JSONDocument(b) {
-		return b, false
+		return b, false, true
 	}
 	may, oauth := r.mayHold(b)
 	if !may {
-		return b, false
+		return b, false, true
 	}
-	if !json.Valid(b) {
-		return redactJSONLines(b, r)
+	w := jsonWalker{b: b, rules: &r, oauth: oauth}
+	if !w.document() {
+		return b, false, false
 	}
-	w := jsonWalker{b: b, dec: json.NewDecoder(bytes.NewReader(b)), rules: &r, oauth: oauth}
-	w.dec.UseNumber()
-	w.value(nil, false, false, false)
 	if len(w.spans) == 0 {
-		return b, false
+		return b, false, true
 	}
-	out := make([]byte, 0, len(b))
+	out = make([]byte, 0, len(b))
 	last := int64(0)
 	for _, s := range w.spans {
 		out = append(out, b[last:s[0]]...)
 		out = append(out, `"`+Redacted+`"`...)
 		last = s[1]
 	}
-	return append(out, b[last:]...), true
+	return append(out, b[last:]...), true, true
 }
 
 // redactJSONLines redacts each line of b that is a JSON document.
@@ -107,10 +117,8 @@ func redactJSONLines(b []byte, r jsonRules) ([]byte, bool) {
 			line = rest[:i+1]
 		}
 		rest = rest[len(line):]
-		if json.Valid(line) {
-			if red, ok := redactJSON(line, r); ok {
-				line, changed = red, true
-			}
+		if red, ok, _ := redactDocument(line, r); ok {
+			line, changed = red, true
 		}
 		out = append(out, line...)
 	}
@@ -248,13 +256,41 @@ func colonAfter(b []byte, i int) bool {
 }
 
 // A jsonWalker reads a JSON document and records the byte spans of the
-// values to redact.
+// values to redact. It reads the bytes itself, in one pass, and checks
+// the syntax as it goes: a document it cannot read whole is no JSON
+// document (it may be JSON lines).
 type jsonWalker struct {
 	b     []byte
-	dec   *json.Decoder
+	i     int
 	rules *jsonRules
 	oauth bool // the document has a grant_type member
 	spans [][2]int64
+	depth int
+}
+
+// maxJSONDepth bounds the nesting the walker follows, as encoding/json
+// does: deeper, the body is not read as JSON.
+const maxJSONDepth = 10000
+
+// document reads the whole of w.b as one JSON value, and reports whether
+// it is one.
+func (w *jsonWalker) document() bool {
+	if !w.value(nil, false, false, false) {
+		return false
+	}
+	w.space()
+	return w.i == len(w.b)
+}
+
+func (w *jsonWalker) space() {
+	for w.i < len(w.b) {
+		switch w.b[w.i] {
+		case ' ', '\t', '\r', '\n':
+			w.i++
+			continue
+		}
+		return
+	}
 }
 
 // value reads one value at path. named says it is the value of a secret
@@ -262,78 +298,250 @@ type jsonWalker struct {
 // one, where strings are redacted too. It returns false once the document
 // cannot be read.
 func (w *jsonWalker) value(path []string, named, numbers, under bool) bool {
-	if pathMatches(path, w.rules.paths) {
-		var raw json.RawMessage
-		if err := w.dec.Decode(&raw); err != nil {
-			return false
-		}
-		// Before a value, InputOffset may sit ahead of the separator and
-		// the spacing; after it, it is the value's end.
-		end := w.dec.InputOffset()
-		w.add(end-int64(len(raw)), end)
-		return true
-	}
-	before := w.dec.InputOffset()
-	tok, err := w.dec.Token()
-	if err != nil {
+	w.space()
+	if w.i >= len(w.b) {
 		return false
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			for w.dec.More() {
-				k, err := w.dec.Token()
-				if err != nil {
-					return false
-				}
-				key, _ := k.(string)
-				secret, nums := w.rules.secretKey(key, w.oauth)
-				if !w.value(append(path, key), secret, nums, under || secret) {
-					return false
-				}
+	start := w.i
+	if len(w.rules.paths) > 0 && pathMatches(path, w.rules.paths) {
+		if !w.skip() {
+			return false
+		}
+		w.add(start, w.i)
+		return true
+	}
+	switch c := w.b[w.i]; {
+	case c == '{':
+		if w.depth++; w.depth > maxJSONDepth {
+			return false
+		}
+		w.i++
+		w.space()
+		if w.i < len(w.b) && w.b[w.i] == '}' {
+			w.i++
+			w.depth--
+			return true
+		}
+		for {
+			w.space()
+			kstart := w.i
+			end, escaped, ok := w.str()
+			if !ok {
+				return false
 			}
-		case '[':
-			for w.dec.More() {
-				if !w.value(append(path, "#"), false, false, under) {
+			key := unsafeconv.String(w.b[kstart+1 : end])
+			if escaped {
+				var k string
+				if json.Unmarshal(w.b[kstart:end+1], &k) != nil {
 					return false
 				}
+				key = k
+			}
+			w.space()
+			if w.i >= len(w.b) || w.b[w.i] != ':' {
+				return false
+			}
+			w.i++
+			secret, nums := w.rules.secretKey(key, w.oauth)
+			var sub []string
+			if len(w.rules.paths) > 0 {
+				sub = append(path[:len(path):len(path)], key)
+			}
+			if !w.value(sub, secret, nums, under || secret) {
+				return false
+			}
+			if !w.next('}') {
+				return false
+			}
+			if w.b[w.i-1] == '}' {
+				w.depth--
+				return true
 			}
 		}
-		_, err := w.dec.Token() // } or ]
-		return err == nil
-	case string:
+	case c == '[':
+		if w.depth++; w.depth > maxJSONDepth {
+			return false
+		}
+		w.i++
+		w.space()
+		if w.i < len(w.b) && w.b[w.i] == ']' {
+			w.i++
+			w.depth--
+			return true
+		}
+		var sub []string
+		if len(w.rules.paths) > 0 {
+			sub = append(path[:len(path):len(path)], "#")
+		}
+		for {
+			if !w.value(sub, false, false, under) {
+				return false
+			}
+			if !w.next(']') {
+				return false
+			}
+			if w.b[w.i-1] == ']' {
+				w.depth--
+				return true
+			}
+		}
+	case c == '"':
+		if _, _, ok := w.str(); !ok {
+			return false
+		}
 		if named || under {
-			w.span(before)
+			w.add(start, w.i)
 		}
-	case json.Number:
+	case c == 't':
+		return w.literal("true")
+	case c == 'f':
+		return w.literal("false")
+	case c == 'n':
+		return w.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		if !w.number() {
+			return false
+		}
 		if numbers {
-			w.span(before)
+			w.add(start, w.i)
 		}
+	default:
+		return false
 	}
 	return true
 }
 
-// span records the scalar just read, which starts after the separators
-// that follow before.
-func (w *jsonWalker) span(before int64) {
-	start := before
-	for start < int64(len(w.b)) {
-		switch w.b[start] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			start++
-			continue
-		}
-		break
+// next reads the comma after a member or an element, or the end of the
+// object or array, and reports whether there was either.
+func (w *jsonWalker) next(end byte) bool {
+	w.space()
+	if w.i < len(w.b) && (w.b[w.i] == ',' || w.b[w.i] == end) {
+		w.i++
+		return true
 	}
-	w.add(start, w.dec.InputOffset())
+	return false
 }
 
-// add records a span, unless it holds "REDACTED" already.
-func (w *jsonWalker) add(start, end int64) {
-	if string(w.b[start:end]) != `"`+Redacted+`"` {
-		w.spans = append(w.spans, [2]int64{start, end})
+// str reads a string at w.i: it returns the index of its closing quote,
+// and whether it holds an escape.
+func (w *jsonWalker) str() (end int, escaped, ok bool) {
+	b := w.b
+	if w.i >= len(b) || b[w.i] != '"' {
+		return 0, false, false
 	}
+	for j := w.i + 1; j < len(b); {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, false, false
+		}
+		k += j
+		bs := 0
+		for p := k - 1; p > w.i && b[p] == '\\'; p-- {
+			bs++
+		}
+		if bs%2 == 0 {
+			escaped, ok := validString(b[w.i+1 : k])
+			if !ok {
+				return 0, false, false
+			}
+			w.i = k + 1
+			return k, escaped, true
+		}
+		j = k + 1
+	}
+	return 0, false, false
+}
+
+// validString reports whether s, the inside of a string, is as JSON
+// writes it (no control character, escapes that JSON knows), and whether
+// it holds an escape.
+func validString(s []byte) (escaped, ok bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20:
+			return false, false
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(s) {
+				return false, false
+			}
+			i++
+			switch s[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) || !isHex(s[i+3]) || !isHex(s[i+4]) {
+					return false, false
+				}
+				i += 4
+			default:
+				return false, false
+			}
+		}
+	}
+	return escaped, true
+}
+
+func (w *jsonWalker) literal(lit string) bool {
+	if !bytes.HasPrefix(w.b[w.i:], []byte(lit)) {
+		return false
+	}
+	w.i += len(lit)
+	return true
+}
+
+// number reads a number, as JSON writes them.
+func (w *jsonWalker) number() bool {
+	b, i := w.b, w.i
+	if b[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	w.i = i
+	return true
+}
+
+// skip reads a value without recording anything in it.
+func (w *jsonWalker) skip() bool {
+	rules := w.rules
+	w.rules = &jsonRules{}
+	ok := w.value(nil, false, false, false)
+	w.rules = rules
+	return ok
+}
+
+// add records a span, unless it holds a marker already.
+func (w *jsonWalker) add(start, end int) {
+	if v := w.b[start:end]; len(v) >= 2 && v[0] == '"' && IsMarker(unsafeconv.String(v[1:len(v)-1])) {
+		return
+	}
+	w.spans = append(w.spans, [2]int64{int64(start), int64(end)})
 }
 
 func pathMatches(path []string, paths [][]string) bool {

@@ -46,8 +46,11 @@ func FuzzRedactJSON(f *testing.F) {
 		}
 		// A byte order mark may come before a JSON document.
 		b, out = bytes.TrimPrefix(b, bom), bytes.TrimPrefix(out, bom)
+		if w := (jsonWalker{b: b, rules: &jsonRules{}}); w.document() != json.Valid(b) {
+			t.Fatalf("the walker and encoding/json disagree on whether %q is JSON (encoding/json: %v)", b, json.Valid(b))
+		}
 		if !json.Valid(b) {
-			if changed || string(out) != string(b) {
+			if changed && !bytes.Contains(b, []byte("\n")) || !changed && string(out) != string(b) {
 				t.Fatalf("redactJSON changed a body that is not JSON: %q → %q", in, out)
 			}
 			return
@@ -58,9 +61,10 @@ func FuzzRedactJSON(f *testing.F) {
 		// mayHold only spares parsing: what parsing would find, it lets
 		// through.
 		_, oauth := rules.mayHold(b)
-		w := jsonWalker{b: b, dec: json.NewDecoder(bytes.NewReader(b)), rules: &rules, oauth: oauth}
-		w.dec.UseNumber()
-		w.value(nil, false, false, false)
+		w := jsonWalker{b: b, rules: &rules, oauth: oauth}
+		if !w.document() {
+			t.Fatalf("the walker cannot read %q, which encoding/json says is JSON", b)
+		}
 		if len(w.spans) > 0 && !changed {
 			t.Fatalf("redactJSON(%q) found nothing, but parsing finds %d values to redact", in, len(w.spans))
 		}
