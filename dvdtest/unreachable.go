@@ -2,6 +2,7 @@ package dvdtest
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/dvdrw/dvd/cassette"
@@ -13,8 +14,9 @@ import (
 const listed = 5
 
 // unreachable returns why c, the cassette to save, must not be saved: some
-// of the requests recorded in this run could not connect to their server,
-// and RecordFailures was not given. It returns "" when c may be saved.
+// of the requests recorded in this run could not connect to a server that
+// answered none of them, and RecordFailures was not given. It returns ""
+// when c may be saved.
 //
 // A test that swallows transport errors passes whether the server answered
 // or not, so a re-record while the server is down, the VPN off or the
@@ -28,9 +30,18 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 		return "" // cannot happen: the replayed interactions come first
 	}
 	recorded := ins[d.loaded:]
+	// An outage is a host that never answered: a client that retries, or
+	// falls back from https to http as an insecure registry's does, and
+	// then gets an answer from the same host, met no outage.
+	answered := map[string]bool{}
+	for _, in := range recorded {
+		if in.Response != nil {
+			answered[hostname(in.Request.URL)] = true
+		}
+	}
 	var failed []string
 	for i, in := range recorded {
-		if in.Error != nil && neterr.RecordOf(in.Error).CouldNotConnect() {
+		if in.Error != nil && neterr.RecordOf(in.Error).CouldNotConnect() && !answered[hostname(in.Request.URL)] {
 			failed = append(failed, fmt.Sprintf("#%d %s %s: %s", d.loaded+i+1, in.Request.Method, d.redactURL(in.Request.URL), in.Error))
 		}
 	}
@@ -56,4 +67,15 @@ func (d *DVD) unreachable(c *cassette.Cassette) string {
 	b.WriteString("\nCheck that the server is up and reachable from here, then " + record + ":\n\t" + d.runCommand() +
 		"\nTo record failures to connect on purpose, as a test of an unreachable server does, pass dvdtest.RecordFailures() to Use.")
 	return b.String()
+}
+
+// hostname returns the host of a recorded URL, with its port if it names
+// one, in lower case, or the URL itself when it does not parse: an https
+// request and an http one to localhost:5000 went to one host.
+func hostname(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Host)
 }

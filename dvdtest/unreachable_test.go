@@ -73,6 +73,11 @@ func TestUnreachableKeepsTheCassette(t *testing.T) {
 			saved: true, log: []string{"dvdtest: recorded 1 interaction to testdata/u.dvd.json"},
 		},
 		{
+			name: "https then http", reason: "a client that falls back from https to http, as an insecure registry's does, met no outage: the host answered",
+			opts: record, present: true, paths: []string{"tls:/a", "/a"},
+			saved: true, log: []string{"dvdtest: recorded 2 interactions to testdata/u.dvd.json"},
+		},
+		{
 			name: "server up", reason: "an ordinary re-record is saved",
 			opts: record, present: true, paths: []string{"/a", "/b"},
 			saved: true, log: []string{"dvdtest: recorded 2 interactions to testdata/u.dvd.json"},
@@ -95,6 +100,9 @@ func TestUnreachableKeepsTheCassette(t *testing.T) {
 					url := srv.URL + p
 					if rest, ok := strings.CutPrefix(p, "dead:"); ok {
 						url = dead + rest
+					}
+					if rest, ok := strings.CutPrefix(p, "tls:"); ok {
+						url = "https://" + strings.TrimPrefix(srv.URL, "http://") + rest
 					}
 					if resp, err := d.Client().Get(url); err == nil { // errors are swallowed
 						resp.Body.Close()
