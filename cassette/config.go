@@ -37,6 +37,15 @@ type Config struct {
 	// identical requests get the recorded interactions in order, then the
 	// last one again and again.
 	AllowRepeats bool
+	// ExactPorts matches the port of a loopback server (127.0.0.1, ::1,
+	// localhost) as it was recorded. By default, when the matchers read
+	// the host (match.Host) and a loopback request's port is one the
+	// cassette does not know, as when an httptest server got a new port,
+	// replay follows it: the request matches what was recorded for the
+	// loopback server it matches, and goes on with that one, so that two
+	// local servers on two new ports each keep their own recordings. Only
+	// matching follows the port; responses replay as recorded.
+	ExactPorts bool
 
 	// Redact says what to redact beyond the defaults, which always apply.
 	Redact Redaction

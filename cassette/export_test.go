@@ -14,7 +14,7 @@ import (
 type Index struct{ ix *replayIndex }
 
 func NewIndex(ins []Interaction, matchers []match.Matcher, repeats bool) (Index, error) {
-	ix, err := newIndex(ins, matchers, nil, repeats, redact.New(redact.Options(Redaction{})))
+	ix, err := newIndex(ins, matchers, nil, repeats, false, redact.New(redact.Options(Redaction{})))
 	return Index{ix}, err
 }
 

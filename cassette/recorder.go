@@ -95,7 +95,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
-		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, r.redact)
+		ix, err := newIndex(r.restored(ins), matchers, cfg.Extra, cfg.AllowRepeats, cfg.ExactPorts, r.redact)
 		if err != nil {
 			// A URL that does not parse is quoted whole: redact it as text.
 			return nil, errors.New("cassette: " + r.redact.Message(err.Error()))

@@ -27,12 +27,12 @@ type hotEntry struct {
 // ones, so that both sides of a match see the same redaction, whatever
 // redaction the cassette was written with. The response headers of all
 // interactions are laid out in a few shared arrays.
-func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats bool, rules *redact.Rules) (*replayIndex, error) {
+func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, repeats, exactPorts bool, rules *redact.Rules) (*replayIndex, error) {
 	var (
 		kv     pairs
 		states tlsStates
 	)
-	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats}
+	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats, ExactPorts: exactPorts}
 	if rules != nil {
 		cfg.View, cfg.URLView = rules.Request, rules.RequestURL
 	}

@@ -195,6 +195,13 @@ func AllowRepeats() Option {
 	return optionFunc(func(c *config) { c.rec.AllowRepeats = true })
 }
 
+// ExactPorts matches the port of a loopback server as it was recorded,
+// which replay otherwise follows when it changed (an httptest server gets
+// a new port on every run): see cassette.Config.ExactPorts.
+func ExactPorts() Option {
+	return optionFunc(func(c *config) { c.rec.ExactPorts = true })
+}
+
 // Compress stores the cassette compressed: codec.Zstd writes
 // <name>.dvd.json.zst, codec.Gzip <name>.dvd.json.gz. Compress may be given
 // more than once with the same compression; two different ones fail Use.

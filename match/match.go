@@ -108,9 +108,18 @@ var Scheme = builtin("Scheme", nil, func(r *http.Request, _ []byte) Feature {
 })
 
 // Host matches the URL host with its port, as written in the URL, without
-// regard to case.
+// regard to case. The port of a loopback server (127.0.0.1, ::1,
+// localhost), which a test's server gets anew on every run, is followed on
+// replay: see cassette.Config.ExactPorts.
 var Host = builtin("Host", nil, func(r *http.Request, _ []byte) Feature {
 	return Feature{Name: "Host", Value: lower(r.URL.Host)}
+})
+
+// Hostname matches the URL host without its port, without regard to case:
+// for a server whose port changes from run to run and is no loopback
+// server, whose port replay follows anyway.
+var Hostname = builtin("Hostname", nil, func(r *http.Request, _ []byte) Feature {
+	return Feature{Name: "Hostname", Value: lower(r.URL.Hostname())}
 })
 
 // Path matches the URL path in its escaped form, so /a%2Fb and /a/b differ.

@@ -52,6 +52,10 @@ type Config struct {
 	// what redacting the URL costs. A lookup that must tell apart
 	// recordings by their bodies still sees the body through View.
 	URLView func(*http.Request) *http.Request
+	// ExactPorts turns off following the ports of loopback servers (see
+	// ports.go): a request then matches only the port it was recorded
+	// with.
+	ExactPorts bool
 }
 
 // A Request is a recorded request as the index reads it.
@@ -79,6 +83,10 @@ type Index[T any] struct {
 	// templates are the places of recorded URLs that hold a marker (see
 	// slots.go), tried on a miss.
 	templates []template
+	// ports follows the ports of loopback servers (see ports.go), when
+	// followPorts is set.
+	ports       ports
+	followPorts bool
 }
 
 // A group is the interactions whose features hash alike, almost always
@@ -198,6 +206,7 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 	// redaction. Extra funcs see the whole view.
 	urlOnly := !extra && readURLOnly(cfg.Matchers)
 	ix.urlOnly = urlOnly
+	ix.followPorts = !cfg.ExactPorts && readsHost(cfg.Matchers)
 	for i := range n {
 		rec := request(i)
 		req, err := matcherRequest(&rec, &reuse, &u, empty, extra)
@@ -221,6 +230,9 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 		}
 		if strings.Contains(req.URL.RawPath, marker) || strings.Contains(req.URL.Path, marker) || strings.Contains(req.URL.RawQuery, marker) {
 			ix.addTemplate(req)
+		}
+		if ix.followPorts {
+			ix.ports.add(req.URL.Host)
 		}
 		canon = canonical(canon[:0], cfg.Matchers, req, body)
 		e := &ix.entries[i]
@@ -288,6 +300,9 @@ func (ix *Index[T]) Lookup(req *http.Request, body []byte) *Entry[T] {
 	e := ix.find(canon, view, vbody, req, body)
 	if e == nil && len(ix.templates) > 0 {
 		e = ix.findSlotted(view, vbody, req, body)
+	}
+	if e == nil && ix.followPorts {
+		e = ix.findPort(view, vbody, req, body)
 	}
 	*bp = canon
 	canonPool.Put(bp)

@@ -40,7 +40,7 @@ func matcherRequest(r *Request, req *http.Request, u *url.URL, empty http.Header
 func readURLOnly(matchers []match.Matcher) bool {
 	for _, m := range matchers {
 		switch name, _, _ := m.Builtin(); name {
-		case "Method", "Scheme", "Host", "Path", "Query", "QueryIgnoring":
+		case "Method", "Scheme", "Host", "Hostname", "Path", "Query", "QueryIgnoring":
 		default:
 			return false
 		}

@@ -2,6 +2,7 @@ package nomatch
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"reflect"
 	"slices"
@@ -134,8 +135,21 @@ func ignoring(m match.Matcher, name, recorded, incoming string) (ignorable, bool
 		}
 		all := append(already, paths...)
 		return ignorable{kind: "JSON field", names: paths, m: match.JSONBodyIgnoring(all...), expr: "match.JSONBodyIgnoring(" + quoted(all) + ")"}, true
+	case "Host":
+		// Only the port differs: match the host without it.
+		if rh, ih := hostOnly(recorded), hostOnly(incoming); rh == ih && recorded != incoming {
+			return ignorable{kind: "port", m: match.Hostname, expr: "match.Hostname"}, true
+		}
 	}
 	return ignorable{}, false
+}
+
+// hostOnly returns a host without its port.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
 }
 
 // differentParams returns the names of the parameters whose values differ
@@ -276,6 +290,9 @@ func describeIgnorable(swap map[int]ignorable) string {
 		byKind[ig.kind] = append(byKind[ig.kind], ig.names...)
 	}
 	var phrases []string
+	if _, ok := byKind["port"]; ok {
+		phrases = append(phrases, "the port of the host")
+	}
 	for _, kind := range []string{"query parameter", "JSON field"} {
 		names := byKind[kind]
 		if len(names) == 0 {

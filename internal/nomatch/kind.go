@@ -25,7 +25,7 @@ const (
 // builtinKinds are the kinds of the matchers of package match, by the
 // name Builtin gives.
 var builtinKinds = map[string]kind{
-	"Method": kindMethod, "Scheme": kindScheme, "Host": kindHost, "Path": kindPath,
+	"Method": kindMethod, "Scheme": kindScheme, "Host": kindHost, "Hostname": kindHost, "Path": kindPath,
 	"Query": kindQuery, "QueryIgnoring": kindQuery, "Header": kindHeader,
 	"Body": kindBody, "JSONBody": kindBody, "JSONBodyIgnoring": kindBody, "Form": kindForm,
 }
@@ -44,7 +44,7 @@ func kindOf(m match.Matcher, name string) kind {
 		return kindMethod
 	case name == "Scheme":
 		return kindScheme
-	case name == "Host":
+	case name == "Host", name == "Hostname":
 		return kindHost
 	case name == "Path":
 		return kindPath
