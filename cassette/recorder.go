@@ -51,6 +51,7 @@ type recorded struct {
 	start, end time.Time   // when the request was sent, when its response headers (or error) came
 	in         Interaction // redacted, with plain markers
 	orig       Interaction // in before redaction, which numbers its markers (see markRecording)
+	twinned    bool        // a concurrent twin of this one was reported (see concurrentTwin)
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
@@ -360,8 +361,41 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
-		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig})
+		rec := recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig}
+		if twin := concurrentTwin(r.recorded, &rec); twin != nil {
+			r.cfg.logf("cassette: %s %s was sent twice at once, and the two identical requests got different responses: "+
+				"replay hands them out in the order they arrive, and follows the values in which the responses differ "+
+				"(an id in a Location, say) to match the later requests that carry them; a later request that carries none "+
+				"may get its sibling's recording", in.Request.Method, in.Request.URL)
+		}
+		r.recorded = append(r.recorded, rec)
 	}
+}
+
+// concurrentTwin returns a recording among the last ones of recs whose
+// request is rec's, sent while rec's was in flight, and whose response
+// differs: the case where replay cannot tell which caller was which by
+// the request alone. It returns nil when there is none, or when the pair
+// was reported already.
+func concurrentTwin(recs []recorded, rec *recorded) *recorded {
+	for i := len(recs) - 1; i >= 0 && i >= len(recs)-64; i-- {
+		o := &recs[i]
+		a, b := &o.in, &rec.in
+		if !o.start.Before(rec.end) || !rec.start.Before(o.end) || a.Request.Method != b.Request.Method || a.Request.URL != b.Request.URL ||
+			index.Distinguishing(a.Request.Header) != index.Distinguishing(b.Request.Header) || !bytes.Equal(a.Request.Body, b.Request.Body) {
+			continue
+		}
+		if a.Response == nil || b.Response == nil || a.Response.StatusCode == b.Response.StatusCode &&
+			slices.Equal(a.Response.Header["Location"], b.Response.Header["Location"]) && bytes.Equal(a.Response.Body, b.Response.Body) {
+			continue
+		}
+		if o.twinned {
+			return nil
+		}
+		o.twinned = true
+		return o
+	}
+	return nil
 }
 
 // Cassette returns the cassette to save: the replayed interactions, then the

@@ -36,6 +36,12 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 	if rules != nil {
 		cfg.View, cfg.URLView = rules.Request, rules.RequestURL
 	}
+	cfg.Response = func(i int) (http.Header, []byte) {
+		if r := ins[i].Response; r != nil {
+			return r.Header, r.Body
+		}
+		return nil, nil
+	}
 	request := func(i int) index.Request {
 		r := &ins[i].Request
 		return index.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: r.Body, Times: ins[i].Times}

@@ -56,6 +56,11 @@ type Config struct {
 	// ports.go): a request then matches only the port it was recorded
 	// with.
 	ExactPorts bool
+	// Response, if not nil, returns the recorded response of the
+	// interaction at position i, a nil header for none: the index reads
+	// the responses of identical requests to follow the values they
+	// differ in (see follow.go).
+	Response func(i int) (http.Header, []byte)
 }
 
 // A Request is a recorded request as the index reads it.
@@ -87,6 +92,9 @@ type Index[T any] struct {
 	// followPorts is set.
 	ports       ports
 	followPorts bool
+	// follow holds the values identical requests' responses differ in
+	// (see follow.go), or nil.
+	follow *follower
 }
 
 // A group is the interactions whose features hash alike, almost always
@@ -275,6 +283,13 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 			g.alike = g.alike && e.whole == ix.entries[g.first].whole
 		}
 	}
+	if cfg.Response != nil && len(ix.list) > 0 {
+		f, err := ix.buildFollower()
+		if err != nil {
+			return nil, err
+		}
+		ix.follow = f
+	}
 	return ix, nil
 }
 
@@ -297,7 +312,13 @@ func (ix *Index[T]) Lookup(req *http.Request, body []byte) *Entry[T] {
 	}
 	bp := canonPool.Get().(*[]byte)
 	canon := canonical((*bp)[:0], ix.cfg.Matchers, view, vbody)
-	e := ix.find(canon, view, vbody, req, body)
+	var e *Entry[T]
+	if ix.follow != nil {
+		e = ix.findFollowing(view, vbody, req, body)
+	}
+	if e == nil {
+		e = ix.find(canon, view, vbody, req, body)
+	}
 	if e == nil && len(ix.templates) > 0 {
 		e = ix.findSlotted(view, vbody, req, body)
 	}
