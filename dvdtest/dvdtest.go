@@ -330,6 +330,10 @@ func otherVariant(abs string, want codec.Compression) string {
 // FailOnUnused.
 func (d *DVD) logReplay(unused []int) {
 	if len(unused) == 0 {
+		// One line under go test -v, so that a replay says it happened.
+		if d.played != nil && d.played.Len() > 0 && !d.Recording() {
+			d.t.Logf("dvdtest: replayed %s from %s (%s)", plural(d.played.Len(), "interaction"), d.path, d.source)
+		}
 		return
 	}
 	played := d.played.Interactions()

@@ -44,10 +44,9 @@ func ExampleUse() {
 	// The test. In a _test.go file it reads func TestGreeting(t *testing.T);
 	// here runTest, below, runs it as go test would.
 	TestGreeting := func(t testing.TB) {
-		// ModeOnce is the default: record if the cassette is missing, replay
-		// if it is there. Saying so keeps the example recording where the
-		// CI environment variable makes ModeReplay the default.
-		d := dvdtest.Use(t, "greeting", dvdtest.WithMode(cassette.ModeOnce)) // testdata/greeting.dvd.json
+		// No mode: a test records when its cassette is missing and replays
+		// when it is there (in CI, CI=true makes it replay only).
+		d := dvdtest.Use(t, "greeting") // testdata/greeting.dvd.json
 		body := getBody(t, d.Client(), api.URL+"/greet?name=dvd")
 		fmt.Printf("%s (recording: %v)\n", body, d.Recording())
 	}
@@ -164,7 +163,7 @@ func ExampleMatchOn_upload() {
 	}
 
 	TestUpload := func(t testing.TB) {
-		d := dvdtest.Use(t, "upload", dvdtest.WithMode(cassette.ModeOnce),
+		d := dvdtest.Use(t, "upload",
 			dvdtest.MatchOn(match.Method, match.Path, match.Form))
 		fmt.Println(upload(t, d.Client(), "report.csv", "a,b\n1,2\n"), "- recording:", d.Recording())
 	}
@@ -250,11 +249,11 @@ func ExampleOptions() {
 	}
 
 	TestProfile := func(t testing.TB) {
-		d := dvdtest.Use(t, "profile", api, dvdtest.WithMode(cassette.ModeOnce))
+		d := dvdtest.Use(t, "profile", api)
 		fmt.Println(getBody(t, d.Client(), srv.URL+"/profile"))
 	}
 	TestUser := func(t testing.TB) {
-		d := dvdtest.Use(t, "user", api, dvdtest.WithMode(cassette.ModeOnce),
+		d := dvdtest.Use(t, "user", api,
 			dvdtest.Placeholder("USER", "ada"))
 		fmt.Println(getBody(t, d.Client(), srv.URL+"/users/ada"))
 	}
@@ -328,7 +327,7 @@ func ExamplePlaceholder() {
 
 	TestAccount := func(t testing.TB) {
 		account := "acct-93f0c2" // in a real test: os.Getenv("ACCOUNT_ID")
-		d := dvdtest.Use(t, "account", dvdtest.WithMode(cassette.ModeOnce),
+		d := dvdtest.Use(t, "account",
 			dvdtest.Placeholder("ACCOUNT_ID", account))
 		fmt.Println(getBody(t, d.Client(), api.URL+"/accounts/"+account))
 	}
@@ -591,7 +590,7 @@ func ExampleDVD_Sleep() {
 
 	TestCreateCluster := func(interval time.Duration) func(t testing.TB) {
 		return func(t testing.TB) {
-			d := dvdtest.Use(t, "cluster", dvdtest.WithMode(cassette.ModeOnce))
+			d := dvdtest.Use(t, "cluster")
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			n, err := waitReady(ctx, d, d.Client(), api.URL+"/clusters/c1", interval, time.Hour)
@@ -643,7 +642,7 @@ func Example_retry() {
 	defer restore()
 
 	TestFetch := func(t testing.TB) {
-		d := dvdtest.Use(t, "retry", dvdtest.WithMode(cassette.ModeOnce))
+		d := dvdtest.Use(t, "retry")
 		body, attempts, err := getWithRetry(context.Background(), d, d.Client(), api.URL+"/report", 5, 20*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
@@ -733,7 +732,7 @@ func Example_stateChangeConf() {
 	}
 
 	TestAccInstance_basic := func(t testing.TB) {
-		d := dvdtest.Use(t, "instance", dvdtest.WithMode(cassette.ModeOnce))
+		d := dvdtest.Use(t, "instance")
 		m := &meta{client: d.Client(), clock: d}
 		state, err := createInstance(context.Background(), m, "i-1")
 		if err != nil {
@@ -760,7 +759,7 @@ func ExampleDVD_Now() {
 
 	var readings []time.Time
 	TestRecentEvents := func(t testing.TB) {
-		d := dvdtest.Use(t, "events", dvdtest.WithMode(cassette.ModeOnce))
+		d := dvdtest.Use(t, "events")
 		now := d.Now()
 		readings = append(readings, now)
 		since := now.Add(-24 * time.Hour).Format(time.RFC3339)
@@ -786,7 +785,7 @@ func ExampleDVD_Rand() {
 
 	var ids []int
 	TestUpload := func(t testing.TB) {
-		d := dvdtest.Use(t, "upload", dvdtest.WithMode(cassette.ModeOnce))
+		d := dvdtest.Use(t, "upload")
 		id := d.Rand().IntN(1_000_000)
 		ids = append(ids, id)
 		resp, err := d.Client().Post(fmt.Sprintf("%s/items/%d", api.URL, id), "text/plain", strings.NewReader("data"))
@@ -821,7 +820,7 @@ func ExampleDVD_Value() {
 	env := map[string]string{"ACCOUNT_ID": "123456789012"} // os.Getenv in a real test
 	made := 0
 	TestCreateBucket := func(t testing.TB) {
-		d := dvdtest.Use(t, "bucket", dvdtest.WithMode(cassette.ModeOnce),
+		d := dvdtest.Use(t, "bucket",
 			dvdtest.Placeholder("ACCOUNT_ID", env["ACCOUNT_ID"]))
 		account := d.Value("account", func() string { return env["ACCOUNT_ID"] })
 		bucket := d.Value("bucket", func() string { made++; return fmt.Sprintf("tf-acc-%d", made) })
@@ -910,10 +909,19 @@ func show(file, serverURL string, words ...string) {
 	}
 }
 
-// runTest runs test as go test runs a test function named name: the test,
-// then its cleanups, last registered first. dvdtest saves the cassette in
-// one of them, if the test passed. It reports whether the test passed.
+// runTest runs test as go test runs a test function named name on a
+// developer's machine: the test, then its cleanups, last registered first.
+// dvdtest saves the cassette in one of them, if the test passed. It reports
+// whether the test passed. The environment variables that choose dvd's
+// mode (CI, DVD_MODE) are unset while it runs, so that the examples show
+// the default mode whatever machine runs them.
 func runTest(name string, test func(t testing.TB)) bool {
+	for _, k := range []string{"CI", "DVD_MODE"} {
+		if v, ok := os.LookupEnv(k); ok {
+			os.Unsetenv(k)
+			defer os.Setenv(k, v)
+		}
+	}
 	t := &exampleT{name: name}
 	test(t)
 	for i := len(t.cleanups) - 1; i >= 0; i-- {

@@ -100,7 +100,8 @@ func subprocessMain(t *testing.T, fx *fixtures) {
 	if good == nil {
 		t.Fatalf("dvdtest.Main did not write %s", checkFile)
 	}
-	c.run("^TestCheck$", checkRun{order: "before", check: "pass"}.env(true)).want(t, exitPass, []string{`fixture: body="v1" replayed=true`}, "dvdtest:")
+	c.run("^TestCheck$", checkRun{order: "before", check: "pass"}.env(true)).want(t, exitPass,
+		[]string{`fixture: body="v1" replayed=true`, "dvdtest: replayed 1 interaction from " + checkFile}, "dvdtest: recorded", "not saved")
 
 	notSaved := "dvdtest: " + checkFile + " not saved: TestCheck%s failed after dvdtest closed the cassette, in a cleanup that ran after dvdtest's (one registered before dvdtest.Use), so the cassette on disk is unchanged"
 	for _, tc := range []checkRun{
