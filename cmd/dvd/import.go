@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -225,6 +226,11 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 	for i := range ins {
 		importClean(&ins[i], i+1, warn, opts, name)
 		ptrs[i] = &ins[i]
+		// A body edited by hand, or by a tool that did not fix the
+		// length: the length a replay announces must be the body's.
+		if r := ins[i].Response; r != nil && lengthDisagrees(ins[i].Request.Method, r) {
+			opts.report.add("set a response's Content-Length to the length of its body, which it did not have", name, "interaction "+strconv.Itoa(i+1))
+		}
 	}
 	// The file is one recording: its secrets are numbered and tainted
 	// across its interactions.
@@ -242,11 +248,14 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 // reports the credentials redaction will remove.
 func importClean(in *cassette.Interaction, n int, warn func(format string, args ...any), opts *importOptions, name string) {
 	reqWhy, respWhy := decodeStored(in)
-	if reqWhy != "" {
-		warn("interaction %d: the request body is %s; it is stored as it came, and not redacted: check it for secrets", n, reqWhy)
-	}
-	if respWhy != "" {
-		warn("interaction %d: the response body is %s; it is stored as it came, and not redacted: check it for secrets", n, respWhy)
+	for _, b := range []struct{ side, why string }{{"request", reqWhy}, {"response", respWhy}} {
+		switch {
+		case b.why == "":
+		case opts.report != nil:
+			opts.report.add("stored a "+b.side+" body as it came, not redacted, as it is "+b.why+": check it for secrets", name, "interaction "+strconv.Itoa(n))
+		default:
+			warn("interaction %d: the %s body is %s; it is stored as it came, and not redacted: check it for secrets", n, b.side, b.why)
+		}
 	}
 	if opts.report != nil {
 		for _, place := range credentialPlaces(opts.rules, *in) {
@@ -394,6 +403,15 @@ func syncImportedLength(method string, r *cassette.Response) {
 	if _, ok := r.Header["Content-Length"]; ok {
 		r.Header["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
+}
+
+// lengthDisagrees reports whether syncImportedLength would change the
+// length r announces.
+func lengthDisagrees(method string, r *cassette.Response) bool {
+	cp := *r
+	cp.Header = r.Header.Clone()
+	syncImportedLength(method, &cp)
+	return cp.ContentLength != r.ContentLength || !slices.Equal(cp.Header["Content-Length"], r.Header["Content-Length"])
 }
 
 // dvdCassette says why the file name, holding data, is a dvd cassette

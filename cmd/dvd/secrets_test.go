@@ -195,7 +195,9 @@ func TestImportSummary(t *testing.T) {
     method: POST
   response:
     body: ok
-    headers: {}
+    headers:
+      Content-Length:
+      - "7"
     status: 200 OK
     code: 200
     duration: 1ms
@@ -214,16 +216,17 @@ func TestImportSummary(t *testing.T) {
 		"\tredacted request header Authorization: 4 times, as in " + a + ", interaction 1\n",
 		"\tredacted request body field $.password: 4 times, as in " + a + ", interaction 1\n",
 		"\tignored the request key \"id\", which go-vcr does not write: 4 times, as in " + a + ", line 6\n",
+		"\tset a response's Content-Length to the length of its body, which it did not have: 4 times, as in " + a + ", interaction 1\n",
 	}, append(planted, "rule-expression-1")...)
-	if n := strings.Count(r.stderr, "\n"); n != 4 {
-		t.Errorf("%d lines on stderr, want the summary's 4", n)
+	if n := strings.Count(r.stderr, "\n"); n != 5 {
+		t.Errorf("%d lines on stderr, want the summary's 5", n)
 	}
 
 	r = runDVD(t, "import", "-v", "-keep", "password", a, b)
 	r.check(t, 0, []string{
 		"dvd import: " + a + ": interaction 1: redacted request header Authorization\n",
 		"dvd import: " + b + ": interaction 2: redacted request header Authorization\n",
-		"dvd import: " + b + ": line 23: ignored the request key \"id\", which go-vcr does not write\n",
+		"dvd import: " + b + ": line 25: ignored the request key \"id\", which go-vcr does not write\n",
 		"\tredacted request header Authorization: 4 times, as in " + a + ", interaction 1\n",
 	}, append(planted, "$.password", "(-v lists")...)
 	c, err := cassette.Load(filepath.Join(dir, "b.dvd.json"))
@@ -277,5 +280,37 @@ func TestNoPlantedValueInOutput(t *testing.T) {
 		if bytes.Contains(data, []byte(p)) {
 			t.Errorf("the scrubbed file holds %q", p)
 		}
+	}
+}
+
+// TestImportSummaryUndecoded imports two files whose bodies are in a
+// coding dvd does not decode: one line of the summary says so for both,
+// and no line is printed per file.
+func TestImportSummaryUndecoded(t *testing.T) {
+	dir := t.TempDir()
+	doc := `---
+version: 2
+interactions:
+- request:
+    body: ""
+    headers: {}
+    url: http://127.0.0.1:9/a
+    method: GET
+  response:
+    body: "\x1b\x02\x00"
+    headers:
+      Content-Encoding:
+      - br
+    status: 200 OK
+    code: 200
+    duration: 1ms
+`
+	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+	os.WriteFile(a, []byte(doc), 0o644)
+	os.WriteFile(b, []byte(doc), 0o644)
+	r := runDVD(t, "import", a, b)
+	r.check(t, 0, []string{"\tstored a response body as it came, not redacted, as it is encoded with br, which dvd does not decode", ": 2 times, as in " + a + ", interaction 1\n"})
+	if n := strings.Count(r.stderr, "\n"); n != 2 {
+		t.Errorf("%d lines on stderr, want the summary's 2:\n%s", n, r.stderr)
 	}
 }
