@@ -259,6 +259,19 @@ func (c *Cassette) SetRecordedAt(t time.Time) {
 	c.recordedAt = t.UTC().Truncate(time.Second)
 }
 
+// SetReadings replaces the clock readings that replay gives
+// [Recorder.Now], in order, each in its own zone: for a cassette made from
+// another tool's recording, as dvd import makes one from DataDog's
+// NAME.freeze, the time its test was frozen at.
+func (c *Cassette) SetReadings(readings ...time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock.Readings = make([]time.Time, len(readings))
+	for i, t := range readings {
+		c.clock.Readings[i] = timeline.InZone(t.Round(0))
+	}
+}
+
 // With returns a cassette of the interactions in, in order, with c's
 // recording time and the clock of c's test: what the test took from time
 // and chance, its clock readings, random seed and named values. A tool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dvdrw/dvd/internal/jsonwire"
@@ -58,14 +59,17 @@ var seedKind = &jsonwire.Kind[[32]byte]{
 }
 
 // readings is a member holding clock readings: an array of RFC 3339 times
-// in UTC, to the nanosecond, one per line, left out when there are none.
+// to the nanosecond, one per line, left out when there are none. A
+// reading in UTC ends in Z; another keeps its offset and, after a space,
+// its zone's abbreviation ("2026-11-22T10:30:00.5+01:00 CET"), which
+// replay gives back whatever the machine's zone.
 func readings[T any](name string, at func(*T) *[]time.Time) jsonwire.Field[T] {
 	put := func(w *jsonwire.Writer, i int, t time.Time) error {
 		if err := checkYear(t); err != nil {
 			return fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
 		w.Buf = append(w.Buf, '"')
-		w.Buf = t.UTC().AppendFormat(w.Buf, time.RFC3339Nano)
+		w.Buf = appendReading(w.Buf, t)
 		w.Buf = append(w.Buf, '"')
 		return nil
 	}
@@ -75,10 +79,8 @@ func readings[T any](name string, at func(*T) *[]time.Time) jsonwire.Field[T] {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("%s: reading %d: %w", name, i+1, err)
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			err = fmt.Errorf("%q is not an RFC 3339 time such as 2026-11-22T09:30:00.123456789Z", s)
-		} else if t = t.UTC(); checkYear(t) != nil {
+		t, err := parseReading(s)
+		if err == nil {
 			err = checkYear(t)
 		}
 		if err != nil {
@@ -87,6 +89,50 @@ func readings[T any](name string, at func(*T) *[]time.Time) jsonwire.Field[T] {
 		return t, nil
 	}
 	return jsonwire.Lines(name, at, put, get)
+}
+
+// appendReading appends a clock reading as the file holds it.
+func appendReading(b []byte, t time.Time) []byte {
+	zone, offset := t.Zone()
+	if offset == 0 && (zone == "UTC" || zone == "") {
+		return t.UTC().AppendFormat(b, time.RFC3339Nano)
+	}
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	if zoneName(zone) {
+		b = append(append(b, ' '), zone...)
+	}
+	return b
+}
+
+// parseReading reads a clock reading as the file holds it, in UTC or in a
+// zone of its offset and abbreviation, whatever the machine's zone.
+func parseReading(s string) (time.Time, error) {
+	text, zone, named := strings.Cut(s, " ")
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil || named && !zoneName(zone) {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time such as 2026-11-22T09:30:00.123456789Z or 2026-11-22T10:30:00+01:00 CET", s)
+	}
+	_, offset := t.Zone()
+	if offset == 0 && !named && strings.HasSuffix(text, "Z") {
+		return t.UTC(), nil
+	}
+	return t.In(timeline.Zone(zone, offset)), nil
+}
+
+// zoneName reports whether s is a zone abbreviation the file can hold
+// after a reading: letters, digits, + and -, as the tz database writes
+// them (CET, PDT, -03).
+func zoneName(s string) bool {
+	if s == "" || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // namedTexts is a member holding named texts: an object of names, sorted, to

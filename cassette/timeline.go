@@ -48,8 +48,12 @@ func (v valueRedactor) Restore(stored string) string { return v.rd.Restore(store
 //     past the stored ones are stored too;
 //   - in ModePassthrough, the real time, stored nowhere.
 //
-// Its time is in UTC without a monotonic clock reading, in every mode, so
-// that a replayed reading equals (==) the recorded one. Readings go to
+// While recording, it reads like time.Now, in the local zone; the cassette
+// keeps each reading's offset and zone abbreviation, and replay gives the
+// same instant in the same offset and zone name, whatever the replaying
+// machine's zone, so that a URL or a body built from it is the same
+// (time.Time.Equal holds; the Location is a fixed zone of that name and
+// offset). Readings carry no monotonic clock reading, and go to
 // concurrent callers in the order they call.
 func (r *Recorder) Now() time.Time { return r.clock.Now() }
 

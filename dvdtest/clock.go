@@ -32,8 +32,10 @@ func (d *DVD) Sleep(ctx context.Context, dur time.Duration) error { return d.rec
 // past the stored ones are stored too; in passthrough mode Now is the
 // real time and nothing is stored.
 //
-// The time is in UTC without a monotonic reading, in every mode, so that a
-// replayed reading equals (==) the recorded one.
+// While recording, the time is in the local zone, as time.Now's; replay
+// gives the same instant in the same offset and zone name, whatever the
+// replaying machine's zone, so that a URL or a body built from it is the
+// same.
 func (d *DVD) Now() time.Time { return d.rec.Now() }
 
 // Rand returns the test's random generator (math/rand/v2, ChaCha8), seeded

@@ -189,6 +189,12 @@ func importFile(in, out string, stderr io.Writer, opts *importOptions) (int, err
 		return 0, err
 	}
 	c := cassette.New(ins...)
+	if t, ok, err := freezeTime(in); err != nil {
+		return 0, err
+	} else if ok {
+		c.SetReadings(t)
+		opts.report.add("read the frozen time of the test from its .freeze file, as the clock's first reading", in, filepath.Base(freezeName(in)))
+	}
 	if isHARInput(in, data) {
 		if t := harStart(data); !t.IsZero() {
 			c.SetRecordedAt(t) // so that export gives the entries their dates back
@@ -412,6 +418,34 @@ func lengthDisagrees(method string, r *cassette.Response) bool {
 	cp.Header = r.Header.Clone()
 	syncImportedLength(method, &cp)
 	return cp.ContentLength != r.ContentLength || !slices.Equal(cp.Header["Content-Length"], r.Header["Content-Length"])
+}
+
+// freezeName returns the name of the file in which DataDog's go-vcr
+// suites keep the time a cassette's test was frozen at: NAME.freeze for
+// NAME.yaml.
+func freezeName(in string) string {
+	return strings.TrimSuffix(in, filepath.Ext(in)) + ".freeze"
+}
+
+// freezeTime reads the .freeze file of the cassette in, if there is one:
+// an RFC 3339 time, its offset kept (2022-11-15T19:13:59.275948+02:00).
+func freezeTime(in string) (time.Time, bool, error) {
+	name := freezeName(in)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("cannot read %s: %v", filepath.Base(name), err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("%s holds no RFC 3339 time such as 2022-11-15T19:13:59.275948+02:00: %q", filepath.Base(name), oneLine(string(data)))
+	}
+	// The offset as written, whatever this machine's zone: time.Parse
+	// would name it after the local zone when their offsets agree.
+	_, offset := t.Zone()
+	return t.In(time.FixedZone("", offset)), true, nil
 }
 
 // dvdCassette says why the file name, holding data, is a dvd cassette

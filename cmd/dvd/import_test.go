@@ -926,3 +926,34 @@ func TestImportHARBrowserErrors(t *testing.T) {
 	}
 	runDVD(t, "lint", out).check(t, 1, []string{"#1: GET http://127.0.0.1:1/a could not connect (refused)", "#2: GET http://127.0.0.1:1/b could not connect (dns)"})
 }
+
+// TestImportFreeze imports a go-vcr cassette with a sibling .freeze file,
+// as DataDog's suites keep them: the frozen time, offset included, is the
+// clock's first reading on replay; the summary says so; a .freeze that
+// holds no time fails the import of that file, naming it.
+func TestImportFreeze(t *testing.T) {
+	dir := t.TempDir()
+	doc := "---\nversion: 2\ninteractions: []\n"
+	a := filepath.Join(dir, "TestMonitor.yaml")
+	os.WriteFile(a, []byte(doc), 0o644)
+	os.WriteFile(filepath.Join(dir, "TestMonitor.freeze"), []byte("2022-11-15T19:13:59.275948+02:00"), 0o644)
+	r := runDVD(t, "import", a)
+	r.check(t, 0, []string{"\tread the frozen time of the test from its .freeze file, as the clock's first reading: 1 time, as in " + a + ", TestMonitor.freeze\n"})
+	c, err := cassette.Load(filepath.Join(dir, "TestMonitor.dvd.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Now().Format(time.RFC3339Nano); got != "2022-11-15T19:13:59.275948+02:00" {
+		t.Errorf("the first reading is %s, want the frozen time with its offset", got)
+	}
+
+	b := filepath.Join(dir, "TestBad.yaml")
+	os.WriteFile(b, []byte(doc), 0o644)
+	os.WriteFile(filepath.Join(dir, "TestBad.freeze"), []byte("yesterday"), 0o644)
+	r = runDVD(t, "import", b)
+	r.check(t, 1, []string{"TestBad.freeze holds no RFC 3339 time"})
+}

@@ -97,8 +97,9 @@ func New(replay *Clock, cfg Config) *Timeline {
 // time since the timeline was made). The readings it stores are those of
 // a stored timeline past what it replays.
 //
-// Its time is in UTC without a monotonic clock reading, so that a replayed
-// reading equals (==) the recorded one.
+// While it records, its time is in the local zone, as time.Now's; a
+// replayed reading is the recorded instant in the recorded offset and
+// zone name. Readings carry no monotonic clock reading.
 func (tl *Timeline) Now() time.Time {
 	if tl.live && !tl.store {
 		return wallClock()
@@ -137,9 +138,42 @@ func (tl *Timeline) base() time.Time {
 	return tl.start.UTC().Round(0)
 }
 
-// wallClock returns the real time as Now gives it: in UTC, without a
-// monotonic reading, so that a reading equals its replay.
-func wallClock() time.Time { return time.Now().UTC().Round(0) }
+// wallClock returns the real time as Now gives it: in the local zone, as
+// time.Now gives it, without a monotonic reading, and in the Location
+// that Zone gives for its zone, so that a reading equals (==) its replay
+// in the same process.
+func wallClock() time.Time { return InZone(time.Now().Round(0)) }
+
+// InZone returns t in the Location Zone gives for its zone name and
+// offset: UTC for UTC.
+func InZone(t time.Time) time.Time {
+	name, offset := t.Zone()
+	return t.In(Zone(name, offset))
+}
+
+// zones are the Locations Zone made, by name and offset.
+var zones sync.Map
+
+type zoneKey struct {
+	name   string
+	offset int
+}
+
+// Zone returns the Location of a fixed zone of that name and offset (in
+// seconds east of UTC), time.UTC for UTC, and the same Location for the
+// same name and offset every time, so that times read from a cassette and
+// times read from the clock compare equal (==).
+func Zone(name string, offset int) *time.Location {
+	if offset == 0 && (name == "UTC" || name == "") {
+		return time.UTC
+	}
+	k := zoneKey{name, offset}
+	if loc, ok := zones.Load(k); ok {
+		return loc.(*time.Location)
+	}
+	loc, _ := zones.LoadOrStore(k, time.FixedZone(name, offset))
+	return loc.(*time.Location)
+}
 
 // Sleep pauses for d, or until ctx is done, when the run talks to real
 // servers: when nothing replays; when it replays and stores, once a
