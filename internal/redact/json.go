@@ -266,6 +266,28 @@ type jsonWalker struct {
 	oauth bool // the document has a grant_type member
 	spans [][2]int64
 	depth int
+	// keys caches what secretKey said of keys, by a hash of their length
+	// and ends: the objects of a list repeat their keys.
+	keys [64]keyClass
+}
+
+type keyClass struct {
+	key            string
+	named, numbers bool
+}
+
+// secretKey is jsonRules.secretKey, cached.
+func (w *jsonWalker) secretKey(key string) (named, numbers bool) {
+	if len(key) == 0 {
+		return w.rules.secretKey(key, w.oauth)
+	}
+	c := &w.keys[(len(key)*7+int(key[0])*3+int(key[len(key)-1]))&(len(w.keys)-1)]
+	if c.key == key && c.key != "" {
+		return c.named, c.numbers
+	}
+	named, numbers = w.rules.secretKey(key, w.oauth)
+	*c = keyClass{key, named, numbers} // key lives as long as the walk
+	return named, numbers
 }
 
 // maxJSONDepth bounds the nesting the walker follows, as encoding/json
@@ -342,7 +364,7 @@ func (w *jsonWalker) value(path []string, named, numbers, under bool) bool {
 				return false
 			}
 			w.i++
-			secret, nums := w.rules.secretKey(key, w.oauth)
+			secret, nums := w.secretKey(key)
 			var sub []string
 			if len(w.rules.paths) > 0 {
 				sub = append(path[:len(path):len(path)], key)
