@@ -51,6 +51,7 @@ type recorded struct {
 	start, end time.Time   // when the request was sent, when its response headers (or error) came
 	in         Interaction // redacted, with plain markers
 	orig       Interaction // in before redaction, which numbers its markers (see markRecording)
+	came       codedBodies // the bytes that came of the bodies decoded, stored when unchanged
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
@@ -333,7 +334,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 // (see Response.Encoded); it reports a body that stays encoded, which no
 // redaction could read.
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
-	undecoded := decodeBodies(&in)
+	undecoded, came := decodeBodies(&in)
 	store := r.cfg.keeps(&in)
 	var orig Interaction
 	if store {
@@ -360,7 +361,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
-		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig})
+		r.recorded = append(r.recorded, recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig, came: came})
 	}
 }
 
@@ -408,6 +409,9 @@ func (r *Recorder) marked(clock *timeline.Clock) []Interaction {
 		red[i], orig[i] = &ins[i], &recs[from[i]].orig
 	}
 	t := markRecording(r.redact, red, orig, maxMarker(r.out.interactions))
+	for i := range ins {
+		recs[from[i]].came.asCame(&ins[i])
+	}
 	for k, v := range clock.Values {
 		clock.Values[k] = t.String(v)
 	}
