@@ -32,7 +32,8 @@ type Recorder struct {
 	recording bool
 	save      bool // the cassette is worth saving even if nothing is recorded
 
-	out *Cassette // what a save writes: the replayed cassette plus what was recorded
+	out    *Cassette // what a save writes: the replayed cassette plus what was recorded
+	origin *origin   // what a save expects on disk (see Cassette.Save)
 
 	bombs      bombs              // bodies not stored unscanned: they refuse the cassette
 	recordedAt time.Time          // the time a new recording is stamped with
@@ -93,6 +94,9 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
 	}
 	r.out = New()
+	if r.origin = (&origin{since: time.Now()}); c != nil {
+		r.origin = c.origin // nil for a cassette that was not loaded: saved unchecked
+	}
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
@@ -387,7 +391,8 @@ func (r *Recorder) Cassette() *Cassette {
 	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
 		return nil
 	}
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err()}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err(),
+		origin: r.origin, merges: r.cfg.Mode == ModeAppend, appendFrom: len(r.out.interactions)}
 	c.interactions = append(c.interactions, r.marked(&c.clock)...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
