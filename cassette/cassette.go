@@ -38,6 +38,7 @@ package cassette
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"sync"
 	"time"
@@ -58,6 +59,7 @@ type Cassette struct {
 
 	origin     *origin // what a save expects at its path; nil to save without checking
 	loaded     origin  // the origin of a cassette Load read, kept here to spare an allocation
+	missing    bool    // stands for a file Load did not find
 	merges     bool    // a ModeAppend recording's: a save merges with another's in between
 	appendFrom int     // the first interaction that recording added
 }
@@ -67,7 +69,11 @@ type Cassette struct {
 func New(in ...Interaction) *Cassette { return &Cassette{interactions: slices.Clone(in)} }
 
 // Load reads the cassette file at path, compressed or not. A missing file
-// gives an error for which errors.Is(err, fs.ErrNotExist) is true; a corrupt,
+// gives an error for which errors.Is(err, fs.ErrNotExist) is true, and with
+// it a cassette that stands for the missing file: empty, taken by
+// [NewRecorder] as no cassette (nil), and whose save, or that of the
+// recorder's cassette, checks that no file was saved at path meanwhile. A
+// corrupt,
 // truncated or newer-format file gives a *[FormatError] that names it and
 // says what is wrong. Anything but a regular file (a named pipe, a device,
 // a folder; a symbolic link is followed) is refused before a byte is read,
@@ -80,6 +86,12 @@ func Load(path string) (*Cassette, error) {
 	buf := getBuffer()
 	defer fileBuffers.Put(buf)
 	data, info, err := readFile(path, *buf)
+	if errors.Is(err, fs.ErrNotExist) {
+		c := &Cassette{missing: true}
+		c.loaded.path, c.loaded.since = path, time.Now()
+		c.origin = &c.loaded
+		return c, err
+	}
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}

@@ -30,8 +30,8 @@ var ErrChangedOnDisk = errors.New("cassette: the file changed on disk since this
 // share one, which a save moves on to the file it wrote.
 type origin struct {
 	mu    sync.Mutex
-	path  string      // the file loaded or last saved; "" for none
-	info  fs.FileInfo // that file as it was then
+	path  string      // the file loaded or last saved, or found missing; "" for none
+	info  fs.FileInfo // that file as it was then; nil when it was missing
 	since time.Time   // when the recording began, or the file was loaded
 }
 
@@ -43,8 +43,8 @@ func (o *origin) changed(path string, cur fs.FileInfo) bool {
 	if cur == nil {
 		return false
 	}
-	if o.info != nil && samePath(o.path, path) {
-		return !os.SameFile(o.info, cur) || o.info.Size() != cur.Size() || !o.info.ModTime().Equal(cur.ModTime())
+	if o.path != "" && samePath(o.path, path) {
+		return o.info == nil || !os.SameFile(o.info, cur) || o.info.Size() != cur.Size() || !o.info.ModTime().Equal(cur.ModTime())
 	}
 	return cur.ModTime().After(o.since)
 }
@@ -131,8 +131,11 @@ func (c *Cassette) changedError(path string, cur fs.FileInfo, other *Cassette, l
 		}
 	}
 	began := "loaded it at"
-	if c.origin.info == nil || !samePath(c.origin.path, path) {
+	switch {
+	case c.origin.path == "" || !samePath(c.origin.path, path):
 		began = "began at"
+	case c.origin.info == nil:
+		began = "found no file there at"
 	}
 	return fmt.Errorf("%w: %s: another save wrote it at %s, %s, after this recording (%s) %s %s. "+
 		"This recording is not saved, and the file is left as the other wrote it. "+

@@ -56,7 +56,10 @@ type recorded struct {
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
-// when there is no cassette yet; in ModeReplay that is an error. c is never
+// when there is no cassette yet, or the cassette [Load] returns for a
+// missing file; in ModeReplay that is an error. The cassettes the recorder
+// returns remember the file c was loaded from, which their save checks
+// (see [Cassette.Save]); in ModeRecord too, which ignores what c holds. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
 // An invalid cfg gives the error of [Config.Validate].
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
@@ -70,6 +73,12 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	if r.upstream == nil {
 		r.upstream = newUpstream()
 		r.ownsUp = true
+	}
+	if r.origin = (&origin{since: time.Now()}); c != nil {
+		r.origin = c.origin // nil for a cassette that was not loaded: saved unchecked
+	}
+	if c != nil && c.missing {
+		c = nil // Load found no file: there is no cassette yet
 	}
 	matchers := cfg.Matchers
 	if len(matchers) == 0 {
@@ -94,9 +103,6 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
 	}
 	r.out = New()
-	if r.origin = (&origin{since: time.Now()}); c != nil {
-		r.origin = c.origin // nil for a cassette that was not loaded: saved unchecked
-	}
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
