@@ -36,10 +36,9 @@
 package cassette
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"slices"
 	"sync"
 	"time"
@@ -57,6 +56,12 @@ type Cassette struct {
 	recordedAt   time.Time
 	clock        timeline.Clock // what the test took from time and chance
 	refused      error          // why Save and Marshal refuse it: bombs a recorder did not store (Config.StoreBombs)
+
+	origin     *origin // what a save expects at its path; nil to save without checking
+	loaded     origin  // the origin of a cassette Load read, kept here to spare an allocation
+	missing    bool    // stands for a file Load did not find
+	merges     bool    // a ModeAppend recording's: a save merges with another's in between
+	appendFrom int     // the first interaction that recording added
 }
 
 // New returns a cassette holding the given interactions, in order; with
@@ -64,13 +69,29 @@ type Cassette struct {
 func New(in ...Interaction) *Cassette { return &Cassette{interactions: slices.Clone(in)} }
 
 // Load reads the cassette file at path, compressed or not. A missing file
-// gives an error for which errors.Is(err, fs.ErrNotExist) is true; a corrupt,
+// gives an error for which errors.Is(err, fs.ErrNotExist) is true, and with
+// it a cassette that stands for the missing file: empty, taken by
+// [NewRecorder] as no cassette (nil), and whose save, or that of the
+// recorder's cassette, checks that no file was saved at path meanwhile. A
+// corrupt,
 // truncated or newer-format file gives a *[FormatError] that names it and
-// says what is wrong.
+// says what is wrong. Anything but a regular file (a named pipe, a device,
+// a folder; a symbolic link is followed) is refused before a byte is read,
+// and so is a file that grows while it is read.
+//
+// The cassette remembers the file it was read from, which its Save checks
+// (see [Cassette.Save]), as do the cassettes of a [Recorder] over it and
+// those [Cassette.With] makes of it.
 func Load(path string) (*Cassette, error) {
 	buf := getBuffer()
 	defer fileBuffers.Put(buf)
-	data, err := readFile(path, *buf)
+	data, info, err := readFile(path, *buf)
+	if errors.Is(err, fs.ErrNotExist) {
+		c := &Cassette{missing: true}
+		c.loaded.path, c.loaded.since = path, time.Now()
+		c.origin = &c.loaded
+		return c, err
+	}
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}
@@ -81,13 +102,32 @@ func Load(path string) (*Cassette, error) {
 	if err != nil {
 		return nil, &FormatError{path: path, err: err}
 	}
+	c.loaded.path, c.loaded.info, c.loaded.since = path, info, time.Now()
+	c.origin = &c.loaded
 	return c, nil
 }
 
 // Save writes the cassette to path, compressed as the name asks (.zst,
 // .gz), through a temporary file renamed over path: path holds either the
-// old cassette or the new one, never a part of either. A cassette that
-// Marshal refuses is not written, and path is left as it was.
+// old cassette or the new one, never a part of either. The temporary file
+// and then its folder are synced to the disk around the rename, so that a
+// power loss brings back one or the other too. A cassette that Marshal
+// refuses is not written, and path is left as it was.
+//
+// No save loses another's recording without a word. A cassette that
+// [Load] read, or that a [Recorder] returns, remembers the file it came
+// from; its save first checks that the file at path is still that file
+// (for a recorder over no cassette, that no file was saved at path since
+// the recorder was made). If another save came in between, from another
+// process say, a cassette a ModeAppend recorder returns is merged: the
+// other's file, then the interactions this recording added. Any other
+// save writes nothing and returns an error that wraps [ErrChangedOnDisk],
+// naming the file and both recordings; the other's file is left as it is.
+// The check and the rename hold a lock file next to the cassette
+// (.<name>.dvd-lock), so that no save comes between them; docs/recording.md
+// says what holds on each system. A save moves the cassette on to the file
+// it wrote, so that it may save again. A cassette made with [New] or
+// [Unmarshal] saves without checking.
 func (c *Cassette) Save(path string) error {
 	if c.refused != nil {
 		return fmt.Errorf("cassette: %s: %w", path, c.refused)
@@ -96,7 +136,7 @@ func (c *Cassette) Save(path string) error {
 	if err != nil {
 		return &FormatError{path: path, err: writeError(hideSecrets(err))}
 	}
-	return codec.WriteFile(path, data)
+	return c.save(path, data)
 }
 
 // Marshal returns the cassette file of c, as uncompressed JSON. The output
@@ -150,28 +190,6 @@ func getBuffer() *[]byte {
 		return buf
 	}
 	return new([]byte)
-}
-
-// readFile reads the file at path into buf's storage when it has room, as
-// os.ReadFile does into a new buffer.
-func readFile(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size := 0
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < 1<<40 {
-		size = int(info.Size())
-	}
-	// ReadFrom wants bytes.MinRead free before each read, the one that
-	// finds the end too; a file that grew meanwhile is still read whole.
-	if cap(buf) < size+bytes.MinRead {
-		buf = make([]byte, 0, size+bytes.MinRead)
-	}
-	b := bytes.NewBuffer(buf[:0])
-	_, err = b.ReadFrom(f)
-	return b.Bytes(), err
 }
 
 func unmarshal(data []byte) (*Cassette, error) {
@@ -280,7 +298,7 @@ func (c *Cassette) SetReadings(readings ...time.Time) {
 func (c *Cassette) With(in ...Interaction) *Cassette {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return &Cassette{interactions: slices.Clone(in), recordedAt: c.recordedAt, clock: c.clock.Clone()}
+	return &Cassette{interactions: slices.Clone(in), recordedAt: c.recordedAt, clock: c.clock.Clone(), origin: c.origin}
 }
 
 // file returns what a save writes.

@@ -51,8 +51,8 @@ type Config struct {
 	Redact Redaction
 	// BeforeSave funcs edit each recorded interaction before it is
 	// redacted and stored. They run in order, each on what the one before
-	// it left. They see bodies decoded, as they are stored (see
-	// Response.Encoded).
+	// it left. They see bodies decoded (see Response.Encoded); a body in a
+	// coding they and redaction leave as it was is stored as it came.
 	BeforeSave []func(*Interaction)
 	// RecordIf funcs decide which recorded interactions are kept: one is
 	// stored only if every func returns true; the others are passed to the

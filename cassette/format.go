@@ -78,14 +78,14 @@ var (
 
 	// What the reader can derive is left out: the usual status text,
 	// HTTP/1.1, a content length equal to the body's.
-	responseFormat = jsonwire.NewObject[Response]("a response", nil,
+	responseFormat = jsonwire.NewObject[Response]("a response", checkResponse,
 		jsonwire.Integer("code", func(r *Response) *int { return &r.StatusCode }).Required().Rule(checkStatusCode),
 		jsonwire.Word("status", func(r *Response) *string { return &r.Status }).Or(func(r *Response) string { return statusLine(r.StatusCode) }),
 		jsonwire.Word("proto", func(r *Response) *string { return &r.Proto }).Or(func(*Response) string { return defaultProto }),
 		jsonwire.Since(2, jsonwire.Words("transfer_encoding", func(r *Response) *[]string { return &r.TransferEncoding })),
 		jsonwire.Headers("headers", func(r *Response) *http.Header { return &r.Header }),
 		jsonwire.Headers("trailers", func(r *Response) *http.Header { return &r.Trailer }),
-		jsonwire.Integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }),
+		jsonwire.Integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }).Rule(checkLength),
 		jsonwire.Flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
 		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2),
@@ -199,6 +199,26 @@ func checkTimes(n int) error {
 func checkStatusCode(code int) error {
 	if code < 100 || code > 999 {
 		return fmt.Errorf("%d is not an HTTP status code: they run from 100 to 999", code)
+	}
+	return nil
+}
+
+// checkLength refuses a length below -1, which stands for unknown: a
+// client given one would misread the body or fail.
+func checkLength(n int64) error {
+	if n < -1 {
+		return fmt.Errorf("%d is not a length: a content_length is the body's length, or -1 when it is unknown", n)
+	}
+	return nil
+}
+
+// checkResponse refuses a negative Content-Length header, which replay
+// would hand to the client as it is.
+func checkResponse(r *Response) error {
+	for _, v := range r.Header["Content-Length"] {
+		if v = strings.TrimSpace(v); strings.HasPrefix(v, "-") {
+			return fmt.Errorf("the Content-Length header %q is negative: it is the body's length in bytes", v)
+		}
 	}
 	return nil
 }

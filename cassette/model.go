@@ -36,9 +36,10 @@ type Request struct {
 	Header http.Header
 	Body   []byte
 	// Encoded names the content coding the body was sent in when dvd
-	// decoded it to store it, as [Response.Encoded] does for a response.
-	// Matching decodes the body of an incoming request alike, so that
-	// bodies are compared by their content.
+	// stores it decoded, as [Response.Encoded] does for a response. A body
+	// stored as it came, in a coding dvd decodes, is decoded for matching,
+	// and the body of an incoming request alike, so that bodies are
+	// compared by their content.
 	Encoded string
 }
 
@@ -53,16 +54,19 @@ type Response struct {
 	ContentLength int64 // -1 when unknown, as in http.Response
 	Uncompressed  bool  // the transport decompressed the body, as in http.Response
 
-	// Encoded names the content coding the body came in when dvd decoded it
-	// to store it: "gzip", "deflate" (wrapped in zlib, as RFC 9110 defines
+	// Encoded names the content coding the body came in when dvd stores
+	// it decoded: "gzip", "deflate" (wrapped in zlib, as RFC 9110 defines
 	// it), "deflate-raw" (bare deflate, which servers send as deflate too)
-	// or "zstd". Body then holds the decoded content, which redaction sees
-	// and a diff shows, and replay encodes it again; the Content-Encoding
-	// header and ContentLength stay as they came. It is empty when the body
-	// is stored as it came: with no content coding, one that the transport
-	// decoded (Uncompressed), one dvd does not decode (br, compress, a
-	// stack of codings), or a body that does not decode whole (corrupt,
-	// cut short), or a bomb stored as it came (Config.StoreBombs).
+	// or "zstd". A recorder decodes such a body to redact it, and stores
+	// it decoded when redaction (or a BeforeSave func) changed its content:
+	// Body then holds the content, which a diff shows, and replay encodes
+	// it again; the Content-Encoding header and ContentLength stay as they
+	// came. It is empty when the body is stored as it came, and replays
+	// byte for byte: a body in a coding that redaction left as it was, one
+	// with no content coding, one that the transport decoded
+	// (Uncompressed), one dvd does not decode (br, compress, a stack of
+	// codings), a body that does not decode whole (corrupt, cut short), or
+	// a bomb stored as it came (Config.StoreBombs).
 	Encoded string
 
 	// BodyError is the error reading the body returned after Body, such as

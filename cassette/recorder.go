@@ -32,7 +32,8 @@ type Recorder struct {
 	recording bool
 	save      bool // the cassette is worth saving even if nothing is recorded
 
-	out *Cassette // what a save writes: the replayed cassette plus what was recorded
+	out    *Cassette // what a save writes: the replayed cassette plus what was recorded
+	origin *origin   // what a save expects on disk (see Cassette.Save)
 
 	bombs      bombs              // bodies not stored unscanned: they refuse the cassette
 	recordedAt time.Time          // the time a new recording is stamped with
@@ -52,10 +53,14 @@ type recorded struct {
 	in         Interaction // redacted, with plain markers
 	orig       Interaction // in before redaction, which numbers its markers (see markRecording)
 	twinned    bool        // a concurrent twin of this one was reported (see concurrentTwin)
+	came       codedBodies // the bytes that came of the bodies decoded, stored when unchanged
 }
 
 // NewRecorder returns a Recorder over c in the given configuration. c is nil
-// when there is no cassette yet; in ModeReplay that is an error. c is never
+// when there is no cassette yet, or the cassette [Load] returns for a
+// missing file; in ModeReplay that is an error. The cassettes the recorder
+// returns remember the file c was loaded from, which their save checks
+// (see [Cassette.Save]); in ModeRecord too, which ignores what c holds. c is never
 // modified: recordings go to the cassette that [Recorder.Cassette] returns.
 // An invalid cfg gives the error of [Config.Validate].
 func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
@@ -69,6 +74,12 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	if r.upstream == nil {
 		r.upstream = newUpstream()
 		r.ownsUp = true
+	}
+	if r.origin = (&origin{since: time.Now()}); c != nil {
+		r.origin = c.origin // nil for a cassette that was not loaded: saved unchecked
+	}
+	if c != nil && c.missing {
+		c = nil // Load found no file: there is no cassette yet
 	}
 	matchers := cfg.Matchers
 	if len(matchers) == 0 {
@@ -334,7 +345,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 // (see Response.Encoded); it reports a body that stays encoded, which no
 // redaction could read.
 func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
-	undecoded := decodeBodies(&in)
+	undecoded, came := decodeBodies(&in)
 	store := r.cfg.keeps(&in)
 	var orig Interaction
 	if store {
@@ -361,7 +372,7 @@ func (r *Recorder) keep(seq int, start time.Time, in Interaction) {
 	if store {
 		// Requests overlap when one is sent before the response headers of
 		// the other arrived: only then was their order a race.
-		rec := recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig}
+		rec := recorded{seq: seq, start: start, end: start.Add(in.Duration), in: in, orig: orig, came: came}
 		if twin := concurrentTwin(r.recorded, &rec); twin != nil {
 			r.cfg.logf("cassette: %s %s was sent twice at once, and the two identical requests got different responses: "+
 				"replay hands them out in the order they arrive, and follows the values in which the responses differ "+
@@ -420,7 +431,8 @@ func (r *Recorder) Cassette() *Cassette {
 	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
 		return nil
 	}
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err()}
+	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err(),
+		origin: r.origin, merges: r.cfg.Mode == ModeAppend, appendFrom: len(r.out.interactions)}
 	c.interactions = append(c.interactions, r.marked(&c.clock)...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
@@ -442,6 +454,9 @@ func (r *Recorder) marked(clock *timeline.Clock) []Interaction {
 		red[i], orig[i] = &ins[i], &recs[from[i]].orig
 	}
 	t := markRecording(r.redact, red, orig, maxMarker(r.out.interactions))
+	for i := range ins {
+		recs[from[i]].came.asCame(&ins[i])
+	}
 	for k, v := range clock.Values {
 		clock.Values[k] = t.String(v)
 	}

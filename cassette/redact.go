@@ -173,11 +173,18 @@ type Redaction struct {
 // that describe the body (Content-MD5, X-Amz-Crc32, Digest…; see
 // docs/secrets.md) are recomputed for the body it leaves, as a recorder
 // does; the length is not.
+//
+// A body held in a content coding that dvd decodes (gzip, deflate, zstd),
+// as it came, is decoded to be redacted, as a recorder does: when
+// redaction changes its content it is left decoded, its coding in
+// Encoded, to be encoded again on replay; else it stays as it was.
 func (r Redaction) Apply(ins ...*Interaction) {
 	rules := redact.New(redact.Options(r))
 	orig := make([]*Interaction, len(ins))
+	came := make([]codedBodies, len(ins))
 	after := 0
 	for i, in := range ins {
+		_, came[i] = decodeBodies(in)
 		o := *in
 		if in.Response != nil {
 			cp := *in.Response
@@ -189,6 +196,7 @@ func (r Redaction) Apply(ins ...*Interaction) {
 	}
 	markRecording(rules, ins, orig, after)
 	for i, in := range ins {
+		came[i].asCame(in)
 		if o := orig[i].Response; o != nil && in.Response != nil && checksummed(o) {
 			syncChecksums(in.Request.Method, in.Response, o.Body)
 		}

@@ -28,6 +28,7 @@ func ReadFile(path string) ([]byte, error) {
 // name that ends in .zst, gzip for .gz, plain otherwise. It writes a
 // temporary file in the same folder and renames it over path, so
 // path holds either the old cassette or the new one, never a part of either.
+// The temporary file is synced before the rename, and the folder after it.
 // Missing folders are created.
 //
 // When path is a symbolic link, the file at the end of the link is replaced
@@ -79,13 +80,31 @@ func WriteFile(path string, raw []byte) error {
 		tmp.Close()
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}
+	// On the disk before the rename, so that a power loss cannot bring
+	// back the name with an empty file; the folder after it, so that the
+	// rename itself is kept.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("codec: writing %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("codec: writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), file); err != nil {
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}
+	syncDir(dir)
 	return nil
+}
+
+// syncDir syncs the folder dir, where the system allows it: Windows does
+// not open folders for syncing, and keeps a rename by itself (NTFS
+// journals it).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // maxLinks bounds the chain of symbolic links resolve follows, as the

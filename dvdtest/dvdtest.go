@@ -145,14 +145,18 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	} else if d.variant = otherVariant(abs, cfg.codec); d.variant != "" {
 		from = d.variant // saved with another compression: read it, save as asked
 	}
+	var base *cassette.Cassette // the file the save checks is still there (see cassette.Cassette.Save)
 	switch {
-	case mode == cassette.ModeRecord || mode == cassette.ModePassthrough:
+	case mode == cassette.ModePassthrough:
+	case mode == cassette.ModeRecord:
+		base, _ = cassette.Load(from) // not replayed; a file that does not read is saved over
 	case h != nil:
 		if c, err = h.cassette(); err != nil {
 			t.Fatalf("dvdtest: %s: reading the cassette that dvdtest.Main holds for %s: %v", rel, h.test, err)
 		}
 	default:
 		c, err = cassette.Load(from)
+		base = c
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c = nil
@@ -181,7 +185,11 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	}
 	cfg.rec.Mode = mode
 	cfg.rec.Logf = d.logf
-	rec, err := cassette.NewRecorder(c, cfg.rec)
+	recFrom := c
+	if recFrom == nil {
+		recFrom = base // no cassette, or one not replayed, whose file the save checks
+	}
+	rec, err := cassette.NewRecorder(recFrom, cfg.rec)
 	if err != nil {
 		t.Fatalf("dvdtest: %s: %v", rel, err)
 	}

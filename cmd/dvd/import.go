@@ -229,8 +229,11 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 		return nil, err
 	}
 	ptrs := make([]*cassette.Interaction, len(ins))
+	came, decoded := make([]cassette.Interaction, len(ins)), make([]cassette.Interaction, len(ins))
 	for i := range ins {
+		came[i] = shallow(ins[i])
 		importClean(&ins[i], i+1, warn, opts, name)
+		decoded[i] = shallow(ins[i])
 		ptrs[i] = &ins[i]
 		// A body edited by hand, or by a tool that did not fix the
 		// length: the length a replay announces must be the body's.
@@ -241,6 +244,9 @@ func parseImport(name string, data []byte, warn func(format string, args ...any)
 	// The file is one recording: its secrets are numbered and tainted
 	// across its interactions.
 	opts.redaction.Apply(ptrs...)
+	for i := range ins {
+		asCame(&ins[i], &decoded[i], &came[i])
+	}
 	for _, in := range ins {
 		if r := in.Response; r != nil {
 			syncImportedLength(in.Request.Method, r)

@@ -160,6 +160,9 @@ func writeBody(b *strings.Builder, body []byte, h http.Header, encoded string) {
 	b.WriteString("\n")
 	if encoded != "" {
 		fmt.Fprintf(b, "  (sent with Content-Encoding %s; shown decoded, as stored)\n", encoded)
+	} else if content, coding, _ := importDecode(h, body); coding != "" {
+		fmt.Fprintf(b, "  (stored as it came, %s in Content-Encoding %s; shown decoded)\n", countNoun(len(body), "byte"), coding)
+		body = content
 	}
 	var pretty bytes.Buffer
 	switch {

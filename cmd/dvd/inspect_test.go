@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +29,14 @@ func inspectServer(t *testing.T) *httptest.Server {
 		case "/png":
 			w.Header().Set("Content-Type", "image/png")
 			w.Write([]byte{0x89, 'P', 'N', 'G', 0, 1, 2, 3, 0xff})
+		case "/gz":
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			fmt.Fprint(zw, `{"greeting":"hello from gzip"}`)
+			zw.Close()
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(buf.Bytes())
 		case "/down":
 			http.Error(w, "maintenance", http.StatusServiceUnavailable)
 		}
@@ -161,6 +171,18 @@ func TestInspectOne(t *testing.T) {
 			r.check(t, exitOK, tc.has, tc.hasNot...)
 		})
 	}
+}
+
+// TestInspectAsCame: a body stored as the bytes that came, in a content
+// coding, is shown decoded.
+func TestInspectAsCame(t *testing.T) {
+	srv := inspectServer(t)
+	path := filepath.Join(t.TempDir(), "gz.dvd.json")
+	req := newRequest(t, "GET", srv.URL+"/gz", "")
+	req.Header.Set("Accept-Encoding", "gzip")
+	record(t, path, cassette.Config{}, req)
+	runDVD(t, "inspect", "-n", "1", path).check(t, exitOK,
+		[]string{"(stored as it came, ", " bytes in Content-Encoding gzip; shown decoded)\n", `"greeting": "hello from gzip"`})
 }
 
 // TestInspectBroken: bad input gives an error that names the file, or a

@@ -389,14 +389,32 @@ func redactedDecoded(ins []cassette.Interaction, r cassette.Redaction) []cassett
 		decodeStored(&d[i])
 	}
 	out := redactedSynced(d, r)
-	for i, in := range ins {
-		o, di := &out[i], &d[i]
-		if di.Request.Encoded != in.Request.Encoded && bytes.Equal(o.Request.Body, di.Request.Body) {
-			o.Request.Body, o.Request.Encoded = slices.Clone(in.Request.Body), in.Request.Encoded
-		}
-		if r, n := in.Response, o.Response; r != nil && n != nil && di.Response.Encoded != r.Encoded && bytes.Equal(n.Body, di.Response.Body) {
-			n.Body, n.Encoded = slices.Clone(r.Body), r.Encoded
-		}
+	for i := range ins {
+		asCame(&out[i], &d[i], &ins[i])
 	}
 	return out
+}
+
+// shallow returns a copy of in that keeps its bodies as they are when
+// decoding or redaction gives in new ones: they never change a body in
+// place.
+func shallow(in cassette.Interaction) cassette.Interaction {
+	if in.Response != nil {
+		r := *in.Response
+		in.Response = &r
+	}
+	return in
+}
+
+// asCame puts back into out, the redaction of d, which decodeStored
+// decoded from in, each body that came in a coding and that redaction
+// left as it was: such a body is stored as the bytes that came, and
+// replays byte for byte.
+func asCame(out, d, in *cassette.Interaction) {
+	if d.Request.Encoded != in.Request.Encoded && bytes.Equal(out.Request.Body, d.Request.Body) {
+		out.Request.Body, out.Request.Encoded = slices.Clone(in.Request.Body), in.Request.Encoded
+	}
+	if r, n := in.Response, out.Response; r != nil && n != nil && d.Response.Encoded != r.Encoded && bytes.Equal(n.Body, d.Response.Body) {
+		n.Body, n.Encoded = slices.Clone(r.Body), r.Encoded
+	}
 }

@@ -5,9 +5,14 @@
 // A body sent with a content coding (Content-Encoding: gzip) reaches the
 // recorder encoded when the client asked for the coding itself, and a
 // request body the client encoded is sent as it is: in either form no
-// redaction could see a token inside it. So dvd stores the content, notes
-// the coding, and encodes the content again to replay it. The encoded
-// bytes replayed are not the recorded ones (the content is exact, the
+// redaction could see a token inside it. So dvd decodes the content to
+// redact it. When redaction leaves the content as it was, the cassette
+// keeps the bytes that came, which replay serves byte for byte (a
+// compressed stream cannot be rebuilt from its content: another
+// compressor, level or header gives other bytes, and a checksum of them
+// fails). When redaction changes the content, the cassette stores the
+// content, notes the coding, and encodes the content again to replay it:
+// those bytes are not the recorded ones (the content is exact, the
 // compression is dvd's), and their length is announced in their place.
 package httpcoding
 
@@ -351,4 +356,23 @@ func decodeError(err error) error {
 		return errors.New("the stream ends early")
 	}
 	return err
+}
+
+// Names reports whether h names encoded, a coding as [Decode] names it,
+// as its one content coding: whether a body sent with h in that coding is
+// what h says it is.
+func Names(h http.Header, encoded string) bool {
+	coding, stacked := contentCoding(h)
+	if stacked {
+		return false
+	}
+	switch coding {
+	case "gzip", "x-gzip":
+		return encoded == Gzip
+	case "deflate":
+		return encoded == Deflate || encoded == DeflateRaw
+	case "zstd":
+		return encoded == Zstd
+	}
+	return false
 }
