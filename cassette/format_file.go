@@ -111,7 +111,14 @@ func (c *Cassette) after(other *Cassette) *file {
 	f := other.file()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	f.Interactions = append(f.Interactions, c.interactions[min(c.appendFrom, len(c.interactions)):]...)
+	from := min(c.appendFrom, len(c.interactions))
+	added := c.interactions[from:]
+	// The markers this recording numbered after those it loaded go after
+	// the other's, so that no number stands for two values.
+	if base, top := maxMarker(c.interactions[:from]), maxMarker(f.Interactions); top > base {
+		added = renumbered(added, base, top-base)
+	}
+	f.Interactions = append(f.Interactions, added...)
 	if f.Clock == nil && !emptyClock(&c.clock) {
 		k := c.clock.Clone()
 		f.Clock = &k

@@ -271,3 +271,43 @@ func saveChild(path string) {
 	fmt.Println("recorded")
 	os.Exit(0)
 }
+
+// A ModeAppend merge numbers the markers of the recording it adds after
+// the other's, so that no marker stands for two secrets.
+func TestSaveMergeRenumbersMarkers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, r.URL.Path) }))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "shared"+cassette.Ext)
+	if err := cassette.New().Save(path); err != nil {
+		t.Fatal(err)
+	}
+	record := func(c *cassette.Cassette, p string) *cassette.Cassette {
+		rec := mustRecorder(t, c, cassette.Config{Mode: cassette.ModeAppend, Upstream: srv.Client().Transport})
+		resp := mustDo(t, rec, newReq(t, "GET", srv.URL+p, nil))
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		rec.Close()
+		return rec.Cassette()
+	}
+	a, _ := cassette.Load(path)
+	b, _ := cassette.Load(path)
+	ca := record(a, "/a?access_token=secret-of-a-1")
+	cb := record(b, "/b?access_token=secret-of-b-2")
+	if err := ca.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := cb.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cassette.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := got.Interactions()
+	if len(ins) != 2 || !strings.HasSuffix(ins[0].Request.URL, "/a?access_token=REDACTED~1") || !strings.HasSuffix(ins[1].Request.URL, "/b?access_token=REDACTED~2") {
+		t.Errorf("merged: %s", urlsOf(got))
+		for _, in := range ins {
+			t.Log(in.Request.URL)
+		}
+	}
+}

@@ -145,8 +145,19 @@ func (l numbering) error(orig, red error) error {
 	return neterr.Recorded(n)
 }
 
-// taintInteraction replaces the values of t wherever in holds them.
-func taintInteraction(t *redact.Taint, in *Interaction) {
+// A rewriter changes text in every place of an interaction: a
+// redact.Taint, a renumbering of markers.
+type rewriter interface {
+	String(s string) string
+	// Bytes rewrites a body of the given Content-Type, and says whether
+	// it changed it; b itself is not modified.
+	Bytes(b []byte, contentType string) ([]byte, bool)
+}
+
+// taintInteraction rewrites in with t in every place that can hold text:
+// URL, headers, bodies, errors, the TLS server name. A response body it
+// changes gets its length and integrity headers synced.
+func taintInteraction(t rewriter, in *Interaction) {
 	in.Request.URL = t.String(in.Request.URL)
 	in.Request.Header = taintHeader(t, in.Request.Header)
 	in.Request.Body, _ = t.Bytes(in.Request.Body, in.Request.Header.Get("Content-Type"))
@@ -173,7 +184,7 @@ func taintInteraction(t *redact.Taint, in *Interaction) {
 	in.Response = &cp
 }
 
-func taintHeader(t *redact.Taint, h http.Header) http.Header {
+func taintHeader(t rewriter, h http.Header) http.Header {
 	var out http.Header
 	for k, vs := range h {
 		for i, v := range vs {
@@ -196,7 +207,7 @@ func taintHeader(t *redact.Taint, h http.Header) http.Header {
 	return out
 }
 
-func taintError(t *redact.Taint, err error) error {
+func taintError(t rewriter, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -245,4 +256,35 @@ func seeHeader(see func(string), h http.Header) {
 			see(v)
 		}
 	}
+}
+
+// renumbering adds delta to the number of every marker above from.
+type renumbering struct{ from, delta int }
+
+func (r renumbering) String(s string) string {
+	return redact.Renumber(s, func(n int) int {
+		if n > r.from {
+			return n + r.delta
+		}
+		return n
+	})
+}
+
+func (r renumbering) Bytes(b []byte, _ string) ([]byte, bool) {
+	s := r.String(string(b))
+	if s == string(b) {
+		return b, false
+	}
+	return []byte(s), true
+}
+
+// renumbered returns copies of ins whose markers above from are numbered
+// delta higher: the new interactions of a recording merged after another
+// recording's, whose markers go up to from+delta.
+func renumbered(ins []Interaction, from, delta int) []Interaction {
+	out := slices.Clone(ins)
+	for i := range out {
+		taintInteraction(renumbering{from, delta}, &out[i])
+	}
+	return out
 }

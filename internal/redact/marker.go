@@ -92,3 +92,29 @@ func MaxMarker(s string) int {
 		s = s[len(Redacted):]
 	}
 }
+
+// Renumber returns s with the number n of each numbered marker replaced
+// by f(n), or s itself when it holds none.
+func Renumber(s string, f func(n int) int) string {
+	i := strings.Index(s, numberedPrefix)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	for i >= 0 {
+		n := markerLen(s[i:])
+		if n <= len(numberedPrefix) {
+			b.WriteString(s[:i+len(Redacted)])
+			s = s[i+len(Redacted):]
+		} else {
+			k, _ := strconv.Atoi(s[i+len(numberedPrefix) : i+n])
+			b.WriteString(s[:i])
+			b.WriteString(Marker(f(k)))
+			s = s[i+n:]
+		}
+		i = strings.Index(s, numberedPrefix)
+	}
+	b.WriteString(s)
+	return b.String()
+}

@@ -145,3 +145,17 @@ func TestTaintShortAndBinary(t *testing.T) {
 		t.Errorf("text body: %q", got)
 	}
 }
+
+func TestRenumber(t *testing.T) {
+	add := func(n int) int { return n + 10 }
+	for in, want := range map[string]string{
+		"":                           "",
+		"REDACTED":                   "REDACTED",
+		"a=REDACTED~1&b=REDACTED~12": "a=REDACTED~11&b=REDACTED~22",
+		"REDACTED~x REDACTED~3":      "REDACTED~x REDACTED~13",
+	} {
+		if got := Renumber(in, add); got != want {
+			t.Errorf("Renumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
