@@ -165,7 +165,8 @@ func around(file []byte, i, n int) []byte {
 // it notes the credentials each request carries, so that a test can look
 // for each of them in the cassette.
 type wire struct {
-	rt *http.Transport
+	rt     *http.Transport
+	bodies *bodies // if not nil, the response bodies, read whole
 
 	mu    sync.Mutex
 	found []secret
@@ -194,7 +195,11 @@ var secretParams = []string{
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	w.note(req)
-	return w.rt.RoundTrip(req)
+	resp, err := w.rt.RoundTrip(req)
+	if err != nil || w.bodies == nil {
+		return resp, err
+	}
+	return resp, w.bodies.take(req, resp)
 }
 
 func (w *wire) note(req *http.Request) {
