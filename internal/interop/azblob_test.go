@@ -65,7 +65,7 @@ func TestAzblob(t *testing.T) {
 		Metadata    map[string]string
 		ContentType string
 	}
-	rec := recordRerecord(t, "azblob/upload_download", start, samePort, func(t *testing.T, hc *http.Client, endpoint string) result {
+	rec := recordRerecord(t, "azblob/upload_download", start, lifecycle{}, func(t *testing.T, hc *http.Client, endpoint string) result {
 		ctx := t.Context()
 		c := newAzblobClient(t, endpoint, key, hc)
 		if _, err := c.CreateContainer(ctx, "reports", nil); err != nil {

@@ -84,7 +84,7 @@ func testGCS(t *testing.T, name string, readCompressed bool) {
 		Compressed digest // the gzip stream as stored, read with ReadCompressed
 		Decoded    digest // the same object, decompressed by the client
 	}
-	recordRerecord(t, name, fakeGCS, samePort, func(t *testing.T, hc *http.Client, endpoint string) result {
+	recordRerecord(t, name, fakeGCS, lifecycle{}, func(t *testing.T, hc *http.Client, endpoint string) result {
 		ctx := t.Context()
 		c := newGCSClient(t, endpoint, hc)
 		b := c.Bucket("interop")

@@ -33,18 +33,19 @@ type startFunc func(t *testing.T, addr string) (endpoint string, stop func())
 // and returns what the SDK returned: what a replay must return too.
 type sdkFunc[R any] func(t *testing.T, hc *http.Client, endpoint string) R
 
-// replayPort says where replay phases send the SDK.
-type replayPort int
-
-const (
-	// samePort sends replays to the endpoint of the recording, whose
-	// server is stopped: a run that replays in the process that recorded.
-	samePort replayPort = iota
+// A lifecycle says how recordRerecord replays.
+type lifecycle struct {
 	// newPort sends replays to a loopback port that nothing listens on and
 	// that differs from the recording's, as the next run of a test against
-	// a local server does: its server, started again, gets a new port.
-	newPort
-)
+	// a local server does: its server, started again, gets a new port; and
+	// it starts the second recording's server on a new port too. Otherwise
+	// replays go to the recording's endpoint, whose server is stopped, and
+	// the second recording's server listens there again.
+	newPort bool
+	// replays is how many times each replay phase replays, each with a
+	// fresh DVD; 0 is once.
+	replays int
+}
 
 // recordRerecord runs the traffic of run four times on the cassette name,
 // as a user's test lives: it records from a server that start starts;
@@ -58,7 +59,7 @@ const (
 //
 // The test runs in a temporary directory, so the cassette is recorded anew
 // on every run and never lands in the repository.
-func recordRerecord[R any](t *testing.T, name string, start startFunc, port replayPort, run sdkFunc[R], opts ...dvdtest.Option) *recording[R] {
+func recordRerecord[R any](t *testing.T, name string, start startFunc, how lifecycle, run sdkFunc[R], opts ...dvdtest.Option) *recording[R] {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	rec := &recording[R]{}
@@ -82,7 +83,7 @@ func recordRerecord[R any](t *testing.T, name string, start startFunc, port repl
 			t.Setenv("CI", "")
 			if p.recording {
 				addr := "127.0.0.1:0"
-				if endpoint != "" && port == samePort {
+				if endpoint != "" && !how.newPort {
 					addr = hostPort(t, endpoint)
 				}
 				ep, stop := start(t, addr)
@@ -97,13 +98,23 @@ func recordRerecord[R any](t *testing.T, name string, start startFunc, port repl
 				return
 			}
 			ep := endpoint
-			if port == newPort {
+			if how.newPort {
 				ep = closedEndpoint(t, endpoint)
 			}
-			d := dvdtest.Use(t, name, slices.Concat(opts, []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused()})...)
-			replayed := newBodies()
-			got = run(t, &http.Client{Transport: tap{replayed, lengthCheck{t: t, rt: d}}}, ep)
-			recorded.compare(t, replayed)
+			for n := range max(1, how.replays) {
+				d := dvdtest.Use(t, name, slices.Concat(opts, []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused()})...)
+				replayed := newBodies()
+				r := run(t, &http.Client{Transport: tap{replayed, lengthCheck{t: t, rt: d}}}, ep)
+				recorded.compare(t, replayed)
+				if n == 0 {
+					got = r
+				} else if diff := cmp.Diff(got, r); diff != "" {
+					t.Errorf("replay %d of %d differs from the first (-first +replay %d):\n%s", n+1, how.replays, n+1, diff)
+				}
+				if t.Failed() {
+					t.Fatalf("replay %d of %d failed", n+1, max(1, how.replays))
+				}
+			}
 		})
 		if !ok {
 			t.Fatalf("%s failed (%s): the phases after it need what it leaves", p.name, p.reason)

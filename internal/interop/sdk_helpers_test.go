@@ -3,6 +3,8 @@ package interop
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -175,6 +177,7 @@ type wire struct {
 func newWire(t testing.TB) *wire {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil
+	tr.TLSClientConfig = &tls.Config{RootCAs: loopbackRoots()}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, _, err := net.SplitHostPort(addr)
@@ -186,6 +189,14 @@ func newWire(t testing.TB) *wire {
 	t.Cleanup(tr.CloseIdleConnections)
 	return &wire{rt: tr}
 }
+
+// loopbackRoots returns the certificate pool that trusts the servers of
+// httptest.NewTLSServer, whose certificate is the same in every process.
+var loopbackRoots = sync.OnceValue(func() *x509.CertPool {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	return srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+})
 
 // secretParams are the query and form parameters that carry credentials.
 var secretParams = []string{
