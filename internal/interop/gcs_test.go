@@ -60,15 +60,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // TestGCS writes a plain object and a gzipped one (Content-Encoding: gzip)
 // and reads them back, the gzipped one decompressed by the client.
-func TestGCS(t *testing.T) { testGCS(t, "gcs/objects", false) }
+func TestGCS(t *testing.T) { testGCS(t, "gcs/objects", lifecycle{}, false) }
 
 // TestGCSReadCompressed reads the gzipped object as stored
 // (ReadCompressed(true)), whose CRC32C in x-goog-hash the client checks: a
 // body that dvd did not redact replays as the bytes that came, not as its
 // text compressed again.
-func TestGCSReadCompressed(t *testing.T) { testGCS(t, "gcs/read_compressed", true) }
+func TestGCSReadCompressed(t *testing.T) { testGCS(t, "gcs/read_compressed", lifecycle{}, true) }
 
-func testGCS(t *testing.T, name string, readCompressed bool) {
+func testGCS(t *testing.T, name string, how lifecycle, readCompressed bool) {
 	plain := offsetLines(200<<10 + 3)
 	text := bytes.Repeat([]byte("a line that compresses well, stored gzipped as it came\n"), 2000)
 	stored := gzipped(t, text)
@@ -84,7 +84,7 @@ func testGCS(t *testing.T, name string, readCompressed bool) {
 		Compressed digest // the gzip stream as stored, read with ReadCompressed
 		Decoded    digest // the same object, decompressed by the client
 	}
-	recordRerecord(t, name, fakeGCS, lifecycle{}, func(t *testing.T, hc *http.Client, endpoint string) result {
+	recordRerecord(t, name, fakeGCS, how, func(t *testing.T, hc *http.Client, endpoint string) result {
 		ctx := t.Context()
 		c := newGCSClient(t, endpoint, hc)
 		b := c.Bucket("interop")

@@ -148,9 +148,11 @@ func pushPull(t *testing.T, hc *http.Client, endpoint string, img v1.Image, jobs
 
 // TestGGCRPush pushes an image of three layers to a registry over TLS,
 // one upload at a time, and pulls it back.
-func TestGGCRPush(t *testing.T) {
+func TestGGCRPush(t *testing.T) { testGGCRPush(t, "ggcr/push", lifecycle{}) }
+
+func testGGCRPush(t *testing.T, name string, how lifecycle) {
 	img := image(t, 3)
-	recordRerecord(t, "ggcr/push", registry(false), lifecycle{}, func(t *testing.T, hc *http.Client, endpoint string) pushed {
+	recordRerecord(t, name, registry(false), how, func(t *testing.T, hc *http.Client, endpoint string) pushed {
 		return pushPull(t, hc, endpoint, img, 1)
 	})
 }
