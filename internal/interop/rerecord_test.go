@@ -101,7 +101,8 @@ func recordRerecord[R any](t *testing.T, name string, start startFunc, how lifec
 			if how.newPort {
 				ep = closedEndpoint(t, endpoint)
 			}
-			for n := range max(1, how.replays) {
+			replays := max(1, how.replays)
+			for n := range replays {
 				d := dvdtest.Use(t, name, slices.Concat(opts, []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused()})...)
 				replayed := newBodies()
 				r := run(t, &http.Client{Transport: tap{replayed, lengthCheck{t: t, rt: d}}}, ep)
@@ -109,10 +110,10 @@ func recordRerecord[R any](t *testing.T, name string, start startFunc, how lifec
 				if n == 0 {
 					got = r
 				} else if diff := cmp.Diff(got, r); diff != "" {
-					t.Errorf("replay %d of %d differs from the first (-first +replay %d):\n%s", n+1, how.replays, n+1, diff)
+					t.Errorf("replay %d of %d differs from the first (-first +replay %d):\n%s", n+1, replays, n+1, diff)
 				}
 				if t.Failed() {
-					t.Fatalf("replay %d of %d failed", n+1, max(1, how.replays))
+					t.Fatalf("replay %d of %d failed", n+1, replays)
 				}
 			}
 		})
