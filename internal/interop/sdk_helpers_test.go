@@ -3,6 +3,8 @@ package interop
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -165,7 +167,8 @@ func around(file []byte, i, n int) []byte {
 // it notes the credentials each request carries, so that a test can look
 // for each of them in the cassette.
 type wire struct {
-	rt *http.Transport
+	rt     *http.Transport
+	bodies *bodies // if not nil, the response bodies, read whole
 
 	mu    sync.Mutex
 	found []secret
@@ -174,6 +177,7 @@ type wire struct {
 func newWire(t testing.TB) *wire {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil
+	tr.TLSClientConfig = &tls.Config{RootCAs: loopbackRoots()}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, _, err := net.SplitHostPort(addr)
@@ -186,6 +190,14 @@ func newWire(t testing.TB) *wire {
 	return &wire{rt: tr}
 }
 
+// loopbackRoots returns the certificate pool that trusts the servers of
+// httptest.NewTLSServer, whose certificate is the same in every process.
+var loopbackRoots = sync.OnceValue(func() *x509.CertPool {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	return srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+})
+
 // secretParams are the query and form parameters that carry credentials.
 var secretParams = []string{
 	"X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
@@ -194,7 +206,11 @@ var secretParams = []string{
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	w.note(req)
-	return w.rt.RoundTrip(req)
+	resp, err := w.rt.RoundTrip(req)
+	if err != nil || w.bodies == nil {
+		return resp, err
+	}
+	return resp, w.bodies.take(req, resp)
 }
 
 func (w *wire) note(req *http.Request) {
