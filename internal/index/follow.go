@@ -26,28 +26,34 @@ const minFollowed = 6
 
 // A follower holds the values identical requests' responses differ in.
 type follower struct {
-	// values maps a value to the values its siblings have in its place.
-	values map[string][]string
+	// groups holds, per group of identical requests, per member, the
+	// values its response has where the members' responses differ, in
+	// the same order for every member.
+	groups [][][]string
+	// where maps a value to the group and member whose response has it.
+	where map[string][]memberRef
 }
+
+type memberRef struct{ group, member int }
 
 // buildFollower notes the values of the groups of identical requests whose
 // responses differ, and keeps the whole key of every entry for the exact
 // lookups that follow them. It returns nil when there is none.
 func (ix *Index[T]) buildFollower() (*follower, error) {
-	f := &follower{values: map[string][]string{}}
+	f := &follower{where: map[string][]memberRef{}}
 	for gi := range ix.list {
 		g := &ix.list[gi]
 		if !g.alike {
 			continue
 		}
-		var slots [][]string // per member, its tokens in order
+		places := make([]map[string][]string, 0, g.size()) // per member, the tokens of each place
 		for m := range g.size() {
 			h, body := ix.cfg.Response(int(ix.entries[g.member(m)].n))
-			slots = append(slots, responseTokens(h, body))
+			places = append(places, responseTokens(h, body))
 		}
-		f.add(slots)
+		f.add(aligned(places))
 	}
-	if len(f.values) == 0 {
+	if len(f.where) == 0 {
 		return nil, nil
 	}
 	for i := range ix.entries {
@@ -61,59 +67,86 @@ func (ix *Index[T]) buildFollower() (*follower, error) {
 	return f, nil
 }
 
-// add notes the tokens in which the responses of one group differ, where
-// they have as many tokens each.
-func (f *follower) add(tokens [][]string) {
-	n := len(tokens[0])
-	for _, t := range tokens {
-		if len(t) != n {
-			return
-		}
+// aligned returns the tokens of each member, place by place, of the
+// places that every member has with as many tokens: the tokens that can
+// be compared position by position.
+func aligned(places []map[string][]string) [][]string {
+	keys := make([]string, 0, len(places[0]))
+	for k := range places[0] {
+		keys = append(keys, k)
 	}
-	for p := range n {
-		var vals []string
-		for _, t := range tokens {
-			if !slices.Contains(vals, t[p]) {
-				vals = append(vals, t[p])
+	slices.Sort(keys)
+	tokens := make([][]string, len(places))
+	for _, k := range keys {
+		n := len(places[0][k])
+		same := true
+		for _, p := range places {
+			if t, ok := p[k]; !ok || len(t) != n {
+				same = false
+				break
 			}
 		}
-		if len(vals) < 2 {
+		if !same {
 			continue
 		}
-		for _, v := range vals {
-			if len(v) < minFollowed {
-				continue
-			}
-			for _, w := range vals {
-				if w != v && !slices.Contains(f.values[v], w) {
-					f.values[v] = append(f.values[v], w)
-				}
-			}
+		for m, p := range places {
+			tokens[m] = append(tokens[m], p[k]...)
 		}
 	}
+	return tokens
 }
 
-// responseTokens returns the tokens of a response: the runs of letters,
-// digits, - and _ in its header values, by name, and in its body, if it is
-// short text.
-func responseTokens(h http.Header, body []byte) []string {
-	var out []string
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		for _, v := range h[k] {
-			out = appendTokens(out, v)
+// add notes the values in which the responses of one group differ, given
+// the members' tokens, position by position: the positions where some
+// member's token differs from another's, each long enough to be an id.
+func (f *follower) add(tokens [][]string) {
+	var at []int
+	for p := range len(tokens[0]) {
+		differ, long := false, true
+		for _, t := range tokens {
+			differ = differ || t[p] != tokens[0][p]
+			long = long && len(t[p]) >= minFollowed
+		}
+		if differ && long {
+			at = append(at, p)
 		}
 	}
+	if len(at) == 0 {
+		return
+	}
+	gi := len(f.groups)
+	members := make([][]string, len(tokens))
+	for m, t := range tokens {
+		for _, p := range at {
+			members[m] = append(members[m], t[p])
+			if ref := (memberRef{gi, m}); !slices.Contains(f.where[t[p]], ref) {
+				f.where[t[p]] = append(f.where[t[p]], ref)
+			}
+		}
+	}
+	f.groups = append(f.groups, members)
+}
+
+// responseTokens returns the tokens of a response by place: its header
+// values by name, and its body, if it is short text.
+func responseTokens(h http.Header, body []byte) map[string][]string {
+	out := make(map[string][]string, len(h)+1)
+	for k, vs := range h {
+		var t []string
+		for _, v := range vs {
+			t = appendTokens(t, v)
+		}
+		out[k] = t
+	}
 	if len(body) <= 64<<10 && bytes.IndexByte(body, 0) < 0 {
-		out = appendTokens(out, string(body))
+		out[""] = appendTokens(nil, string(body))
 	}
 	return out
 }
 
+// appendTokens appends the tokens of s: the runs between the characters
+// that separate the parts of URLs, headers and JSON (an id, a query
+// parameter with its escaped value).
 func appendTokens(out []string, s string) []string {
 	for i := 0; i < len(s); {
 		if !isToken(s[i]) {
@@ -131,17 +164,23 @@ func appendTokens(out []string, s string) []string {
 }
 
 func isToken(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	switch c {
+	case '/', '?', '&', '#', ':', ';', ',', '"', '\'', '<', '>', '(', ')', '[', ']', '{', '}', '\\':
+		return false
+	}
+	return c > ' ' && c < 0x7f
 }
 
-// carried returns the followed values that the URL and the header of req
+// carried returns the members whose values the URL and the header of req
 // carry.
-func (f *follower) carried(req *http.Request) []string {
-	var found []string
+func (f *follower) carried(req *http.Request) []memberRef {
+	var found []memberRef
 	see := func(s string) {
 		for _, t := range appendTokens(nil, s) {
-			if _, ok := f.values[t]; ok && !slices.Contains(found, t) {
-				found = append(found, t)
+			for _, ref := range f.where[t] {
+				if !slices.Contains(found, ref) {
+					found = append(found, ref)
+				}
 			}
 		}
 	}
@@ -155,21 +194,29 @@ func (f *follower) carried(req *http.Request) []string {
 	return found
 }
 
-// replaced returns req with the value v replaced by w in its URL and its
-// header.
-func replaced(req *http.Request, v, w string) *http.Request {
+// replaced returns req with each of the values from in its URL and its
+// header replaced by the value of to at the same place.
+func replaced(req *http.Request, from, to []string) *http.Request {
+	pairs := make([]string, 0, 2*len(from))
+	for i := range from {
+		if from[i] != to[i] {
+			pairs = append(pairs, from[i], to[i])
+		}
+	}
+	r := strings.NewReplacer(pairs...)
 	u := *req.URL
-	u.Path = strings.ReplaceAll(u.Path, v, w)
-	u.RawPath = strings.ReplaceAll(u.RawPath, v, w)
-	u.RawQuery = strings.ReplaceAll(u.RawQuery, v, w)
+	u.Path, u.RawPath, u.RawQuery = r.Replace(u.Path), r.Replace(u.RawPath), r.Replace(u.RawQuery)
 	out := *req
 	out.URL = &u
-	if hasValue(req.Header, v) {
-		out.Header = req.Header.Clone()
-		for _, vs := range out.Header {
-			for i := range vs {
-				vs[i] = strings.ReplaceAll(vs[i], v, w)
+	for i := 0; i < len(pairs); i += 2 {
+		if hasValue(req.Header, pairs[i]) {
+			out.Header = req.Header.Clone()
+			for _, vs := range out.Header {
+				for k := range vs {
+					vs[k] = r.Replace(vs[k])
+				}
 			}
+			break
 		}
 	}
 	return &out
@@ -210,12 +257,12 @@ func (ix *Index[T]) claimExact(canon []byte, whole uint64) *Entry[T] {
 }
 
 // findFollowing looks up a request that carries followed values: the
-// request as sent, if a recording is exactly it, else the request with a
-// sibling's value in place of one it carries, if a recording is exactly
-// that. It returns nil when neither is, for the usual lookup.
+// request as sent, if a recording is exactly it, else the request with the
+// values of a sibling in place of those it carries, if a recording is
+// exactly that. It returns nil when neither is, for the usual lookup.
 func (ix *Index[T]) findFollowing(view *http.Request, vbody []byte, req *http.Request, body []byte) *Entry[T] {
-	values := ix.follow.carried(view)
-	if len(values) == 0 {
+	refs := ix.follow.carried(view)
+	if len(refs) == 0 {
 		return nil
 	}
 	exact := func(v *http.Request) *Entry[T] {
@@ -229,9 +276,15 @@ func (ix *Index[T]) findFollowing(view *http.Request, vbody []byte, req *http.Re
 	if e := exact(view); e != nil {
 		return e
 	}
-	for _, v := range values {
-		for _, w := range ix.follow.values[v] {
-			if e := exact(replaced(view, v, w)); e != nil {
+	// The request as a sibling would have sent it: every value of the
+	// member it carries replaced by the sibling's.
+	for _, ref := range refs {
+		members := ix.follow.groups[ref.group]
+		for k, sibling := range members {
+			if k == ref.member {
+				continue
+			}
+			if e := exact(replaced(view, members[ref.member], sibling)); e != nil {
 				return e
 			}
 		}

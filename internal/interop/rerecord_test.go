@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -103,16 +104,20 @@ func recordRerecord[R any](t *testing.T, name string, start startFunc, how lifec
 			}
 			replays := max(1, how.replays)
 			for n := range replays {
-				d := dvdtest.Use(t, name, slices.Concat(opts, []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused()})...)
-				replayed := newBodies()
-				r := run(t, &http.Client{Transport: tap{replayed, lengthCheck{t: t, rt: d}}}, ep)
-				recorded.compare(t, replayed)
-				if n == 0 {
-					got = r
-				} else if diff := cmp.Diff(got, r); diff != "" {
-					t.Errorf("replay %d of %d differs from the first (-first +replay %d):\n%s", n+1, replays, n+1, diff)
-				}
-				if t.Failed() {
+				// Each replay a test of its own, as each run of go test
+				// is: one DVD per cassette at a time.
+				ok := t.Run(strconv.Itoa(n+1), func(t *testing.T) {
+					d := dvdtest.Use(t, name, slices.Concat(opts, []dvdtest.Option{dvdtest.WithMode(cassette.ModeReplay), dvdtest.FailOnUnused()})...)
+					replayed := newBodies()
+					r := run(t, &http.Client{Transport: tap{replayed, lengthCheck{t: t, rt: d}}}, ep)
+					recorded.compare(t, replayed)
+					if n == 0 {
+						got = r
+					} else if diff := cmp.Diff(got, r); diff != "" {
+						t.Errorf("replay %d of %d differs from the first (-first +replay %d):\n%s", n+1, replays, n+1, diff)
+					}
+				})
+				if !ok {
 					t.Fatalf("replay %d of %d failed", n+1, replays)
 				}
 			}
