@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/dvdrw/dvd/internal/unsafeconv"
 )
 
 // Identical requests sent at once (the uploads a client opens in
@@ -24,6 +26,11 @@ import (
 // ids, not counters.
 const minFollowed = 6
 
+// maxFollowed bounds the values a group's responses may differ in to be
+// followed: a few ids; responses that differ in more (a resource that
+// changed between polls) tell nothing of who got which.
+const maxFollowed = 8
+
 // A follower holds the values identical requests' responses differ in.
 type follower struct {
 	// groups holds, per group of identical requests, per member, the
@@ -41,6 +48,7 @@ type memberRef struct{ group, member int }
 // lookups that follow them. It returns nil when there is none.
 func (ix *Index[T]) buildFollower() (*follower, error) {
 	f := &follower{where: map[string][]memberRef{}}
+	var sent map[string]bool // the tokens recorded requests carry, read once needed
 	for gi := range ix.list {
 		g := &ix.list[gi]
 		if !g.alike {
@@ -51,7 +59,14 @@ func (ix *Index[T]) buildFollower() (*follower, error) {
 			h, body := ix.cfg.Response(int(ix.entries[g.member(m)].n))
 			places = append(places, responseTokens(h, body))
 		}
-		f.add(aligned(places))
+		tokens := aligned(places)
+		if !f.differ(tokens) {
+			continue
+		}
+		if sent == nil {
+			sent = ix.sentTokens()
+		}
+		f.add(tokens, sent)
 	}
 	if len(f.where) == 0 {
 		return nil, nil
@@ -96,22 +111,56 @@ func aligned(places []map[string][]string) [][]string {
 	return tokens
 }
 
+// differ reports whether the members' tokens differ anywhere.
+func (f *follower) differ(tokens [][]string) bool {
+	for _, t := range tokens[1:] {
+		if !slices.Equal(t, tokens[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentTokens returns the tokens that the URLs and headers of the recorded
+// requests carry.
+func (ix *Index[T]) sentTokens() map[string]bool {
+	sent := map[string]bool{}
+	var t []string
+	for i := range ix.entries {
+		r := ix.request(i)
+		t = appendTokens(t[:0], r.URL)
+		for _, vs := range r.Header {
+			for _, v := range vs {
+				t = appendTokens(t, v)
+			}
+		}
+		for _, s := range t {
+			if len(s) >= minFollowed {
+				sent[s] = true
+			}
+		}
+	}
+	return sent
+}
+
 // add notes the values in which the responses of one group differ, given
 // the members' tokens, position by position: the positions where some
-// member's token differs from another's, each long enough to be an id.
-func (f *follower) add(tokens [][]string) {
+// member's token differs from another's, each long enough to be an id
+// and sent again in a recorded request (an upload id, not a request id).
+func (f *follower) add(tokens [][]string, sent map[string]bool) {
 	var at []int
 	for p := range len(tokens[0]) {
-		differ, long := false, true
+		differ, long, resent := false, true, false
 		for _, t := range tokens {
 			differ = differ || t[p] != tokens[0][p]
 			long = long && len(t[p]) >= minFollowed
+			resent = resent || sent[t[p]]
 		}
-		if differ && long {
+		if differ && long && resent {
 			at = append(at, p)
 		}
 	}
-	if len(at) == 0 {
+	if len(at) == 0 || len(at) > maxFollowed {
 		return
 	}
 	gi := len(f.groups)
@@ -139,7 +188,8 @@ func responseTokens(h http.Header, body []byte) map[string][]string {
 		out[k] = t
 	}
 	if len(body) <= 64<<10 && bytes.IndexByte(body, 0) < 0 {
-		out[""] = appendTokens(nil, string(body))
+		// The tokens are slices of the body, which the cassette keeps.
+		out[""] = appendTokens(nil, unsafeconv.String(body))
 	}
 	return out
 }
