@@ -49,7 +49,7 @@ func startS3(t testing.TB) *fakeS3 {
 func (f *fakeS3) client() *s3.Client {
 	return s3.New(s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(f.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(f.key, f.secret, ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(f.key, f.secret, ""),
 		RetryMaxAttempts: 1,
 	})
 }
