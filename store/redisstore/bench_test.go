@@ -65,7 +65,6 @@ func benchStore(b *testing.B, s cassette.Store) {
 	})
 }
 
-
 // BenchmarkStoreRedis: a redis-server on loopback.
 func BenchmarkStoreRedis(b *testing.B) {
 	rs := startRedis(b)

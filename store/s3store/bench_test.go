@@ -65,7 +65,6 @@ func benchStore(b *testing.B, s cassette.Store) {
 	})
 }
 
-
 // BenchmarkStoreS3: gofakes3 in process, over loopback HTTP.
 func BenchmarkStoreS3(b *testing.B) {
 	benchStore(b, s3store.New(startS3(b).client(), bucket, "bench/"))
