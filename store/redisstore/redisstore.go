@@ -130,7 +130,7 @@ func (s *store) Save(ctx context.Context, name string, data []byte, ifVersion st
 }
 
 func (s *store) unreachable(err error) error {
-	return fmt.Errorf("Redis at %s: %w: check that the server runs and accepts this client "+
+	return fmt.Errorf("the Redis server %s: %w: check that the server runs and accepts this client "+
 		"(address, password, TLS), and that DVD_STORE or the client given to redisstore.New names it", s.host, err)
 }
 

@@ -123,7 +123,7 @@ func noBucket(err error) bool {
 }
 
 func (s *store) unreachable(err error) error {
-	return fmt.Errorf("S3 bucket %s: %w: check the endpoint and region, that the bucket exists, "+
+	return fmt.Errorf("the S3 bucket %s: %w: check the endpoint and region, that the bucket exists, "+
 		"and that the credentials may read and write it (DVD_STORE, or the client given to s3store.New)", s.bucket, err)
 }
 
