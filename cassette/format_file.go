@@ -21,7 +21,17 @@ import (
 // such as the tests of another package that share the cassette, saved it
 // meanwhile. The save writes nothing, and the other's file stays as it
 // is. A recording in ModeAppend merges instead: see [Cassette.Save].
-var ErrChangedOnDisk = errors.New("cassette: the file changed on disk since this recording loaded it")
+// It wraps [ErrChanged], which the same error of every store wraps.
+var ErrChangedOnDisk error = &sentinel{"cassette: the file changed on disk since this recording loaded it", ErrChanged}
+
+// A sentinel is an error that says msg and wraps a more general one.
+type sentinel struct {
+	msg    string
+	parent error
+}
+
+func (e *sentinel) Error() string { return e.msg }
+func (e *sentinel) Unwrap() error { return e.parent }
 
 // An origin is what a save expects to find at a cassette's path, the
 // rule by which no save loses another's recording without a word: the
@@ -33,6 +43,12 @@ type origin struct {
 	path  string      // the file loaded or last saved, or found missing; "" for none
 	info  fs.FileInfo // that file as it was then; nil when it was missing
 	since time.Time   // when the recording began, or the file was loaded
+
+	// For a cassette of another store than a folder (see store.go):
+	store   Store  // the store loaded from or saved to last
+	name    string // the cassette's name there
+	where   string // store.Where(name); "" for a file
+	version string // the version loaded or saved last; "" for none there
 }
 
 // changed reports whether the file at path, cur (nil when there is none),
@@ -54,6 +70,7 @@ func (o *origin) saved(path string) {
 	if info, err := os.Stat(path); err == nil {
 		os.SameFile(info, info) // on Windows, reads the file's identity now, not at the next save
 		o.path, o.info = path, info
+		o.store, o.name, o.where, o.version = nil, "", "", ""
 	}
 }
 

@@ -103,6 +103,11 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 	default:
 		return nil, fmt.Errorf("cassette: unknown mode %v", cfg.Mode)
 	}
+	if r.recording {
+		if err := r.origin.readOnly(cfg.Mode); err != nil {
+			return nil, err // a store that cannot hold a recording: fail now, not at the save
+		}
+	}
 	r.out = New()
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {

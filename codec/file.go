@@ -49,6 +49,14 @@ func WriteFile(path string, raw []byte) error {
 	if err != nil {
 		return fmt.Errorf("codec: %s: %w", path, err)
 	}
+	return WriteCompressed(path, data)
+}
+
+// WriteCompressed writes data, the bytes of a cassette file already
+// compressed as the name of path asks, to path, as [WriteFile] does: it
+// is for bytes that come from a file or a store as they are, which a copy
+// keeps byte for byte.
+func WriteCompressed(path string, data []byte) error {
 	if dir, _ := filepath.Split(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("codec: %s: %w", path, err)

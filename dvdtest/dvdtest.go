@@ -1,6 +1,7 @@
 package dvdtest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,6 +59,10 @@ type DVD struct {
 	misses []miss // the different misses, in the order they first came
 
 	seedOnce sync.Once // logs that the cassette holds no seed for Rand
+
+	store     cassette.Store // the store of WithStore or DVD_STORE; nil for testdata/
+	storeName string         // the cassette's name in store
+	inStore   bool           // the cassette was in store at Use
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -112,19 +117,27 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
+	store, storeName, err := cfg.pickStore(name)
+	if err != nil {
+		t.Fatalf("dvdtest: Use(%q): %v", name, err)
+	}
 	abs, err := filepath.Abs(rel)
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
-	if err := noteUsed(abs); err != nil {
+	key := strings.TrimSuffix(abs, cassette.Ext+cfg.codec.Ext())
+	if store != nil {
+		rel, abs = store.Where(storeName), ""
+		key = storeKey(store, storeName, cfg.codec)
+	}
+	if err := noteUsed(cmp.Or(abs, rel)); err != nil {
 		t.Errorf("dvdtest: %v", err) // the test goes on: only the list is wrong
 	}
 	mode, source, err := resolveMode(&cfg)
 	if err != nil {
 		t.Fatalf("dvdtest: %v", err)
 	}
-	key := strings.TrimSuffix(abs, cassette.Ext+cfg.codec.Ext())
-	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, key: key, mode: mode, source: source, cfg: cfg}
+	d := &DVD{t: t, test: t.Name(), path: rel, abs: abs, key: key, mode: mode, source: source, cfg: cfg, store: store, storeName: storeName}
 	if v, busy := inUse.LoadOrStore(key, user{test: t.Name(), path: rel}); busy {
 		if other := v.(user); other.path != rel {
 			t.Fatalf("dvdtest: %s is in use by %s already, as %s: a name is one cassette whatever its compression, "+
@@ -140,13 +153,17 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	h := heldFor(key)
 	var c *cassette.Cassette
 	from := abs
-	if h != nil {
+	if store != nil {
+		// A store's cassette has no variant to remove: see docs/stores.md.
+	} else if h != nil {
 		d.variant = h.replaces(abs)
 	} else if d.variant = otherVariant(abs, cfg.codec); d.variant != "" {
 		from = d.variant // saved with another compression: read it, save as asked
 	}
 	var base *cassette.Cassette // the file the save checks is still there (see cassette.Cassette.Save)
 	switch {
+	case store != nil:
+		c, base = d.loadStore(mode, h)
 	case mode == cassette.ModePassthrough:
 	case mode == cassette.ModeRecord:
 		base, _ = cassette.Load(from) // not replayed; a file that does not read is saved over
@@ -303,7 +320,7 @@ func (d *DVD) cleanup() {
 			plural(c.Len(), "interaction"), d.path, d.source, d.test)
 		return
 	}
-	if err := c.Save(d.abs); err != nil {
+	if err := d.save(c); err != nil {
 		t.Errorf("dvdtest: saving %s: %v", d.path, err)
 		return
 	}

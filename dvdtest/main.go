@@ -87,6 +87,10 @@ type heldSave struct {
 	variant string
 	source  string
 	c       *cassette.Cassette
+
+	store     cassette.Store // as the DVD's: nil for testdata/
+	storeName string
+	inStore   bool
 }
 
 // hold holds c, the cassette d's cleanup would save, if Main runs the
@@ -100,6 +104,7 @@ func (d *DVD) hold(c *cassette.Cassette) bool {
 	held.saves = append(held.saves, &heldSave{
 		t: d.t, test: d.test, key: d.key, path: d.path, abs: d.abs,
 		variant: d.variant, source: d.source, c: c,
+		store: d.store, storeName: d.storeName, inStore: d.inStore,
 	})
 	return true
 }
@@ -149,7 +154,7 @@ func (s *heldSave) finish(w io.Writer) bool {
 			"(one registered before dvdtest.Use), so %s\n", s.path, s.test, s.unchanged())
 		return true
 	}
-	if err := s.c.Save(s.abs); err != nil {
+	if err := saveIn(s.c, s.abs, s.store, s.storeName); err != nil {
 		fmt.Fprintf(w, "dvdtest: saving %s, recorded by %s: %v\nThe file is as it was; fix what is wrong and record again.\n", s.path, s.test, err)
 		return false
 	}
@@ -164,7 +169,7 @@ func (s *heldSave) finish(w io.Writer) bool {
 
 // unchanged says what a held save that is not written leaves on disk.
 func (s *heldSave) unchanged() string {
-	if onDisk(s.abs, s.variant) {
+	if s.inStore || onDisk(s.abs, s.variant) {
 		return "the cassette on disk is unchanged"
 	}
 	return "nothing was written"

@@ -71,6 +71,7 @@ type config struct {
 	failUnused  bool
 	recordFails bool
 	maxAge      time.Duration
+	store       cassette.Store // WithStore's; nil for DVD_STORE or testdata/
 	errs        []error
 }
 

@@ -101,7 +101,12 @@ func (d *DVD) requestLine(req *http.Request) string {
 func (d *DVD) redactURL(raw string) string { return d.redact().URL(raw) }
 
 // onDisk reports whether the cassette exists, under any compression.
-func (d *DVD) onDisk() bool { return onDisk(d.abs, d.variant) }
+func (d *DVD) onDisk() bool {
+	if d.store != nil {
+		return d.inStore
+	}
+	return onDisk(d.abs, d.variant)
+}
 
 // onDisk reports whether the cassette at abs exists, or the variant that a
 // save of it replaces.

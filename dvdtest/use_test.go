@@ -25,6 +25,7 @@ func cleanEnv(t *testing.T) {
 	t.Helper()
 	t.Setenv("CI", "")
 	t.Setenv("DVD_MODE", "")
+	t.Setenv("DVD_STORE", "")
 	t.Chdir(t.TempDir())
 }
 
