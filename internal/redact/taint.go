@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/dvdrw/dvd/internal/unsafeconv"
 )
 
 // A Ledger numbers the secrets of one recording and taints them: a value
@@ -173,6 +175,11 @@ func (l *Ledger) NumberBytes(orig, red []byte, esc Escaping) []byte {
 // markers. It is only read once built.
 type Taint struct {
 	forms []taintForm // longest first, so that no form hides inside another
+	// The forms by their first two bytes, and a bit set of those pairs,
+	// so that one pass over a text finds every form: most positions cost
+	// a bit test.
+	pairs  [1 << 16 / 64]uint64
+	byPair map[uint16][]int32
 }
 
 type taintForm struct{ text, marker string }
@@ -200,7 +207,30 @@ func (l *Ledger) Taint() *Taint {
 	slices.SortFunc(t.forms, func(a, b taintForm) int {
 		return cmpOr(len(b.text)-len(a.text), strings.Compare(a.text, b.text))
 	})
+	t.byPair = map[uint16][]int32{}
+	for i, f := range t.forms {
+		k := uint16(f.text[0])<<8 | uint16(f.text[1])
+		t.pairs[k>>6] |= 1 << (k & 63)
+		t.byPair[k] = append(t.byPair[k], int32(i))
+	}
 	return &t
+}
+
+// next returns where the first form at or after from starts in s, and
+// which form it is, the longest there; or -1.
+func (t *Taint) next(s string, from int) (at, form int) {
+	for i := from; i+minTaint <= len(s); i++ {
+		k := uint16(s[i])<<8 | uint16(s[i+1])
+		if t.pairs[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, fi := range t.byPair[k] {
+			if strings.HasPrefix(s[i:], t.forms[fi].text) {
+				return i, int(fi)
+			}
+		}
+	}
+	return -1, 0
 }
 
 func cmpOr(a, b int) int {
@@ -304,12 +334,21 @@ func (t *Taint) String(s string) string {
 	if t == nil || len(s) < minTaint {
 		return s
 	}
-	for _, f := range t.forms {
-		if strings.Contains(s, f.text) {
-			s = strings.ReplaceAll(s, f.text, f.marker)
-		}
+	at, fi := t.next(s, 0)
+	if at < 0 {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for at >= 0 {
+		b.WriteString(s[last:at])
+		b.WriteString(t.forms[fi].marker)
+		last = at + len(t.forms[fi].text)
+		at, fi = t.next(s, last)
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // Bytes is String for a body of the given Content-Type, and says whether
@@ -318,16 +357,20 @@ func (t *Taint) Bytes(b []byte, contentType string) ([]byte, bool) {
 	if t == nil || len(b) < minTaint {
 		return b, false
 	}
-	changed := false
-	for _, f := range t.forms {
-		if bytes.Contains(b, []byte(f.text)) {
-			if !changed && binaryBody(b, contentType) {
-				return b, false
-			}
-			b, changed = bytes.ReplaceAll(b, []byte(f.text), []byte(f.marker)), true
-		}
+	s := unsafeconv.String(b)
+	at, fi := t.next(s, 0)
+	if at < 0 || binaryBody(b, contentType) {
+		return b, false
 	}
-	return b, changed
+	out := make([]byte, 0, len(b))
+	last := 0
+	for at >= 0 {
+		out = append(out, b[last:at]...)
+		out = append(out, t.forms[fi].marker...)
+		last = at + len(t.forms[fi].text)
+		at, fi = t.next(s, last)
+	}
+	return append(out, b[last:]...), true
 }
 
 // Placeholders returns s with the values of placeholders replaced by their
