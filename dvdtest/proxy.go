@@ -307,6 +307,12 @@ func (p *proxies) serveTunnel(w http.ResponseWriter, r *http.Request) {
 func (p *proxies) forward(w http.ResponseWriter, r *http.Request, to *url.URL) {
 	d := p.d
 	upgrade := r.Header.Get("Upgrade")
+	if strings.EqualFold(upgrade, "h2c") {
+		// curl --http2 asks for HTTP/2 on a plain connection this way; the
+		// upgrade is optional, and the proxy answers in HTTP/1.1.
+		upgrade = ""
+		r.Header.Del("Http2-Settings")
+	}
 	if upgrade != "" && !d.Recording() {
 		p.refuseUpgrade(w, r, to, upgrade)
 		return
