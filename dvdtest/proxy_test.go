@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/dvdtest"
@@ -159,4 +160,55 @@ func TestProxyRecordReplay(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TempDir gives the fake test a directory of the real one's, for the
+// authority's PEM file.
+func (f *fakeTB) TempDir() string { return f.tempDir }
+
+// A request the cassette cannot answer gets 502 with the miss message, the
+// test fails with the same message, through the proxy and through Server;
+// once the test has ended, both refuse connections.
+func TestProxyMiss(t *testing.T) {
+	up := newUpstreams(t, http.HandlerFunc(echo))
+	store := cassette.MemoryStore()
+	t.Run("record", func(t *testing.T) {
+		d := dvdtest.Use(t, "proxy/miss", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeRecord), dvdtest.Upstream(up.transport()))
+		get(t, proxyClient(t, d.ProxyEnv()), "https://api.test/known", "")
+	})
+	for _, via := range []string{"proxy", "server"} {
+		t.Run(via, func(t *testing.T) {
+			tb := newFakeTB("TestMiss")
+			tb.tempDir = t.TempDir()
+			var got, after string
+			var c *http.Client
+			var u string
+			tb.run(func(tb testing.TB) {
+				d := dvdtest.Use(tb, "proxy/miss", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeReplay))
+				if via == "proxy" {
+					c, u = proxyClient(t, d.ProxyEnv()), "https://api.test/unknown"
+				} else {
+					c, u = http.DefaultClient, d.Server("https://api.test")+"/unknown"
+				}
+				got = get(t, c, u, "")
+			})
+			if !strings.HasPrefix(got, "502 ") || !strings.Contains(got, "has no recorded interaction for GET https://api.test/unknown") {
+				t.Errorf("the child got %q, want 502 with the miss", got)
+			}
+			msg := got[strings.Index(got, "dvdtest:"):]
+			if !tb.Failed() || !strings.Contains(tb.output(), msg) {
+				t.Errorf("the test did not fail with the message the child got:\n%s\nchild:\n%s", tb.output(), msg)
+			}
+			done := make(chan struct{})
+			go func() { after = get(t, c, u, ""); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("a request after the test ended hangs")
+			}
+			if !strings.HasPrefix(after, "error: ") {
+				t.Errorf("a request after the test ended got %q, want a connection error", after)
+			}
+		})
+	}
 }
