@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +211,77 @@ func TestProxyMiss(t *testing.T) {
 				t.Errorf("a request after the test ended got %q, want a connection error", after)
 			}
 		})
+	}
+}
+
+// Server stands for an upstream: what a plain client and a Go child
+// record through it replays through d.Client(), with the server stopped,
+// and what d.Client() recorded replays through Server.
+func TestServer(t *testing.T) {
+	up := newUpstreams(t, http.HandlerFunc(echo))
+	store := cassette.MemoryStore()
+	tok := secret()
+	var viaServer, viaChild string
+	t.Run("record through Server", func(t *testing.T) {
+		d := dvdtest.Use(t, "server/a", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeRecord), dvdtest.Upstream(up.transport()))
+		base := d.Server("https://api.test")
+		if !strings.HasPrefix(base, "http://127.0.0.1:") {
+			t.Errorf("Server returned %q, want http://127.0.0.1:PORT", base)
+		}
+		viaServer = get(t, http.DefaultClient, base+"/s?x=1", tok)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestProxyGoChild$")
+		cmd.Env = append(os.Environ(), goChildEnv+"="+d.Server("http://api.test")+"/c", "CHILD_AUTH="+tok)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		viaChild = string(out)
+	})
+	if !strings.HasSuffix(viaServer, `GET /s?x=1 auth=true body=""`) || !strings.HasSuffix(viaChild, `POST /c auth=true body="from go"`) {
+		t.Fatalf("recording through Server: %q, %q", viaServer, viaChild)
+	}
+	t.Run("record through d.Client()", func(t *testing.T) {
+		d := dvdtest.Use(t, "server/b", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeRecord), dvdtest.Upstream(up.transport()))
+		get(t, d.Client(), "https://api.test/d", tok)
+	})
+	data, _, _ := store.Load(context.Background(), "server/a.dvd.json")
+	if strings.Contains(string(data), tok) || !strings.Contains(string(data), `"https://api.test/s?x=1"`) || !strings.Contains(string(data), `"http://api.test/c"`) {
+		t.Errorf("the cassette holds the secret, or not the upstream's URLs:\n%s", data)
+	}
+	up.close()
+	t.Run("replay", func(t *testing.T) {
+		d := dvdtest.Use(t, "server/a", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeReplay))
+		if got := get(t, d.Client(), "https://api.test/s?x=1", tok); !strings.HasSuffix(got, viaServer[strings.LastIndex(viaServer, " GET"):]) {
+			t.Errorf("d.Client() replaying what Server recorded: %q, want %q", got, viaServer)
+		}
+		req, _ := http.NewRequest(http.MethodPost, "http://api.test/c", strings.NewReader("from go"))
+		resp, err := d.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := fmt.Sprintf("%d %s", resp.StatusCode, b); got != viaChild {
+			t.Errorf("d.Client() replaying what the child recorded through Server: %q, want %q", got, viaChild)
+		}
+	})
+	t.Run("replay through Server", func(t *testing.T) {
+		d := dvdtest.Use(t, "server/b", dvdtest.WithStore(store), dvdtest.WithMode(cassette.ModeReplay))
+		if got := get(t, http.DefaultClient, d.Server("https://api.test")+"/d", tok); !strings.HasPrefix(got, "200 ") || !strings.HasSuffix(got, `GET /d auth=true body=""`) {
+			t.Errorf("Server replaying what d.Client() recorded: %q", got)
+		}
+	})
+}
+
+// Server refuses an upstream that is not scheme://host[:port].
+func TestServerBadUpstream(t *testing.T) {
+	for _, up := range []string{"api.test", "ftp://api.test", "https://api.test/v1", "https://u:p@api.test", "https://api.test?x=1"} {
+		tb := newFakeTB("TestBad")
+		tb.run(func(tb testing.TB) {
+			dvdtest.Use(tb, "server/bad", dvdtest.WithStore(cassette.MemoryStore()), dvdtest.WithMode(cassette.ModeRecord)).Server(up)
+		})
+		if !tb.Failed() || !strings.Contains(tb.output(), "give the upstream as scheme://host[:port]") {
+			t.Errorf("Server(%q):\n%s", up, tb.output())
+		}
 	}
 }
