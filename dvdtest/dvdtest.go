@@ -216,6 +216,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)
+	trackRunning(d)
 	return d
 }
 

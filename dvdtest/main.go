@@ -50,6 +50,7 @@ func Main(m interface{ Run() int }) int {
 
 	var code int
 	var saves []*heldSave
+	stopHermetic := startHermetic()
 	func() {
 		defer func() { // also when m.Run panics: the held saves are dropped
 			held.mu.Lock()
@@ -59,6 +60,15 @@ func Main(m interface{ Run() int }) int {
 		}()
 		code = m.Run()
 	}()
+	stopHermetic()
+	if msgs := takeBypasses(); len(msgs) > 0 {
+		for _, msg := range msgs {
+			fmt.Fprintln(os.Stdout, msg)
+		}
+		if code == 0 {
+			code = 1
+		}
+	}
 	for _, s := range saves {
 		if !s.finish(os.Stdout) && code == 0 {
 			code = 1
