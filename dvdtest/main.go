@@ -39,6 +39,12 @@ import (
 // held cassettes: their files stay as they were. m is the *testing.M of
 // TestMain, or anything that runs the tests the same way. Main must not be
 // called while another call runs the tests.
+//
+// While the tests replay (CI set, or DVD_MODE=replay), Main also makes
+// them hermetic: http.DefaultTransport refuses to dial a host that is not
+// loopback, fails the tests that have a DVD open, and Main returns 1.
+// DVD_HERMETIC=off turns this off; see docs/proxy.md for what it cannot
+// catch.
 func Main(m interface{ Run() int }) int {
 	held.mu.Lock()
 	if held.on {
