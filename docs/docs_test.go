@@ -232,6 +232,7 @@ var packageOf = map[string]string{
 	"io":       "io",
 	"json":     "encoding/json",
 	"os":       "os",
+	"exec":     "os/exec",
 	"rand":     "math/rand/v2",
 	"strings":  "strings",
 	"testing":  "testing",

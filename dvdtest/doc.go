@@ -282,6 +282,16 @@
 // and rate-limit counters. The first poll of the run is kept, with its
 // headers and duration. Transport errors are stored each time.
 //
+// # Child processes and hermetic tests
+//
+// [DVD.ProxyEnv] sends a child process's HTTP and HTTPS through the DVD:
+// a proxy on loopback with a certificate authority made for the test.
+// [DVD.Server] stands for an upstream, for clients that take an endpoint.
+// With [Main], while the tests replay, http.DefaultTransport refuses to
+// dial hosts that are not loopback, so a request that bypasses every DVD
+// fails with a message that names it; DVD_HERMETIC=off turns that off.
+// docs/proxy.md has the details, and what each client does with proxies.
+//
 // # Packages
 //
 // dvdtest is the testing front of three packages that work without package

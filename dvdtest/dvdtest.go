@@ -63,6 +63,8 @@ type DVD struct {
 	store     cassette.Store // the store of WithStore or DVD_STORE; nil for testdata/
 	storeName string         // the cassette's name in store
 	inStore   bool           // the cassette was in store at Use
+
+	fwd *proxies // ProxyEnv's proxy and Server's servers, once one was asked for
 }
 
 var _ http.RoundTripper = (*DVD)(nil)
@@ -214,6 +216,7 @@ func Use(t testing.TB, name string, opts ...Option) *DVD {
 	d.redact = sync.OnceValue(func() *redact.Rules { return redact.New(redact.Options(cfg.rec.Redact)) })
 	d.client = &http.Client{Transport: d}
 	t.Cleanup(d.cleanup)
+	trackRunning(d)
 	return d
 }
 

@@ -23,6 +23,7 @@ type fakeTB struct {
 	lateCall string // a method called after the test ended
 	logs     []string
 	cleanups []func()
+	tempDir  string // for TempDir
 }
 
 func newFakeTB(name string) *fakeTB { return &fakeTB{name: name} }

@@ -39,6 +39,12 @@ import (
 // held cassettes: their files stay as they were. m is the *testing.M of
 // TestMain, or anything that runs the tests the same way. Main must not be
 // called while another call runs the tests.
+//
+// While the tests replay (CI set, or DVD_MODE=replay), Main also makes
+// them hermetic: http.DefaultTransport refuses to dial a host that is not
+// loopback, fails the tests that have a DVD open, and Main returns 1.
+// DVD_HERMETIC=off turns this off; see docs/proxy.md for what it cannot
+// catch.
 func Main(m interface{ Run() int }) int {
 	held.mu.Lock()
 	if held.on {
@@ -50,6 +56,7 @@ func Main(m interface{ Run() int }) int {
 
 	var code int
 	var saves []*heldSave
+	stopHermetic := startHermetic()
 	func() {
 		defer func() { // also when m.Run panics: the held saves are dropped
 			held.mu.Lock()
@@ -59,6 +66,15 @@ func Main(m interface{ Run() int }) int {
 		}()
 		code = m.Run()
 	}()
+	stopHermetic()
+	if msgs := takeBypasses(); len(msgs) > 0 {
+		for _, msg := range msgs {
+			fmt.Fprintln(os.Stdout, msg)
+		}
+		if code == 0 {
+			code = 1
+		}
+	}
 	for _, s := range saves {
 		if !s.finish(os.Stdout) && code == 0 {
 			code = 1
