@@ -112,8 +112,8 @@ type shaper struct {
 	s     Shape
 	rng   *rand.Rand
 	sizes *rand.Rand // body sizes, drawn apart from the bodies' contents
-	words []string // this cassette's resource names
-	kinds []Kind   // the kinds in a fixed order, for a stable draw
+	words []string   // this cassette's resource names
+	kinds []Kind     // the kinds in a fixed order, for a stable draw
 }
 
 // count draws how many interactions a cassette holds: log-normal through
