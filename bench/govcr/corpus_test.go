@@ -109,8 +109,7 @@ func writeCorpus() (*corpusFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	corpusDir, err = os.MkdirTemp("", "dvd-govcr-corpus-")
-	if err != nil {
+	if err := dirOnce(); err != nil {
 		return nil, err
 	}
 	cf := &corpusFiles{

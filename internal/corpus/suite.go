@@ -3,7 +3,10 @@
 // cassettes shaped like the traffic of a real cloud provider's test suite
 // (Generate, SuiteFiles), so that benchmarks of loading, replaying, saving
 // and compressing speak of what users record, and small uniform GETs
-// (SmallGETs) for the figures per request. Only _test.go files import it.
+// (SmallGETs) for the figures per request; and the four suites of
+// Shapes (issue 20: three of many small cassettes, one of large ones), each
+// generated with the statistics of a real go-vcr suite, which bench/govcr
+// measures side by side with go-vcr. Only _test.go files import it.
 //
 // It is apart from internal/testsupport because it is made of cassette's
 // types: the tests inside package cassette cannot import it.

@@ -945,11 +945,23 @@ func (p *Parser) keepStrings(values []string) []string {
 		return []string{} // names without values read as empty, not nil
 	}
 	if cap(p.strs)-len(p.strs) < n {
-		p.strs = make([]string, 0, max(n, 256))
+		p.strs = make([]string, 0, max(n, p.chunkSize(cap(p.strs), 64)))
 	}
 	k := append(p.strs, values...)
 	p.strs = k
 	return k[len(k)-n : len(k) : len(k)]
+}
+
+// chunkSize returns the capacity of a new chunk of values, after one of
+// capacity last: twice that, at most 256; the first one sized from the
+// file, one value for each per bytes of it, so that a small file's
+// chunks are not those of a large one (a cassette of one interaction kept
+// 4 KB of header values it had no use for).
+func (p *Parser) chunkSize(last, per int) int {
+	if last == 0 {
+		return min(max(len(p.data)/per, 1), 256)
+	}
+	return min(2*last, 256)
 }
 
 // compact returns a copy of the JSON b without its spacing.

@@ -138,10 +138,14 @@ func isJSONBody(b []byte) bool {
 	return ok
 }
 
-// oneLineJSON is the size up to which a JSON body stays on one line, as
-// compact as it came, and up to which an object or array in a longer body
-// stays on one line of its own: short ones read best that way.
+// oneLineJSON is the size up to which an object or array in a long JSON
+// body stays on one line of its own: short ones read best that way.
 const oneLineJSON = 80
+
+// oneLineBody is the size up to which a JSON body stays on one line, as
+// compact as it came: about what fits on a line after "body_json" (laid
+// out, a body of 100 bytes takes several lines and a fifth more bytes).
+const oneLineBody = 100
 
 // body writes the value of a body in the given form, one of classify's.
 // Long JSON is laid out one member or element a line (see layoutJSON), so
@@ -152,7 +156,7 @@ func (w *Writer) body(b []byte, form int) (s jsonSpacing) {
 	case bodyJSON:
 		var value []byte
 		value, s, _ = splitJSON(b)
-		if len(value) <= oneLineJSON {
+		if len(value) <= oneLineBody {
 			w.Buf = append(w.Buf, value...)
 		} else {
 			w.Buf = layoutJSON(w.Buf, value, oneLineJSON)
