@@ -68,7 +68,7 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, err
 	}
 	r := &Recorder{
-		cfg: cfg, redact: redact.New(redact.Options(cfg.Redact)), upstream: cfg.Upstream,
+		cfg: cfg, redact: cfg.Redact.rules(), upstream: cfg.Upstream,
 		recordedAt: time.Now().UTC().Truncate(time.Second), unclosed: map[*recordingBody]bool{},
 	}
 	if r.upstream == nil {

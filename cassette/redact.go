@@ -203,6 +203,15 @@ func (r Redaction) Apply(ins ...*Interaction) {
 	}
 }
 
+// rules returns the rules of r: the defaults' own, built once, when r adds
+// nothing to them.
+func (r Redaction) rules() *redact.Rules {
+	if len(r.Headers) == 0 && len(r.Query) == 0 && len(r.JSONFields) == 0 && len(r.Placeholders) == 0 && len(r.Keep) == 0 {
+		return redact.Default()
+	}
+	return redact.New(redact.Options(r))
+}
+
 // redactInteraction redacts a whole interaction in place, before it is stored.
 func redactInteraction(rules *redact.Rules, in *Interaction) {
 	in.Request.URL = rules.URL(in.Request.URL)

@@ -32,6 +32,17 @@ func newIndex(ins []Interaction, matchers []match.Matcher, extra []match.Func, r
 		kv     pairs
 		states tlsStates
 	)
+	// One chunk for the pairs of all the headers, counted first: a small
+	// cassette's index then costs what its headers need, not a chunk.
+	n := 0
+	for i := range ins {
+		if r := ins[i].Response; r != nil {
+			for _, vs := range r.Header {
+				n += 2 * len(vs)
+			}
+		}
+	}
+	kv.all = make([]string, 0, min(n, pairsChunk))
 	cfg := index.Config{Matchers: matchers, Extra: extra, Repeats: repeats, ExactPorts: exactPorts}
 	if rules != nil {
 		cfg.View, cfg.URLView = rules.Request, rules.RequestURL

@@ -576,7 +576,7 @@ func newValue[C any](p *Parser, chunked bool) *C {
 		p.chunk = c
 	}
 	if len(c.values) == cap(c.values) {
-		c.values = make([]C, 0, p.chunkSize(cap(c.values), 1024))
+		c.values = make([]C, 0, p.chunkSize(cap(c.values), 4096))
 	}
 	c.values = c.values[:len(c.values)+1]
 	return &c.values[len(c.values)-1]
