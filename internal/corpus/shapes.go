@@ -113,7 +113,6 @@ type shaper struct {
 	rng   *rand.Rand
 	sizes *rand.Rand // body sizes, drawn apart from the bodies' contents
 	words []string   // this cassette's resource names
-	kinds []Kind     // the kinds in a fixed order, for a stable draw
 }
 
 // count draws how many interactions a cassette holds: log-normal through
