@@ -207,20 +207,7 @@ func taintHeader(t rewriter, h http.Header) http.Header {
 	return out
 }
 
-func taintError(t rewriter, err error) error {
-	if err == nil {
-		return nil
-	}
-	e := neterr.RecordOf(err)
-	r := e
-	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
-		*s = t.String(*s)
-	}
-	if r == e {
-		return err
-	}
-	return neterr.Recorded(r)
-}
+func taintError(t rewriter, err error) error { return neterr.Rewrite(err, t.String) }
 
 // maxMarker returns the highest number of a marker in ins, whose new
 // values a recording added to them numbers after.

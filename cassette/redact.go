@@ -265,13 +265,4 @@ func restored(rules *redact.Rules, in Interaction) Interaction {
 	return in
 }
 
-func restoredError(rules *redact.Rules, err error) error {
-	if err == nil {
-		return nil
-	}
-	r := neterr.RecordOf(err)
-	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
-		*s = rules.Restore(*s)
-	}
-	return neterr.Recorded(r)
-}
+func restoredError(rules *redact.Rules, err error) error { return neterr.Rewrite(err, rules.Restore) }

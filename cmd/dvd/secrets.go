@@ -345,20 +345,7 @@ func plainHeader(h http.Header) {
 	}
 }
 
-func plainError(err error) error {
-	if err == nil {
-		return nil
-	}
-	e := neterr.RecordOf(err)
-	r := e
-	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
-		*s = redact.Unnumbered(*s)
-	}
-	if r == e {
-		return err
-	}
-	return neterr.Recorded(r)
-}
+func plainError(err error) error { return neterr.Rewrite(err, redact.Unnumbered) }
 
 // decodeStored stores decoded, with their coding in Encoded as dvd's
 // recorder does, the bodies of in held in a content coding that dvd

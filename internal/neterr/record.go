@@ -163,3 +163,21 @@ func tlsAlert(err error, alert *uint8) bool {
 	*alert = uint8(v.Uint())
 	return true
 }
+
+// Rewrite returns err with f applied to every text of its record that
+// can quote a URL or a host (Message, Addr, Name, Server, Detail): err
+// itself when f changes none, nil for nil.
+func Rewrite(err error, f func(string) string) error {
+	if err == nil {
+		return nil
+	}
+	e := RecordOf(err)
+	r := e
+	for _, s := range []*string{&r.Message, &r.Addr, &r.Name, &r.Server, &r.Detail} {
+		*s = f(*s)
+	}
+	if r == e {
+		return err
+	}
+	return Recorded(r)
+}
