@@ -47,13 +47,19 @@ type arena struct {
 	b strings.Builder
 }
 
-const arenaChunk = 64 << 10
+// arenaChunk bounds an arena's chunks, which start small and double, so
+// that the index of a small cassette holds no more than it needs.
+const (
+	arenaFirst = 1 << 10
+	arenaChunk = 64 << 10
+)
 
 func (a *arena) add(p []byte) string {
 	if a.b.Cap()-a.b.Len() < len(p) {
 		// A new chunk: the strings already handed out keep the old one.
+		size := min(max(2*a.b.Cap(), arenaFirst), arenaChunk)
 		a.b = strings.Builder{}
-		a.b.Grow(max(arenaChunk, len(p)))
+		a.b.Grow(max(size, len(p)))
 	}
 	start := a.b.Len()
 	a.b.Write(p)
