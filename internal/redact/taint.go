@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
@@ -205,7 +206,7 @@ func (l *Ledger) Taint() *Taint {
 		return nil
 	}
 	slices.SortFunc(t.forms, func(a, b taintForm) int {
-		return cmpOr(len(b.text)-len(a.text), strings.Compare(a.text, b.text))
+		return cmp.Or(len(b.text)-len(a.text), strings.Compare(a.text, b.text))
 	})
 	t.byPair = map[uint16][]int32{}
 	for i, f := range t.forms {
@@ -231,13 +232,6 @@ func (t *Taint) next(s string, from int) (at, form int) {
 		}
 	}
 	return -1, 0
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // minTaint is the length from which a value is tainted; its base64 forms
