@@ -1,68 +1,11 @@
 package cassette_test
 
 import (
-	"context"
-	"io"
-	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/dvdrw/dvd/cassette"
+	"github.com/dvdrw/dvd/internal/storetest"
 )
 
-// benchCassette is a cassette of 20 interactions with 1 KiB bodies.
-func benchCassette() *cassette.Cassette {
-	var ins []cassette.Interaction
-	for i := range 20 {
-		ins = append(ins, cassette.Interaction{
-			Request:  cassette.Request{Method: "GET", URL: "http://bench.test/item/" + strconv.Itoa(i)},
-			Response: &cassette.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(strings.Repeat("x", 1024))},
-		})
-	}
-	return cassette.New(ins...)
-}
-
-// benchStore measures, for s, Use+replay (load the cassette, make a
-// replaying recorder, replay one request) and a save (of a cassette that
-// moves on to its own version).
-func benchStore(b *testing.B, s cassette.Store) {
-	ctx := context.Background()
-	const name = "bench/store.dvd.json"
-	if err := benchCassette().SaveTo(ctx, s, name); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("use+replay", func(b *testing.B) {
-		req, _ := http.NewRequest("GET", "http://bench.test/item/7", nil)
-		for b.Loop() {
-			c, err := cassette.LoadFrom(ctx, s, name)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rec, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay})
-			if err != nil {
-				b.Fatal(err)
-			}
-			resp, err := rec.RoundTrip(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	})
-	b.Run("save", func(b *testing.B) {
-		c, err := cassette.LoadFrom(ctx, s, name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			if err := c.SaveTo(ctx, s, name); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-func BenchmarkStoreDir(b *testing.B)    { benchStore(b, cassette.DirStore(b.TempDir())) }
-func BenchmarkStoreMemory(b *testing.B) { benchStore(b, cassette.MemoryStore()) }
+func BenchmarkStoreDir(b *testing.B)    { storetest.Bench(b, cassette.DirStore(b.TempDir())) }
+func BenchmarkStoreMemory(b *testing.B) { storetest.Bench(b, cassette.MemoryStore()) }
