@@ -1,11 +1,14 @@
 // Package storetest holds what the tests of every cassette.Store share:
-// the benchmark of a store, the same for a folder, memory, Redis and S3.
+// an upstream to record, a GET, and the benchmark of a store, the same for
+// a folder, memory, Redis and S3.
 package storetest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,4 +67,24 @@ func Bench(b *testing.B, s cassette.Store) {
 			}
 		}
 	})
+}
+
+// Upstream returns a server that answers every request with its path,
+// closed at the test's end.
+func Upstream(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "answer to "+r.URL.Path) }))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Get returns the body c gets for url, failing the test on an error.
+func Get(t testing.TB, c *http.Client, url string) string {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

@@ -3,11 +3,9 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
+	"github.com/dvdrw/dvd/internal/storetest"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -74,36 +72,19 @@ func (s *server) client(t testing.TB) *redis.Client {
 	return rdb
 }
 
-func upstream(t *testing.T) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "answer to "+r.URL.Path) }))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func get(t testing.TB, c *http.Client, url string) string {
-	t.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
-}
-
 // Recorded on one machine (an empty folder), replayed on another with the
 // upstream stopped, through DVD_STORE, which importing the package makes
 // know redis://.
 func TestRecordHereReplayThere(t *testing.T) {
 	rs := startRedis(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	t.Setenv("CI", "")
 	t.Setenv("DVD_MODE", "")
 	t.Setenv("DVD_STORE", "redis://"+rs.addr+"/0?prefix=ci/")
 	t.Run("machine-a", func(t *testing.T) {
 		t.Chdir(t.TempDir())
 		d := dvdtest.Use(t, "api/list", dvdtest.Compress(codec.Zstd))
-		if got := get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" {
+		if got := storetest.Get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" {
 			t.Errorf("got %q", got)
 		}
 		if want := "redis://" + rs.addr + "/ci/api/list.dvd.json.zst"; d.Path() != want {
@@ -114,7 +95,7 @@ func TestRecordHereReplayThere(t *testing.T) {
 	t.Run("machine-b", func(t *testing.T) {
 		t.Chdir(t.TempDir())
 		d := dvdtest.Use(t, "api/list", dvdtest.Compress(codec.Zstd), dvdtest.WithMode(cassette.ModeReplay))
-		if got := get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" || d.Recording() {
+		if got := storetest.Get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" || d.Recording() {
 			t.Errorf("replayed %q", got)
 		}
 	})
@@ -128,7 +109,7 @@ func TestRecordHereReplayThere(t *testing.T) {
 // are kept; otherwise one save fails naming both, and the other's stays.
 func TestRace(t *testing.T) {
 	rs := startRedis(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	ctx := context.Background()
 	for _, mode := range []cassette.Mode{cassette.ModeAppend, cassette.ModeRecord, cassette.ModeOnce} {
 		t.Run(mode.String(), func(t *testing.T) {
@@ -155,7 +136,7 @@ func TestRace(t *testing.T) {
 						ready.Done()
 						return
 					}
-					get(t, &http.Client{Transport: rec}, srv.URL+"/m"+strconv.Itoa(i))
+					storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/m"+strconv.Itoa(i))
 					rec.Close()
 					ready.Done()
 					<-start
@@ -201,7 +182,7 @@ func TestRace(t *testing.T) {
 // is recorded in place of the replay.
 func TestStoppedStore(t *testing.T) {
 	rs := startRedis(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	ctx := context.Background()
 	s := redisstore.New(rs.client(t), "stop/")
 	c, _ := cassette.LoadFrom(ctx, s, "x.dvd.json")
@@ -209,7 +190,7 @@ func TestStoppedStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get(t, &http.Client{Transport: rec}, srv.URL+"/x")
+	storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/x")
 	rec.Close()
 	rs.stop()
 	err = rec.Cassette().SaveTo(ctx, s, "x.dvd.json")

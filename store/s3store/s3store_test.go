@@ -4,8 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
-	"io"
+	"github.com/dvdrw/dvd/internal/storetest"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -54,35 +53,18 @@ func (f *fakeS3) client() *s3.Client {
 	})
 }
 
-func upstream(t *testing.T) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "answer to "+r.URL.Path) }))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func get(t testing.TB, c *http.Client, url string) string {
-	t.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
-}
-
 // Recorded on one machine (an empty folder), replayed on another with the
 // upstream stopped: once by WithStore, once by DVD_STORE.
 func TestRecordHereReplayThere(t *testing.T) {
 	f := startS3(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	t.Setenv("CI", "")
 	t.Setenv("DVD_MODE", "")
 	t.Setenv("DVD_STORE", "")
 	t.Run("machine-a", func(t *testing.T) {
 		t.Chdir(t.TempDir())
 		d := dvdtest.Use(t, "api/list", dvdtest.WithStore(s3store.New(f.client(), bucket, "ci/")))
-		if got := get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" {
+		if got := storetest.Get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" {
 			t.Errorf("got %q", got)
 		}
 		if want := "s3://" + bucket + "/ci/api/list.dvd.json"; d.Path() != want {
@@ -98,7 +80,7 @@ func TestRecordHereReplayThere(t *testing.T) {
 		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 		t.Setenv("DVD_STORE", "s3://"+bucket+"/ci/?region=us-east-1&path_style=true&endpoint="+f.URL)
 		d := dvdtest.Use(t, "api/list", dvdtest.WithMode(cassette.ModeReplay))
-		if got := get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" || d.Recording() {
+		if got := storetest.Get(t, d.Client(), srv.URL+"/list"); got != "answer to /list" || d.Recording() {
 			t.Errorf("replayed %q", got)
 		}
 	})
@@ -108,7 +90,7 @@ func TestRecordHereReplayThere(t *testing.T) {
 // are kept; otherwise one save fails naming both, and the other's stays.
 func TestRace(t *testing.T) {
 	f := startS3(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	ctx := context.Background()
 	for _, mode := range []cassette.Mode{cassette.ModeAppend, cassette.ModeRecord, cassette.ModeOnce} {
 		t.Run(mode.String(), func(t *testing.T) {
@@ -134,7 +116,7 @@ func TestRace(t *testing.T) {
 						ready.Done()
 						return
 					}
-					get(t, &http.Client{Transport: rec}, srv.URL+"/m"+strconv.Itoa(i))
+					storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/m"+strconv.Itoa(i))
 					rec.Close()
 					ready.Done()
 					<-start
@@ -179,7 +161,7 @@ func TestRace(t *testing.T) {
 // error naming the store, the cassette and what to check.
 func TestStoppedStore(t *testing.T) {
 	f := startS3(t)
-	srv := upstream(t)
+	srv := storetest.Upstream(t)
 	ctx := context.Background()
 	s := s3store.New(f.client(), bucket, "stop/")
 	c, _ := cassette.LoadFrom(ctx, s, "x.dvd.json")
@@ -187,7 +169,7 @@ func TestStoppedStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get(t, &http.Client{Transport: rec}, srv.URL+"/x")
+	storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/x")
 	rec.Close()
 	f.Close()
 	where := "s3://" + bucket + "/stop/x.dvd.json"
