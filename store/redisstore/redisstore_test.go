@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"github.com/dvdrw/dvd/internal/storetest"
 	"net"
 	"net/http"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"github.com/dvdrw/dvd/cassette"
 	"github.com/dvdrw/dvd/codec"
 	"github.com/dvdrw/dvd/dvdtest"
+	"github.com/dvdrw/dvd/internal/storetest"
 	"github.com/dvdrw/dvd/store/redisstore"
 	"github.com/redis/go-redis/v9"
 )
