@@ -95,7 +95,7 @@ func Load(path string) (*Cassette, error) {
 	if err != nil {
 		return nil, err // *fs.PathError names the file already
 	}
-	if cap(data) > cap(*buf) {
+	if cap(data) > cap(*buf) && cap(data) <= maxPooled {
 		*buf = data[:0]
 	}
 	c, err := unmarshal(data)
@@ -183,7 +183,13 @@ func Unmarshal(data []byte) (*Cassette, error) {
 // buffer serves the next file as soon as one is read: a suite that loads a
 // cassette a test reads each without allocating and zeroing a buffer of its
 // size.
+//
+// A buffer is kept for the next file only up to maxPooled bytes: the
+// buffer of a suite's largest file stayed in memory after the suite
+// loaded, a quarter of what the cassettes of a small suite held.
 var fileBuffers sync.Pool // of *[]byte
+
+const maxPooled = 128 << 10
 
 func getBuffer() *[]byte {
 	if buf, _ := fileBuffers.Get().(*[]byte); buf != nil {
@@ -202,7 +208,7 @@ func unmarshal(data []byte) (*Cassette, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cap(raw) > cap(*buf) {
+	if cap(raw) > cap(*buf) && cap(raw) <= maxPooled {
 		*buf = raw[:0]
 	}
 	return fromJSON(raw)

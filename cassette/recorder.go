@@ -26,13 +26,15 @@ import (
 type Recorder struct {
 	cfg       Config
 	redact    *redact.Rules
-	upstream  http.RoundTripper
-	ownsUp    bool
+	own       atomic.Pointer[http.Transport] // the upstream made at first use when cfg.Upstream is nil
 	index     *replayIndex // nil when nothing replays
 	recording bool
 	save      bool // the cassette is worth saving even if nothing is recorded
 
-	out    *Cassette // what a save writes: the replayed cassette plus what was recorded
+	// What a save writes: the interactions replayed from, recorded at
+	// replayedAt, then what was recorded.
+	replayed   []Interaction
+	replayedAt time.Time
 	origin *origin   // what a save expects on disk (see Cassette.Save)
 
 	bombs      bombs              // bodies not stored unscanned: they refuse the cassette
@@ -68,12 +70,8 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 		return nil, err
 	}
 	r := &Recorder{
-		cfg: cfg, redact: cfg.Redact.rules(), upstream: cfg.Upstream,
-		recordedAt: time.Now().UTC().Truncate(time.Second), unclosed: map[*recordingBody]bool{},
-	}
-	if r.upstream == nil {
-		r.upstream = newUpstream()
-		r.ownsUp = true
+		cfg: cfg, redact: cfg.Redact.rules(),
+		recordedAt: time.Now().UTC().Truncate(time.Second),
 	}
 	if r.origin = (&origin{since: time.Now()}); c != nil {
 		r.origin = c.origin // nil for a cassette that was not loaded: saved unchecked
@@ -108,7 +106,6 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 			return nil, err // a store that cannot hold a recording: fail now, not at the save
 		}
 	}
-	r.out = New()
 	r.clock = r.newTimeline(replayFrom)
 	if replayFrom != nil {
 		ins := replayFrom.shared()
@@ -118,10 +115,23 @@ func NewRecorder(c *Cassette, cfg Config) (*Recorder, error) {
 			return nil, errors.New("cassette: " + r.redact.Message(err.Error()))
 		}
 		r.index = ix
-		r.out.interactions = ins
-		r.out.recordedAt = replayFrom.RecordedAt()
+		r.replayed, r.replayedAt = ins, replayFrom.RecordedAt()
 	}
 	return r, nil
+}
+
+// upstream returns the transport requests that are not replayed go to:
+// cfg.Upstream, or a transport of the recorder's own, made when it is first
+// needed (a recorder that only replays has no use for one).
+func (r *Recorder) upstream() http.RoundTripper {
+	if r.cfg.Upstream != nil {
+		return r.cfg.Upstream
+	}
+	if t := r.own.Load(); t != nil {
+		return t
+	}
+	r.own.CompareAndSwap(nil, newUpstream())
+	return r.own.Load()
 }
 
 // newUpstream returns a transport with the settings of net/http's default
@@ -172,7 +182,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			out.Header = http.Header{}
 			req = out
 		}
-		return r.upstream.RoundTrip(req)
+		return r.upstream().RoundTrip(req)
 	}
 	if err := req.Context().Err(); err != nil {
 		return nil, err // as a real transport does, replay or not
@@ -317,7 +327,7 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	if in.Request.Method == "" {
 		in.Request.Method = http.MethodGet
 	}
-	resp, err := r.upstream.RoundTrip(out)
+	resp, err := r.upstream().RoundTrip(out)
 	in.Duration = time.Since(start)
 	if err != nil {
 		in.Error = recordError(err, req.Context())
@@ -339,6 +349,9 @@ func (r *Recorder) record(req *http.Request, body []byte) (*http.Response, error
 	}
 	rb := &recordingBody{rc: resp.Body, resp: resp, in: in, seq: seq, start: start, r: r, buf: newChunks(resp.ContentLength)}
 	r.mu.Lock()
+	if r.unclosed == nil {
+		r.unclosed = map[*recordingBody]bool{}
+	}
 	r.unclosed[rb] = true
 	r.mu.Unlock()
 	resp.Body = rb
@@ -436,8 +449,8 @@ func (r *Recorder) Cassette() *Cassette {
 	if !r.save && len(r.recorded) == 0 && !r.clock.Changed() {
 		return nil
 	}
-	c := &Cassette{recordedAt: r.out.recordedAt, interactions: slices.Clone(r.out.interactions), clock: r.clock.Saved(), refused: r.bombs.err(),
-		origin: r.origin, merges: r.cfg.Mode == ModeAppend, appendFrom: len(r.out.interactions)}
+	c := &Cassette{recordedAt: r.replayedAt, interactions: slices.Clone(r.replayed), clock: r.clock.Saved(), refused: r.bombs.err(),
+		origin: r.origin, merges: r.cfg.Mode == ModeAppend, appendFrom: len(r.replayed)}
 	c.interactions = append(c.interactions, r.marked(&c.clock)...)
 	if r.cfg.Mode == ModeRecord || c.recordedAt.IsZero() {
 		c.recordedAt = r.recordedAt
@@ -458,7 +471,7 @@ func (r *Recorder) marked(clock *timeline.Clock) []Interaction {
 	for i := range ins {
 		red[i], orig[i] = &ins[i], &recs[from[i]].orig
 	}
-	t := markRecording(r.redact, red, orig, maxMarker(r.out.interactions))
+	t := markRecording(r.redact, red, orig, maxMarker(r.replayed))
 	for i := range ins {
 		recs[from[i]].came.asCame(&ins[i])
 	}
@@ -527,7 +540,7 @@ func (r *Recorder) Close() {
 	for _, rb := range open {
 		rb.Close()
 	}
-	if t, ok := r.upstream.(*http.Transport); ok && r.ownsUp {
+	if t := r.own.Load(); t != nil {
 		t.CloseIdleConnections()
 	}
 }

@@ -250,7 +250,7 @@ func New[T any](cfg Config, n int, request func(i int) Request, fill func(i int,
 		if len(canon) <= inlineCanon {
 			e.short = int8(copy(e.inline[:], canon))
 		} else {
-			e.long = long.add(canon)
+			e.long = long.add(canon, n-i)
 		}
 		if fill != nil {
 			fill(i, &e.Value)

@@ -47,17 +47,18 @@ type arena struct {
 	b strings.Builder
 }
 
-// arenaChunk bounds an arena's chunks, which start small and double, so
-// that the index of a small cassette holds no more than it needs.
-const (
-	arenaFirst = 1 << 10
-	arenaChunk = 64 << 10
-)
+// arenaChunk bounds an arena's chunks. The first is sized for the keys
+// still to come, each guessed as long as the one that starts it, so that
+// the index of a small cassette holds no more than it needs; the next ones
+// double.
+const arenaChunk = 64 << 10
 
-func (a *arena) add(p []byte) string {
+// add returns a string holding p, in the arena; left is how many keys,
+// p's included, are still to be added.
+func (a *arena) add(p []byte, left int) string {
 	if a.b.Cap()-a.b.Len() < len(p) {
 		// A new chunk: the strings already handed out keep the old one.
-		size := min(max(2*a.b.Cap(), arenaFirst), arenaChunk)
+		size := min(max(2*a.b.Cap(), len(p)*left), arenaChunk)
 		a.b = strings.Builder{}
 		a.b.Grow(max(size, len(p)))
 	}

@@ -908,21 +908,21 @@ func (p *Parser) body(form int) ([]byte, error) {
 // bodyField.finish), so that only the spaced body takes room in the slab.
 func (p *Parser) jsonBody() ([]byte, error) {
 	start := p.i
-	out, ok := p.compactValue(p.tail(min(len(p.data)-p.i, 2048)))
+	out, ok := p.compactValue(p.held[:0])
 	if !ok {
 		// Not Read: skip says why, if anything is wrong.
 		p.i = start
 		if err := p.skip(); err != nil {
 			return nil, err
 		}
-		out = compact(p.data[start:p.i])
+		out = append(out[:0], compact(p.data[start:p.i])...)
 	}
+	p.held = out
 	if p.spacedNext() {
-		p.held = append(p.held[:0], out...)
 		p.spacing.held = true
 		return p.held, nil
 	}
-	return p.slab.keep(out), nil
+	return p.keepBytes(out), nil
 }
 
 // spacedNext reports whether the member after the one just read is one
@@ -945,7 +945,7 @@ func (p *Parser) keepStrings(values []string) []string {
 		return []string{} // names without values read as empty, not nil
 	}
 	if cap(p.strs)-len(p.strs) < n {
-		p.strs = make([]string, 0, max(n, p.chunkSize(cap(p.strs), 64)))
+		p.strs = make([]string, 0, max(n, chunkSize(cap(p.strs), 8)))
 	}
 	k := append(p.strs, values...)
 	p.strs = k
@@ -953,13 +953,12 @@ func (p *Parser) keepStrings(values []string) []string {
 }
 
 // chunkSize returns the capacity of a new chunk of values, after one of
-// capacity last: twice that, at most 256; the first one sized from the
-// file, one value for each per bytes of it, so that a small file's
-// chunks are not those of a large one (a cassette of one interaction kept
-// 4 KB of header values it had no use for).
-func (p *Parser) chunkSize(last, per int) int {
+// capacity last: twice that, from first, at most 256. A small file's
+// chunks stay small: sized from the file's bytes, the first chunks of a
+// cassette with one large body were mostly empty.
+func chunkSize(last, first int) int {
 	if last == 0 {
-		return min(max(len(p.data)/per, 1), 256)
+		return first
 	}
 	return min(2*last, 256)
 }

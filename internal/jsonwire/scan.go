@@ -3,6 +3,7 @@ package jsonwire
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/dvdrw/dvd/internal/unsafeconv"
@@ -30,31 +31,40 @@ type slab struct {
 	kept int    // bytes handed out from earlier chunks
 }
 
-const (
-	slabMin = 4 << 10
-	slabMax = 1 << 20
-)
+const slabMax = 1 << 20
 
 // tail returns the free part of the current chunk, as an empty slice to
-// append a value to, with room for at least n bytes. A value appended
-// past the room moves to memory of its own, which keep detects.
+// append a value of at most n bytes to. A value larger than the room left
+// in the chunk, and than small, gets memory of its own, exactly its size,
+// and leaves the room to the values that follow; a smaller one starts a
+// new chunk. (A value appended past the room moves to memory of its own
+// too, which keep detects.)
 //
-// A new chunk is sized for what the rest of the file will put in the slab,
-// guessed from how much of what was read so far went in: most of a file
-// Marshal wrote is bodies and URLs, the rest indentation and keys.
+// A new chunk is sized for the small values the rest of the file will
+// put in it, guessed from how much of what was read so far went into
+// chunks: chunks sized from the file's bytes kept a quarter of a small
+// suite's slabs empty.
 func (p *Parser) tail(n int) []byte {
 	s := &p.slab
-	if cap(s.buf)-len(s.buf) < max(n, 1) {
-		s.kept += len(s.buf)
-		left := len(p.data) - p.i
-		guess := left
-		if p.i > 0 {
-			guess = int(float64(left)*float64(s.kept)/float64(p.i)*1.1) + slabMin
-		}
-		s.buf = make([]byte, 0, max(n, min(guess, left+64, slabMax)))
+	if cap(s.buf)-len(s.buf) >= max(n, 1) {
+		return s.buf[len(s.buf):len(s.buf):cap(s.buf)]
 	}
-	return s.buf[len(s.buf):len(s.buf):cap(s.buf)]
+	if n > small {
+		return make([]byte, 0, n)
+	}
+	s.kept += len(s.buf)
+	size := max(2*cap(s.buf), 2*small)
+	if s.kept > 0 {
+		left := len(p.data) - p.i
+		size = min(size, int(float64(left)*float64(s.kept)/float64(p.i)*1.1)+small, slabMax)
+	}
+	s.buf = make([]byte, 0, max(n, size))
+	return s.buf[:0:cap(s.buf)]
 }
+
+// small is the size up to which a value goes into a chunk of the slab
+// when the current one has no room for it.
+const small = 256
 
 // keep takes the value out, which was appended to what tail returned, out
 // of the free part of the chunk, and returns it capped.
@@ -495,9 +505,7 @@ func (p *Parser) moreElements(start, n int) int {
 // spill moves the value out, appended to what tail returned, to a new
 // chunk with room for n more bytes, when the one it is in has none.
 func (p *Parser) spill(out []byte, n int) []byte {
-	p.slab.kept += len(p.slab.buf)
-	p.slab.buf = nil
-	return append(p.tail(2*(len(out)+n)), out...)
+	return slices.Grow(out, len(out)+2*n)
 }
 
 // parserBuffers are what a Parser uses while it reads a file and leaves
@@ -524,7 +532,7 @@ func (p *Parser) borrow() {
 // what p Read: the strings it interned are in its slab, which they would
 // keep in memory.
 func (p *Parser) giveBack() {
-	const most = 1 << 20 // a buffer that grew larger is dropped
+	const most = 128 << 10 // a buffer that grew larger is dropped, as Load drops file buffers
 	b := &parserBuffers{intern: p.intern}
 	clear(b.intern)
 	if c, ok := p.chunk.(interface{ empty() }); ok {
@@ -576,7 +584,7 @@ func newValue[C any](p *Parser, chunked bool) *C {
 		p.chunk = c
 	}
 	if len(c.values) == cap(c.values) {
-		c.values = make([]C, 0, p.chunkSize(cap(c.values), 4096))
+		c.values = make([]C, 0, chunkSize(cap(c.values), 1))
 	}
 	c.values = c.values[:len(c.values)+1]
 	return &c.values[len(c.values)-1]
