@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -76,6 +78,83 @@ func BenchmarkNewIndexScale(b *testing.B) {
 			reportRate(b, set.n, cpuTime()-cpu)
 		})
 	}
+}
+
+// BenchmarkLoadMillion loads a cassette of 1,000,000 small GETs
+// (corpus.SmallGETs: three response headers each, about 580 MB of plain
+// JSON) from its file as Use does, cassette.Load then a Recorder in
+// ModeReplay, which builds the index. It reports load-s (Load), index-s
+// (NewRecorder) and use-s (both: the target is under 5 s), and the heap
+// each keeps live over the file's size: parsed/file (the cassette) and
+// live/file (the cassette and its recorder: the target is at most 2). The
+// heap is measured after two collections, so that the buffer Load reads
+// the file into, which it keeps in a pool for the next Load, is not
+// counted; each iteration drops what the last one loaded first.
+//
+// It takes a minute and a few GB, so it runs only when DVD_BENCH_MILLION
+// is set (CI runs every benchmark once, without it):
+//
+//	DVD_BENCH_MILLION=1 go test -run '^$' -bench LoadMillion -benchtime 3x ./cassette
+func BenchmarkLoadMillion(b *testing.B) {
+	if os.Getenv("DVD_BENCH_MILLION") == "" {
+		b.Skip("1,000,000 interactions: set DVD_BENCH_MILLION=1 to run it")
+	}
+	const n = 1_000_000
+	data, err := cassette.Marshal(cassette.New(corpus.SmallGETs(n)...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := filepath.Join(b.TempDir(), "million"+cassette.Ext)
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	size := float64(len(data))
+	data = nil
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var load, index time.Duration
+	var parsed, live float64
+	for b.Loop() {
+		b.StopTimer()
+		base := settledHeap()
+		b.StartTimer()
+		start := time.Now()
+		c, err := cassette.Load(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		load += time.Since(start)
+		b.StopTimer()
+		afterLoad := settledHeap()
+		b.StartTimer()
+		start = time.Now()
+		r, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		index += time.Since(start)
+		b.StopTimer()
+		afterIndex := settledHeap()
+		runtime.KeepAlive(c)
+		runtime.KeepAlive(r)
+		parsed, live = float64(afterLoad-base)/size, float64(afterIndex-base)/size
+		b.StartTimer()
+	}
+	b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
+	b.ReportMetric(index.Seconds()/float64(b.N), "index-s")
+	b.ReportMetric((load+index).Seconds()/float64(b.N), "use-s")
+	b.ReportMetric(parsed, "parsed/file")
+	b.ReportMetric(live, "live/file")
+}
+
+// settledHeap returns the bytes live on the heap after two collections:
+// the second frees what the first left in the pools' victim caches.
+func settledHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
 
 // reportRate reports interactions indexed per second of wall time and per
