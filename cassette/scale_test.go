@@ -84,12 +84,14 @@ func BenchmarkNewIndexScale(b *testing.B) {
 // (corpus.SmallGETs: three response headers each, about 580 MB of plain
 // JSON) from its file as Use does, cassette.Load then a Recorder in
 // ModeReplay, which builds the index. It reports load-s (Load), index-s
-// (NewRecorder) and use-s (both: the target is under 5 s), and the heap
-// each keeps live over the file's size: parsed/file (the cassette) and
-// live/file (the cassette and its recorder: the target is at most 2). The
-// heap is measured after two collections, so that the buffer Load reads
-// the file into, which it keeps in a pool for the next Load, is not
-// counted; each iteration drops what the last one loaded first.
+// (NewRecorder) and use-s (both: the target is under 5 s); use-cpu-s, the
+// CPU time the process spent meanwhile, the collector's too; read-s,
+// os.ReadFile of the same file into a fresh buffer, the floor of any load;
+// and the heap each keeps live over the file's size: parsed/file (the
+// cassette) and live/file (the cassette and its recorder: the target is at
+// most 2). The heap is measured after two collections, so that the buffer
+// Load reads the file into, which it keeps in a pool for the next Load, is
+// not counted; each iteration drops what the last one loaded first.
 //
 // It takes a minute and a few GB, so it runs only when DVD_BENCH_MILLION
 // is set (CI runs every benchmark once, without it):
@@ -112,18 +114,25 @@ func BenchmarkLoadMillion(b *testing.B) {
 	data = nil
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
-	var load, index time.Duration
+	var load, index, read, cpu time.Duration
 	var parsed, live float64
 	for b.Loop() {
 		b.StopTimer()
+		start := time.Now()
+		if _, err := os.ReadFile(name); err != nil {
+			b.Fatal(err)
+		}
+		read += time.Since(start)
 		base := settledHeap()
 		b.StartTimer()
-		start := time.Now()
+		cpu0 := cpuTime()
+		start = time.Now()
 		c, err := cassette.Load(name)
 		if err != nil {
 			b.Fatal(err)
 		}
 		load += time.Since(start)
+		cpu += cpuTime() - cpu0
 		b.StopTimer()
 		afterLoad := settledHeap()
 		b.StartTimer()
@@ -133,6 +142,7 @@ func BenchmarkLoadMillion(b *testing.B) {
 			b.Fatal(err)
 		}
 		index += time.Since(start)
+		cpu += cpuTime() - cpu0
 		b.StopTimer()
 		afterIndex := settledHeap()
 		runtime.KeepAlive(c)
@@ -143,6 +153,8 @@ func BenchmarkLoadMillion(b *testing.B) {
 	b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
 	b.ReportMetric(index.Seconds()/float64(b.N), "index-s")
 	b.ReportMetric((load+index).Seconds()/float64(b.N), "use-s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "use-cpu-s")
+	b.ReportMetric(read.Seconds()/float64(b.N), "read-s")
 	b.ReportMetric(parsed, "parsed/file")
 	b.ReportMetric(live, "live/file")
 }
@@ -269,21 +281,22 @@ func (r *sideRunner) send(b *testing.B) {
 	}
 }
 
-// replayBatch is how many requests a sideRunner sends in a row, timed
-// together: long enough that the clock costs nothing, short enough that
-// the machine's load changes little within a round.
-const replayBatch = 200
+// replayBatch is how many requests a runner sends in a row, timed
+// together: enough that reading the clock costs nothing (some 50 µs), few
+// enough that a neighbour's burst on a shared machine falls on all the
+// runners alike.
+const replayBatch = 20
 
-// alternate runs the replayers side by side: each iteration sends a batch
+// alternate runs the runners side by side: each iteration sends a batch
 // through each of them in turn, starting with a different one each time,
 // so that what the machine does meanwhile falls on all of them alike.
-// ns/op is per iteration, all replayers together; it reports each one's
+// ns/op is per iteration, all runners together; it reports each one's
 // ns/req, allocs/req and B/req.
 func alternate(b *testing.B, rs ...*sideRunner) {
 	// A first round outside the timer: the caches and the pools of
 	// net/http are warm for all alike.
 	for _, r := range rs {
-		for range replayBatch {
+		for range 10 * replayBatch {
 			r.send(b)
 		}
 	}
@@ -312,13 +325,14 @@ func alternate(b *testing.B, rs ...*sideRunner) {
 // allocsPerRequest returns the allocations and bytes allocated per request
 // of r, over a batch, outside the timer.
 func allocsPerRequest(b *testing.B, r *sideRunner) (allocs, bytes float64) {
+	const n = 10 * replayBatch
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	for range replayBatch {
+	for range n {
 		r.send(b)
 	}
 	runtime.ReadMemStats(&after)
-	return float64(after.Mallocs-before.Mallocs) / replayBatch, float64(after.TotalAlloc-before.TotalAlloc) / replayBatch
+	return float64(after.Mallocs-before.Mallocs) / n, float64(after.TotalAlloc-before.TotalAlloc) / n
 }
 
 func perReq(r *sideRunner) float64 { return float64(r.spent.Nanoseconds()) / float64(r.sent) }
