@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +80,95 @@ func BenchmarkNewIndexScale(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadMillion loads a cassette of 1,000,000 small GETs
+// (corpus.SmallGETs: three response headers each, about 580 MB of plain
+// JSON) from its file as Use does, cassette.Load then a Recorder in
+// ModeReplay, which builds the index. It reports load-s (Load), index-s
+// (NewRecorder) and use-s (both: the target is under 5 s); use-cpu-s, the
+// CPU time the process spent meanwhile, the collector's too; read-s,
+// os.ReadFile of the same file into a fresh buffer, the floor of any load;
+// and the heap each keeps live over the file's size: parsed/file (the
+// cassette) and live/file (the cassette and its recorder: the target is at
+// most 2). The heap is measured after two collections, so that the buffer
+// Load reads the file into, which it keeps in a pool for the next Load, is
+// not counted; each iteration drops what the last one loaded first.
+//
+// It takes a minute and a few GB, so it runs only when DVD_BENCH_MILLION
+// is set (CI runs every benchmark once, without it):
+//
+//	DVD_BENCH_MILLION=1 go test -run '^$' -bench LoadMillion -benchtime 3x ./cassette
+func BenchmarkLoadMillion(b *testing.B) {
+	if os.Getenv("DVD_BENCH_MILLION") == "" {
+		b.Skip("1,000,000 interactions: set DVD_BENCH_MILLION=1 to run it")
+	}
+	const n = 1_000_000
+	data, err := cassette.Marshal(cassette.New(corpus.SmallGETs(n)...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := filepath.Join(b.TempDir(), "million"+cassette.Ext)
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	size := float64(len(data))
+	data = nil
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var load, index, read, cpu time.Duration
+	var parsed, live float64
+	for b.Loop() {
+		b.StopTimer()
+		start := time.Now()
+		if _, err := os.ReadFile(name); err != nil {
+			b.Fatal(err)
+		}
+		read += time.Since(start)
+		base := settledHeap()
+		b.StartTimer()
+		cpu0 := cpuTime()
+		start = time.Now()
+		c, err := cassette.Load(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		load += time.Since(start)
+		cpu += cpuTime() - cpu0
+		b.StopTimer()
+		afterLoad := settledHeap()
+		b.StartTimer()
+		start = time.Now()
+		r, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeReplay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		index += time.Since(start)
+		cpu += cpuTime() - cpu0
+		b.StopTimer()
+		afterIndex := settledHeap()
+		runtime.KeepAlive(c)
+		runtime.KeepAlive(r)
+		parsed, live = float64(afterLoad-base)/size, float64(afterIndex-base)/size
+		b.StartTimer()
+	}
+	b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
+	b.ReportMetric(index.Seconds()/float64(b.N), "index-s")
+	b.ReportMetric((load+index).Seconds()/float64(b.N), "use-s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "use-cpu-s")
+	b.ReportMetric(read.Seconds()/float64(b.N), "read-s")
+	b.ReportMetric(parsed, "parsed/file")
+	b.ReportMetric(live, "live/file")
+}
+
+// settledHeap returns the bytes live on the heap after two collections:
+// the second frees what the first left in the pools' victim caches.
+func settledHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
 // reportRate reports interactions indexed per second of wall time and per
 // second of the process's CPU time: on a shared machine the wall time
 // counts the waits for a core, the CPU time counts the work.
@@ -88,43 +179,194 @@ func reportRate(b *testing.B, n int, cpu time.Duration) {
 	}
 }
 
-// cannedTransport answers every request with the same small response, as
-// cheaply as a RoundTripper can while still giving each caller a response
-// of its own: the floor that replay is measured against.
+// cannedTransport answers the requests of a replay benchmark with
+// prebuilt responses, in the order they are sent, doing the least a
+// RoundTripper must: a fresh *http.Response with the recorded header and a
+// reader over the recorded body. It is the floor that replay is measured
+// against. The header is the recorded map itself, which every caller
+// shares, unless clone is set: then each gets a copy (http.Header.Clone),
+// as a caller that changes its response's header needs, and as dvd's
+// replay gives.
 type cannedTransport struct {
-	header http.Header
-	body   string
+	resps []*cassette.Response
+	next  int
+	clone bool
 }
 
 func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := t.resps[t.next]
+	if t.next++; t.next == len(t.resps) {
+		t.next = 0
+	}
+	h := r.Header
+	if t.clone {
+		h = h.Clone()
+	}
 	return &http.Response{
-		Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: t.header.Clone(), Body: io.NopCloser(strings.NewReader(t.body)),
-		ContentLength: int64(len(t.body)), Request: req,
+		Status: r.Status, StatusCode: r.StatusCode, Proto: r.Proto, ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: &cannedBody{data: r.Body},
+		ContentLength: r.ContentLength, Request: req,
 	}, nil
 }
 
-// BenchmarkRecorderReplay replays small GETs in random order through an
-// http.Client over a Recorder, at 100 and 100,000 interactions: the cost
-// must not grow with the cassette. "bare" is the same client over a canned
-// transport.
-func BenchmarkRecorderReplay(b *testing.B) {
-	run := func(b *testing.B, rt http.RoundTripper, n int) {
-		corpus.GetSmall(b, &http.Client{Transport: rt}, n)
+// cannedBody reads a prebuilt body: one allocation, as a body must be a
+// value of its own to be read and closed.
+type cannedBody struct {
+	data []byte
+	off  int
+}
+
+func (b *cannedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
 	}
-	b.Run("bare", func(b *testing.B) {
-		in := corpus.SmallGETs(1)[0]
-		run(b, &cannedTransport{header: in.Response.Header, body: string(in.Response.Body)}, 100)
-	})
-	for _, n := range []int{100, 100_000} {
-		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			r, err := cassette.NewRecorder(cassette.New(corpus.SmallGETs(n)...), cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
-			if err != nil {
-				b.Fatal(err)
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *cannedBody) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(b.data[b.off:])
+	b.off += n
+	return int64(n), err
+}
+
+func (b *cannedBody) Close() error { return nil }
+
+// A sideRunner sends the requests of n SmallGETs, in the random order of
+// corpus.SmallURLs, each built just before it is sent, through a client:
+// dvd's recorder or the canned transport.
+type sideRunner struct {
+	name   string
+	client *http.Client
+	urls   []string
+	next   int
+	spent  time.Duration
+	sent   int
+}
+
+// smallReplayers returns a sideRunner through a Recorder in ModeReplay
+// over n SmallGETs, one through a canned transport serving the same
+// responses in the same order, and one through a canned transport that
+// copies each header.
+func smallReplayers(b *testing.B, n int) (dvd, bare, clone *sideRunner) {
+	ins := corpus.SmallGETs(n)
+	r, err := cassette.NewRecorder(cassette.New(ins...), cassette.Config{Mode: cassette.ModeReplay, AllowRepeats: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	urls := corpus.SmallURLs(n)
+	at := make(map[string]*cassette.Response, n)
+	for i := range ins {
+		at[ins[i].Request.URL] = ins[i].Response
+	}
+	resps := make([]*cassette.Response, n)
+	for i, u := range urls {
+		resps[i] = at[u]
+	}
+	return &sideRunner{name: "dvd", client: &http.Client{Transport: r}, urls: urls},
+		&sideRunner{name: "bare", client: &http.Client{Transport: &cannedTransport{resps: resps}}, urls: urls},
+		&sideRunner{name: "clone", client: &http.Client{Transport: &cannedTransport{resps: resps, clone: true}}, urls: urls}
+}
+
+// send sends the sideRunner's next request and reads its response.
+func (r *sideRunner) send(b *testing.B) {
+	req, err := corpus.NewSmallRequest(r.urls[r.next])
+	if err != nil {
+		b.Fatal(err)
+	}
+	corpus.Send(b, r.client, req)
+	if r.next++; r.next == len(r.urls) {
+		r.next = 0
+	}
+}
+
+// replayBatch is how many requests a runner sends in a row, timed
+// together: enough that reading the clock costs nothing (some 50 µs), few
+// enough that a neighbour's burst on a shared machine falls on all the
+// runners alike.
+const replayBatch = 20
+
+// alternate runs the runners side by side: each iteration sends a batch
+// through each of them in turn, starting with a different one each time,
+// so that what the machine does meanwhile falls on all of them alike.
+// ns/op is per iteration, all runners together; it reports each one's
+// ns/req, allocs/req and B/req.
+func alternate(b *testing.B, rs ...*sideRunner) {
+	// A first round outside the timer: the caches and the pools of
+	// net/http are warm for all alike.
+	for _, r := range rs {
+		for range 10 * replayBatch {
+			r.send(b)
+		}
+	}
+	b.ReportAllocs()
+	round := 0
+	for b.Loop() {
+		for k := range rs {
+			r := rs[(round+k)%len(rs)]
+			start := time.Now()
+			for range replayBatch {
+				r.send(b)
 			}
-			run(b, r, n)
+			r.spent += time.Since(start)
+			r.sent += replayBatch
+		}
+		round++
+	}
+	for _, r := range rs {
+		b.ReportMetric(float64(r.spent.Nanoseconds())/float64(r.sent), r.name+"-ns/req")
+		allocs, bytes := allocsPerRequest(b, r)
+		b.ReportMetric(allocs, r.name+"-allocs/req")
+		b.ReportMetric(bytes, r.name+"-B/req")
+	}
+}
+
+// allocsPerRequest returns the allocations and bytes allocated per request
+// of r, over a batch, outside the timer.
+func allocsPerRequest(b *testing.B, r *sideRunner) (allocs, bytes float64) {
+	const n = 10 * replayBatch
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		r.send(b)
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / n, float64(after.TotalAlloc-before.TotalAlloc) / n
+}
+
+func perReq(r *sideRunner) float64 { return float64(r.spent.Nanoseconds()) / float64(r.sent) }
+
+// BenchmarkRecorderReplay replays small GETs (corpus.SmallGETs) in random
+// order, each request built just before it is sent, through an
+// http.Client over a Recorder in ModeReplay, and through the same client
+// over canned transports that serve the same responses: bare, the floor,
+// sharing the recorded header, and clone, copying it as dvd does. They run
+// side by side: each iteration sends a batch through each in turn. N=…
+// reports dvd-ns/req, bare-ns/req, clone-ns/req, dvd/bare (the target: at
+// most 2 at 10,000) and dvd/clone, and the allocations of each. growth
+// replays cassettes of 1,000 and 10,000 side by side, dvd and bare, and
+// reports dvd-10k/1k, what a request costs at 10,000 over what it costs at
+// 1,000 (the target: at most 1.3), and bare-10k/1k, the same for the
+// floor, whose responses too fall out of the CPU's caches as they grow.
+func BenchmarkRecorderReplay(b *testing.B) {
+	for _, n := range []int{100, 1000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			dvd, bare, clone := smallReplayers(b, n)
+			alternate(b, dvd, bare, clone)
+			b.ReportMetric(perReq(dvd)/perReq(bare), "dvd/bare")
+			b.ReportMetric(perReq(dvd)/perReq(clone), "dvd/clone")
 		})
 	}
+	b.Run("growth", func(b *testing.B) {
+		dvd1, bare1, _ := smallReplayers(b, 1000)
+		dvd10, bare10, _ := smallReplayers(b, 10_000)
+		dvd1.name, bare1.name, dvd10.name, bare10.name = "dvd-1k", "bare-1k", "dvd-10k", "bare-10k"
+		alternate(b, dvd1, dvd10, bare1, bare10)
+		b.ReportMetric(perReq(dvd10)/perReq(dvd1), "dvd-10k/1k")
+		b.ReportMetric(perReq(bare10)/perReq(bare1), "bare-10k/1k")
+		b.ReportMetric(perReq(dvd10)/perReq(bare10), "dvd/bare-10k")
+	})
 	// Replay must cost the same whatever the file was compressed with:
 	// the cassette is read from the file's bytes, as Use reads it.
 	for _, c := range codecs {
@@ -144,7 +386,7 @@ func BenchmarkRecorderReplay(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			run(b, r, 100_000)
+			corpus.GetSmall(b, &http.Client{Transport: r}, 100_000)
 		})
 	}
 }

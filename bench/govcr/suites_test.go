@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -189,9 +190,11 @@ func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 // BenchmarkSuitesLoad loads every cassette of each suite: dvd's
 // cassette.Load of the plain JSON and of the .zst files, go-vcr's
-// cassette.Load of its YAML, and, for the large suite, os.ReadFile of the
-// plain files. ns/op is the sum; the metrics say each one's time and
-// govcr/dvd the ratio (dvd/read: load over reading the bytes).
+// cassette.Load of its YAML, and os.ReadFile of the plain files, the floor
+// of any loader of them. ns/op is the sum; the metrics say each one's time
+// and the ratios: govcr/dvd, dvd/read (load over reading the bytes), and
+// govcr/read, the most that any loader of these files could gain over
+// go-vcr on this machine, since it must at least open and read them.
 func BenchmarkSuitesLoad(b *testing.B) {
 	forEachSuite(b, func(b *testing.B, sf *suiteFiles, large bool) {
 		dvdLoad := func(paths []string) func() {
@@ -221,23 +224,69 @@ func BenchmarkSuitesLoad(b *testing.B) {
 				}
 			},
 		}
-		if !large {
-			fs = fs[:3]
-		}
 		b.ReportAllocs()
 		t := sideBySide(b, fs...)
 		b.ReportMetric(ms(t[0]), "dvd-ms")
 		b.ReportMetric(ms(t[1]), "govcr-ms")
 		b.ReportMetric(ms(t[2]), "dvd.zst-ms")
+		b.ReportMetric(ms(t[3]), "read-ms")
 		b.ReportMetric(float64(t[1])/float64(t[0]), "govcr/dvd")
 		b.ReportMetric(float64(t[1])/float64(t[2]), "govcr/dvd.zst")
-		if large {
-			b.ReportMetric(ms(t[3]), "read-ms")
-			b.ReportMetric(float64(t[0])/float64(t[3]), "dvd/read")
-		}
+		b.ReportMetric(float64(t[0])/float64(t[3]), "dvd/read")
+		b.ReportMetric(float64(t[1])/float64(t[3]), "govcr/read")
 		b.ReportMetric(float64(len(sf.plain)), "cassettes")
 	})
 }
+
+// cannedTransport serves the recorded responses of one cassette in
+// recorded order, doing the least a RoundTripper must: a fresh
+// *http.Response with the recorded header (the recorded map itself) and a
+// reader over the recorded body. Through the same client, with the same
+// requests built and bodies read, it is the floor that replay is measured
+// against.
+type cannedTransport struct {
+	ins  []cassette.Interaction
+	next int
+}
+
+func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	r := t.ins[t.next].Response
+	if t.next++; t.next == len(t.ins) {
+		t.next = 0
+	}
+	return &http.Response{
+		Status: r.Status, StatusCode: r.StatusCode, Proto: r.Proto, ProtoMajor: 1, ProtoMinor: 1,
+		Header: r.Header, Body: &cannedBody{data: r.Body},
+		ContentLength: r.ContentLength, Uncompressed: r.Uncompressed, Request: req,
+	}, nil
+}
+
+// cannedBody reads a prebuilt body: one allocation, as a body must be a
+// value of its own to be read and closed.
+type cannedBody struct {
+	data []byte
+	off  int
+}
+
+func (b *cannedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *cannedBody) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(b.data[b.off:])
+	b.off += n
+	return int64(n), err
+}
+
+func (b *cannedBody) Close() error { return nil }
 
 // methodURL is go-vcr's matcher on the method and the URL, which is what
 // dvd's default matchers read.
@@ -248,14 +297,19 @@ func methodURL(r *http.Request, i vcrcassette.Request) bool {
 // BenchmarkSuitesReplay replays every recorded request of each cassette, in
 // order, once, through an http.Client over a recorder: dvd's in
 // ModeReplay on the loaded cassette, go-vcr's in replay-only mode with the
-// method+URL matcher and no simulated latency. Opening the recorders
-// (go-vcr's loads its cassette; dvd's builds its index) is outside the
-// time; building each request and reading each body are inside. dvd-ns/req
-// and govcr-ns/req are per request.
+// method+URL matcher and no simulated latency; and, the floor, through the
+// same client over a canned transport that serves the recorded responses
+// in order (cannedTransport). Opening the recorders (go-vcr's loads its
+// cassette; dvd's builds its index) is outside the time; building each
+// request and reading each body are inside. The three run side by side,
+// which goes first turning each iteration. dvd-ns/req, govcr-ns/req and
+// bare-ns/req are per request; govcr/dvd is the gain, dvd/bare how far dvd
+// is from the floor, and govcr/bare the most that any replay could gain
+// over go-vcr through this client.
 func BenchmarkSuitesReplay(b *testing.B) {
 	forEachSuite(b, func(b *testing.B, sf *suiteFiles, large bool) {
 		cs := loadDVD(b, sf.plain)
-		var dcs, vcs []*http.Client
+		var dcs, vcs, bcs []*http.Client
 		open := func() {
 			dcs = dvdClients(b, cs)
 			vcs = make([]*http.Client, len(sf.govcr))
@@ -267,6 +321,10 @@ func BenchmarkSuitesReplay(b *testing.B) {
 				}
 				vcs[i] = r.GetDefaultClient()
 			}
+			bcs = make([]*http.Client, len(sf.suite))
+			for i, ins := range sf.suite {
+				bcs[i] = &http.Client{Transport: &cannedTransport{ins: ins}}
+			}
 		}
 		replay := func(cl *[]*http.Client) func() {
 			return func() {
@@ -276,15 +334,15 @@ func BenchmarkSuitesReplay(b *testing.B) {
 			}
 		}
 		b.ReportAllocs()
-		var t [2]time.Duration
+		fs := [...]func(){replay(&dcs), replay(&vcs), replay(&bcs)}
+		var t [len(fs)]time.Duration
 		iters := 0
 		for b.Loop() {
 			b.StopTimer()
 			open()
 			b.StartTimer()
-			fs := [2]func(){replay(&dcs), replay(&vcs)}
-			for k := range 2 {
-				i := k ^ iters&1
+			for k := range fs {
+				i := (k + iters) % len(fs)
 				start := time.Now()
 				fs[i]()
 				t[i] += time.Since(start)
@@ -294,7 +352,10 @@ func BenchmarkSuitesReplay(b *testing.B) {
 		req := float64(sf.requests * iters)
 		b.ReportMetric(float64(t[0])/req, "dvd-ns/req")
 		b.ReportMetric(float64(t[1])/req, "govcr-ns/req")
+		b.ReportMetric(float64(t[2])/req, "bare-ns/req")
 		b.ReportMetric(float64(t[1])/float64(t[0]), "govcr/dvd")
+		b.ReportMetric(float64(t[0])/float64(t[2]), "dvd/bare")
+		b.ReportMetric(float64(t[1])/float64(t[2]), "govcr/bare")
 		b.ReportMetric(float64(sf.requests), "req/op")
 	})
 }

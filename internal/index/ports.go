@@ -25,6 +25,10 @@ type ports struct {
 	known    map[string]bool
 	mu       sync.Mutex
 	follows  map[string]string // an incoming host → the recorded host it matched last
+	// other is the last recorded host found not to be a loopback one:
+	// the requests of a cassette mostly go to one host, which add then
+	// parses once, not once a request.
+	other string
 }
 
 // loopbackPort reports whether host (host:port) names a loopback address
@@ -43,8 +47,15 @@ func loopbackPort(host string) bool {
 
 // add notes the host of a recorded request.
 func (p *ports) add(host string) {
+	if host == p.other {
+		return
+	}
 	host = strings.ToLower(host)
-	if p.known[host] || !loopbackPort(host) {
+	if p.known[host] {
+		return
+	}
+	if !loopbackPort(host) {
+		p.other = host
 		return
 	}
 	if p.known == nil {
