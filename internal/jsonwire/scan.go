@@ -486,20 +486,21 @@ func stringEnd(b []byte, i int) int {
 }
 
 // moreElements guesses how many more elements an array holds, n of which
-// were read since start: as many as the rest of the file has room for,
-// at the size of those, and a few more, so that the slice of a long list
-// grows once or twice and has little room to spare. Before any, it guesses
-// from the size of a small interaction. The guess is never more than
-// 2n+16, so that a list whose first elements are small and whose last
-// holds a large body gets a slice at most three times what it needs, not
-// one sized for a million small interactions.
+// were read since start: one at first (most cassettes of a small suite
+// hold one interaction, and a guess from the file's size gave those room
+// for five), then as many as the rest of the file has room for, at the
+// size of those read, and a few more, so that the slice of a long list
+// grows once or twice and has little room to spare. The guess is never
+// more than 2n+16, so that a list whose first elements are small and
+// whose last holds a large body gets a slice at most three times what it
+// needs, not one sized for a million small interactions.
 func (p *Parser) moreElements(start, n int) int {
-	left := len(p.data) - p.i
-	if n < 16 {
-		return min(left/512+1, 16)
+	if n == 0 {
+		return 1
 	}
+	left := len(p.data) - p.i
 	each := float64(p.i-start) / float64(n)
-	return min(int(float64(left)/each*1.05)+8, 2*n+16)
+	return min(int(float64(left)/each*1.05)+1, 2*n+16)
 }
 
 // spill moves the value out, appended to what tail returned, to a new
