@@ -27,7 +27,7 @@ type Recorder struct {
 	cfg       Config
 	redact    *redact.Rules
 	own       atomic.Pointer[http.Transport] // the upstream made at first use when cfg.Upstream is nil
-	index     *replayIndex // nil when nothing replays
+	index     *replayIndex                   // nil when nothing replays
 	recording bool
 	save      bool // the cassette is worth saving even if nothing is recorded
 
@@ -35,7 +35,7 @@ type Recorder struct {
 	// replayedAt, then what was recorded.
 	replayed   []Interaction
 	replayedAt time.Time
-	origin *origin   // what a save expects on disk (see Cassette.Save)
+	origin     *origin // what a save expects on disk (see Cassette.Save)
 
 	bombs      bombs              // bodies not stored unscanned: they refuse the cassette
 	recordedAt time.Time          // the time a new recording is stamped with
