@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"reflect"
 	"strings"
@@ -92,6 +93,40 @@ func TestListSizedByWhatItHolds(t *testing.T) {
 	}
 	if n, c := len(f.Interactions), cap(f.Interactions); c > 3*n+16 {
 		t.Errorf("%d interactions were read into a slice of capacity %d", n, c)
+	}
+}
+
+// TestRepeatedHeaderReadOnce: a header whose text is that of one read just
+// before is the same map, held once; any other text, one that only begins
+// alike included, is a header of its own.
+func TestRepeatedHeaderReadOnce(t *testing.T) {
+	data := `{"version":1,"interactions":[
+		{"request":{"method":"GET","url":"http://a/1","headers":{"Accept":["application/json"]}},"response":{"code":200}},
+		{"request":{"method":"GET","url":"http://a/2","headers":{"Accept":["application/json"]}},"response":{"code":200}},
+		{"request":{"method":"GET","url":"http://a/3","headers":{"Accept":["application/json"],"X":["y"]}},"response":{"code":200}},
+		{"request":{"method":"GET","url":"http://a/4","headers":{"Accept":["application/json" ]}},"response":{"code":200}}]}`
+	f, err := unmarshalJSON([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := func(i int) http.Header { return f.Interactions[i].Request.Header }
+	same := func(a, b http.Header) bool { return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() }
+	if !same(h(0), h(1)) {
+		t.Error("two requests with the same header text got a map each")
+	}
+	if same(h(1), h(2)) || same(h(2), h(3)) {
+		t.Error("requests with different header texts share a map")
+	}
+	want := []http.Header{
+		{"Accept": {"application/json"}},
+		{"Accept": {"application/json"}},
+		{"Accept": {"application/json"}, "X": {"y"}},
+		{"Accept": {"application/json"}},
+	}
+	for i, w := range want {
+		if !reflect.DeepEqual(h(i), w) {
+			t.Errorf("request %d: header %v, want %v", i, h(i), w)
+		}
 	}
 }
 

@@ -51,11 +51,13 @@ func smallHeap(t *testing.T, n int) (ratio, allocs float64) {
 }
 
 // A small cassette, as most of a suite's are, holds little more than its
-// file once loaded: no chunk of the parser's sized for a large one.
+// file once loaded: no chunk of the parser's sized for a large one, no
+// buffer of the largest file kept. (About 1.1x on suite A; it was 1.7x
+// with chunks sized from the file.)
 func TestSmallCassettesHeap(t *testing.T) {
 	ratio, allocs := smallHeap(t, 1000)
 	t.Logf("1000 cassettes of suite A: the parsed cassettes hold %.2fx their files, %.1f allocations each", ratio, allocs)
-	if ratio > 3 {
-		t.Errorf("small cassettes hold %.2fx their files on the heap, want at most 3x", ratio)
+	if ratio > 1.5 {
+		t.Errorf("small cassettes hold %.2fx their files on the heap, want at most 1.5x", ratio)
 	}
 }

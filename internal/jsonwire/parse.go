@@ -176,6 +176,7 @@ type Parser struct {
 	values  []string          // the values of the header being read
 	names   []headerName      // the names of the header being read
 	spacing spacingRead       // of the JSON body of the object being read
+	repeat  [2]repeatedHeader // the headers read last, most recent first
 	slab    slab              // what bodies and strings are decoded into
 	held    []byte            // a JSON body that is spaced again once its object is read
 	strs    []string          // a chunk of header values to hand out, as slab does bytes
@@ -807,6 +808,13 @@ func (p *Parser) memberKey() error {
 // values of all names share one slice, capped for each name so that
 // appending to one never writes over the next.
 func (p *Parser) header() (http.Header, error) {
+	start := p.i
+	for _, r := range p.repeat {
+		if r.h != nil && bytes.HasPrefix(p.data[start:], r.raw) {
+			p.i += len(r.raw)
+			return r.h, nil
+		}
+	}
 	more, err := p.Open('{', "object")
 	if err != nil {
 		return nil, err
@@ -853,7 +861,20 @@ func (p *Parser) header() (http.Header, error) {
 	if len(h) < len(p.names) {
 		return nil, p.repeatedName()
 	}
+	copy(p.repeat[1:], p.repeat[:])
+	p.repeat[0] = repeatedHeader{raw: p.data[start:p.i], h: h}
 	return h, nil
+}
+
+// A repeatedHeader is a header read from the document, kept so that the
+// same text read again gives the same map: the requests of a cassette
+// mostly send the same header, and a loaded cassette holds it once (the
+// interactions of a cassette share their headers, and must not modify
+// them; see cassette.Cassette.Interactions). The text is the whole object,
+// from its '{' to its '}', so the same text is the same header.
+type repeatedHeader struct {
+	raw []byte // a part of the document
+	h   http.Header
 }
 
 // repeatedName reports the first name of the header just read that
