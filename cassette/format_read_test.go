@@ -110,7 +110,9 @@ func TestRepeatedHeaderReadOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := func(i int) http.Header { return f.Interactions[i].Request.Header }
-	same := func(a, b http.Header) bool { return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() }
+	same := func(a, b http.Header) bool {
+		return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	}
 	if !same(h(0), h(1)) {
 		t.Error("two requests with the same header text got a map each")
 	}
