@@ -752,8 +752,8 @@ func (b *bodyField[T]) finish(p *Parser, v *T) error {
 // response it is reading, until the object ends.
 type spacingRead struct {
 	jsonSpacing
-	json  bool   // the body was read from "body_json"
-	held  bool   // the body is in Parser.held, to be kept
+	json   bool   // the body was read from "body_json"
+	held   bool   // the body is in Parser.held, to be kept
 	first  string // the first spacing member read, for errors
 	at     int    // the offset of its value
 	gapsAt int    // the offset of "body_json_spaces"'s value

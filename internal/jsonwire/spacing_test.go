@@ -128,13 +128,13 @@ func TestCheckGaps(t *testing.T) {
 	}{
 		{[]gap{{1, " "}, {6, " "}, {7, "\n"}, {8, " "}}, true},
 		{[]gap{{len(value) - 1, " "}}, true},
-		{[]gap{{0, " "}}, false},            // the leading member's
-		{[]gap{{len(value), " "}}, false},   // the trailing member's
-		{[]gap{{3, " "}}, false},            // inside a string
-		{[]gap{{11, " "}}, false},           // inside a number
-		{[]gap{{19, " "}}, false},           // inside true
-		{[]gap{{6, " "}, {6, " "}}, false},  // twice
-		{[]gap{{7, " "}, {6, " "}}, false},  // out of order
+		{[]gap{{0, " "}}, false},           // the leading member's
+		{[]gap{{len(value), " "}}, false},  // the trailing member's
+		{[]gap{{3, " "}}, false},           // inside a string
+		{[]gap{{11, " "}}, false},          // inside a number
+		{[]gap{{19, " "}}, false},          // inside true
+		{[]gap{{6, " "}, {6, " "}}, false}, // twice
+		{[]gap{{7, " "}, {6, " "}}, false}, // out of order
 		{[]gap{{-1, " "}}, false},
 	} {
 		if err := checkGaps(value, tc.gaps); (err == nil) != tc.ok {
