@@ -23,6 +23,24 @@
 //     and "body_json").
 //   - null stands for a key left out.
 //
+// A body is stored as JSON when it is a JSON object or array that is text,
+// whatever its spacing ("body_json"), as text when it is other text
+// ("body"), and as base64 otherwise ("body_base64"); every body reads back
+// byte for byte. A JSON body of up to 100 bytes is written on one line, as
+// compact as it came; a longer one one member or element of its outermost
+// object or array a line, each object or array inside it on one line,
+// compact, up to 1000 bytes, and laid out the same way when longer. The
+// reader compacts "body_json" whatever its layout, and spaces it again as
+// the members after it say: "body_json_leading" and "body_json_trailing"
+// (the spacing around the value), "body_json_indent" and
+// "body_json_prefix" (json.MarshalIndent's), "body_json_comma" and
+// "body_json_colon" (separators with their spacing, such as Python's
+// json.dumps's ", " and ": "), or "body_json_spaces", for any other
+// spacing, each run with the offset in the compact value where it goes:
+// [[offset, "spacing"], …]. The last three came with format version 3, and
+// a file that uses none of them is written as version 2 or 1, so that an
+// older dvd still reads it.
+//
 // What the test took from time and chance, its clock readings, random seed
 // and named values (see [Recorder.Now], [Recorder.Rand] and
 // [Recorder.Value]), is in a section of its own, "clock",

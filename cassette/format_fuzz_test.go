@@ -2,6 +2,7 @@ package cassette_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"unicode/utf8"
 
@@ -45,7 +46,8 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzBodyRoundTrip checks that any request and response body reads back byte
-// for byte, and that a text body is never hidden in base64.
+// for byte, that a text body is never hidden in base64, and that a JSON
+// object or array that is text is stored as JSON, whatever its spacing.
 func FuzzBodyRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, reqBody, respBody []byte) {
 		file := &File{Version: cassette.Version, Interactions: []cassette.Interaction{{
@@ -68,6 +70,14 @@ func FuzzBodyRoundTrip(f *testing.F) {
 		}
 		if isText(reqBody) && isText(respBody) && bytes.Contains(data, []byte(`"body_base64"`)) {
 			t.Errorf("a text body is stored as base64:\n%s", data)
+		}
+		for _, body := range [][]byte{reqBody, respBody} {
+			// (Bodies of less than 1000 bytes are shallower than the
+			// reader's limit of nesting.)
+			if v := bytes.Trim(body, " \t\r\n"); isText(body) && json.Valid(body) && len(body) < 1000 && len(v) > 0 && (v[0] == '{' || v[0] == '[') &&
+				!bytes.Contains(data, []byte(`"body_json": `+string(compactJSON(t, body)[:1]))) {
+				t.Errorf("the JSON body %q is not stored as JSON:\n%s", body, data)
+			}
 		}
 	})
 }

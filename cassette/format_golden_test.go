@@ -51,17 +51,46 @@ func TestGolden(t *testing.T) {
 }
 
 // goldenV1Path is a cassette of format version 1, as dvd wrote it before
-// version 2: it reads, and writes back, unchanged.
+// version 2: it reads, and writes back unchanged but for its one body that
+// is JSON spaced as Python spaces it, which version 1 held as text and
+// version 3 holds as JSON.
 const goldenV1Path = "testdata/golden-v1.dvd.json"
 
 func TestGoldenVersion1(t *testing.T) {
-	want := testsupport.ReadFile(t, goldenV1Path)
+	want := string(testsupport.ReadFile(t, goldenV1Path))
+	for _, r := range [][2]string{
+		{`"version": 1,`, `"version": 3,`},
+		{`"body": "{\"id\": 7}\n",`, `"body_json": {"id":7},` + "\n        " + `"body_json_colon": ": ",` + "\n        " + `"body_json_trailing": "\n",`},
+	} {
+		if !strings.Contains(want, r[0]) {
+			t.Fatalf("%s does not hold %s", goldenV1Path, r[0])
+		}
+		want = strings.Replace(want, r[0], r[1], 1)
+	}
 	f, err := readFile(goldenV1Path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(string(want), string(marshal(f))); diff != "" {
+	if got := f.Interactions[0].Response.Body; string(got) != "{\"id\": 7}\n" {
+		t.Errorf("the body of %s reads as %q", goldenV1Path, got)
+	}
+	if diff := cmp.Diff(want, string(marshal(f))); diff != "" {
 		t.Errorf("Marshal(ReadFile(%s)) mismatch (-want +got):\n%s", goldenV1Path, diff)
+	}
+}
+
+// goldenV2Path is a cassette of format version 2, as dvd wrote it before
+// version 3: it reads, and writes back, unchanged.
+const goldenV2Path = "testdata/golden-v2.dvd.json"
+
+func TestGoldenVersion2(t *testing.T) {
+	want := testsupport.ReadFile(t, goldenV2Path)
+	f, err := readFile(goldenV2Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(marshal(f))); diff != "" {
+		t.Errorf("Marshal(ReadFile(%s)) mismatch (-want +got):\n%s", goldenV2Path, diff)
 	}
 }
 
@@ -74,8 +103,11 @@ func TestVersionWritten(t *testing.T) {
 		version      string
 	}{
 		{"compact JSON", "version 1 stores it", `{"a":1}`, `"version": 1,`},
-		{"text", "", "{\"a\": 1}\n", `"version": 1,`},
+		{"text", "", "a: 1\n", `"version": 1,`},
 		{"spaced JSON", "its spacing members came with version 2", "{\"a\":1}\n", `"version": 2,`},
+		{"indented JSON", "", "{\n  \"a\": 1\n}", `"version": 2,`},
+		{"JSON spaced as Python spaces it", "its separators came with version 3", `{"a": 1}`, `"version": 3,`},
+		{"JSON spaced otherwise", "its runs of spacing came with version 3", "{ \"a\":1}", `"version": 3,`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			data := marshal(oneInteraction([]byte(tt.body)))

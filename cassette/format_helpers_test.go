@@ -106,7 +106,10 @@ func fullFile() *File {
 				Times:    3,
 			},
 			{
-				Request: cassette.Request{Method: "GET", URL: "https://nowhere.invalid/"},
+				Request: cassette.Request{
+					Method: "GET", URL: "https://nowhere.invalid/",
+					Body: []byte(`{"query": "a, b: c", "ids": [1, 2], "empty": {}}` + "\n"), // as Python's json.dumps writes it
+				},
 				Error: neterr.Recorded(neterr.Record{
 					Kind:      neterr.DNS,
 					Message:   "lookup nowhere.invalid on 8.8.8.8:53: no such host",
@@ -120,7 +123,10 @@ func fullFile() *File {
 				Duration: -5 * time.Nanosecond,
 			},
 			{
-				Request: cassette.Request{Method: "GET", URL: "https://plain.example.com/"},
+				Request: cassette.Request{
+					Method: "GET", URL: "https://plain.example.com/",
+					Body: []byte("{ \"a\" :\t[ ],\r\n\"b\": \"\\u00e9\" }"), // spaced as no encoder does
+				},
 				Error: neterr.Recorded(neterr.Record{
 					Kind:         neterr.TLS,
 					Message:      "tls: first record does not look like a TLS handshake",

@@ -1,31 +1,58 @@
 package jsonwire
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // JSON bodies are stored as JSON, whatever their spacing, and replay byte
-// for byte. The file holds the value, compact or indented as the writer
-// indents, and a jsonSpacing says how to space it again: the members
-// "body_json_leading", "body_json_prefix", "body_json_indent" and
-// "body_json_trailing" after "body_json". They cover how JSON is written in
-// practice: compact, as json.Marshal writes it; indented, as
-// json.MarshalIndent does (JSON.stringify, serde_json's pretty printer and
-// most others indent the same way); either with spacing around it, as
-// json.Encoder ends each value with a newline. A body spaced otherwise is
-// stored as text.
+// for byte. The file holds the value, compact or laid out as the writer
+// lays out a long body (the reader compacts it again), and a jsonSpacing
+// says how to space it again: the members after "body_json".
+//
+//   - "body_json_leading" and "body_json_trailing": the spacing before and
+//     after the value, as json.Encoder ends each value with a newline;
+//   - "body_json_indent" and "body_json_prefix": indented as
+//     json.MarshalIndent indents (JSON.stringify, serde_json's pretty
+//     printer, Python's json.dumps with an indent and most others indent
+//     the same way);
+//   - "body_json_comma" and "body_json_colon" (version 3): on one line, with
+//     separators other than "," and ":", as Python's json.dumps writes
+//     ", " and ": ";
+//   - "body_json_spaces" (version 3): any other spacing, as the list of its
+//     runs, each with the offset in the compact value where it goes:
+//     [[offset, "spacing"], …].
+//
+// Any JSON object or array that is text is stored so.
 
-// jsonSpacing is how a JSON body was spaced. The zero jsonSpacing is compact
-// JSON with nothing after it.
+// jsonSpacing is how a JSON body was spaced. The zero jsonSpacing is
+// compact JSON with nothing around it. At most one of indent, comma and
+// colon, and gaps is set.
 type jsonSpacing struct {
 	leading        string // the spacing before the value
-	prefix, indent string // as json.MarshalIndent's; indent is empty when the value is compact
+	prefix, indent string // as json.MarshalIndent's; indent is empty when the value is not indented
+	comma, colon   string // the separators with their spacing, when not "," and ":"
+	gaps           []gap  // the spacing of a value spaced otherwise
 	trailing       string // the spacing after the value
 }
 
+// A gap is a run of spacing inside a JSON value, and where it goes: before
+// the byte at offset at of the compact value.
+type gap struct {
+	at    int
+	space string
+}
+
+// zero reports whether s is compact JSON with nothing around it.
+func (s *jsonSpacing) zero() bool {
+	return s.leading == "" && s.prefix == "" && s.indent == "" && s.comma == "" &&
+		s.colon == "" && len(s.gaps) == 0 && s.trailing == ""
+}
+
 // jsonBody reports whether b is a JSON object or array the file holds as
-// JSON: valid UTF-8 without control characters (as text is), compact or
-// indented as json.MarshalIndent indents, with any spacing around it. It
-// returns the compact value, a part of b when b is compact, and its
-// spacing.
+// JSON: valid UTF-8 without control characters (as text is), spaced in any
+// way. It returns the compact value, a part of b when b is compact, and
+// its spacing.
 func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	t := trimSpacing(b)
 	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
@@ -35,17 +62,14 @@ func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
 	if p.skip() != nil || p.i != len(t) || !isText(b) {
 		return nil, s, false
 	}
-	value, s, ok = splitJSON(b)
-	if ok && s.indent != "" {
-		indented := jsonSpacing{prefix: s.prefix, indent: s.indent}
-		ok = bytes.Equal(appendSpaced(make([]byte, 0, len(t)), value, indented), t)
-	}
-	return value, s, ok
+	value, s = splitJSON(b)
+	return value, s, true
 }
 
 // splitJSON splits the JSON body b, which jsonBody accepts, into its
-// compact value and its spacing, without checking it again.
-func splitJSON(b []byte) (value []byte, s jsonSpacing, ok bool) {
+// compact value and its spacing, without checking it again. It names the
+// spacing in the fewest words: indented, then separated, then gap by gap.
+func splitJSON(b []byte) (value []byte, s jsonSpacing) {
 	t := trimSpacing(b)
 	start := len(b) - len(bytes.TrimLeft(b, spacing))
 	if start > 0 {
@@ -55,12 +79,26 @@ func splitJSON(b []byte) (value []byte, s jsonSpacing, ok bool) {
 		s.trailing = string(b[end:])
 	}
 	if !spacedJSON(t) {
-		return t, s, true
+		return t, s
 	}
-	if s.prefix, s.indent, ok = indentation(t); !ok {
-		return nil, s, false
+	value = compact(t)
+	var try jsonSpacing
+	if try.prefix, try.indent = indentation(t); try.indent != "" && rebuilds(value, try, t) {
+		s.prefix, s.indent = try.prefix, try.indent
+		return value, s
 	}
-	return compact(t), s, true
+	try = jsonSpacing{}
+	if try.comma, try.colon = separators(t); !try.zero() && rebuilds(value, try, t) {
+		s.comma, s.colon = try.comma, try.colon
+		return value, s
+	}
+	s.gaps = gaps(t)
+	return value, s
+}
+
+// rebuilds reports whether the compact value spaced as s is t.
+func rebuilds(value []byte, s jsonSpacing, t []byte) bool {
+	return bytes.Equal(appendSpaced(make([]byte, 0, len(t)), value, s), t)
 }
 
 // trimSpacing returns b without the spacing around it.
@@ -71,80 +109,216 @@ const spacing = " \t\r\n"
 
 // indentation returns the prefix and indent that json.MarshalIndent would
 // have been given to write the spaced JSON object or array t, if any: the
-// second line starts with both, the last line with the prefix.
-func indentation(t []byte) (prefix, indent string, ok bool) {
+// second line starts with both, the last line with the prefix. The indent
+// is empty when there are none.
+func indentation(t []byte) (prefix, indent string) {
 	if len(t) < 2 || t[1] != '\n' {
-		return "", "", false
+		return "", ""
 	}
 	second := t[2:]
 	lead := second[:len(second)-len(bytes.TrimLeft(second, " \t"))]
 	last := t[bytes.LastIndexByte(t, '\n')+1 : len(t)-1]
 	if !bytes.HasPrefix(lead, last) || len(lead) == len(last) || len(bytes.TrimLeft(last, " \t")) > 0 {
-		return "", "", false
+		return "", ""
 	}
-	return string(last), string(lead[len(last):]), true
+	return string(last), string(lead[len(last):])
 }
+
+// separators returns the first comma and the first colon of the spaced
+// JSON t with the spacing around them, each empty when it is the plain
+// character or there is none.
+func separators(t []byte) (comma, colon string) {
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; c {
+		case '"':
+			i = stringEnd(t, i) - 1
+		case ',', ':':
+			sep := string(t[len(bytes.TrimRight(t[:i], spacing)) : len(t)-len(bytes.TrimLeft(t[i+1:], spacing))])
+			if len(sep) == 1 {
+				sep = ""
+			}
+			if c == ',' && comma == "" {
+				comma = sep
+			} else if c == ':' && colon == "" {
+				colon = sep
+			}
+		}
+	}
+	return comma, colon
+}
+
+// gaps returns the runs of spacing of the JSON t, which has none around
+// it, each with where it goes in the compact value.
+func gaps(t []byte) []gap {
+	var out []gap
+	n := 0 // the offset in the compact value
+	for i := 0; i < len(t); {
+		switch t[i] {
+		case ' ', '\t', '\r', '\n':
+			j := spaceEnd(t, i)
+			out = append(out, gap{n, string(t[i:j])})
+			i = j
+		case '"':
+			j := stringEnd(t, i)
+			n += j - i
+			i = j
+		default:
+			n++
+			i++
+		}
+	}
+	return out
+}
+
+// checkGaps returns an error unless each gap goes, in order, between two
+// tokens inside the compact JSON value, and holds only spacing.
+func checkGaps(value []byte, gs []gap) error {
+	last := 0
+	for _, g := range gs {
+		if g.at <= last {
+			return fmt.Errorf("offset %d: the offsets go up, from 1, each once", g.at)
+		}
+		last = g.at
+	}
+	k := 0
+	for i := 0; i < len(value) && k < len(gs); i++ {
+		if gs[k].at == i {
+			if !structural(value[i-1]) && !structural(value[i]) {
+				break
+			}
+			k++
+		}
+		if value[i] == '"' {
+			i = stringEnd(value, i) - 1
+		}
+	}
+	if k < len(gs) {
+		return fmt.Errorf("offset %d is not between two tokens of the body", gs[k].at)
+	}
+	return nil
+}
+
+// structural reports whether c is one of JSON's structural characters.
+func structural(c byte) bool {
+	switch c {
+	case '{', '}', '[', ']', ',', ':':
+		return true
+	}
+	return false
+}
+
+// oneLineJSON is the size up to which an object or array inside a long
+// JSON body stays on one line, as compact as it came.
+const oneLineJSON = 1000
 
 // layoutJSON appends the compact JSON value to dst as the file holds a long
-// body: each member or element on a line of its own, two spaces of
-// indentation per level from the start of the line, a space after each
-// colon, except that an object or array whose one-line form (with a space
-// after each colon and comma) is at most short bytes stays on one line.
+// body: each member or element of the outermost object or array on a line
+// of its own, two spaces of indentation, a space after each colon; an
+// object or array inside it stays on one line as it came, compact, when it
+// is at most short bytes long, and is laid out the same way when it is
+// longer.
 //
-// A body's lines start at the left margin, not under the member that holds
-// it: the body is a document of its own, and indenting every line of it by
-// the depth of "body_json" in the file made the file a quarter larger than
-// go-vcr's YAML of the same traffic (the corpus of internal/corpus: 196 MB
-// against 157 MB, now 152 MB), without making it easier to read. A change to
-// one member still changes one line, or the short line that holds it.
+// So a change to one value changes one line, and a listing (an array of
+// objects) shows one element a line. Laying out every member of every
+// object a line, as earlier versions did, made the file a tenth to a fifth
+// larger than go-vcr's YAML, which holds a body on one line: the bodies of
+// APIs are mostly short members (the corpus of internal/corpus: about 25
+// bytes each), and each paid a newline, its indentation and a space.
 func layoutJSON(dst, value []byte, short int) []byte {
-	return appendIndented(dst, value, "", "  ", short)
-}
-
-// oneLine reports whether the object or array that starts at value[i] is
-// at most short bytes long on one line, a space after each colon and comma,
-// and returns where it ends. An empty one always is. It looks no further
-// than short bytes ahead.
-func oneLine(value []byte, i, short int) (end int, ok bool) {
-	if i+1 < len(value) && value[i+1] == value[i]+2 { // {} or []
-		return i + 2, true
-	}
-	depth, n := 0, 0
-	for j := i; j < len(value) && n < short; j++ {
-		switch value[j] {
-		case '"':
-			e := stringEnd(value, j)
-			n += e - j - 1
-			j = e - 1
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return j + 1, n+1 <= short
-			}
-		case ':', ',':
-			n++
+	var inline [64]byte
+	line := append(inline[:0], '\n')
+	lineAt := func(depth int) []byte {
+		for len(line) < 1+2*depth {
+			line = append(line, ' ', ' ')
 		}
-		n++
+		return line[:1+2*depth]
 	}
-	return 0, false
-}
-
-// spaced appends the compact JSON value to dst on one line, with a space
-// after each colon and comma.
-func spaced(dst, value []byte) []byte {
+	depth := 0
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '"':
 			dst, i = appendString(dst, value, i)
-		case ':', ',':
-			dst = append(dst, c, ' ')
+		case '{', '[':
+			if i+1 < len(value) && value[i+1] == c+2 {
+				dst = append(dst, c, c+2)
+				i++
+				continue
+			}
+			if depth > 0 {
+				if end, ok := shortValue(value, i, short); ok {
+					dst = append(dst, value[i:end]...)
+					i = end - 1
+					continue
+				}
+			}
+			dst = append(dst, c)
+			depth++
+			dst = append(dst, lineAt(depth)...)
+		case '}', ']':
+			depth--
+			dst = append(dst, lineAt(depth)...)
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			dst = append(dst, lineAt(depth)...)
+		case ':':
+			dst = append(dst, ':', ' ')
 		default:
 			dst = append(dst, c)
 		}
 	}
 	return dst
+}
+
+// shortValue reports whether the compact object or array that starts at
+// value[i] is at most short bytes long, and returns where it ends. It
+// looks no further than short bytes ahead.
+func shortValue(value []byte, i, short int) (end int, ok bool) {
+	depth := 0
+	for j := i; j < len(value) && j-i < short; j++ {
+		switch value[j] {
+		case '"':
+			j = stringEnd(value, j) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return j + 1, j+1-i <= short
+			}
+		}
+	}
+	return 0, false
+}
+
+// appendSeparated appends the compact JSON value to dst on one line, with
+// comma for each comma and colon for each colon, when they are not empty.
+func appendSeparated(dst, value []byte, comma, colon string) []byte {
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case c == '"':
+			dst, i = appendString(dst, value, i)
+		case c == ',' && comma != "":
+			dst = append(dst, comma...)
+		case c == ':' && colon != "":
+			dst = append(dst, colon...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// appendGapped appends the compact JSON value to dst with each gap's
+// spacing where it goes.
+func appendGapped(dst, value []byte, gs []gap) []byte {
+	at := 0
+	for _, g := range gs {
+		dst = append(dst, value[at:g.at]...)
+		dst = append(dst, g.space...)
+		at = g.at
+	}
+	return append(dst, value[at:]...)
 }
 
 // appendString appends the JSON string that starts at value[i] to dst, and

@@ -8,25 +8,24 @@ import (
 )
 
 func TestLayoutJSON(t *testing.T) {
+	long := strings.Repeat("i", 70)
 	for _, tc := range []struct{ value, want string }{
-		{`{"a":1,"b":"x"}`, `{"a": 1, "b": "x"}`},
-		{`{"a":{"b":[1,2]},"c":[]}`, `{"a": {"b": [1, 2]}, "c": []}`},
-		{
-			`{"id":"` + strings.Repeat("i", 70) + `","kind":{"enabled":true,"tier":"Standard"},"tags":["a","b"],"empty":{}}`,
+		{`{"a":1,"b":"x"}`, "{\n  \"a\": 1,\n  \"b\": \"x\"\n}"},
+		{ // inside the outermost object, objects and arrays as they came
+			`{"id":"` + long + `","kind":{"enabled":true,"tier":"Standard"},"tags":["a","b"],"empty":{}}`,
 			"{\n" +
-				`  "id": "` + strings.Repeat("i", 70) + "\",\n" +
-				`  "kind": {"enabled": true, "tier": "Standard"},` + "\n" +
-				`  "tags": ["a", "b"],` + "\n" +
+				`  "id": "` + long + "\",\n" +
+				`  "kind": {"enabled":true,"tier":"Standard"},` + "\n" +
+				`  "tags": ["a","b"],` + "\n" +
 				`  "empty": {}` + "\n" +
 				"}",
 		},
-		{ // colons, commas and brackets in strings are not the JSON's
-			`[{"k":"` + strings.Repeat(",:{[", 20) + `"},"x\"]"]`,
+		{ // a listing: one element a line
+			`[{"k":"` + strings.Repeat(",:{[", 20) + `"},"x\"]",[]]`,
 			"[\n" +
-				`  {` + "\n" +
-				`    "k": "` + strings.Repeat(",:{[", 20) + "\"\n" +
-				"  },\n" +
-				`  "x\"]"` + "\n" +
+				`  {"k":"` + strings.Repeat(",:{[", 20) + "\"},\n" +
+				`  "x\"]",` + "\n" +
+				"  []\n" +
 				"]",
 		},
 	} {
@@ -36,15 +35,15 @@ func TestLayoutJSON(t *testing.T) {
 	}
 }
 
-// A body's object or array of at most oneLineJSON bytes, with its spaces,
-// stays on one line; one byte more and it takes a line per member.
+// An object or array inside a body of at most oneLineJSON bytes stays on
+// one line; one byte more and it takes a line per member.
 func TestLayoutJSONShortBound(t *testing.T) {
 	for _, n := range []int{oneLineJSON, oneLineJSON + 1} {
-		inner := `["` + strings.Repeat("x", n-4) + `"]` // n bytes
+		inner := `["` + strings.Repeat("x", n-6) + `",1]` // n bytes
 		value := `{"long":"` + strings.Repeat("y", 80) + `","a":` + inner + `}`
 		got := string(layoutJSON(nil, []byte(value), oneLineJSON))
 		if oneLine := strings.Contains(got, inner); oneLine != (n <= oneLineJSON) {
-			t.Errorf("a %d-byte array: on one line %v:\n%s", n, oneLine, got)
+			t.Errorf("a %d-byte array: on one line %v:\n%.200s", n, oneLine, got)
 		}
 	}
 }
@@ -76,10 +75,11 @@ func FuzzLayoutJSON(f *testing.F) {
 	})
 }
 
-// A change to one field of a long JSON body shows as one changed line.
+// A change to one value of a long JSON body shows as one changed line,
+// in a body and in a listing of such bodies.
 func TestLayoutJSONDiff(t *testing.T) {
-	body := func(days int) []byte {
-		v := map[string]any{
+	item := func(days int) map[string]any {
+		return map[string]any{
 			"id":   "/subscriptions/44aba696/resourceGroups/acctest-rg-979835/providers/Microsoft.Sql/servers/acctestf3xsvd33448",
 			"name": "acctestf3xsvd33448",
 			"properties": map[string]any{
@@ -88,20 +88,30 @@ func TestLayoutJSONDiff(t *testing.T) {
 				"kind":              map[string]any{"enabled": true, "retentionDays": days, "tier": "Standard"},
 			},
 		}
-		b, _ := json.Marshal(v)
-		return layoutJSON(nil, b, oneLineJSON)
 	}
-	a, b := strings.Split(string(body(61)), "\n"), strings.Split(string(body(62)), "\n")
-	if len(a) != len(b) {
-		t.Fatalf("the change moved lines:\n%s\n%s", body(61), body(62))
-	}
-	var changed []string
-	for i := range a {
-		if a[i] != b[i] {
-			changed = append(changed, b[i])
+	for _, tc := range []struct {
+		name string
+		body func(days int) any
+	}{
+		{"object", func(days int) any { return item(days) }},
+		{"listing", func(days int) any { return map[string]any{"value": []any{item(1), item(days), item(3)}} }},
+	} {
+		lines := func(days int) []string {
+			b, _ := json.Marshal(tc.body(days))
+			return strings.Split(string(layoutJSON(nil, b, oneLineJSON)), "\n")
 		}
-	}
-	if len(changed) != 2 || !strings.Contains(changed[0], `"kind": {"enabled": true, "retentionDays": 62`) || strings.TrimSpace(changed[1]) != `"retentionDays": 62` {
-		t.Errorf("changed lines: %q", changed)
+		a, b := lines(61), lines(62)
+		if len(a) != len(b) {
+			t.Fatalf("%s: the change moved lines:\n%s\n%s", tc.name, strings.Join(a, "\n"), strings.Join(b, "\n"))
+		}
+		var changed []string
+		for i := range a {
+			if a[i] != b[i] {
+				changed = append(changed, b[i])
+			}
+		}
+		if len(changed) != 1 || !strings.Contains(changed[0], `"kind":{"enabled":true,"retentionDays":62`) {
+			t.Errorf("%s: changed lines: %q", tc.name, changed)
+		}
 	}
 }

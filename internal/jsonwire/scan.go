@@ -361,16 +361,22 @@ func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 	return spaceEnd(d, j+1), out, true
 }
 
-// appendSpaced appends the compact JSON value to dst spaced as s says,
-// indented as json.Indent indents when s has an indent. The reader rebuilds
-// a body with it, and the writer checks with it that a body it stores as
-// JSON will be rebuilt byte for byte.
+// appendSpaced appends the compact JSON value to dst spaced as s says:
+// indented as json.Indent indents when s has an indent, with its
+// separators or its gaps otherwise. The reader rebuilds a body with it, and
+// the writer checks with it that a body it stores as JSON will be rebuilt
+// byte for byte.
 func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	dst = append(dst, s.leading...)
-	if s.indent == "" {
+	switch {
+	case s.indent != "":
+		dst = appendIndented(dst, value, s.prefix, s.indent)
+	case len(s.gaps) > 0:
+		dst = appendGapped(dst, value, s.gaps)
+	case s.comma != "" || s.colon != "":
+		dst = appendSeparated(dst, value, s.comma, s.colon)
+	default:
 		dst = append(dst, value...)
-	} else {
-		dst = appendIndented(dst, value, s.prefix, s.indent, 0)
 	}
 	return append(dst, s.trailing...)
 }
@@ -379,9 +385,7 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 // would, in one pass with the lines of each depth written at once: each
 // element on a line of its own that starts with prefix and one indent per
 // level, a space after each colon, empty objects and arrays as they are.
-// When short is more than 0, an object or array whose one-line form is at
-// most short bytes stays on one line (see oneLine).
-func appendIndented(dst, value []byte, prefix, indent string, short int) []byte {
+func appendIndented(dst, value []byte, prefix, indent string) []byte {
 	// line holds a newline, the prefix and enough indents for the depth.
 	var inline [128]byte
 	line := append(append(inline[:0], '\n'), prefix...)
@@ -402,13 +406,6 @@ func appendIndented(dst, value []byte, prefix, indent string, short int) []byte 
 				dst = append(dst, c, c+2)
 				i++
 				continue
-			}
-			if short > 0 {
-				if end, ok := oneLine(value, i, short); ok {
-					dst = spaced(dst, value[i:end])
-					i = end - 1
-					continue
-				}
 			}
 			dst = append(dst, c)
 			depth++
@@ -433,28 +430,40 @@ func appendIndented(dst, value []byte, prefix, indent string, short int) []byte 
 // make for it.
 func spacedLen(value []byte, s jsonSpacing) int {
 	n := len(s.leading) + len(value) + len(s.trailing)
-	if s.indent == "" {
+	switch {
+	case len(s.gaps) > 0:
+		for _, g := range s.gaps {
+			n += len(g.space)
+		}
+		return n
+	case s.indent == "" && s.comma == "" && s.colon == "":
 		return n
 	}
 	depth := 0
 	line := func(depth int) int { return 1 + len(s.prefix) + depth*len(s.indent) }
 	for i := 0; i < len(value); i++ {
-		switch c := value[i]; c {
-		case '"':
+		switch c := value[i]; {
+		case c == '"':
 			i = stringEnd(value, i) - 1
-		case '{', '[':
+		case s.indent == "":
+			if c == ',' && s.comma != "" {
+				n += len(s.comma) - 1
+			} else if c == ':' && s.colon != "" {
+				n += len(s.colon) - 1
+			}
+		case c == '{' || c == '[':
 			if i+1 < len(value) && value[i+1] == c+2 {
 				i++
 				continue
 			}
 			depth++
 			n += line(depth)
-		case '}', ']':
+		case c == '}' || c == ']':
 			depth--
 			n += line(depth)
-		case ',':
+		case c == ',':
 			n += line(depth)
-		case ':':
+		case c == ':':
 			n++
 		}
 	}

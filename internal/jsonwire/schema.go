@@ -1,6 +1,7 @@
 package jsonwire
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -664,14 +665,17 @@ func (h *headerField[T]) Traits() Traits  { return Traits{} }
 // again once the object is read.
 //
 // The members that say how a JSON body was spaced were added to the format
-// in version spacingSince (see [Since]).
-func Body[T any](at func(*T) *[]byte, spacingSince int) Field[T] {
-	return &bodyField[T]{at: at, spacingSince: spacingSince}
+// in version spacingSince (see [Since]), those for JSON neither compact nor
+// indented ("body_json_comma", "body_json_colon" and "body_json_spaces") in
+// version separatorsSince: a file that uses them is written as that
+// version at least.
+func Body[T any](at func(*T) *[]byte, spacingSince, separatorsSince int) Field[T] {
+	return &bodyField[T]{at: at, spacingSince: spacingSince, separatorsSince: separatorsSince}
 }
 
 type bodyField[T any] struct {
-	at           func(*T) *[]byte
-	spacingSince int
+	at                            func(*T) *[]byte
+	spacingSince, separatorsSince int
 }
 
 // The forms of a body, indexes into bodyKeys.
@@ -686,8 +690,8 @@ var bodyKeys = []string{"body", "body_base64", "body_json"}
 func (b *bodyField[T]) Keys() []string { return bodyKeys }
 func (b *bodyField[T]) Form(v *T) int  { return classify(*b.at(v)) }
 func (b *bodyField[T]) Write(w *Writer, v *T, form int) error {
-	if s := w.body(*b.at(v), form); s != (jsonSpacing{}) {
-		w.spacing(s, b.spacingSince)
+	if s := w.body(*b.at(v), form); !s.zero() {
+		w.spacing(&s, b.spacingSince, b.separatorsSince)
 	}
 	return nil
 }
@@ -707,7 +711,11 @@ func (b *bodyField[T]) Traits() Traits  { return Traits{} }
 func (b *bodyField[T]) companions() []Field[T] {
 	var fields []Field[T]
 	for _, m := range jsonSpacingFormat {
-		fields = append(fields, &spacingField[T]{m})
+		if m.at == nil {
+			fields = append(fields, &gapsField[T]{m})
+		} else {
+			fields = append(fields, &spacingField[T]{m})
+		}
 	}
 	return fields
 }
@@ -726,8 +734,15 @@ func (b *bodyField[T]) finish(p *Parser, v *T) error {
 		return p.ErrorAt(r.at, fmt.Errorf(`%q goes only with "body_json": it says how a JSON body was spaced`, r.first))
 	case r.prefix != "" && r.indent == "":
 		return p.ErrorAt(r.at, fmt.Errorf(`%q goes only with %q: it is what starts each line of an indented body`, "body_json_prefix", "body_json_indent"))
+	case r.indent != "" && (r.comma != "" || r.colon != "" || r.gaps != nil) || r.gaps != nil && (r.comma != "" || r.colon != ""):
+		return p.ErrorAt(r.at, errors.New(`a JSON body is spaced by one of "body_json_indent", "body_json_comma" and "body_json_colon", or "body_json_spaces"`))
 	}
 	value := *b.at(v)
+	if r.gaps != nil {
+		if err := checkGaps(value, r.gaps); err != nil {
+			return p.ErrorAt(r.gapsAt, fmt.Errorf("body_json_spaces: %w", err))
+		}
+	}
 	out := appendSpaced(p.tail(spacedLen(value, r.jsonSpacing)), value, r.jsonSpacing)
 	*b.at(v) = p.slab.keep(out)
 	return nil
@@ -737,18 +752,21 @@ func (b *bodyField[T]) finish(p *Parser, v *T) error {
 // response it is reading, until the object ends.
 type spacingRead struct {
 	jsonSpacing
-	json  bool   // the body was read from "body_json"
-	held  bool   // the body is in Parser.held, to be kept
-	first string // the first spacing member read, for errors
-	at    int    // the offset of its value
+	json   bool   // the body was read from "body_json"
+	held   bool   // the body is in Parser.held, to be kept
+	first  string // the first spacing member read, for errors
+	at     int    // the offset of its value
+	gapsAt int    // the offset of "body_json_spaces"'s value
 }
 
 // A spacingMember is one of the members that say how a JSON body was
 // spaced.
 type spacingMember struct {
 	name    string
-	at      func(*jsonSpacing) *string
-	allowed string // the characters it may hold
+	at      func(*jsonSpacing) *string // nil for the gaps
+	allowed string                     // the characters it may hold
+	sep     byte                       // the one character it holds besides spacing, if any
+	newer   bool                       // added with the separators (see Body)
 }
 
 // jsonSpacingFormat lists the members that say how a JSON body was spaced
@@ -757,6 +775,9 @@ var jsonSpacingFormat = []spacingMember{
 	{name: "body_json_leading", at: func(s *jsonSpacing) *string { return &s.leading }, allowed: " \t\r\n"},
 	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t"},
 	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t"},
+	{name: "body_json_comma", at: func(s *jsonSpacing) *string { return &s.comma }, allowed: " \t\r\n", sep: ',', newer: true},
+	{name: "body_json_colon", at: func(s *jsonSpacing) *string { return &s.colon }, allowed: " \t\r\n", sep: ':', newer: true},
+	{name: "body_json_spaces", allowed: " \t\r\n", newer: true},
 	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n"},
 }
 
@@ -775,7 +796,11 @@ func (s *spacingField[T]) Read(p *Parser, _ *T, _ int) error {
 	if err != nil {
 		return Wrap(s.name, err)
 	}
-	if x == "" || strings.Trim(x, s.allowed) != "" {
+	if s.sep != 0 {
+		if x == "" || strings.Trim(x, s.allowed) != string(s.sep) {
+			return fmt.Errorf("%s: %q is not a %q with spacing around it", s.name, x, s.sep)
+		}
+	} else if x == "" || strings.Trim(x, s.allowed) != "" {
 		return fmt.Errorf("%s: %q is not spacing: it holds only %s", s.name, x, spacingChars(s.allowed))
 	}
 	*s.at(&p.spacing.jsonSpacing) = x
@@ -787,6 +812,77 @@ func (s *spacingField[T]) Read(p *Parser, _ *T, _ int) error {
 func (s *spacingField[T]) Check(*T) error  { return nil }
 func (s *spacingField[T]) Settle(*T, bool) {}
 func (s *spacingField[T]) Traits() Traits  { return Traits{} }
+
+// A gapsField reads "body_json_spaces": the runs of spacing of a JSON
+// body, [[offset, "spacing"], …], for the body's finish to check and put
+// back. The body writes it.
+type gapsField[T any] struct{ spacingMember }
+
+func (g *gapsField[T]) Keys() []string { return []string{g.name} }
+func (g *gapsField[T]) Form(*T) int    { return -1 } // written by the body
+func (g *gapsField[T]) Write(*Writer, *T, int) error {
+	return nil
+}
+func (g *gapsField[T]) Read(p *Parser, _ *T, _ int) error {
+	at := p.i
+	gs, err := p.gaps(g.allowed)
+	if err != nil {
+		return Wrap(g.name, err)
+	}
+	p.spacing.gaps, p.spacing.gapsAt = gs, at
+	if p.spacing.first == "" {
+		p.spacing.first, p.spacing.at = g.name, at
+	}
+	return nil
+}
+func (g *gapsField[T]) Check(*T) error  { return nil }
+func (g *gapsField[T]) Settle(*T, bool) {}
+func (g *gapsField[T]) Traits() Traits  { return Traits{} }
+
+// gaps reads [[offset, "spacing"], …], at least one, each spacing made of
+// the characters allowed.
+func (p *Parser) gaps(allowed string) ([]gap, error) {
+	more, err := p.Open('[', "array")
+	if err != nil {
+		return nil, err
+	}
+	if !more {
+		return nil, errors.New("it lists at least one run of spacing")
+	}
+	var gs []gap
+	for more {
+		start := p.i
+		if more, err = p.Open('[', "array"); err != nil {
+			return nil, err
+		}
+		var g gap
+		n, err := p.integer()
+		if err != nil {
+			return nil, err
+		}
+		g.at = int(min(max(n, -1), 1<<40))
+		if more, err = p.More(']'); err != nil {
+			return nil, err
+		}
+		if more {
+			if g.space, err = p.Str(false); err != nil {
+				return nil, err
+			}
+			more, err = p.More(']')
+			if err != nil {
+				return nil, err
+			}
+		}
+		if more || g.space == "" || strings.Trim(g.space, allowed) != "" {
+			return nil, p.ErrorAt(start, fmt.Errorf(`each run is [offset, "spacing"], the spacing made of %s`, spacingChars(allowed)))
+		}
+		gs = append(gs, g)
+		if more, err = p.More(']'); err != nil {
+			return nil, err
+		}
+	}
+	return gs, nil
+}
 
 // spacingChars names the characters of set for an error.
 func spacingChars(set string) string {

@@ -42,7 +42,7 @@ func FuzzJSONSpacing(f *testing.F) {
 		if err := json.Indent(&want, c, p, in); err != nil {
 			t.Fatal(err)
 		}
-		if got := appendIndented(nil, c, p, in, 0); !bytes.Equal(got, want.Bytes()) {
+		if got := appendIndented(nil, c, p, in); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("appendIndented(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
 		}
 		lead := trailings[int(trailing/4)%len(trailings)]
@@ -58,4 +58,87 @@ func FuzzJSONSpacing(f *testing.F) {
 			t.Fatalf("jsonBody(%q) spaced again is %q", body, got)
 		}
 	})
+}
+
+// FuzzBodySpacing checks that any JSON object or array that is text, in
+// any spacing, is stored as JSON and spaced again to the byte by the
+// reader's appendSpaced, whose size spacedLen gives; that a spacing told
+// by gaps passes the reader's checkGaps; and that the separators of
+// Python's json.dumps and the like are told as separators, not gaps.
+func FuzzBodySpacing(f *testing.F) {
+	for _, s := range []string{
+		`{"id": 1, "tags": ["a", "b"]}`,
+		`{"id":1,"tags":["a","b"]}`,
+		`{"a": {}, "b": [], "c": [{}, []]}`,
+		"{\"a\" :\t1 ,\r\n \"b\" : [ ]}\n",
+		`[ "\u00e9 , :", {"k" : "v"} ]`,
+		"{\n    \"a\": 1, \n    \"b\": 2\n}",
+	} {
+		f.Add([]byte(s), uint8(0))
+	}
+	seps := [][2]string{{", ", ": "}, {",", ": "}, {", ", ":"}, {" , ", " : "}, {",\t", ":\t"}}
+	f.Fuzz(func(t *testing.T, data []byte, sep uint8) {
+		check := func(body []byte) (jsonSpacing, bool) {
+			t.Helper()
+			value, s, ok := jsonBody(body)
+			t1 := trimSpacing(body)
+			want := json.Valid(body) && len(t1) > 0 && (t1[0] == '{' || t1[0] == '[') && isText(body)
+			if ok != want {
+				t.Fatalf("jsonBody(%q) accepts it: %v, want %v", body, ok, want)
+			}
+			if !ok {
+				return s, false
+			}
+			got := appendSpaced(nil, value, s)
+			if !bytes.Equal(got, body) {
+				t.Fatalf("jsonBody(%q) spaced again is %q (%+v)", body, got, s)
+			}
+			if ref := s.apply(bytes.Clone(value)); !bytes.Equal(ref, body) {
+				t.Fatalf("jsonBody(%q) spaced again by the reference is %q", body, ref)
+			}
+			if n := spacedLen(value, s); n != len(body) {
+				t.Fatalf("spacedLen of %q is %d, want %d", body, n, len(body))
+			}
+			if s.gaps != nil {
+				if err := checkGaps(value, s.gaps); err != nil {
+					t.Fatalf("checkGaps refuses the gaps of %q: %v", body, err)
+				}
+			}
+			return s, true
+		}
+		check(data)
+		var c bytes.Buffer
+		if json.Compact(&c, data) != nil || c.Len() == 0 || c.Bytes()[0] != '{' && c.Bytes()[0] != '[' {
+			return
+		}
+		p := seps[int(sep)%len(seps)]
+		spaced := jsonSpacing{comma: p[0], colon: p[1]}.apply(bytes.Clone(c.Bytes()))
+		if s, ok := check(spaced); ok && s.gaps != nil {
+			t.Fatalf("%q, separated by %q, is told by gaps: %+v", spaced, p, s)
+		}
+	})
+}
+
+// A gap goes between two tokens of the body, in order.
+func TestCheckGaps(t *testing.T) {
+	value := []byte(`{"a b":[1,23],"c":true}`)
+	for _, tc := range []struct {
+		gaps []gap
+		ok   bool
+	}{
+		{[]gap{{1, " "}, {6, " "}, {7, "\n"}, {8, " "}}, true},
+		{[]gap{{len(value) - 1, " "}}, true},
+		{[]gap{{0, " "}}, false},           // the leading member's
+		{[]gap{{len(value), " "}}, false},  // the trailing member's
+		{[]gap{{3, " "}}, false},           // inside a string
+		{[]gap{{11, " "}}, false},          // inside a number
+		{[]gap{{19, " "}}, false},          // inside true
+		{[]gap{{6, " "}, {6, " "}}, false}, // twice
+		{[]gap{{7, " "}, {6, " "}}, false}, // out of order
+		{[]gap{{-1, " "}}, false},
+	} {
+		if err := checkGaps(value, tc.gaps); (err == nil) != tc.ok {
+			t.Errorf("checkGaps(%s, %v) = %v, want ok %v", value, tc.gaps, err, tc.ok)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -119,7 +120,7 @@ func (w *Writer) header(h http.Header) error {
 }
 
 // classify returns how a body is stored: as JSON when it is a JSON object
-// or array spaced as [jsonBody] knows, as text when it is text, as base64
+// or array that is text (see [jsonBody]), as text when it is text, as base64
 // otherwise; -1 when it is empty.
 func classify(b []byte) int {
 	switch {
@@ -138,24 +139,19 @@ func isJSONBody(b []byte) bool {
 	return ok
 }
 
-// oneLineJSON is the size up to which an object or array in a long JSON
-// body stays on one line of its own: short ones read best that way.
-const oneLineJSON = 80
-
 // oneLineBody is the size up to which a JSON body stays on one line, as
-// compact as it came: about what fits on a line after "body_json" (laid
-// out, a body of 100 bytes takes several lines and a fifth more bytes).
+// compact as it came: about what fits on a line after "body_json".
 const oneLineBody = 100
 
 // body writes the value of a body in the given form, one of classify's.
-// Long JSON is laid out one member or element a line (see layoutJSON), so
-// that its diffs are readable; compacting it again gives the same bytes. It
-// returns how a JSON body was spaced.
+// Long JSON is laid out (see layoutJSON), so that its diffs are readable;
+// compacting it again gives the same bytes. It returns how a JSON body was
+// spaced.
 func (w *Writer) body(b []byte, form int) (s jsonSpacing) {
 	switch form {
 	case bodyJSON:
 		var value []byte
-		value, s, _ = splitJSON(b)
+		value, s = splitJSON(b)
 		if len(value) <= oneLineBody {
 			w.Buf = append(w.Buf, value...)
 		} else {
@@ -172,15 +168,43 @@ func (w *Writer) body(b []byte, form int) (s jsonSpacing) {
 }
 
 // spacing writes the members that say how a JSON body was spaced, after
-// it. (The caller leaves out the zero jsonSpacing: s escapes, and costs an
-// allocation.)
-func (w *Writer) spacing(s jsonSpacing, since int) {
+// it: those of version 2 at since, the newer ones at newer. (The caller
+// leaves out the zero jsonSpacing: s escapes, and costs an allocation.)
+func (w *Writer) spacing(s *jsonSpacing, since, newer int) {
 	for _, m := range jsonSpacingFormat {
-		if x := *m.at(&s); x != "" {
-			w.member(m.name, since)
+		v := since
+		if m.newer {
+			v = newer
+		}
+		if m.at == nil { // the gaps
+			if len(s.gaps) > 0 {
+				w.member(m.name, v)
+				w.gaps(s.gaps)
+			}
+			continue
+		}
+		if x := *m.at(s); x != "" {
+			w.member(m.name, v)
 			w.Str(x)
 		}
 	}
+}
+
+// gaps writes the runs of spacing of a JSON body and where they go, as
+// [[offset, "spacing"], …], on one line.
+func (w *Writer) gaps(gs []gap) {
+	w.Buf = append(w.Buf, '[')
+	for i, g := range gs {
+		if i > 0 {
+			w.Buf = append(w.Buf, ',', ' ')
+		}
+		w.Buf = append(w.Buf, '[')
+		w.Buf = strconv.AppendInt(w.Buf, int64(g.at), 10)
+		w.Buf = append(w.Buf, ',', ' ')
+		w.Str(g.space)
+		w.Buf = append(w.Buf, ']')
+	}
+	w.Buf = append(w.Buf, ']')
 }
 
 // member starts a member that a field writes after its own, added to the
