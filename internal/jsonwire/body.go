@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 )
 
@@ -307,6 +308,24 @@ func appendSeparated(dst, value []byte, comma, colon string) []byte {
 		}
 	}
 	return dst
+}
+
+// appendSeparatedAt is appendSeparated for a value whose commas and colons
+// between members and elements are known to be at seps, in order: it
+// copies what lies between them.
+func appendSeparatedAt(dst, value []byte, seps []int32, comma, colon string) []byte {
+	comma, colon = cmp.Or(comma, ","), cmp.Or(colon, ":")
+	at := 0
+	for _, k := range seps {
+		dst = append(dst, value[at:k]...)
+		if value[k] == ',' {
+			dst = append(dst, comma...)
+		} else {
+			dst = append(dst, colon...)
+		}
+		at = int(k) + 1
+	}
+	return append(dst, value[at:]...)
 }
 
 // appendGapped appends the compact JSON value to dst with each gap's

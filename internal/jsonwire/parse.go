@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"unicode/utf16"
@@ -177,6 +178,7 @@ type Parser struct {
 	names   []headerName      // the names of the header being read
 	spacing spacingRead       // of the JSON body of the object being read
 	repeat  [2]repeatedHeader // the headers read last, most recent first
+	seps    []int32           // where the commas and colons of the JSON body held are (see compactValue)
 	slab    slab              // what bodies and strings are decoded into
 	held    []byte            // a JSON body that is spaced again once its object is read
 	strs    []string          // a chunk of header values to hand out, as slab does bytes
@@ -937,6 +939,10 @@ func (p *Parser) jsonBody() ([]byte, error) {
 			return nil, err
 		}
 		out = append(out[:0], compact(p.data[start:p.i])...)
+		p.seps = nil // not noted: appendSpaced reads the value again
+	}
+	if len(out) > math.MaxInt32 {
+		p.seps = nil // noted as int32, which a body this large overflows
 	}
 	p.held = out
 	if p.spacedNext() {

@@ -244,7 +244,12 @@ func numberEnd(d []byte, i int) int {
 // out without its spacing, in the one pass. It reports false for anything
 // skip would not accept, leaving p.i as it was: the caller then reads the
 // value again with skip, for its error.
+//
+// It notes in p.seps where in out each comma and colon between members
+// and elements went (out is empty when called), so that spacing the value
+// again is a copy between them rather than a second reading of it.
 func (p *Parser) compactValue(out []byte) ([]byte, bool) {
+	p.seps = p.seps[:0]
 	d, i := p.data, p.i
 	var inline [64]byte
 	stack := inline[:0] // the '{' and '[' of the objects and arrays the value is in
@@ -318,6 +323,7 @@ func (p *Parser) compactValue(out []byte) ([]byte, bool) {
 				return out, false
 			case d[i] == ',':
 				out = append(out, ',')
+				p.seps = append(p.seps, int32(len(out)-1))
 				i++
 				if top == '{' {
 					var ok bool
@@ -358,6 +364,7 @@ func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 		return i, out, false
 	}
 	out = append(out, ':')
+	p.seps = append(p.seps, int32(len(out)-1))
 	return spaceEnd(d, j+1), out, true
 }
 
@@ -426,50 +433,6 @@ func appendIndented(dst, value []byte, prefix, indent string) []byte {
 	return dst
 }
 
-// spacedLen returns the length of appendSpaced's output, for the room to
-// make for it.
-func spacedLen(value []byte, s jsonSpacing) int {
-	n := len(s.leading) + len(value) + len(s.trailing)
-	switch {
-	case len(s.gaps) > 0:
-		for _, g := range s.gaps {
-			n += len(g.space)
-		}
-		return n
-	case s.indent == "" && s.comma == "" && s.colon == "":
-		return n
-	}
-	depth := 0
-	line := func(depth int) int { return 1 + len(s.prefix) + depth*len(s.indent) }
-	for i := 0; i < len(value); i++ {
-		switch c := value[i]; {
-		case c == '"':
-			i = stringEnd(value, i) - 1
-		case s.indent == "":
-			if c == ',' && s.comma != "" {
-				n += len(s.comma) - 1
-			} else if c == ':' && s.colon != "" {
-				n += len(s.colon) - 1
-			}
-		case c == '{' || c == '[':
-			if i+1 < len(value) && value[i+1] == c+2 {
-				i++
-				continue
-			}
-			depth++
-			n += line(depth)
-		case c == '}' || c == ']':
-			depth--
-			n += line(depth)
-		case c == ',':
-			n += line(depth)
-		case c == ':':
-			n++
-		}
-	}
-	return n
-}
-
 // stringEnd returns the offset just past the string of the JSON b that
 // starts at i, reading eight bytes at a time.
 func stringEnd(b []byte, i int) int {
@@ -528,6 +491,7 @@ type parserBuffers struct {
 	held    []byte
 	values  []string
 	names   []headerName
+	seps    []int32
 }
 
 var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
@@ -535,7 +499,7 @@ var buffers = sync.Pool{New: func() any { return new(parserBuffers) }}
 // borrow gives p the buffers a Parser left behind.
 func (p *Parser) borrow() {
 	b := buffers.Get().(*parserBuffers)
-	p.chunk, p.intern, p.scratch, p.held, p.values, p.names = b.chunk, b.intern, b.scratch, b.held, b.values, b.names
+	p.chunk, p.intern, p.scratch, p.held, p.values, p.names, p.seps = b.chunk, b.intern, b.scratch, b.held, b.values, b.names, b.seps
 }
 
 // giveBack leaves p's buffers for the next Parser, holding nothing of
@@ -558,6 +522,9 @@ func (p *Parser) giveBack() {
 	if cap(p.values) <= most/16 {
 		b.values = p.values[:0]
 		clear(b.values[:cap(b.values)])
+	}
+	if cap(p.seps) <= most/4 {
+		b.seps = p.seps[:0]
 	}
 	if cap(p.names) <= most/16 {
 		b.names = p.names[:0]

@@ -743,8 +743,17 @@ func (b *bodyField[T]) finish(p *Parser, v *T) error {
 			return p.ErrorAt(r.gapsAt, fmt.Errorf("body_json_spaces: %w", err))
 		}
 	}
-	out := appendSpaced(p.tail(spacedLen(value, r.jsonSpacing)), value, r.jsonSpacing)
-	*b.at(v) = p.slab.keep(out)
+	// Spaced in the parser's scratch, then copied once, exactly: cheaper
+	// than counting the spaced length in a pass of its own.
+	if r.indent == "" && r.gaps == nil && p.seps != nil {
+		// Separators, where compactValue noted them.
+		p.scratch = append(p.scratch[:0], r.leading...)
+		p.scratch = appendSeparatedAt(p.scratch, value, p.seps, r.comma, r.colon)
+		p.scratch = append(p.scratch, r.trailing...)
+	} else {
+		p.scratch = appendSpaced(p.scratch[:0], value, r.jsonSpacing)
+	}
+	*b.at(v) = p.keepBytes(p.scratch)
 	return nil
 }
 
