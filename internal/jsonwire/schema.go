@@ -861,8 +861,12 @@ func (p *Parser) gaps(allowed string) ([]gap, error) {
 	var gs []gap
 	for more {
 		start := p.i
-		if more, err = p.Open('[', "array"); err != nil {
+		inner, err := p.Open('[', "array")
+		if err != nil {
 			return nil, err
+		}
+		if !inner {
+			return nil, p.ErrorAt(start, fmt.Errorf(`each run is [offset, "spacing"], the spacing made of %s`, spacingChars(allowed)))
 		}
 		var g gap
 		n, err := p.integer()
