@@ -2,7 +2,6 @@ package cassette_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -204,34 +203,10 @@ func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return &http.Response{
 		Status: r.Status, StatusCode: r.StatusCode, Proto: r.Proto, ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: &cannedBody{data: r.Body},
+		Header: h, Body: corpus.CannedBody(r.Body),
 		ContentLength: r.ContentLength, Request: req,
 	}, nil
 }
-
-// cannedBody reads a prebuilt body: one allocation, as a body must be a
-// value of its own to be read and closed.
-type cannedBody struct {
-	data []byte
-	off  int
-}
-
-func (b *cannedBody) Read(p []byte) (int, error) {
-	if b.off >= len(b.data) {
-		return 0, io.EOF
-	}
-	n := copy(p, b.data[b.off:])
-	b.off += n
-	return n, nil
-}
-
-func (b *cannedBody) WriteTo(w io.Writer) (int64, error) {
-	n, err := w.Write(b.data[b.off:])
-	b.off += n
-	return int64(n), err
-}
-
-func (b *cannedBody) Close() error { return nil }
 
 // A sideRunner sends the requests of n SmallGETs, in the random order of
 // corpus.SmallURLs, each built just before it is sent, through a client:

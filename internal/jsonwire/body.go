@@ -226,49 +226,7 @@ const oneLineJSON = 1000
 // APIs are mostly short members (the corpus of internal/corpus: about 25
 // bytes each), and each paid a newline, its indentation and a space.
 func layoutJSON(dst, value []byte, short int) []byte {
-	var inline [64]byte
-	line := append(inline[:0], '\n')
-	lineAt := func(depth int) []byte {
-		for len(line) < 1+2*depth {
-			line = append(line, ' ', ' ')
-		}
-		return line[:1+2*depth]
-	}
-	depth := 0
-	for i := 0; i < len(value); i++ {
-		switch c := value[i]; c {
-		case '"':
-			dst, i = appendString(dst, value, i)
-		case '{', '[':
-			if i+1 < len(value) && value[i+1] == c+2 {
-				dst = append(dst, c, c+2)
-				i++
-				continue
-			}
-			if depth > 0 {
-				if end, ok := shortValue(value, i, short); ok {
-					dst = append(dst, value[i:end]...)
-					i = end - 1
-					continue
-				}
-			}
-			dst = append(dst, c)
-			depth++
-			dst = append(dst, lineAt(depth)...)
-		case '}', ']':
-			depth--
-			dst = append(dst, lineAt(depth)...)
-			dst = append(dst, c)
-		case ',':
-			dst = append(dst, c)
-			dst = append(dst, lineAt(depth)...)
-		case ':':
-			dst = append(dst, ':', ' ')
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
+	return appendIndented(dst, value, "", "  ", short)
 }
 
 // shortValue reports whether the compact object or array that starts at

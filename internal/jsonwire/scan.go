@@ -377,7 +377,7 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 	dst = append(dst, s.leading...)
 	switch {
 	case s.indent != "":
-		dst = appendIndented(dst, value, s.prefix, s.indent)
+		dst = appendIndented(dst, value, s.prefix, s.indent, 0)
 	case len(s.gaps) > 0:
 		dst = appendGapped(dst, value, s.gaps)
 	case s.comma != "" || s.colon != "":
@@ -392,7 +392,10 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 // would, in one pass with the lines of each depth written at once: each
 // element on a line of its own that starts with prefix and one indent per
 // level, a space after each colon, empty objects and arrays as they are.
-func appendIndented(dst, value []byte, prefix, indent string) []byte {
+// With short > 0, an object or array inside the outermost one that is at
+// most short bytes long stays on one line as it is, compact (the file's
+// layout of a long body: see layoutJSON).
+func appendIndented(dst, value []byte, prefix, indent string, short int) []byte {
 	// line holds a newline, the prefix and enough indents for the depth.
 	var inline [128]byte
 	line := append(append(inline[:0], '\n'), prefix...)
@@ -413,6 +416,13 @@ func appendIndented(dst, value []byte, prefix, indent string) []byte {
 				dst = append(dst, c, c+2)
 				i++
 				continue
+			}
+			if depth > 0 && short > 0 {
+				if end, ok := shortValue(value, i, short); ok {
+					dst = append(dst, value[i:end]...)
+					i = end - 1
+					continue
+				}
 			}
 			dst = append(dst, c)
 			depth++

@@ -42,7 +42,7 @@ func FuzzJSONSpacing(f *testing.F) {
 		if err := json.Indent(&want, c, p, in); err != nil {
 			t.Fatal(err)
 		}
-		if got := appendIndented(nil, c, p, in); !bytes.Equal(got, want.Bytes()) {
+		if got := appendIndented(nil, c, p, in, 0); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("appendIndented(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
 		}
 		lead := trailings[int(trailing/4)%len(trailings)]
