@@ -37,9 +37,9 @@
 // "body_json_colon" (separators with their spacing, such as Python's
 // json.dumps's ", " and ": "), or "body_json_spaces", for any other
 // spacing, each run with the offset in the compact value where it goes:
-// [[offset, "spacing"], …]. The last three came with format version 3, and
-// a file that uses none of them is written as version 2 or 1, so that an
-// older dvd still reads it.
+// [[offset, "spacing"], …]. These members came with format version 2, and
+// a file that uses none of them (nor any other of version 2) is written as
+// version 1, so that an older dvd still reads it.
 //
 // What the test took from time and chance, its clock readings, random seed
 // and named values (see [Recorder.Now], [Recorder.Rand] and

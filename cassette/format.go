@@ -26,16 +26,17 @@ import (
 // Version 2 added the "clock" section (see [Recorder.Now]), the "times" of an
 // interaction (see [Interaction]), the "encoded" coding of a body stored
 // decoded (see [Request.Encoded]), the members that say how a JSON body was
-// spaced ("body_json_trailing" and the like), a response's
-// "transfer_encoding" and "tls", and the file's "tls", which holds the TLS
-// states the responses name.
+// spaced ("body_json_trailing", "body_json_indent", and for a body spaced
+// otherwise than compact or indented "body_json_comma" and
+// "body_json_colon", its separators, such as Python's json.dumps's ", "
+// and ": ", or "body_json_spaces", any other spacing, run by run; version
+// 1 held such a body as text), a response's "transfer_encoding" and "tls",
+// and the file's "tls", which holds the TLS states the responses name.
 //
-// Version 3 added the members that say how a JSON body spaced otherwise
-// than compact or indented was spaced: "body_json_comma" and
-// "body_json_colon" for its separators (", " and ": " as Python's
-// json.dumps writes them), "body_json_spaces" for any other spacing, run
-// by run. Before it, such a body was stored as text.
-const version = 3
+// The version rises once per release, not once per change: the members of
+// JSON bodies in any spacing came after version 2 did, before any release,
+// and are version 2's too.
+const version = 2
 
 // Ext is the extension of an uncompressed cassette file; a compressed one
 // adds the compression's own (see codec.Compression.Ext).
@@ -79,7 +80,7 @@ var (
 		jsonwire.Text("url", func(r *Request) *string { return &r.URL }).Required(),
 		jsonwire.Headers("headers", func(r *Request) *http.Header { return &r.Header }),
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		jsonwire.Body(func(r *Request) *[]byte { return &r.Body }, 2, 3),
+		jsonwire.Body(func(r *Request) *[]byte { return &r.Body }, 2, 2),
 	)
 
 	// What the reader can derive is left out: the usual status text,
@@ -94,7 +95,7 @@ var (
 		jsonwire.Integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }).Rule(checkLength),
 		jsonwire.Flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2, 3),
+		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2, 2),
 		jsonwire.Flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		errorField("body_error", func(r *Response) *error { return &r.BodyError }),
 		jsonwire.Since(2, jsonwire.Ref("tls", func(r *Response) **TLSState { return &r.TLS }, tlsTable)),

@@ -62,7 +62,7 @@ func badInputs(t *testing.T) []struct {
 		{"truncated gzip", "", gzip[:len(gzip)/2], "truncated: the gzip stream ends early"},
 		{"gzip header only", "", gzip[:5], "truncated: the gzip stream ends early"},
 		{"corrupt gzip", "the CRC catches it", flip(gzip, len(gzip)-8), "corrupt gzip data"},
-		{"newer version", "", []byte(`{"version": 4, "interactions": []}`), "format version 4 is not one this dvd reads (it reads up to 3): upgrade github.com/dvdrw/dvd"},
+		{"newer version", "", []byte(`{"version": 4, "interactions": []}`), "format version 4 is not one this dvd reads (it reads up to 2): upgrade github.com/dvdrw/dvd"},
 		{"newer version, new shape", "a newer format may change shapes; the version is still what is wrong", []byte(`{"version": 99, "interactions": 5}`), "format version 99 is not one this dvd reads"},
 		{"newer version, unreadable", "", []byte(`{"version": 4, "interactions": [`), "upgrade github.com/dvdrw/dvd"},
 		{"negative version", "", []byte(`{"version": -1, "interactions": []}`), "line 1, column 13: version: -1 is not a format version: they start at 1"},

@@ -53,13 +53,13 @@ func TestGolden(t *testing.T) {
 // goldenV1Path is a cassette of format version 1, as dvd wrote it before
 // version 2: it reads, and writes back unchanged but for its one body that
 // is JSON spaced as Python spaces it, which version 1 held as text and
-// version 3 holds as JSON.
+// version 2 holds as JSON.
 const goldenV1Path = "testdata/golden-v1.dvd.json"
 
 func TestGoldenVersion1(t *testing.T) {
 	want := string(testsupport.ReadFile(t, goldenV1Path))
 	for _, r := range [][2]string{
-		{`"version": 1,`, `"version": 3,`},
+		{`"version": 1,`, `"version": 2,`},
 		{`"body": "{\"id\": 7}\n",`, `"body_json": {"id":7},` + "\n        " + `"body_json_colon": ": ",` + "\n        " + `"body_json_trailing": "\n",`},
 	} {
 		if !strings.Contains(want, r[0]) {
@@ -79,8 +79,9 @@ func TestGoldenVersion1(t *testing.T) {
 	}
 }
 
-// goldenV2Path is a cassette of format version 2, as dvd wrote it before
-// version 3: it reads, and writes back, unchanged.
+// goldenV2Path is a cassette of format version 2 that holds no JSON body
+// spaced otherwise than compact or indented, as dvd wrote version 2 before
+// such bodies were stored as JSON: it reads, and writes back, unchanged.
 const goldenV2Path = "testdata/golden-v2.dvd.json"
 
 func TestGoldenVersion2(t *testing.T) {
@@ -106,8 +107,8 @@ func TestVersionWritten(t *testing.T) {
 		{"text", "", "a: 1\n", `"version": 1,`},
 		{"spaced JSON", "its spacing members came with version 2", "{\"a\":1}\n", `"version": 2,`},
 		{"indented JSON", "", "{\n  \"a\": 1\n}", `"version": 2,`},
-		{"JSON spaced as Python spaces it", "its separators came with version 3", `{"a": 1}`, `"version": 3,`},
-		{"JSON spaced otherwise", "its runs of spacing came with version 3", "{ \"a\":1}", `"version": 3,`},
+		{"JSON spaced as Python spaces it", "its separators came with version 2", `{"a": 1}`, `"version": 2,`},
+		{"JSON spaced otherwise", "its runs of spacing came with version 2", "{ \"a\":1}", `"version": 2,`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			data := marshal(oneInteraction([]byte(tt.body)))

@@ -73,8 +73,8 @@ func TestSpacedJSONRecordReplay(t *testing.T) {
 	if n := strings.Count(string(data), `"body_json": `); n != 2*len(spacedBodies) || strings.Contains(string(data), `"body": `) {
 		t.Errorf("the file holds %d bodies as JSON, want all %d:\n%.3000s", n, 2*len(spacedBodies), data)
 	}
-	if !strings.HasPrefix(string(data), "{\n  \"version\": 3,\n") {
-		t.Errorf("the file is not of version 3:\n%.100s", data)
+	if !strings.HasPrefix(string(data), "{\n  \"version\": 2,\n") {
+		t.Errorf("the file is not of version 2:\n%.100s", data)
 	}
 
 	c, err := cassette.Load(path)

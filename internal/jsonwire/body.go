@@ -17,10 +17,10 @@ import (
 //     json.MarshalIndent indents (JSON.stringify, serde_json's pretty
 //     printer, Python's json.dumps with an indent and most others indent
 //     the same way);
-//   - "body_json_comma" and "body_json_colon" (version 3): on one line, with
+//   - "body_json_comma" and "body_json_colon" (version 2): on one line, with
 //     separators other than "," and ":", as Python's json.dumps writes
 //     ", " and ": ";
-//   - "body_json_spaces" (version 3): any other spacing, as the list of its
+//   - "body_json_spaces" (version 2): any other spacing, as the list of its
 //     runs, each with the offset in the compact value where it goes:
 //     [[offset, "spacing"], …].
 //
