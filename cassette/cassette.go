@@ -265,11 +265,12 @@ func (c *Cassette) Len() int {
 
 // Interactions returns the interactions in recorded order. The slice is a
 // copy; the interactions share their bodies and headers, and the responses
-// they point to, with the cassette (a loaded cassette holds a header that
-// several requests send alike once, for all of them), and must not be
-// modified: to change
-// one (with [Redaction.Apply], say), copy what it points to first, then
-// make a cassette of the changed copies with [Cassette.With].
+// they point to, with the cassette, and headers with each other too (a
+// loaded cassette reads a header whose text repeats one of the two read
+// just before it as the same map), and must not be modified: to change one (with
+// [Redaction.Apply], say), copy what it points to first, headers with
+// [http.Header.Clone], then make a cassette of the changed copies with
+// [Cassette.With].
 func (c *Cassette) Interactions() []Interaction {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -3,6 +3,7 @@ package jsonwire
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"fmt"
 )
 
@@ -55,16 +56,21 @@ func (s *jsonSpacing) zero() bool {
 // way. It returns the compact value, a part of b when b is compact, and
 // its spacing.
 func jsonBody(b []byte) (value []byte, s jsonSpacing, ok bool) {
-	t := trimSpacing(b)
-	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
-		return nil, s, false
-	}
-	p := Parser{data: t}
-	if p.skip() != nil || p.i != len(t) || !isText(b) {
+	if !isJSONBody(b) {
 		return nil, s, false
 	}
 	value, s = splitJSON(b)
 	return value, s, true
+}
+
+// isJSONBody reports whether jsonBody accepts b, without splitting it.
+func isJSONBody(b []byte) bool {
+	t := trimSpacing(b)
+	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
+		return false
+	}
+	p := Parser{data: t}
+	return p.skip() == nil && p.i == len(t) && isText(b)
 }
 
 // splitJSON splits the JSON body b, which jsonBody accepts, into its
@@ -97,10 +103,28 @@ func splitJSON(b []byte) (value []byte, s jsonSpacing) {
 	return value, s
 }
 
-// rebuilds reports whether the compact value spaced as s is t.
+// rebuilds reports whether the compact value spaced as s is t. It stops as
+// soon as what it builds is longer than t: a guessed indent that is wrong
+// would otherwise build a body as large as the square of its depth (a
+// body of 2 KB, several GB). A body that spaces out to more than
+// maxSpaced of its value is not told by indent or separators, which the
+// reader would refuse, but run by run.
 func rebuilds(value []byte, s jsonSpacing, t []byte) bool {
-	return bytes.Equal(appendSpaced(make([]byte, 0, len(t)), value, s), t)
+	if len(t) > maxSpaced(len(value)) {
+		return false
+	}
+	out, ok := spacedWithin(make([]byte, 0, len(t)), value, s, len(t))
+	return ok && bytes.Equal(out, t)
 }
+
+// maxSpaced is the most bytes a JSON value of n bytes, compact, spaces out
+// to by an indent or separators in a file dvd wrote: a thousand times, as
+// for a decoded body (see httpcoding), and some. A file whose members
+// space a body further was not written by dvd, and is refused rather than
+// spaced out to gigabytes: a body that spaces out further (one nested a
+// thousand levels deep, indented) is written run by run, in
+// "body_json_spaces", whose runs the file itself holds.
+func maxSpaced(n int) int { return 1000*n + 4096 }
 
 // trimSpacing returns b without the spacing around it.
 func trimSpacing(b []byte) []byte { return bytes.Trim(b, spacing) }
@@ -129,19 +153,21 @@ func indentation(t []byte) (prefix, indent string) {
 // JSON t with the spacing around them, each empty when it is the plain
 // character or there is none.
 func separators(t []byte) (comma, colon string) {
-	for i := 0; i < len(t); i++ {
-		switch c := t[i]; c {
-		case '"':
+	var sawComma, sawColon bool
+	for i := 0; i < len(t) && !(sawComma && sawColon); i++ {
+		switch c := t[i]; {
+		case c == '"':
 			i = stringEnd(t, i) - 1
-		case ',', ':':
-			sep := string(t[len(bytes.TrimRight(t[:i], spacing)) : len(t)-len(bytes.TrimLeft(t[i+1:], spacing))])
-			if len(sep) == 1 {
-				sep = ""
+		case c == ',' && !sawComma, c == ':' && !sawColon:
+			sep := t[len(bytes.TrimRight(t[:i], spacing)) : len(t)-len(bytes.TrimLeft(t[i+1:], spacing))]
+			var s string
+			if len(sep) > 1 {
+				s = string(sep)
 			}
-			if c == ',' && comma == "" {
-				comma = sep
-			} else if c == ':' && colon == "" {
-				colon = sep
+			if c == ',' {
+				comma, sawComma = s, true
+			} else {
+				colon, sawColon = s, true
 			}
 		}
 	}
@@ -226,7 +252,7 @@ const oneLineJSON = 1000
 // APIs are mostly short members (the corpus of internal/corpus: about 25
 // bytes each), and each paid a newline, its indentation and a space.
 func layoutJSON(dst, value []byte, short int) []byte {
-	return appendIndented(dst, value, "", "  ", short)
+	return appendIndented(dst, value, "", "  ", short, math.MaxInt)
 }
 
 // shortValue reports whether the compact object or array that starts at
@@ -252,8 +278,10 @@ func shortValue(value []byte, i, short int) (end int, ok bool) {
 
 // appendSeparated appends the compact JSON value to dst on one line, with
 // comma for each comma and colon for each colon, when they are not empty.
-func appendSeparated(dst, value []byte, comma, colon string) []byte {
-	for i := 0; i < len(value); i++ {
+//
+// It stops once dst is longer than limit bytes.
+func appendSeparated(dst, value []byte, comma, colon string, limit int) []byte {
+	for i := 0; i < len(value) && len(dst) <= limit; i++ {
 		switch c := value[i]; {
 		case c == '"':
 			dst, i = appendString(dst, value, i)
@@ -284,6 +312,20 @@ func appendSeparatedAt(dst, value []byte, seps []int32, comma, colon string) []b
 		at = int(k) + 1
 	}
 	return append(dst, value[at:]...)
+}
+
+// separatedLen returns the length of appendSeparatedAt's output.
+func separatedLen(value []byte, seps []int32, comma, colon string) int {
+	comma, colon = cmp.Or(comma, ","), cmp.Or(colon, ":")
+	n := len(value)
+	for _, k := range seps {
+		if value[k] == ',' {
+			n += len(comma) - 1
+		} else {
+			n += len(colon) - 1
+		}
+	}
+	return n
 }
 
 // appendGapped appends the compact JSON value to dst with each gap's

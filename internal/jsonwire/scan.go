@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -372,20 +373,28 @@ func (p *Parser) compactKey(d []byte, i int, out []byte) (int, []byte, bool) {
 // indented as json.Indent indents when s has an indent, with its
 // separators or its gaps otherwise. The reader rebuilds a body with it, and
 // the writer checks with it that a body it stores as JSON will be rebuilt
-// byte for byte.
+// byte for byte (both through spacedWithin, bounded).
 func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
+	dst, _ = spacedWithin(dst, value, s, math.MaxInt)
+	return dst
+}
+
+// spacedWithin is appendSpaced that stops, and reports false, once dst
+// is longer than limit bytes.
+func spacedWithin(dst, value []byte, s jsonSpacing, limit int) ([]byte, bool) {
 	dst = append(dst, s.leading...)
 	switch {
 	case s.indent != "":
-		dst = appendIndented(dst, value, s.prefix, s.indent, 0)
+		dst = appendIndented(dst, value, s.prefix, s.indent, 0, limit)
 	case len(s.gaps) > 0:
 		dst = appendGapped(dst, value, s.gaps)
 	case s.comma != "" || s.colon != "":
-		dst = appendSeparated(dst, value, s.comma, s.colon)
+		dst = appendSeparated(dst, value, s.comma, s.colon, limit)
 	default:
 		dst = append(dst, value...)
 	}
-	return append(dst, s.trailing...)
+	dst = append(dst, s.trailing...)
+	return dst, len(dst) <= limit
 }
 
 // appendIndented appends the compact JSON value to dst as json.Indent
@@ -394,20 +403,26 @@ func appendSpaced(dst, value []byte, s jsonSpacing) []byte {
 // level, a space after each colon, empty objects and arrays as they are.
 // With short > 0, an object or array inside the outermost one that is at
 // most short bytes long stays on one line as it is, compact (the file's
-// layout of a long body: see layoutJSON).
-func appendIndented(dst, value []byte, prefix, indent string, short int) []byte {
+// layout of a long body: see layoutJSON). It stops once dst is longer than
+// limit bytes.
+func appendIndented(dst, value []byte, prefix, indent string, short, limit int) []byte {
 	// line holds a newline, the prefix and enough indents for the depth.
 	var inline [128]byte
 	line := append(append(inline[:0], '\n'), prefix...)
 	lineAt := func(depth int) []byte {
 		n := 1 + len(prefix) + depth*len(indent)
+		if n > limit-len(dst) {
+			// Past the limit: a part of the line ends it (and dst is
+			// thrown away), rather than a line of any length.
+			n = max(limit-len(dst)+1, 1)
+		}
 		for len(line) < n {
 			line = append(line, indent...)
 		}
 		return line[:n]
 	}
 	depth := 0
-	for i := 0; i < len(value); i++ {
+	for i := 0; i < len(value) && len(dst) <= limit; i++ {
 		switch c := value[i]; c {
 		case '"':
 			dst, i = appendString(dst, value, i)

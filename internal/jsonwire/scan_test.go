@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"bytes"
+	"math"
 	"fmt"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func FuzzCompactValue(f *testing.F) {
 		}
 		// The separators it noted space the value as reading it again does.
 		for _, sep := range [][2]string{{", ", ": "}, {"", " : "}, {",\t", ""}} {
-			want := appendSeparated(nil, out, sep[0], sep[1])
+			want := appendSeparated(nil, out, sep[0], sep[1], math.MaxInt)
 			if got := appendSeparatedAt(nil, out, p.seps, sep[0], sep[1]); !bytes.Equal(got, want) {
 				t.Fatalf("appendSeparatedAt(%q) = %q, appendSeparated = %q", sep, got, want)
 			}
@@ -108,7 +109,7 @@ func BenchmarkSeparated(b *testing.B) {
 	b.SetBytes(int64(len(value)))
 	b.Run("reading", func(b *testing.B) {
 		for b.Loop() {
-			dst = appendSeparated(dst[:0], value, ", ", ": ")
+			dst = appendSeparated(dst[:0], value, ", ", ": ", math.MaxInt)
 		}
 	})
 	b.Run("noted", func(b *testing.B) {

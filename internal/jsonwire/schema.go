@@ -745,13 +745,21 @@ func (b *bodyField[T]) finish(p *Parser, v *T) error {
 	}
 	// Spaced in the parser's scratch, then copied once, exactly: cheaper
 	// than counting the spaced length in a pass of its own.
+	limit := len(r.leading) + maxSpaced(len(value)) + len(r.trailing)
+	ok := true
 	if r.indent == "" && r.gaps == nil && p.seps != nil {
 		// Separators, where compactValue noted them.
-		p.scratch = append(p.scratch[:0], r.leading...)
-		p.scratch = appendSeparatedAt(p.scratch, value, p.seps, r.comma, r.colon)
-		p.scratch = append(p.scratch, r.trailing...)
+		if ok = separatedLen(value, p.seps, r.comma, r.colon)+len(r.leading)+len(r.trailing) <= limit; ok {
+			p.scratch = append(p.scratch[:0], r.leading...)
+			p.scratch = appendSeparatedAt(p.scratch, value, p.seps, r.comma, r.colon)
+			p.scratch = append(p.scratch, r.trailing...)
+		}
 	} else {
-		p.scratch = appendSpaced(p.scratch[:0], value, r.jsonSpacing)
+		p.scratch, ok = spacedWithin(p.scratch[:0], value, r.jsonSpacing, limit)
+	}
+	if !ok {
+		p.scratch = p.scratch[:0]
+		return p.ErrorAt(r.at, fmt.Errorf("spaced as %q says, the body of %d bytes would take more than %d: dvd writes such a body with %q, run by run", r.first, len(value), limit, "body_json_spaces"))
 	}
 	*b.at(v) = p.keepBytes(p.scratch)
 	return nil

@@ -3,6 +3,9 @@ package jsonwire
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -42,7 +45,7 @@ func FuzzJSONSpacing(f *testing.F) {
 		if err := json.Indent(&want, c, p, in); err != nil {
 			t.Fatal(err)
 		}
-		if got := appendIndented(nil, c, p, in, 0); !bytes.Equal(got, want.Bytes()) {
+		if got := appendIndented(nil, c, p, in, 0, math.MaxInt); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("appendIndented(%q, %q, %q) = %q, json.Indent gives %q", c, p, in, got, want.Bytes())
 		}
 		lead := trailings[int(trailing/4)%len(trailings)]
@@ -136,6 +139,53 @@ func TestCheckGaps(t *testing.T) {
 	} {
 		if err := checkGaps(value, tc.gaps); (err == nil) != tc.ok {
 			t.Errorf("checkGaps(%s, %v) = %v, want ok %v", value, tc.gaps, err, tc.ok)
+		}
+	}
+}
+
+// TestSpacingBounded: a body whose first lines look indented but whose
+// indent does not rebuild it is checked against that guess in time and
+// memory of its own size (it cost gigabytes for 2 KB when the guess was
+// built whole), and stored run by run.
+func TestSpacingBounded(t *testing.T) {
+	const depth = 600
+	body := []byte("[\n" + strings.Repeat(" ", 40) + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\n]")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	value, s, ok := jsonBody(body)
+	runtime.ReadMemStats(&after)
+	if !ok {
+		t.Fatal("not taken as JSON")
+	}
+	if s.indent != "" || s.gaps == nil {
+		t.Errorf("spacing %+v, want runs of spacing", s)
+	}
+	if got := appendSpaced(nil, value, s); !bytes.Equal(got, body) {
+		t.Errorf("spaced again: %q", got)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("splitting a body of %d bytes allocated %d bytes", len(body), n)
+	}
+}
+
+// TestSpacedWithin: spacing stops at its limit, whatever the spacing.
+func TestSpacedWithin(t *testing.T) {
+	value := []byte(`[[[[1,2],{"a":3}]]]`)
+	for _, s := range []jsonSpacing{
+		{indent: strings.Repeat(" ", 1000)},
+		{prefix: strings.Repeat("\t", 500), indent: " "},
+		{comma: "," + strings.Repeat(" ", 1000)},
+		{colon: strings.Repeat(" ", 1000) + ":"},
+	} {
+		whole := appendSpaced(nil, value, s)
+		for _, limit := range []int{0, 10, len(whole) - 1} {
+			out, ok := spacedWithin(nil, value, s, limit)
+			if ok || len(out) > limit+1001+len(value) {
+				t.Errorf("%+v within %d: ok %v, %d bytes", s, limit, ok, len(out))
+			}
+		}
+		if out, ok := spacedWithin(nil, value, s, len(whole)); !ok || !bytes.Equal(out, whole) {
+			t.Errorf("%+v within its own length: ok %v", s, ok)
 		}
 	}
 }

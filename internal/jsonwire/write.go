@@ -134,11 +134,6 @@ func classify(b []byte) int {
 	return bodyBase64
 }
 
-func isJSONBody(b []byte) bool {
-	_, _, ok := jsonBody(b)
-	return ok
-}
-
 // oneLineBody is the size up to which a JSON body stays on one line, as
 // compact as it came: about what fits on a line after "body_json".
 const oneLineBody = 100
