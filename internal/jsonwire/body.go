@@ -3,8 +3,8 @@ package jsonwire
 import (
 	"bytes"
 	"cmp"
-	"math"
 	"fmt"
+	"math"
 )
 
 // JSON bodies are stored as JSON, whatever their spacing, and replay byte

@@ -2,8 +2,8 @@ package jsonwire
 
 import (
 	"bytes"
-	"math"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
