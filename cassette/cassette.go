@@ -202,12 +202,13 @@ func Unmarshal(data []byte) (*Cassette, error) {
 // cassette a test reads each without allocating and zeroing a buffer of its
 // size.
 //
-// A buffer is kept for the next file only up to maxPooled bytes: the
-// buffer of a suite's largest file stayed in memory after the suite
-// loaded, a quarter of what the cassettes of a small suite held.
+// A buffer is kept for the next file only up to maxPooled bytes, so that
+// a cassette of hundreds of megabytes does not leave its buffer behind.
+// (Kept at most 128 KiB, the buffers of a suite of large cassettes were
+// made again for each one: 60% more allocated to load it.)
 var fileBuffers sync.Pool // of *[]byte
 
-const maxPooled = 128 << 10
+const maxPooled = 16 << 20
 
 func getBuffer() *[]byte {
 	if buf, _ := fileBuffers.Get().(*[]byte); buf != nil {

@@ -531,7 +531,7 @@ func (p *Parser) borrow() {
 // what p Read: the strings it interned are in its slab, which they would
 // keep in memory.
 func (p *Parser) giveBack() {
-	const most = 128 << 10 // a buffer that grew larger is dropped, as Load drops file buffers
+	const most = 1 << 20 // a buffer that grew larger is dropped
 	b := &parserBuffers{intern: p.intern}
 	clear(b.intern)
 	if c, ok := p.chunk.(interface{ empty() }); ok {
