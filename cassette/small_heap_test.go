@@ -52,7 +52,7 @@ func smallHeap(t *testing.T, n int) (ratio, allocs float64) {
 
 // A small cassette, as most of a suite's are, holds little more than its
 // file once loaded: no chunk of the parser's sized for a large one, no
-// buffer of the largest file kept. (About 1.1x on suite A; it was 1.7x
+// buffer of the largest file kept. (About 1.3x on suite A; it was 1.7x
 // with chunks sized from the file.)
 func TestSmallCassettesHeap(t *testing.T) {
 	ratio, allocs := smallHeap(t, 1000)
