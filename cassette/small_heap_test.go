@@ -51,9 +51,9 @@ func smallHeap(t *testing.T, n int) (ratio, allocs float64) {
 }
 
 // A small cassette, as most of a suite's are, holds little more than its
-// file once loaded: no chunk of the parser's sized for a large one, no
-// buffer of the largest file kept. (About 1.3x on suite A; it was 1.7x
-// with chunks sized from the file.)
+// file once loaded: no chunk of the parser's sized for a large one. (About
+// 1.3x on suite A; it was 1.7x with chunks sized from the file. The
+// buffers Load pools for the next file are not counted: see liveHeap.)
 func TestSmallCassettesHeap(t *testing.T) {
 	ratio, allocs := smallHeap(t, 1000)
 	t.Logf("1000 cassettes of suite A: the parsed cassettes hold %.2fx their files, %.1f allocations each", ratio, allocs)
