@@ -65,7 +65,9 @@ func TestLoadedHeap(t *testing.T) {
 		holdTotal bool    // whether the total is held to 2x yet
 	}{
 		{"small", func() []cassette.Interaction { return corpus.SmallGETs(100_000) }, 0.6, false},
-		{"corpus", func() []cassette.Interaction { return corpusInteractions(20_000) }, 0.2, true},
+		// 0.2x of the file before the layout of issue 20 made the file an
+		// eighth smaller; the index is as large as it was.
+		{"corpus", func() []cassette.Interaction { return corpusInteractions(20_000) }, 0.25, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := cassette.Marshal(cassette.New(tc.ins()...))
@@ -74,7 +76,7 @@ func TestLoadedHeap(t *testing.T) {
 			}
 			n := len(data)
 			parsed, index := loadedHeap(t, data)
-			t.Logf("%d MB file: parsed cassette %.2fx the file, recorder and index %.2fx, total %.2fx", n>>20, parsed, index, parsed+index)
+			t.Logf("%d MB file: parsed cassette %.3fx the file, recorder and index %.3fx, total %.3fx", n>>20, parsed, index, parsed+index)
 			if index > tc.index {
 				t.Errorf("the recorder and index of a %d MB cassette hold %.2fx its file, want at most %.2fx", n>>20, index, tc.index)
 			}
