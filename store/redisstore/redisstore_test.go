@@ -2,13 +2,10 @@ package redisstore_test
 
 import (
 	"context"
-	"errors"
 	"net"
-	"net/http"
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -109,98 +106,19 @@ func TestRecordHereReplayThere(t *testing.T) {
 // are kept; otherwise one save fails naming both, and the other's stays.
 func TestRace(t *testing.T) {
 	rs := startRedis(t)
-	srv := storetest.Upstream(t)
-	ctx := context.Background()
-	for _, mode := range []cassette.Mode{cassette.ModeAppend, cassette.ModeRecord, cassette.ModeOnce} {
-		t.Run(mode.String(), func(t *testing.T) {
-			name := "race-" + mode.String() + ".dvd.json"
-			if mode == cassette.ModeAppend {
-				seed := redisstore.New(rs.client(t), "r/")
-				c := cassette.New(cassette.Interaction{Request: cassette.Request{Method: "GET", URL: srv.URL + "/seed"},
-					Response: &cassette.Response{StatusCode: 200, Body: []byte("seed")}})
-				if err := c.SaveTo(ctx, seed, name); err != nil {
-					t.Fatal(err)
-				}
-			}
-			var ready, wg sync.WaitGroup
-			errs := make([]error, 2)
-			ready.Add(2)
-			start := make(chan struct{})
-			for i := range 2 {
-				wg.Go(func() {
-					s := redisstore.New(rs.client(t), "r/") // a machine: a client of its own
-					c, _ := cassette.LoadFrom(ctx, s, name)
-					rec, err := cassette.NewRecorder(c, cassette.Config{Mode: mode, Upstream: srv.Client().Transport})
-					if err != nil {
-						errs[i] = err
-						ready.Done()
-						return
-					}
-					storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/m"+strconv.Itoa(i))
-					rec.Close()
-					ready.Done()
-					<-start
-					errs[i] = rec.Cassette().SaveTo(ctx, s, name)
-				})
-			}
-			ready.Wait()
-			close(start)
-			wg.Wait()
-			got, err := cassette.LoadFrom(ctx, redisstore.New(rs.client(t), "r/"), name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var urls []string
-			for _, in := range got.Interactions() {
-				urls = append(urls, in.Request.URL[len(srv.URL):])
-			}
-			all := strings.Join(urls, " ")
-			if mode == cassette.ModeAppend {
-				if errors.Join(errs...) != nil || got.Len() != 3 || urls[0] != "/seed" {
-					t.Errorf("the store holds %s (%v); want /seed, /m0 and /m1", all, errors.Join(errs...))
-				}
-				return
-			}
-			failed := 0
-			for _, err := range errs {
-				if err != nil {
-					failed++
-					if !errors.Is(err, cassette.ErrChanged) || !strings.Contains(err.Error(), "redis://"+rs.addr+"/r/"+name) || !strings.Contains(err.Error(), "recorded at") {
-						t.Errorf("the failed save says: %v; want ErrChanged naming the cassette and both recordings", err)
-					}
-				}
-			}
-			if failed != 1 || got.Len() != 1 {
-				t.Errorf("%d of 2 saves failed, the store holds %s; want one failed and the other's recording kept", failed, all)
-			}
-		})
-	}
+	storetest.Race(t, func() cassette.Store { return redisstore.New(rs.client(t), "r/") }, "redis://"+rs.addr+"/r/", "race.dvd.json")
 }
 
-// A store stopped mid-test fails the save with an error naming the store,
-// the cassette and what to check; a stopped store fails Use, and nothing
-// is recorded in place of the replay.
+// A store stopped mid-test fails the save, and the next load, with an
+// error naming the store, the cassette and what to check.
 func TestStoppedStore(t *testing.T) {
 	rs := startRedis(t)
-	srv := storetest.Upstream(t)
-	ctx := context.Background()
-	s := redisstore.New(rs.client(t), "stop/")
-	c, _ := cassette.LoadFrom(ctx, s, "x.dvd.json")
-	rec, err := cassette.NewRecorder(c, cassette.Config{Mode: cassette.ModeOnce, Upstream: srv.Client().Transport})
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.Get(t, &http.Client{Transport: rec}, srv.URL+"/x")
-	rec.Close()
-	rs.stop()
-	err = rec.Cassette().SaveTo(ctx, s, "x.dvd.json")
+	saveErr, loadErr := storetest.Stopped(t, redisstore.New(rs.client(t), "stop/"), "x.dvd.json", rs.stop)
 	where := "redis://" + rs.addr + "/stop/x.dvd.json"
-	if err == nil || !strings.Contains(err.Error(), where) || !strings.Contains(err.Error(), "check that the server runs") {
-		t.Errorf("save into a stopped store: %v", err)
-	}
-	_, err = cassette.LoadFrom(ctx, s, "x.dvd.json")
-	if err == nil || !strings.Contains(err.Error(), where) || !strings.Contains(err.Error(), "check that the server runs") {
-		t.Errorf("load from a stopped store: %v", err)
+	for _, err := range []error{saveErr, loadErr} {
+		if err == nil || !strings.Contains(err.Error(), where) || !strings.Contains(err.Error(), "check that the server runs") {
+			t.Errorf("a stopped store: %v", err)
+		}
 	}
 }
 
