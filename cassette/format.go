@@ -80,7 +80,7 @@ var (
 		jsonwire.Text("url", func(r *Request) *string { return &r.URL }).Required(),
 		jsonwire.Headers("headers", func(r *Request) *http.Header { return &r.Header }),
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Request) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		jsonwire.Body(func(r *Request) *[]byte { return &r.Body }, 2, 2),
+		jsonwire.Body(func(r *Request) *[]byte { return &r.Body }, 2),
 	)
 
 	// What the reader can derive is left out: the usual status text,
@@ -95,7 +95,7 @@ var (
 		jsonwire.Integer("content_length", func(r *Response) *int64 { return &r.ContentLength }).Or(func(r *Response) int64 { return int64(len(r.Body)) }).Rule(checkLength),
 		jsonwire.Flag("uncompressed", func(r *Response) *bool { return &r.Uncompressed }),
 		jsonwire.Since(2, jsonwire.Word("encoded", func(r *Response) *string { return &r.Encoded }).Rule(httpcoding.Check)),
-		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2, 2),
+		jsonwire.Body(func(r *Response) *[]byte { return &r.Body }, 2),
 		jsonwire.Flag("truncated", func(r *Response) *bool { return &r.Truncated }),
 		errorField("body_error", func(r *Response) *error { return &r.BodyError }),
 		jsonwire.Since(2, jsonwire.Ref("tls", func(r *Response) **TLSState { return &r.TLS }, tlsTable)),

@@ -665,17 +665,15 @@ func (h *headerField[T]) Traits() Traits  { return Traits{} }
 // again once the object is read.
 //
 // The members that say how a JSON body was spaced were added to the format
-// in version spacingSince (see [Since]), those for JSON neither compact nor
-// indented ("body_json_comma", "body_json_colon" and "body_json_spaces") in
-// version separatorsSince: a file that uses them is written as that
+// in version since (see [Since]): a file that uses them is written as that
 // version at least.
-func Body[T any](at func(*T) *[]byte, spacingSince, separatorsSince int) Field[T] {
-	return &bodyField[T]{at: at, spacingSince: spacingSince, separatorsSince: separatorsSince}
+func Body[T any](at func(*T) *[]byte, since int) Field[T] {
+	return &bodyField[T]{at: at, since: since}
 }
 
 type bodyField[T any] struct {
-	at                            func(*T) *[]byte
-	spacingSince, separatorsSince int
+	at    func(*T) *[]byte
+	since int
 }
 
 // The forms of a body, indexes into bodyKeys.
@@ -691,7 +689,7 @@ func (b *bodyField[T]) Keys() []string { return bodyKeys }
 func (b *bodyField[T]) Form(v *T) int  { return classify(*b.at(v)) }
 func (b *bodyField[T]) Write(w *Writer, v *T, form int) error {
 	if s := w.body(*b.at(v), form); !s.zero() {
-		w.spacing(&s, b.spacingSince, b.separatorsSince)
+		w.spacing(&s, b.since)
 	}
 	return nil
 }
@@ -783,7 +781,6 @@ type spacingMember struct {
 	at      func(*jsonSpacing) *string // nil for the gaps
 	allowed string                     // the characters it may hold
 	sep     byte                       // the one character it holds besides spacing, if any
-	newer   bool                       // added with the separators (see Body)
 }
 
 // jsonSpacingFormat lists the members that say how a JSON body was spaced
@@ -792,9 +789,9 @@ var jsonSpacingFormat = []spacingMember{
 	{name: "body_json_leading", at: func(s *jsonSpacing) *string { return &s.leading }, allowed: " \t\r\n"},
 	{name: "body_json_prefix", at: func(s *jsonSpacing) *string { return &s.prefix }, allowed: " \t"},
 	{name: "body_json_indent", at: func(s *jsonSpacing) *string { return &s.indent }, allowed: " \t"},
-	{name: "body_json_comma", at: func(s *jsonSpacing) *string { return &s.comma }, allowed: " \t\r\n", sep: ',', newer: true},
-	{name: "body_json_colon", at: func(s *jsonSpacing) *string { return &s.colon }, allowed: " \t\r\n", sep: ':', newer: true},
-	{name: "body_json_spaces", allowed: " \t\r\n", newer: true},
+	{name: "body_json_comma", at: func(s *jsonSpacing) *string { return &s.comma }, allowed: " \t\r\n", sep: ','},
+	{name: "body_json_colon", at: func(s *jsonSpacing) *string { return &s.colon }, allowed: " \t\r\n", sep: ':'},
+	{name: "body_json_spaces", allowed: " \t\r\n"},
 	{name: "body_json_trailing", at: func(s *jsonSpacing) *string { return &s.trailing }, allowed: " \t\r\n"},
 }
 

@@ -163,23 +163,19 @@ func (w *Writer) body(b []byte, form int) (s jsonSpacing) {
 }
 
 // spacing writes the members that say how a JSON body was spaced, after
-// it: those of version 2 at since, the newer ones at newer. (The caller
-// leaves out the zero jsonSpacing: s escapes, and costs an allocation.)
-func (w *Writer) spacing(s *jsonSpacing, since, newer int) {
+// it, added to the format in version since. (The caller leaves out the
+// zero jsonSpacing: s escapes, and costs an allocation.)
+func (w *Writer) spacing(s *jsonSpacing, since int) {
 	for _, m := range jsonSpacingFormat {
-		v := since
-		if m.newer {
-			v = newer
-		}
 		if m.at == nil { // the gaps
 			if len(s.gaps) > 0 {
-				w.member(m.name, v)
+				w.member(m.name, since)
 				w.gaps(s.gaps)
 			}
 			continue
 		}
 		if x := *m.at(s); x != "" {
-			w.member(m.name, v)
+			w.member(m.name, since)
 			w.Str(x)
 		}
 	}
