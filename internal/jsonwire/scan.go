@@ -11,12 +11,13 @@ import (
 )
 
 // What makes reading a file fast: the bodies and strings of a file are
-// decoded once, into a few large chunks of memory (a slab), not one
-// allocation each, and replay hands them out as they are; JSON bodies are
-// checked and compacted in one pass over the bytes of the file.
+// decoded once, the small ones into a few chunks of memory (a slab), not
+// one allocation each, a large one into memory of its own, its size, and
+// replay hands them out as they are; JSON bodies are checked and compacted
+// in one pass over the bytes of the file.
 
 // A slab hands out the memory that the bodies and strings of one file are
-// decoded into. Each is a part of a chunk, capped so that appending to
+// decoded into (see tail). Each is a part of a chunk, capped so that appending to
 // one never writes over the next; strings are made over their bytes with
 // unsafeconv.String, which is sound because nothing writes to a part of a
 // chunk once it is handed out: a body's owner may change its own bytes,
@@ -500,8 +501,8 @@ func (p *Parser) moreElements(start, n int) int {
 	return min(int(float64(left)/each*1.05)+1, 2*n+16)
 }
 
-// spill moves the value out, appended to what tail returned, to a new
-// chunk with room for n more bytes, when the one it is in has none.
+// spill makes room for n more bytes in out, the parser's buffer a JSON
+// body is compacted into (see jsonBody), doubling it and some.
 func (p *Parser) spill(out []byte, n int) []byte {
 	return slices.Grow(out, len(out)+2*n)
 }
