@@ -19,10 +19,9 @@ import (
 // A slab hands out the memory that the bodies and strings of one file are
 // decoded into (see tail). Each is a part of a chunk, or memory of its
 // own, capped so that appending to one never writes over the next;
-// strings are made over their bytes with
-// unsafeconv.String, which is sound because nothing writes to a part of a
-// chunk once it is handed out: a body's owner may change its own bytes,
-// and only those.
+// strings are made over their bytes with unsafeconv.String, which is
+// sound because nothing writes to a part of a chunk once it is handed out:
+// a body's owner may change its own bytes, and only those.
 //
 // Nothing decoded points into the document's bytes themselves: Read's
 // caller may use them again once it returns.
